@@ -1,0 +1,700 @@
+/* The engine: an arena of 32-byte values in creation (= topological) order,
+ * each op's forward and backward side by side, and a backward that is one
+ * reverse sweep over the arena with no sort, no hash and no allocation. */
+#include <micrograd/engine.h>
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- storage ------------------------------------------------------------- */
+
+/* The hot record: everything forward and backward touch, nothing else. */
+typedef struct mg_node {
+    double data;
+    double grad;
+    uint32_t a, b;  /* operand indices; for POW, b indexes g->exponents */
+    uint8_t op;     /* mg_op */
+    uint8_t role;   /* mg_role */
+    uint8_t seen;   /* scratch for mg_backward/mg_trace: reachable from root */
+    uint8_t unused;
+    uint32_t label; /* 1 + offset of the label in g->pool, 0 when none */
+} mg_node;
+
+static_assert(sizeof(mg_node) == 32, "a value is 32 bytes");
+static_assert(MG_OP_COUNT <= UINT8_MAX, "ops fit the op byte");
+
+#define NO_OPERAND UINT32_MAX
+#define MAX_VALUES (UINT32_MAX - 1u)
+#define MAX_POOL ((size_t)UINT32_MAX - 1u)
+
+struct mg_graph {
+    mg_node *nodes;
+    uint32_t count, capacity;
+    uint32_t *groups;   /* per value, like label; NULL until the first group */
+    double *exponents;  /* pow exponents, indexed by mg_node.b */
+    uint32_t exponent_count, exponent_capacity;
+    char *pool;         /* labels and groups: [uint32 length][bytes][NUL] */
+    size_t pool_len, pool_capacity;
+    uint32_t last_group; /* the most recent group entry, reused when equal */
+    uint32_t tag;
+    mg_status status;
+    char message[256];
+};
+
+static const char *const status_text[] = {
+#define MG_STATUS_TEXT(name, text) text,
+    MG_STATUS_TABLE(MG_STATUS_TEXT)
+#undef MG_STATUS_TEXT
+};
+static_assert(sizeof status_text / sizeof *status_text == MG_STATUS_COUNT,
+              "one message per status");
+
+static const char *const op_symbol[] = {
+#define MG_OP_SYMBOL(name, symbol, arity) symbol,
+    MG_OP_TABLE(MG_OP_SYMBOL)
+#undef MG_OP_SYMBOL
+};
+static const int op_arity[] = {
+#define MG_OP_ARITY(name, symbol, arity) arity,
+    MG_OP_TABLE(MG_OP_ARITY)
+#undef MG_OP_ARITY
+};
+static_assert(sizeof op_symbol / sizeof *op_symbol == MG_OP_COUNT, "one symbol per op");
+
+const char *mg_status_str(mg_status status)
+{
+    if ((unsigned)status >= MG_STATUS_COUNT)
+        return "unknown status";
+    return status_text[status];
+}
+
+const char *mg_op_symbol(mg_op op)
+{
+    return (unsigned)op < MG_OP_COUNT ? op_symbol[op] : "?";
+}
+
+int mg_op_arity(mg_op op)
+{
+    return (unsigned)op < MG_OP_COUNT ? op_arity[op] : 0;
+}
+
+/* Records the first error only: later ones are consequences of it. */
+static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
+{
+    if (g->status != MG_OK)
+        return;
+    g->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->message, sizeof g->message, fmt, ap);
+    va_end(ap);
+}
+
+mg_graph *mg_graph_new(void)
+{
+    mg_graph *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    /* The tag tells this graph's handles from another's; never 0 (MG_NONE). */
+    uintptr_t p = (uintptr_t)g;
+    g->tag = (uint32_t)((p >> 4) ^ (p >> 32)) * 2654435761u | 1u;
+    return g;
+}
+
+void mg_graph_free(mg_graph *g)
+{
+    if (!g)
+        return;
+    free(g->nodes);
+    free(g->groups);
+    free(g->exponents);
+    free(g->pool);
+    free(g);
+}
+
+size_t mg_graph_size(const mg_graph *g) { return g ? g->count : 0; }
+
+size_t mg_graph_bytes(const mg_graph *g)
+{
+    if (!g)
+        return 0;
+    return sizeof *g + (size_t)g->capacity * sizeof *g->nodes +
+           (g->groups ? (size_t)g->capacity * sizeof *g->groups : 0) +
+           (size_t)g->exponent_capacity * sizeof *g->exponents + g->pool_capacity;
+}
+
+mg_status mg_graph_status(const mg_graph *g) { return g ? g->status : MG_ERR_INVALID; }
+
+const char *mg_graph_error(const mg_graph *g)
+{
+    if (!g)
+        return "no graph";
+    return g->status == MG_OK ? "" : g->message;
+}
+
+void mg_graph_clear_error(mg_graph *g)
+{
+    if (!g)
+        return;
+    g->status = MG_OK;
+    g->message[0] = '\0';
+}
+
+/* Grows an array to hold at least `need` items of `size` bytes, doubling. */
+static int grow(void **items, uint32_t *capacity, size_t need, size_t size)
+{
+    if (need <= *capacity)
+        return 1;
+    size_t cap = *capacity ? *capacity : 64;
+    while (cap < need)
+        cap *= 2;
+    if (cap > MAX_VALUES)
+        cap = MAX_VALUES;
+    void *p = realloc(*items, cap * size);
+    if (!p)
+        return 0;
+    *items = p;
+    *capacity = (uint32_t)cap;
+    return 1;
+}
+
+mg_status mg_graph_reserve(mg_graph *g, size_t n)
+{
+    if (!g)
+        return MG_ERR_INVALID;
+    if (n > MAX_VALUES)
+        return MG_ERR_LIMIT;
+    uint32_t old = g->capacity;
+    if (!grow((void **)&g->nodes, &g->capacity, n, sizeof *g->nodes))
+        return MG_ERR_NOMEM;
+    if (g->groups && g->capacity > old) {
+        uint32_t *p = realloc(g->groups, (size_t)g->capacity * sizeof *p);
+        if (!p) {
+            g->capacity = old; /* nodes may stay larger; capacity is the min */
+            return MG_ERR_NOMEM;
+        }
+        g->groups = p;
+    }
+    return MG_OK;
+}
+
+mg_mark mg_graph_mark(const mg_graph *g)
+{
+    mg_mark m = {0, 0, 0};
+    if (g) {
+        m.values = g->count;
+        m.exponents = g->exponent_count;
+        m.label_bytes = g->pool_len;
+    }
+    return m;
+}
+
+void mg_graph_reset(mg_graph *g, mg_mark m)
+{
+    if (!g || m.values > g->count || m.exponents > g->exponent_count ||
+        m.label_bytes > g->pool_len)
+        return;
+    g->count = m.values;
+    g->exponent_count = m.exponents;
+    g->pool_len = m.label_bytes;
+    if (g->last_group > g->pool_len)
+        g->last_group = 0;
+}
+
+/* ---- handles ------------------------------------------------------------- */
+
+static mg_value handle(const mg_graph *g, uint32_t index)
+{
+    return (mg_value){index, g->tag};
+}
+
+static int valid(const mg_graph *g, mg_value v)
+{
+    return g && v.tag == g->tag && v.index < g->count;
+}
+
+/* Checks an operand handle, recording why it is unusable. */
+static int usable(mg_graph *g, mg_value v)
+{
+    if (valid(g, v))
+        return 1;
+    if (!mg_value_ok(v))
+        fail(g, MG_ERR_INVALID, "an operand is MG_NONE (the result of an earlier error)");
+    else if (v.tag != g->tag)
+        fail(g, MG_ERR_FOREIGN, "value %u belongs to another graph", v.index);
+    else
+        fail(g, MG_ERR_FOREIGN, "value %u no longer exists (dropped by a reset)", v.index);
+    return 0;
+}
+
+/* ---- ops: forward and backward side by side ------------------------------ */
+
+/* The forward formula of every op; k is the pow exponent. */
+static double forward(mg_op op, double a, double b, double k)
+{
+    switch (op) {
+    case MG_OP_LEAF: return a;
+    case MG_OP_ADD: return a + b;
+    case MG_OP_SUB: return a - b;
+    case MG_OP_MUL: return a * b;
+    case MG_OP_DIV: return a / b;
+    case MG_OP_NEG: return -a;
+    case MG_OP_POW: return pow(a, k);
+    case MG_OP_EXP: return exp(a);
+    case MG_OP_LOG: return log(a);
+    case MG_OP_TANH: return tanh(a); /* finite everywhere, unlike (e^2x-1)/(e^2x+1) */
+    case MG_OP_RELU: return a < 0 ? 0.0 : a; /* micrograd's test: NaN stays NaN */
+    case MG_OP_SIGMOID: return 1.0 / (1.0 + exp(-a));
+    case MG_OP_COUNT: break;
+    }
+    return (double)NAN;
+}
+
+/* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
+ * Marks the operands as reached (the `seen` byte) for mg_backward's sweep. */
+static inline void backward_one(mg_node *n, const mg_node *v, const double *exponents)
+{
+    if (v->op == MG_OP_LEAF)
+        return;
+    const double g = v->grad;
+    mg_node *a = &n[v->a];
+    switch ((mg_op)v->op) {
+    case MG_OP_LEAF:
+    case MG_OP_COUNT:
+        return;
+    case MG_OP_ADD:
+        a->grad += g;
+        n[v->b].grad += g;
+        break;
+    case MG_OP_SUB:
+        a->grad += g;
+        n[v->b].grad += -g;
+        break;
+    case MG_OP_MUL: {
+        mg_node *b = &n[v->b];
+        a->grad += b->data * g;
+        b->grad += a->data * g;
+        break;
+    }
+    case MG_OP_DIV: {
+        mg_node *b = &n[v->b];
+        a->grad += g / b->data;
+        b->grad += -(v->data / b->data) * g;
+        break;
+    }
+    case MG_OP_NEG:
+        a->grad += -g;
+        break;
+    case MG_OP_POW: {
+        const double k = exponents[v->b];
+        a->grad += (k * pow(a->data, k - 1.0)) * g;
+        break;
+    }
+    case MG_OP_EXP:
+        a->grad += v->data * g;
+        break;
+    case MG_OP_LOG:
+        a->grad += g / a->data;
+        break;
+    case MG_OP_TANH:
+        a->grad += (1.0 - v->data * v->data) * g;
+        break;
+    case MG_OP_RELU:
+        a->grad += (v->data > 0 ? 1.0 : 0.0) * g;
+        break;
+    case MG_OP_SIGMOID:
+        a->grad += v->data * (1.0 - v->data) * g;
+        break;
+    }
+    a->seen = 1;
+    if (v->op != MG_OP_POW && op_arity[v->op] == 2)
+        n[v->b].seen = 1;
+}
+
+/* Appends a value; returns its index or NO_OPERAND with a sticky error. */
+static uint32_t append(mg_graph *g, mg_op op, uint32_t a, uint32_t b, double data, mg_role role)
+{
+    if (g->count == g->capacity) {
+        if (g->count >= MAX_VALUES) {
+            fail(g, MG_ERR_LIMIT, "a graph holds at most %u values", (unsigned)MAX_VALUES);
+            return NO_OPERAND;
+        }
+        mg_status s = mg_graph_reserve(g, (size_t)g->count + 1);
+        if (s != MG_OK) {
+            fail(g, s, "cannot grow the graph past %u values", g->count);
+            return NO_OPERAND;
+        }
+    }
+    uint32_t i = g->count++;
+    g->nodes[i] = (mg_node){.data = data, .a = a, .b = b, .op = (uint8_t)op, .role = (uint8_t)role};
+    if (g->groups)
+        g->groups[i] = 0;
+    return i;
+}
+
+static mg_value unary(mg_graph *g, mg_op op, mg_value a)
+{
+    if (!g || !usable(g, a))
+        return MG_NONE;
+    double x = forward(op, g->nodes[a.index].data, 0.0, 0.0);
+    uint32_t i = append(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT);
+    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+}
+
+static mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
+{
+    if (!g || !usable(g, a) || !usable(g, b))
+        return MG_NONE;
+    double x = forward(op, g->nodes[a.index].data, g->nodes[b.index].data, 0.0);
+    uint32_t i = append(g, op, a.index, b.index, x, MG_ROLE_RESULT);
+    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+}
+
+mg_value mg_unary(mg_graph *g, mg_op op, mg_value a)
+{
+    if (!g)
+        return MG_NONE;
+    if ((unsigned)op >= MG_OP_COUNT || op_arity[op] != 1 || op == MG_OP_POW) {
+        fail(g, MG_ERR_INVALID, "mg_unary: '%s' is not a one-operand op", mg_op_symbol(op));
+        return MG_NONE;
+    }
+    return unary(g, op, a);
+}
+
+mg_value mg_binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
+{
+    if (!g)
+        return MG_NONE;
+    if ((unsigned)op >= MG_OP_COUNT || op_arity[op] != 2) {
+        fail(g, MG_ERR_INVALID, "mg_binary: '%s' is not a two-operand op", mg_op_symbol(op));
+        return MG_NONE;
+    }
+    return binary(g, op, a, b);
+}
+
+mg_value mg_leaf_role(mg_graph *g, double data, mg_role role)
+{
+    if (!g)
+        return MG_NONE;
+    if ((unsigned)role > MG_ROLE_PARAM) {
+        fail(g, MG_ERR_INVALID, "a leaf's role must be INPUT, CONST or PARAM");
+        return MG_NONE;
+    }
+    uint32_t i = append(g, MG_OP_LEAF, NO_OPERAND, NO_OPERAND, data, role);
+    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+}
+
+mg_value mg_leaf(mg_graph *g, double data, const char *label)
+{
+    mg_value v = mg_leaf_role(g, data, MG_ROLE_INPUT);
+    if (mg_value_ok(v) && label && mg_set_label(g, v, label) != MG_OK)
+        return MG_NONE;
+    return v;
+}
+
+mg_value mg_add(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_ADD, a, b); }
+mg_value mg_sub(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_SUB, a, b); }
+mg_value mg_mul(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_MUL, a, b); }
+mg_value mg_div(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_DIV, a, b); }
+mg_value mg_neg(mg_graph *g, mg_value a) { return unary(g, MG_OP_NEG, a); }
+mg_value mg_exp(mg_graph *g, mg_value a) { return unary(g, MG_OP_EXP, a); }
+mg_value mg_log(mg_graph *g, mg_value a) { return unary(g, MG_OP_LOG, a); }
+mg_value mg_tanh(mg_graph *g, mg_value a) { return unary(g, MG_OP_TANH, a); }
+mg_value mg_relu(mg_graph *g, mg_value a) { return unary(g, MG_OP_RELU, a); }
+mg_value mg_sigmoid(mg_graph *g, mg_value a) { return unary(g, MG_OP_SIGMOID, a); }
+
+mg_value mg_pow(mg_graph *g, mg_value a, double k)
+{
+    if (!g || !usable(g, a))
+        return MG_NONE;
+    if (!grow((void **)&g->exponents, &g->exponent_capacity, (size_t)g->exponent_count + 1,
+              sizeof *g->exponents)) {
+        fail(g, MG_ERR_NOMEM, "cannot store a pow exponent");
+        return MG_NONE;
+    }
+    double x = forward(MG_OP_POW, g->nodes[a.index].data, 0.0, k);
+    uint32_t i = append(g, MG_OP_POW, a.index, g->exponent_count, x, MG_ROLE_RESULT);
+    if (i == NO_OPERAND)
+        return MG_NONE;
+    g->exponents[g->exponent_count++] = k;
+    return handle(g, i);
+}
+
+/* Mixed forms: the double becomes a CONST leaf on its own side. */
+#define MIXED(name, op)                                                       \
+    mg_value name##_vd(mg_graph *g, mg_value a, double b)                     \
+    {                                                                         \
+        return binary(g, op, a, mg_leaf_role(g, b, MG_ROLE_CONST));           \
+    }                                                                         \
+    mg_value name##_dv(mg_graph *g, double a, mg_value b)                     \
+    {                                                                         \
+        return binary(g, op, mg_leaf_role(g, a, MG_ROLE_CONST), b);           \
+    }
+MIXED(mg_add, MG_OP_ADD)
+MIXED(mg_sub, MG_OP_SUB)
+MIXED(mg_mul, MG_OP_MUL)
+MIXED(mg_div, MG_OP_DIV)
+#undef MIXED
+
+/* ---- reading and writing values ------------------------------------------ */
+
+double mg_data(const mg_graph *g, mg_value v) { return valid(g, v) ? g->nodes[v.index].data : (double)NAN; }
+double mg_grad(const mg_graph *g, mg_value v) { return valid(g, v) ? g->nodes[v.index].grad : (double)NAN; }
+
+mg_status mg_set_data(mg_graph *g, mg_value v, double data)
+{
+    if (!valid(g, v))
+        return MG_ERR_FOREIGN;
+    g->nodes[v.index].data = data;
+    return MG_OK;
+}
+
+mg_status mg_set_grad(mg_graph *g, mg_value v, double grad)
+{
+    if (!valid(g, v))
+        return MG_ERR_FOREIGN;
+    g->nodes[v.index].grad = grad;
+    return MG_OK;
+}
+
+mg_op mg_value_op(const mg_graph *g, mg_value v)
+{
+    return valid(g, v) ? (mg_op)g->nodes[v.index].op : MG_OP_LEAF;
+}
+
+mg_role mg_value_role(const mg_graph *g, mg_value v)
+{
+    return valid(g, v) ? (mg_role)g->nodes[v.index].role : MG_ROLE_INPUT;
+}
+
+mg_status mg_set_role(mg_graph *g, mg_value v, mg_role role)
+{
+    if (!valid(g, v))
+        return MG_ERR_FOREIGN;
+    mg_node *n = &g->nodes[v.index];
+    /* An op value is always a RESULT; a leaf can't claim to be one. */
+    if ((role == MG_ROLE_RESULT) != (n->op != MG_OP_LEAF) || (unsigned)role > MG_ROLE_RESULT)
+        return MG_ERR_INVALID;
+    n->role = (uint8_t)role;
+    return MG_OK;
+}
+
+mg_value mg_operand(const mg_graph *g, mg_value v, int i)
+{
+    if (!valid(g, v) || i < 0 || i >= mg_op_arity((mg_op)g->nodes[v.index].op))
+        return MG_NONE;
+    const mg_node *n = &g->nodes[v.index];
+    return handle(g, i == 0 ? n->a : n->b);
+}
+
+double mg_pow_exponent(const mg_graph *g, mg_value v)
+{
+    if (!valid(g, v) || g->nodes[v.index].op != MG_OP_POW)
+        return (double)NAN;
+    return g->exponents[g->nodes[v.index].b];
+}
+
+mg_value mg_value_at(const mg_graph *g, size_t index)
+{
+    return g && index < g->count ? handle(g, (uint32_t)index) : MG_NONE;
+}
+
+/* ---- labels and groups: a byte pool ------------------------------------- */
+
+/* Copies bytes into the pool; returns 1 + offset, or 0 when memory is short. */
+static uint32_t pool_put(mg_graph *g, const char *bytes, size_t len)
+{
+    size_t need = g->pool_len + sizeof(uint32_t) + len + 1;
+    if (len > UINT32_MAX || need > MAX_POOL || need < g->pool_len)
+        return 0;
+    if (need > g->pool_capacity) {
+        size_t cap = g->pool_capacity ? g->pool_capacity : 256;
+        while (cap < need)
+            cap *= 2;
+        char *p = realloc(g->pool, cap);
+        if (!p)
+            return 0;
+        g->pool = p;
+        g->pool_capacity = cap;
+    }
+    size_t at = g->pool_len;
+    uint32_t len32 = (uint32_t)len;
+    memcpy(g->pool + at, &len32, sizeof len32);
+    if (len)
+        memcpy(g->pool + at + sizeof len32, bytes, len);
+    g->pool[at + sizeof len32 + len] = '\0';
+    g->pool_len = need;
+    return (uint32_t)at + 1;
+}
+
+static const char *pool_get(const mg_graph *g, uint32_t entry, size_t *len)
+{
+    uint32_t len32;
+    memcpy(&len32, g->pool + entry - 1, sizeof len32);
+    if (len)
+        *len = len32;
+    return g->pool + entry - 1 + sizeof len32;
+}
+
+mg_status mg_set_label_n(mg_graph *g, mg_value v, const char *bytes, size_t len)
+{
+    if (!valid(g, v))
+        return MG_ERR_FOREIGN;
+    if (!bytes && len)
+        return MG_ERR_INVALID;
+    uint32_t entry = bytes ? pool_put(g, bytes, len) : 0;
+    if (bytes && !entry)
+        return MG_ERR_NOMEM;
+    g->nodes[v.index].label = entry;
+    return MG_OK;
+}
+
+mg_status mg_set_label(mg_graph *g, mg_value v, const char *label)
+{
+    return mg_set_label_n(g, v, label, label ? strlen(label) : 0);
+}
+
+const char *mg_label(const mg_graph *g, mg_value v, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (!valid(g, v) || !g->nodes[v.index].label)
+        return NULL;
+    return pool_get(g, g->nodes[v.index].label, len);
+}
+
+mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
+{
+    if (!valid(g, v))
+        return MG_ERR_FOREIGN;
+    if (!group) {
+        if (g->groups)
+            g->groups[v.index] = 0;
+        return MG_OK;
+    }
+    if (!g->groups) {
+        g->groups = calloc(g->capacity, sizeof *g->groups);
+        if (!g->groups)
+            return MG_ERR_NOMEM;
+    }
+    /* Values of one neuron share a group: reuse the last entry when equal. */
+    size_t len = strlen(group);
+    size_t last_len = 0;
+    if (g->last_group && g->last_group <= g->pool_len &&
+        strcmp(pool_get(g, g->last_group, &last_len), group) == 0 && last_len == len) {
+        g->groups[v.index] = g->last_group;
+        return MG_OK;
+    }
+    uint32_t entry = pool_put(g, group, len);
+    if (!entry)
+        return MG_ERR_NOMEM;
+    g->groups[v.index] = g->last_group = entry;
+    return MG_OK;
+}
+
+const char *mg_group(const mg_graph *g, mg_value v)
+{
+    if (!valid(g, v) || !g->groups || !g->groups[v.index])
+        return NULL;
+    return pool_get(g, g->groups[v.index], NULL);
+}
+
+/* ---- autograd ------------------------------------------------------------ */
+
+mg_status mg_backward(mg_graph *g, mg_value root)
+{
+    if (!g)
+        return MG_ERR_INVALID;
+    if (!usable(g, root))
+        return g->status;
+    mg_node *n = g->nodes;
+    const double *k = g->exponents;
+    n[root.index].grad = 1.0;
+    n[root.index].seen = 1;
+    /* Operands precede results, so one reverse sweep is a topological order;
+     * `seen` limits it to what root depends on and is cleared on the way. */
+    for (uint32_t i = root.index + 1; i-- > 0;) {
+        mg_node *v = &n[i];
+        if (v->seen) {
+            v->seen = 0;
+            backward_one(n, v, k);
+        }
+    }
+    return MG_OK;
+}
+
+mg_status mg_backward_local(mg_graph *g, mg_value v)
+{
+    if (!g)
+        return MG_ERR_INVALID;
+    if (!usable(g, v))
+        return g->status;
+    mg_node *n = g->nodes;
+    backward_one(n, &n[v.index], g->exponents);
+    if (n[v.index].op != MG_OP_LEAF) {
+        n[n[v.index].a].seen = 0;
+        if (n[v.index].op != MG_OP_POW && op_arity[n[v.index].op] == 2)
+            n[n[v.index].b].seen = 0;
+    }
+    return MG_OK;
+}
+
+void mg_zero_grad(mg_graph *g)
+{
+    if (!g)
+        return;
+    for (uint32_t i = 0; i < g->count; i++)
+        g->nodes[i].grad = 0.0;
+}
+
+void mg_forward(mg_graph *g)
+{
+    if (!g)
+        return;
+    mg_node *n = g->nodes;
+    for (uint32_t i = 0; i < g->count; i++) {
+        mg_node *v = &n[i];
+        switch (op_arity[v->op]) {
+        case 0:
+            break;
+        case 1:
+            v->data = forward((mg_op)v->op, n[v->a].data, 0.0,
+                              v->op == MG_OP_POW ? g->exponents[v->b] : 0.0);
+            break;
+        default:
+            v->data = forward((mg_op)v->op, n[v->a].data, n[v->b].data, 0.0);
+            break;
+        }
+    }
+}
+
+size_t mg_trace(mg_graph *g, mg_value root, mg_value *out, size_t cap)
+{
+    if (!g || !usable(g, root))
+        return 0;
+    mg_node *n = g->nodes;
+    /* Mark what root reaches, sweeping down; then collect upwards in order. */
+    n[root.index].seen = 1;
+    for (uint32_t i = root.index + 1; i-- > 0;) {
+        mg_node *v = &n[i];
+        if (!v->seen || v->op == MG_OP_LEAF)
+            continue;
+        n[v->a].seen = 1;
+        if (v->op != MG_OP_POW && op_arity[v->op] == 2)
+            n[v->b].seen = 1;
+    }
+    size_t found = 0;
+    for (uint32_t i = 0; i <= root.index; i++) {
+        if (!n[i].seen)
+            continue;
+        n[i].seen = 0;
+        if (found < cap)
+            out[found] = handle(g, i);
+        found++;
+    }
+    return found;
+}

@@ -1,0 +1,41 @@
+/* Shared helpers of the cmocka tests. cmocka 1.1.5 has no assert_double_equal,
+ * and assert_float_equal casts to float: compare doubles here. */
+#ifndef MICROGRAD_TEST_COMMON_H
+#define MICROGRAD_TEST_COMMON_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+/* |a - b| <= tol * max(1, |a|, |b|); NaN equals NaN, inf equals inf. */
+static inline int close_enough(double a, double b, double tol)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    if (isinf(a) || isinf(b))
+        return a == b;
+    double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
+    return fabs(a - b) <= tol * scale;
+}
+
+#define assert_close(a, b, tol)                                                       \
+    do {                                                                              \
+        double a_ = (a), b_ = (b);                                                    \
+        if (!close_enough(a_, b_, (tol)))                                             \
+            fail_msg("%s = %.17g, want %s = %.17g (tol %g)", #a, a_, #b, b_, (double)(tol)); \
+    } while (0)
+
+/* Bit-for-bit equality of doubles (NaN equals NaN). */
+#define assert_same_double(a, b)                                                      \
+    do {                                                                              \
+        double a_ = (a), b_ = (b);                                                    \
+        if (!(a_ == b_ || (isnan(a_) && isnan(b_))) || signbit(a_) != signbit(b_))    \
+            fail_msg("%s = %.17g, want exactly %s = %.17g", #a, a_, #b, b_);          \
+    } while (0)
+
+#endif

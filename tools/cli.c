@@ -1,0 +1,372 @@
+/* Shared plumbing of the micrograd subcommands (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_INPUT_BYTES ((size_t)1 << 30)
+
+/* ---- messages ------------------------------------------------------------ */
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("micrograd: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_input_error(const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d:%d: error: ", file, line, col);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "micrograd: error: %s: ", command);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'micrograd %s --help')\n", command);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+const char *cli_display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* ---- input --------------------------------------------------------------- */
+
+static int read_stream(FILE *in, const char *name, char **text, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        cli_error("out of memory reading '%s'", name);
+        return CLI_FAILED;
+    }
+    for (;;) {
+        if (cap - n < 2) {
+            if (cap >= MAX_INPUT_BYTES) {
+                free(buf);
+                cli_error("'%s' is larger than %zu bytes", name, MAX_INPUT_BYTES);
+                return CLI_USAGE;
+            }
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                cli_error("out of memory reading '%s'", name);
+                return CLI_FAILED;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, in);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(in)) {
+        int err = errno;
+        free(buf);
+        cli_error("cannot read '%s': %s", name, strerror(err));
+        return err == EISDIR ? CLI_USAGE : CLI_FAILED;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return CLI_OK;
+}
+
+int cli_read_file(const char *path, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    if (strcmp(path, "-") == 0)
+        return read_stream(stdin, "<stdin>", text, len);
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return CLI_USAGE;
+    }
+    int status = read_stream(in, path, text, len);
+    fclose(in);
+    return status;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static int write_all(FILE *out, const void *data, size_t len)
+{
+    return fwrite(data, 1, len, out) == len;
+}
+
+int cli_finish_stdout(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write to standard output: %s", strerror(errno));
+        return CLI_FAILED;
+    }
+    return status;
+}
+
+/* A device or pipe named as output (/dev/stdout, /dev/full) is written in
+ * place: renaming over it would replace the device. */
+static int write_in_place(const char *path, const void *data, size_t len)
+{
+    FILE *out = fopen(path, "wb");
+    if (!out) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return CLI_FAILED;
+    }
+    int ok = write_all(out, data, len);
+    int err = errno;
+    if (fclose(out) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok) {
+        cli_error("cannot write '%s': %s", path, strerror(err));
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+int cli_write_output(const char *path, const void *data, size_t len)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (!write_all(stdout, data, len) || fflush(stdout) != 0) {
+            cli_error("cannot write to standard output: %s", strerror(errno));
+            return CLI_FAILED;
+        }
+        return CLI_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            cli_error("cannot write '%s': Is a directory", path);
+            return CLI_FAILED;
+        }
+        return write_in_place(path, data, len);
+    }
+    /* The temporary sits beside the target so that rename() is atomic. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t tmp_size = strlen(path) + 16;
+    char *tmp = malloc(tmp_size);
+    if (!tmp) {
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
+    snprintf(tmp, tmp_size, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        return CLI_FAILED;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *out = fdopen(fd, "wb");
+    int ok = out && write_all(out, data, len);
+    int err = errno;
+    if (out) {
+        if (fclose(out) != 0 && ok) {
+            ok = 0;
+            err = errno;
+        }
+    } else {
+        close(fd);
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        cli_error("cannot write '%s': %s", path, strerror(err));
+    }
+    free(tmp);
+    return ok ? CLI_OK : CLI_FAILED;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void cli_format_double(char *buf, size_t size, double x)
+{
+    if (isnan(x)) {
+        snprintf(buf, size, "nan");
+        return;
+    }
+    if (isinf(x)) {
+        snprintf(buf, size, x > 0 ? "inf" : "-inf");
+        return;
+    }
+    /* Fewest significant digits that read back to x, then Python's repr
+     * layout: positional for exponents -4..15, scientific otherwise. */
+    int digits = 1;
+    char sci[40];
+    for (; digits < 17; digits++) {
+        snprintf(sci, sizeof sci, "%.*e", digits - 1, x);
+        if (strtod(sci, NULL) == x)
+            break;
+    }
+    snprintf(sci, sizeof sci, "%.*e", digits - 1, x);
+    int exponent = atoi(strchr(sci, 'e') + 1);
+    if (exponent < -4 || exponent >= 16) {
+        snprintf(buf, size, "%s", sci);
+        return;
+    }
+    int decimals = digits - 1 - exponent;
+    snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, x);
+    if (decimals <= 0 && strlen(buf) + 2 < size)
+        strcat(buf, ".0");
+}
+
+void cli_json_number(FILE *out, double x)
+{
+    char buf[40];
+    cli_format_double(buf, sizeof buf, x);
+    if (isfinite(x))
+        fputs(buf, out);
+    else
+        fprintf(out, "\"%s\"", buf);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
+static size_t utf8_length(const unsigned char *s, size_t left)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned min;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    else if ((c & 0xE0) == 0xC0) { n = 2; min = 0x80; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; min = 0x10000; cp = c & 0x07; }
+    else return 0;
+    if (n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+void cli_json_string(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        size_t n = utf8_length(p + i, len - i);
+        if (n == 0) {
+            fputs("\\ufffd", out);
+            i++;
+            continue;
+        }
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(out, "\\u%04x", c);
+        else
+            fwrite(p + i, 1, n, out);
+        i += n;
+    }
+    fputc('"', out);
+}
+
+/* ---- option values ------------------------------------------------------- */
+
+int cli_parse_double(const char *command, const char *option, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(x)) {
+        cli_usage_error(command, "%s wants a finite number, not '%s'", option, text);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+int cli_parse_long(const char *command, const char *option, const char *text, long min,
+                   long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno == ERANGE || x < min || x > max) {
+        cli_usage_error(command, "%s wants a whole number from %ld to %ld, not '%s'", option,
+                        min, max, text);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* ---- expression files ---------------------------------------------------- */
+
+int cli_source_load(cli_source *src, const char *path, const char *root_name)
+{
+    memset(src, 0, sizeof *src);
+    src->path = path;
+    int status = cli_read_file(path, &src->text, &src->len);
+    if (status != CLI_OK)
+        return status;
+    src->graph = mg_graph_new();
+    if (!src->graph) {
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
+    mg_diag diag;
+    src->program = mg_parse(src->graph, src->text, src->len, &diag);
+    if (!src->program) {
+        cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
+        return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
+    }
+    src->root = mg_program_root(src->program);
+    if (root_name) {
+        long i = mg_program_find(src->program, root_name);
+        if (i < 0) {
+            cli_error("--root '%s': %s defines no such name", root_name, cli_display_name(path));
+            return CLI_USAGE;
+        }
+        src->root = (size_t)i;
+    }
+    return CLI_OK;
+}
+
+void cli_source_free(cli_source *src)
+{
+    mg_program_free(src->program);
+    mg_graph_free(src->graph);
+    free(src->text);
+    memset(src, 0, sizeof *src);
+}

@@ -1,0 +1,70 @@
+/* Shared plumbing of the micrograd subcommands: messages, input files, atomic
+ * output files, JSON numbers, and option values. Nothing here computes. */
+#ifndef MICROGRAD_TOOLS_CLI_H
+#define MICROGRAD_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <micrograd/engine.h>
+#include <micrograd/parse.h>
+
+/* Exit statuses (SPEC §5). */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+/* "micrograd: error: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "FILE:LINE:COL: error: ..." on stderr, compiler style. */
+void cli_input_error(const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A usage error of a subcommand: the message plus a pointer to --help.
+ * Returns CLI_USAGE so callers can `return cli_usage_error(...)`. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The name to show for an input path ("-" shows as "<stdin>"). */
+const char *cli_display_name(const char *path);
+
+/* Reads a whole file ("-" is standard input) into a NUL-terminated malloc'd
+ * buffer. Returns CLI_OK, or an exit status after printing why. */
+int cli_read_file(const char *path, char **text, size_t *len);
+
+/* Writes bytes to path atomically: a temporary file beside it, every write and
+ * the close checked, then rename; on any failure the temporary is removed, an
+ * existing file is untouched, the error printed and CLI_FAILED returned.
+ * path NULL or "-" writes to standard output. */
+int cli_write_output(const char *path, const void *data, size_t len);
+/* Flushes standard output and reports a write error (a full disk, a closed
+ * pipe) as CLI_FAILED; returns status unchanged otherwise. */
+int cli_finish_stdout(int status);
+
+/* The shortest text that reads back to x, laid out as Python's repr():
+ * "0.1", "2.0", "-1.4999999999999993", "1e-05", "nan", "-inf". size >= 40. */
+void cli_format_double(char *buf, size_t size, double x);
+/* JSON: cli_format_double's text; non-finite as the strings "nan"/"inf"/"-inf". */
+void cli_json_number(FILE *out, double x);
+/* JSON string with quotes; bytes that are not valid UTF-8 become U+FFFD. */
+void cli_json_string(FILE *out, const char *s, size_t len);
+
+/* Option values: return 1 and set *out, or print a usage error and return 0. */
+int cli_parse_double(const char *command, const char *option, const char *text, double *out);
+int cli_parse_long(const char *command, const char *option, const char *text, long min,
+                   long max, long *out);
+
+/* An expression file parsed into a graph, with its root picked. */
+typedef struct cli_source {
+    const char *path;    /* as given ("-" for standard input) */
+    char *text;
+    size_t len;
+    mg_graph *graph;
+    mg_program *program;
+    size_t root;         /* index in program of the root name */
+} cli_source;
+
+/* Reads and parses path; root_name NULL picks the last name assigned.
+ * Returns CLI_OK, or an exit status after printing FILE:LINE:COL errors.
+ * Always call cli_source_free, even on failure. */
+int cli_source_load(cli_source *src, const char *path, const char *root_name);
+void cli_source_free(cli_source *src);
+
+#endif

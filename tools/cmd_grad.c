@@ -1,0 +1,280 @@
+/* micrograd grad / micrograd check: the numbers of an expression file. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+/* ---- grad ---------------------------------------------------------------- */
+
+static const char grad_help[] =
+    "usage: micrograd grad FILE [--root NAME] [--json]\n"
+    "\n"
+    "Runs the forward pass, then backward from the root, and prints every named\n"
+    "value with its data and grad, in definition order.\n"
+    "\n"
+    "  --root NAME  differentiate NAME (default: the last name assigned)\n"
+    "  --json       one JSON object: {\"root\": ..., \"values\": [{\"name\", \"data\", \"grad\"}, ...]}\n"
+    "  -h, --help   this help\n"
+    "\n"
+    "example:\n"
+    "  micrograd grad examples/L.mg\n"
+    "  echo 'x = 3; y = x**2' | micrograd grad --json -\n";
+
+/* Options shared by grad and check. */
+typedef struct value_options {
+    const char *file;
+    const char *root;
+    int json;
+    double h;
+    double tol;
+} value_options;
+
+enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL };
+
+/* Parses grad's or check's argv; returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, const char *help, int is_check,
+                         value_options *o)
+{
+    static const struct option long_options[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"h", required_argument, NULL, OPT_H},
+        {"tol", required_argument, NULL, OPT_TOL},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *command = argv[0];
+    *o = (value_options){.h = 1e-6, .tol = 1e-6};
+    opterr = 0;
+    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT: o->root = optarg; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_H:
+        case OPT_TOL: {
+            if (!is_check)
+                return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+            double *target = c == OPT_H ? &o->h : &o->tol;
+            if (!cli_parse_double(command, c == OPT_H ? "--h" : "--tol", optarg, target))
+                return CLI_USAGE;
+            if (*target <= 0)
+                return cli_usage_error(command, "%s must be positive", c == OPT_H ? "--h" : "--tol");
+            break;
+        }
+        case 'h':
+            fputs(help, stdout);
+            return cli_finish_stdout(CLI_OK);
+        case ':':
+            return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (o->file)
+            return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
+        o->file = argv[optind];
+    }
+    if (!o->file)
+        return cli_usage_error(command, "missing FILE (use - for standard input)");
+    return -1;
+}
+
+static void print_values_text(const cli_source *src)
+{
+    const mg_program *p = src->program;
+    size_t width = 4;
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        size_t n = strlen(mg_program_name(p, i));
+        if (n > width)
+            width = n;
+    }
+    printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        mg_value v = mg_program_value(p, i);
+        char data[40], grad[40];
+        cli_format_double(data, sizeof data, mg_data(src->graph, v));
+        cli_format_double(grad, sizeof grad, mg_grad(src->graph, v));
+        printf("%-*s  %-24s  %s\n", (int)width, mg_program_name(p, i), data, grad);
+    }
+}
+
+static void print_values_json(const cli_source *src)
+{
+    const mg_program *p = src->program;
+    fputs("{\"root\": ", stdout);
+    const char *root = mg_program_name(p, src->root);
+    cli_json_string(stdout, root, strlen(root));
+    fputs(", \"values\": [", stdout);
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        mg_value v = mg_program_value(p, i);
+        const char *name = mg_program_name(p, i);
+        fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+        cli_json_string(stdout, name, strlen(name));
+        fputs(", \"data\": ", stdout);
+        cli_json_number(stdout, mg_data(src->graph, v));
+        fputs(", \"grad\": ", stdout);
+        cli_json_number(stdout, mg_grad(src->graph, v));
+        fputc('}', stdout);
+    }
+    fputs("]}\n", stdout);
+}
+
+int cmd_grad(int argc, char **argv)
+{
+    value_options o;
+    int status = parse_options(argc, argv, grad_help, 0, &o);
+    if (status >= 0)
+        return status;
+    cli_source src;
+    status = cli_source_load(&src, o.file, o.root);
+    if (status == CLI_OK) {
+        mg_backward(src.graph, mg_program_value(src.program, src.root));
+        if (o.json)
+            print_values_json(&src);
+        else
+            print_values_text(&src);
+        status = cli_finish_stdout(CLI_OK);
+    }
+    cli_source_free(&src);
+    return status;
+}
+
+/* ---- check --------------------------------------------------------------- */
+
+static const char check_help[] =
+    "usage: micrograd check FILE [--root NAME] [--h H] [--tol T] [--json]\n"
+    "\n"
+    "Compares the analytic grad of every named leaf with the central difference\n"
+    "(f(x+h) - f(x-h)) / 2h. A leaf passes when |analytic - numeric| <= T * max(1,\n"
+    "|analytic|, |numeric|). Exit status 1 if any leaf fails.\n"
+    "\n"
+    "  --root NAME  differentiate NAME (default: the last name assigned)\n"
+    "  --h H        the step (default 1e-6)\n"
+    "  --tol T      the relative tolerance (default 1e-6)\n"
+    "  --json       one JSON object: {\"h\", \"ok\", \"leaves\": [{\"name\", \"analytic\", \"numeric\", \"ok\"}]}\n"
+    "  -h, --help   this help\n"
+    "\n"
+    "example:\n"
+    "  micrograd check examples/neuron.mg\n";
+
+typedef struct leaf_check {
+    size_t index; /* in the program */
+    double analytic, numeric;
+    int ok;
+} leaf_check;
+
+static int close_enough(double analytic, double numeric, double tol)
+{
+    if (isnan(analytic) || isnan(numeric))
+        return 0;
+    if (isinf(analytic) || isinf(numeric))
+        return analytic == numeric;
+    double scale = fmax(1.0, fmax(fabs(analytic), fabs(numeric)));
+    return fabs(analytic - numeric) <= tol * scale;
+}
+
+/* The root's data with leaf x moved to data + dx, everything else as it was. */
+static double root_at(cli_source *src, mg_value x, double data, double dx)
+{
+    mg_set_data(src->graph, x, data + dx);
+    mg_forward(src->graph);
+    return mg_data(src->graph, mg_program_value(src->program, src->root));
+}
+
+/* Each named leaf once, even under two names (aliases). */
+static int is_first_name(const mg_program *p, size_t i)
+{
+    mg_value v = mg_program_value(p, i);
+    for (size_t j = 0; j < i; j++)
+        if (mg_program_value(p, j).index == v.index)
+            return 0;
+    return 1;
+}
+
+static size_t check_leaves(cli_source *src, const value_options *o, leaf_check *out)
+{
+    const mg_program *p = src->program;
+    mg_graph *g = src->graph;
+    mg_value root = mg_program_value(p, src->root);
+    mg_backward(g, root);
+    size_t n = 0;
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        mg_value x = mg_program_value(p, i);
+        if (mg_value_op(g, x) != MG_OP_LEAF || !is_first_name(p, i))
+            continue;
+        double data = mg_data(g, x);
+        double plus = root_at(src, x, data, o->h);
+        double minus = root_at(src, x, data, -o->h);
+        root_at(src, x, data, 0.0);
+        leaf_check *c = &out[n++];
+        c->index = i;
+        c->analytic = mg_grad(g, x);
+        c->numeric = (plus - minus) / (2.0 * o->h);
+        c->ok = close_enough(c->analytic, c->numeric, o->tol);
+    }
+    return n;
+}
+
+static void print_checks(const cli_source *src, const value_options *o, const leaf_check *c,
+                         size_t n, int all_ok)
+{
+    const mg_program *p = src->program;
+    if (o->json) {
+        fputs("{\"h\": ", stdout);
+        cli_json_number(stdout, o->h);
+        printf(", \"ok\": %s, \"leaves\": [", all_ok ? "true" : "false");
+        for (size_t i = 0; i < n; i++) {
+            const char *name = mg_program_name(p, c[i].index);
+            fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+            cli_json_string(stdout, name, strlen(name));
+            fputs(", \"analytic\": ", stdout);
+            cli_json_number(stdout, c[i].analytic);
+            fputs(", \"numeric\": ", stdout);
+            cli_json_number(stdout, c[i].numeric);
+            printf(", \"ok\": %s}", c[i].ok ? "true" : "false");
+        }
+        fputs("]}\n", stdout);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char a[40], num[40];
+        cli_format_double(a, sizeof a, c[i].analytic);
+        cli_format_double(num, sizeof num, c[i].numeric);
+        printf("%-4s %s: analytic %s, numeric %s\n", c[i].ok ? "ok" : "FAIL",
+               mg_program_name(p, c[i].index), a, num);
+    }
+    printf("%s: %zu leaves, h = %g\n", all_ok ? "ok" : "FAILED", n, o->h);
+}
+
+int cmd_check(int argc, char **argv)
+{
+    value_options o;
+    int status = parse_options(argc, argv, check_help, 1, &o);
+    if (status >= 0)
+        return status;
+    cli_source src;
+    status = cli_source_load(&src, o.file, o.root);
+    if (status == CLI_OK) {
+        leaf_check *checks = calloc(mg_program_count(src.program) + 1, sizeof *checks);
+        if (!checks) {
+            cli_error("out of memory");
+            status = CLI_FAILED;
+        } else {
+            size_t n = check_leaves(&src, &o, checks);
+            int all_ok = 1;
+            for (size_t i = 0; i < n; i++)
+                all_ok &= checks[i].ok;
+            print_checks(&src, &o, checks, n, all_ok);
+            status = cli_finish_stdout(all_ok ? CLI_OK : CLI_FAILED);
+            free(checks);
+        }
+    }
+    cli_source_free(&src);
+    return status;
+}

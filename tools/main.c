@@ -1,0 +1,61 @@
+/* micrograd: one program, subcommands. Dispatches to tools/cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "unknown"
+#endif
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
+    {"check", cmd_check, "analytic grads of every leaf against central differences"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: micrograd COMMAND [OPTIONS] [FILE]\n"
+          "\n"
+          "A scalar reverse-mode autograd engine that draws its expression graphs.\n"
+          "\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "FILE is an expression file (.mg), or - for standard input:\n"
+          "  a = 2.0; b = -3.0; c = 10\n"
+          "  L = (a*b + c) * -2\n"
+          "\n"
+          "Run 'micrograd COMMAND --help' for a command's options.\n"
+          "Exit status: 0 success, 1 a failed check or a runtime failure, 2 bad usage or input.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return cli_finish_stdout(CLI_OK);
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("micrograd %s\n", MG_VERSION);
+        return cli_finish_stdout(CLI_OK);
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'micrograd --help')", name);
+    return CLI_USAGE;
+}
