@@ -325,7 +325,7 @@ static void describe(const token *t, char *buf, size_t size)
     unsigned char c = (unsigned char)t->text[0];
     if (t->kind == T_BAD && t->len == 1 && (c < 0x20 || c >= 0x7F)) {
         if (c == 0)
-            snprintf(buf, size, "a NUL byte");
+            snprintf(buf, size, "NUL byte");
         else
             snprintf(buf, size, "byte 0x%02X", c);
         return;
@@ -577,7 +577,7 @@ static int parse_expression(parser *ps)
                     return error_at(ps, MG_ERR_SYNTAX, ps->tok.line, ps->tok.col,
                                     "'%.*s' takes one argument", (int)ps->ops[i - 1].name_len,
                                     ps->ops[i - 1].name);
-            return error_token(ps, "an operator");
+            return error_token(ps, "an operator or the end of the statement");
         } else if (is_statement_end(ps->tok.kind)) {
             if (!reduce_while(ps, 0, 0))
                 return 0;
