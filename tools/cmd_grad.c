@@ -57,13 +57,14 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         case OPT_JSON: o->json = 1; break;
         case OPT_H:
         case OPT_TOL: {
+            const char *name = c == OPT_H ? "--h" : "--tol";
             if (!is_check)
-                return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+                return cli_usage_error(command, "unknown option '%s'", name);
             double *target = c == OPT_H ? &o->h : &o->tol;
-            if (!cli_parse_double(command, c == OPT_H ? "--h" : "--tol", optarg, target))
+            if (!cli_parse_double(command, name, optarg, target))
                 return CLI_USAGE;
             if (*target <= 0)
-                return cli_usage_error(command, "%s must be positive", c == OPT_H ? "--h" : "--tol");
+                return cli_usage_error(command, "%s must be positive", name);
             break;
         }
         case 'h':
