@@ -84,7 +84,10 @@ static int read_stream(FILE *in, const char *name, char **text, size_t *len)
     if (ferror(in)) {
         int err = errno;
         free(buf);
-        cli_error("cannot read '%s': %s", name, strerror(err));
+        if (err == EBADF && in == stdin)
+            cli_error("cannot read '%s': standard input is closed", name);
+        else
+            cli_error("cannot read '%s': %s", name, strerror(err));
         return err == EISDIR ? CLI_USAGE : CLI_FAILED;
     }
     buf[n] = '\0';
