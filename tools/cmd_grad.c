@@ -106,10 +106,13 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
 static void print_values_text(const cli_source *src)
 {
     const mg_program *p = src->program;
+    /* The name column fits names up to NAME_COLUMN bytes; a longer name
+     * pushes only its own line, so one 1 MB name does not pad every line. */
+    enum { NAME_COLUMN = 32 };
     size_t width = 4;
     for (size_t i = 0; i < mg_program_count(p); i++) {
         size_t n = strlen(mg_program_name(p, i));
-        if (n > width)
+        if (n > width && n <= NAME_COLUMN)
             width = n;
     }
     printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");

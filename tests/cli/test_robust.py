@@ -88,6 +88,20 @@ def one_megabyte_line():
 
 
 @test
+def one_long_name_does_not_pad_every_line():
+    # Text output pads names up to 32 bytes; a 1 MB name only widens its line.
+    long = 'v' * (1 << 20)
+    src = long + ' = 1\n' + ''.join(f'b{i} = {i}\n' for i in range(2000))
+    r = run(['grad', '-'], stdin=src.encode())
+    expect((r.status, r.err), (0, ''))
+    want = '%-5s  %-24s  %s\n' % ('name', 'data', 'grad') + '%-5s  %-24s  %s\n' % (long, '1.0', '0.0')
+    want += ''.join('%-5s  %-24s  %s\n' % (f'b{i}', repr(float(i)), '1.0' if i == 1999 else '0.0')
+                    for i in range(2000))
+    expect(len(r.out), len(want), 'output size')
+    expect(r.text, want)
+
+
+@test
 def nesting_200000_parentheses():
     n = 200000
     src = b'a = 2\nb = ' + b'(' * n + b'a * 3' + b')' * n + b'\n'
