@@ -667,6 +667,9 @@ mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
         return NULL;
     }
     ps.lx = (lexer){.src = src, .end = src + len, .at = src, .line_start = src, .line = 1};
+    /* A UTF-8 byte order mark, as some editors write, is not part of line 1. */
+    if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+        ps.lx.at = ps.lx.line_start = src + 3;
     int ok = 1;
     for (ps.tok = next_token(&ps.lx); ok && ps.tok.kind != T_EOF;) {
         if (ps.tok.kind == T_NEWLINE || ps.tok.kind == T_SEMI) {

@@ -75,6 +75,14 @@ def invalid_utf8():
 
 
 @test
+def byte_order_mark_is_skipped():
+    expect(grad_json(b'\xef\xbb\xbfa = 2\nb = a * a\n')['values'][1], {'name': 'b', 'data': 4.0, 'grad': 1.0})
+    input_error(b'\xef\xbb\xbfa = @\n', '1:5', "unexpected '@'")
+    # only at the very start
+    input_error(b'a = 1\n\xef\xbb\xbfb = 2\n', '2:1', 'unexpected byte 0xEF')
+
+
+@test
 def one_megabyte_line():
     pad = b' ' * (1 << 20)
     expect(grad_json(b'a = 2\nb = a *' + pad + b'3\n'),
