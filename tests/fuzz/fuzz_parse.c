@@ -114,15 +114,45 @@ static void check_autograd(mg_graph *g, mg_value root, const mg_value *t, size_t
     free(grad);
 }
 
+/* Parsing again after a reset to the mark taken before the first parse gives
+ * the same outcome and the same values, bit for bit. */
+static void check_reparse(mg_graph *g, mg_mark m, const char *src, size_t size,
+                          const mg_program *first, const mg_diag *first_diag)
+{
+    size_t size_before = mg_graph_size(g);
+    double *data = malloc((size_before + 1) * sizeof *data);
+    CHECK(data);
+    for (size_t i = 0; i < size_before; i++)
+        data[i] = mg_data(g, mg_value_at(g, i));
+    mg_graph_reset(g, m);
+    CHECK(mg_graph_size(g) == 0);
+    mg_diag diag;
+    mg_program *p = mg_parse(g, src, size, &diag);
+    CHECK(!p == !first);
+    if (!p)
+        CHECK(diag.line == first_diag->line && diag.col == first_diag->col &&
+              strcmp(diag.message, first_diag->message) == 0);
+    else
+        CHECK(mg_program_count(p) == mg_program_count(first));
+    CHECK(mg_graph_size(g) == size_before);
+    for (size_t i = 0; i < size_before; i++)
+        CHECK(same(mg_data(g, mg_value_at(g, i)), data[i]));
+    mg_program_free(p);
+    free(data);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *src = (const char *)data;
     mg_graph *g = mg_graph_new();
     CHECK(g);
+    mg_mark start = mg_graph_mark(g);
     mg_diag diag;
     mg_program *p = mg_parse(g, src, size, &diag);
     if (!p) {
         check_diag(&diag, src, size);
+        CHECK(mg_graph_status(g) == MG_OK); /* a syntax error is not a graph error */
+        check_reparse(g, start, src, size, NULL, &diag);
         mg_graph_free(g);
         return 0;
     }
@@ -137,6 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_trace(g, root, t, n);
     check_autograd(g, root, t, n);
     CHECK(mg_graph_status(g) == MG_OK);
+    /* forward recomputed every value, so the data compared is the parse's */
+    check_reparse(g, start, src, size, p, &diag);
     free(t);
     mg_program_free(p);
     mg_graph_free(g);
