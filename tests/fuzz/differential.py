@@ -10,7 +10,8 @@ Numbers in the text become N(...) plain constants, folded with IEEE semantics
 as the parser folds them; a value gets its grads by one reverse sweep in
 creation order over what the root reaches. data and grad must agree within
 1e-9 relative (NaN with NaN, inf with inf of the same sign). Exit 1 on any
-mismatch, with the program shown (and saved under --keep). Stdlib only.
+mismatch, with the program shown (and saved under --keep). A double printed
+must read as Python's repr() of it. Stdlib only.
 """
 import argparse
 import json
@@ -282,8 +283,12 @@ def program(rng):
 # ---- comparison -------------------------------------------------------------
 
 
+class Raw(str):
+    """A JSON number kept as its text (json.loads(parse_float=Raw, parse_int=Raw))."""
+
+
 def number_from_json(x):
-    return {'nan': NAN, 'inf': INF, '-inf': -INF}[x] if isinstance(x, str) else float(x)
+    return float(x) if isinstance(x, Raw) else {'nan': NAN, 'inf': INF, '-inf': -INF}[x]
 
 
 def agree(a, b):
@@ -306,6 +311,9 @@ def compare(got, want):
             a = number_from_json(g[field])
             if not agree(a, w[field]):
                 return f"{g['name']}.{field} = {a!r}, want {w[field]!r}"
+            # the same double must be printed as Python's repr prints it
+            if isinstance(g[field], Raw) and a == w[field] and g[field] != repr(a):
+                return f"{g['name']}.{field} printed {g[field]!s}, Python prints {a!r}"
     return None
 
 
@@ -329,7 +337,8 @@ def main():
         if p.returncode != 0 or p.stderr:
             problem = f'exit {p.returncode}: {p.stderr.decode(errors="replace").strip()}'
         else:
-            problem = compare(json.loads(p.stdout), reference(statements, root))
+            got = json.loads(p.stdout, parse_float=Raw, parse_int=Raw)
+            problem = compare(got, reference(statements, root))
         if args.verbose:
             print(f'--- program {i}: {problem or "ok"}\n{text}')
         if problem:
