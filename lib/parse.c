@@ -3,6 +3,7 @@
  * building values in a graph as it goes. */
 #include <micrograd/parse.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -198,7 +199,9 @@ static token next_token(lexer *lx)
     if (lx->at < lx->end && *lx->at == '#') /* a comment runs to the end of the line */
         while (lx->at < lx->end && *lx->at != '\n')
             lx->at++;
-    token t = {.text = lx->at, .len = 1, .line = lx->line, .col = (int)(lx->at - lx->line_start) + 1};
+    /* Columns past INT_MAX (a line over 2 GB) all read as INT_MAX. */
+    size_t col = (size_t)(lx->at - lx->line_start) + 1;
+    token t = {.text = lx->at, .len = 1, .line = lx->line, .col = col < INT_MAX ? (int)col : INT_MAX};
     if (lx->at >= lx->end) {
         t.kind = T_EOF;
         t.len = 0;
@@ -315,7 +318,7 @@ static int error_at(parser *ps, mg_status status, int line, int col, const char 
     return 0;
 }
 
-/* How a token reads in a message: 'name', '*', end of line, byte 0x01. */
+/* How a token reads in a message: 'name', '*', end of line, byte 0x01, NUL byte. */
 static void describe(const token *t, char *buf, size_t size)
 {
     if (t->kind == T_NEWLINE || t->kind == T_EOF) {
@@ -629,17 +632,18 @@ static int parse_statement(parser *ps)
     if (find_function(name.text, name.len))
         return error_at(ps, MG_ERR_NAME, name.line, name.col,
                         "'%.*s' is a function name and cannot be assigned", shown, name.text);
-    long prior = lookup(ps->prog, name.text, name.len);
-    if (prior >= 0)
-        return error_at(ps, MG_ERR_NAME, name.line, name.col,
-                        "'%.*s%s' is already defined (line %d)", shown, name.text, dots,
-                        ps->prog->entries[prior].line);
     ps->tok = next_token(&ps->lx);
     if (ps->tok.kind != T_ASSIGN) {
         char what[128];
         snprintf(what, sizeof what, "'=' after '%.*s%s'", shown, name.text, dots);
         return error_token(ps, what);
     }
+    /* Only an assignment redefines: `a` alone on a line lacks its '='. */
+    long prior = lookup(ps->prog, name.text, name.len);
+    if (prior >= 0)
+        return error_at(ps, MG_ERR_NAME, name.line, name.col,
+                        "'%.*s%s' is already defined (line %d)", shown, name.text, dots,
+                        ps->prog->entries[prior].line);
     ps->tok = next_token(&ps->lx);
     ps->n_operands = 0;
     ps->n_ops = 0;
@@ -663,6 +667,9 @@ mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
         return NULL;
     }
     ps.lx = (lexer){.src = src, .end = src + len, .at = src, .line_start = src, .line = 1};
+    /* A UTF-8 byte order mark, as some editors write, is not part of line 1. */
+    if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+        ps.lx.at = ps.lx.line_start = src + 3;
     int ok = 1;
     for (ps.tok = next_token(&ps.lx); ok && ps.tok.kind != T_EOF;) {
         if (ps.tok.kind == T_NEWLINE || ps.tok.kind == T_SEMI) {

@@ -32,18 +32,26 @@ typedef struct value_options {
     double tol;
 } value_options;
 
-enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL };
+enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_HELP };
 
 /* Parses grad's or check's argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, const char *help, int is_check,
                          value_options *o)
 {
+    /* check's table; grad's stops before --h and --tol, so that grad reports
+     * them as unknown instead of taking their values. */
     static const struct option long_options[] = {
         {"root", required_argument, NULL, OPT_ROOT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, OPT_HELP},
         {"h", required_argument, NULL, OPT_H},
         {"tol", required_argument, NULL, OPT_TOL},
-        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option grad_options[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
@@ -51,15 +59,14 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
     opterr = 0;
     optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
     int c;
-    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", is_check ? long_options : grad_options, NULL)) !=
+           -1) {
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
         case OPT_JSON: o->json = 1; break;
         case OPT_H:
         case OPT_TOL: {
             const char *name = c == OPT_H ? "--h" : "--tol";
-            if (!is_check)
-                return cli_usage_error(command, "unknown option '%s'", name);
             double *target = c == OPT_H ? &o->h : &o->tol;
             if (!cli_parse_double(command, name, optarg, target))
                 return CLI_USAGE;
@@ -68,12 +75,23 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
             break;
         }
         case 'h':
+        case OPT_HELP:
             fputs(help, stdout);
             return cli_finish_stdout(CLI_OK);
         case ':':
             return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        default: {
+            /* optopt: 0 for an unknown long option, the OPT_ value of a long one
+             * given a value it does not take (--json=1), else the letter of an
+             * unknown short one (whose word argv[optind - 1] may not be yet: -xh). */
+            const char *word = argv[optind - 1];
+            if (optopt == 0)
+                return cli_usage_error(command, "unknown option '%s'", word);
+            if (optopt >= OPT_ROOT)
+                return cli_usage_error(command, "option '%.*s' takes no value",
+                                       (int)strcspn(word, "="), word);
+            return cli_usage_error(command, "unknown option '-%c'", optopt);
+        }
         }
     }
     for (; optind < argc; optind++) {
@@ -89,10 +107,13 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
 static void print_values_text(const cli_source *src)
 {
     const mg_program *p = src->program;
+    /* The name column fits names up to NAME_COLUMN bytes; a longer name
+     * pushes only its own line, so one 1 MB name does not pad every line. */
+    enum { NAME_COLUMN = 32 };
     size_t width = 4;
     for (size_t i = 0; i < mg_program_count(p); i++) {
         size_t n = strlen(mg_program_name(p, i));
-        if (n > width)
+        if (n > width && n <= NAME_COLUMN)
             width = n;
     }
     printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");

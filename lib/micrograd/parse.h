@@ -45,7 +45,8 @@ typedef struct mg_program mg_program;
 /* Parses len bytes of src (any bytes; NUL is an error, not an end) and builds
  * the values in g. Returns the program (free with mg_program_free), or NULL with
  * *diag filled in. On error, values already built stay in g (reset to a mark to
- * drop them). diag may be NULL. A program with no statement is an error. */
+ * drop them). diag may be NULL. A program with no statement is an error. A
+ * leading UTF-8 byte order mark is skipped (columns count from after it). */
 MG_API mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag);
 MG_API void mg_program_free(mg_program *p);
 

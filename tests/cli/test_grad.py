@@ -128,7 +128,7 @@ def usage_errors_exit_2():
         (['grad', 'a.mg', 'b.mg'], "micrograd: error: grad: one FILE only ('b.mg' is extra) (see 'micrograd grad --help')\n"),
         (['grad', '--frob', '-'], "micrograd: error: grad: unknown option '--frob' (see 'micrograd grad --help')\n"),
         (['grad', '-', '--root'], "micrograd: error: grad: option '--root' needs a value (see 'micrograd grad --help')\n"),
-        (['grad', '--h', '1', '-'], "micrograd: error: grad: unknown option '--h' (see 'micrograd grad --help')\n"),
+        (['grad', '--tol', '1', '-'], "micrograd: error: grad: unknown option '--tol' (see 'micrograd grad --help')\n"),
         (['check', '--h', 'abc', '-'], "micrograd: error: check: --h wants a finite number, not 'abc' (see 'micrograd check --help')\n"),
         (['check', '--h', '0', '-'], "micrograd: error: check: --h must be positive (see 'micrograd check --help')\n"),
         (['frobnicate'], "micrograd: error: unknown command 'frobnicate' (see 'micrograd --help')\n"),

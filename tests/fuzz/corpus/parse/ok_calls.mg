@@ -1,0 +1,2 @@
+x = tanh(1)
+y = sigmoid(relu(tanh(exp(log(x)))))

@@ -1,0 +1,12 @@
+a = -4.0
+b = 2.0
+c = a + b
+d = a * b + b**3
+c2 = c + c + 1
+c3 = c2 + 1 + c2 + (-a)
+d2 = d + d * 2 + relu(b + a)
+d3 = d2 + 3 * d2 + relu(b - a)
+e = c3 - d3
+f = e**2
+g = f / 2.0
+g2 = g + 10.0 / f

@@ -1,0 +1,12 @@
+# inputs x1,x2
+x1 = 2.0
+x2 = 0.0
+# weights w1,w2
+w1 = -3.0
+w2 = 1.0
+b = 6.8813735870195432
+x1w1 = x1*w1
+x2w2 = x2*w2
+x1w1x2w2 = x1w1 + x2w2
+n = x1w1x2w2 + b
+o = tanh(n)
