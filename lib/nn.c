@@ -25,7 +25,6 @@ struct mg_mlp {
     size_t width;           /* the largest size */
     mg_value *vbuf;         /* 2 * width handles: forward's layer in/out */
     double *dbuf;           /* 2 * width doubles: eval's layer in/out */
-    double *eval_in;        /* sizes[0] doubles: a copy of eval's x */
     mg_value *xbuf;         /* sizes[0] handles: one example's input leaves */
     mg_value *scores;       /* one output per example of the last loss */
     size_t scores_cap;
@@ -68,7 +67,6 @@ void mg_mlp_free(mg_mlp *m)
     free(m->groups);
     free(m->vbuf);
     free(m->dbuf);
-    free(m->eval_in);
     free(m->xbuf);
     free(m->scores);
     free(m);
@@ -116,10 +114,9 @@ static mg_mlp *alloc_mlp(const size_t *sizes, size_t count, size_t nparams, size
     m->groups = malloc(neurons * GROUP_BYTES);
     m->vbuf = malloc(2 * m->width * sizeof *m->vbuf);
     m->dbuf = malloc(2 * m->width * sizeof *m->dbuf);
-    m->eval_in = malloc(sizes[0] * sizeof *m->eval_in);
     m->xbuf = malloc(sizes[0] * sizeof *m->xbuf);
     if (!m->sizes || !m->acts || !m->first || !m->group_of || !m->params || !m->groups ||
-        !m->vbuf || !m->dbuf || !m->eval_in || !m->xbuf) {
+        !m->vbuf || !m->dbuf || !m->xbuf) {
         mg_mlp_free(m);
         return NULL;
     }
@@ -334,27 +331,39 @@ static double activate_d(mg_activation act, double x)
     return x;
 }
 
-mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, double *out)
+/* One example through the network on the parameter values in w. */
+static void eval_one(mg_mlp *m, const double *w, const double *x, double *out)
 {
-    if (!g || !m || !x || !out)
-        return MG_ERR_INVALID;
-    if (!owns(g, m))
-        return MG_ERR_FOREIGN;
-    size_t n0 = m->sizes[0];
-    memcpy(m->eval_in, x, n0 * sizeof *x);
-    const double *in = m->eval_in;
+    const double *in = x;
     for (size_t l = 0; l < m->layers; l++) {
         size_t nin = m->sizes[l], nout = m->sizes[l + 1];
         double *dst = l + 1 == m->layers ? out : m->dbuf + (l % 2) * m->width;
-        const mg_value *w = m->params + m->first[l];
-        for (size_t j = 0; j < nout; j++, w += nin + 1) {
-            double sum = mg_data(g, w[nin]);
+        const double *wl = w + m->first[l];
+        for (size_t j = 0; j < nout; j++, wl += nin + 1) {
+            double sum = wl[nin];
             for (size_t i = 0; i < nin; i++)
-                sum = sum + mg_data(g, w[i]) * in[i];
+                sum = sum + wl[i] * in[i];
             dst[j] = activate_d(m->acts[l], sum);
         }
         in = dst;
     }
+}
+
+mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, size_t count, double *out)
+{
+    if (!g || !m || (count && (!x || !out)))
+        return MG_ERR_INVALID;
+    if (!owns(g, m))
+        return MG_ERR_FOREIGN;
+    double *w = malloc(m->nparams * sizeof *w);
+    if (!w)
+        return MG_ERR_NOMEM;
+    for (size_t k = 0; k < m->nparams; k++)
+        w[k] = mg_data(g, m->params[k]);
+    size_t nin = m->sizes[0], nout = m->sizes[m->layers];
+    for (size_t r = 0; r < count; r++)
+        eval_one(m, w, x + r * nin, out + r * nout);
+    free(w);
     return MG_OK;
 }
 

@@ -115,9 +115,12 @@ MG_API mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *v
 MG_API mg_status mg_mlp_forward(mg_graph *g, mg_mlp *m, const mg_value *x, mg_value *out,
                                 unsigned flags);
 /* The same arithmetic on plain doubles, building nothing (for plots and
- * accuracy on a grid): x has sizes[0] numbers, out receives sizes[layers].
- * Returns MG_OK or MG_ERR_FOREIGN when the parameters are not in g. */
-MG_API mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, double *out);
+ * accuracy on a grid), for count examples: x holds count * sizes[0] numbers
+ * (row-major), out receives count * sizes[layers]. Reads the parameters' data
+ * once per call. Returns MG_OK, MG_ERR_NOMEM, or MG_ERR_FOREIGN when the
+ * parameters are not in g. */
+MG_API mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, size_t count,
+                             double *out);
 
 /* Sets every parameter's grad to 0 (micrograd's zero_grad). */
 MG_API void mg_mlp_zero_grad(mg_graph *g, const mg_mlp *m);
