@@ -59,6 +59,8 @@ static const char train_help[] =
     "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
 
 #define MAX_LAYERS 64
+/* Each parameter costs about 2 values per example per step in the graph. */
+#define MAX_PARAMS 10000000
 
 typedef struct train_options {
     const char *data;
@@ -345,6 +347,12 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
         if (s->sizes[s->nsizes - 1] != 1)
             return cli_usage_error("train", "--sizes must end with 1 (one output: the score)");
     }
+    size_t params = 0;
+    for (size_t i = 0; i + 1 < s->nsizes; i++)
+        params += (s->sizes[i] + 1) * s->sizes[i + 1];
+    if (params > MAX_PARAMS)
+        return cli_usage_error("train", "%s has %zu parameters; at most %d can be trained here",
+                               "--sizes", params, MAX_PARAMS);
     if (o->loss >= 0) {
         s->loss = (mg_loss)o->loss;
         s->alpha = s->loss == MG_LOSS_SVM ? 1e-4 : 0.0;
@@ -464,8 +472,8 @@ static void progress_update(progress *p, long k, double loss, double accuracy)
     memset(bar, '#', (size_t)filled);
     memset(bar + filled, '.', (size_t)(WIDTH - filled));
     bar[WIDTH] = '\0';
-    fprintf(stderr, "\r\033[K%s[%.*s%s%s]%s %ld/%ld  loss %.6g  accuracy %.1f%%",
-            p->color ? "\033[32m" : "", filled, bar, p->color ? "\033[2m" : "", bar + filled,
+    fprintf(stderr, "\r\033[K[%s%.*s%s%s%s] %ld/%ld  loss %.6g  accuracy %.1f%%",
+            p->color ? "\033[32m" : "", filled, bar, p->color ? "\033[0;2m" : "", bar + filled,
             p->color ? "\033[0m" : "", k + 1, p->steps, loss, accuracy * 100.0);
     if (last)
         fputc('\n', stderr);
@@ -550,9 +558,11 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     mg_rng rng;
     mg_rng_seed(&rng, o->seed);
     int status = CLI_FAILED;
-    if (!g || !history || mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m) !=
-                              MG_OK) {
-        cli_error("cannot build %s: %s", desc, g ? mg_graph_error(g) : "out of memory");
+    mg_status built = g && history
+                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m)
+                          : MG_ERR_NOMEM;
+    if (built != MG_OK) {
+        cli_error("cannot build %s: %s", desc, mg_status_str(built));
         goto done;
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
@@ -562,10 +572,13 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         goto done;
     if (o->plot) {
         char title[512];
-        cli_format_double(loss_text, sizeof loss_text, history[s->steps - 1]);
-        snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %.4g, accuracy %.1f%%",
-                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps,
-                 history[s->steps - 1], accuracy * 100.0);
+        double last = history[s->steps - 1];
+        char last_text[40] = "nan";
+        if (isfinite(last))
+            snprintf(last_text, sizeof last_text, "%.4g", last);
+        snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %s, accuracy %.1f%%",
+                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps, last_text,
+                 accuracy * 100.0);
         if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
             goto done;
     }

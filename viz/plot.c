@@ -89,10 +89,10 @@ static void format_tick(char *buf, size_t size, double v, double step)
     snprintf(buf, size, "%.*f", step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9), v);
 }
 
-/* Gridlines and labels along x (linear). */
-static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want)
+/* Gridlines and labels along x (linear), at least min_step apart. */
+static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want, double min_step)
 {
-    double step = nice_step(a->hi - a->lo, want);
+    double step = fmax(nice_step(a->hi - a->lo, want), min_step);
     char buf[32];
     for (double v = ceil(a->lo / step) * step; v <= a->hi + step * 1e-9; v += step) {
         double x = map_x(b, a, v);
@@ -106,23 +106,41 @@ static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want)
     }
 }
 
-/* Gridlines and labels along y: decades on a log axis, round steps otherwise. */
+/* One horizontal gridline with its label, at axis position v (log10 on a
+ * log axis). */
+static void tick_y(cairo_t *cr, const box *b, const axis *a, double v, const char *label)
+{
+    double y = b->y + b->h - (v - a->lo) / (a->hi - a->lo) * b->h;
+    set_rgb(cr, grid_ink);
+    cairo_move_to(cr, b->x, y);
+    cairo_line_to(cr, b->x + b->w, y);
+    cairo_stroke(cr);
+    set_rgb(cr, ink);
+    text_at(cr, b->x - 8, y, 1.0, 0.5, 12, 0, label);
+}
+
+/* Gridlines and labels along y: decades on a log axis (with 2 and 5 between
+ * them when there are only one or two decades), round steps otherwise. */
 static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
 {
     char buf[32];
-    double step = a->log ? 1.0 : nice_step(a->hi - a->lo, want);
+    if (a->log) {
+        int between = a->hi - a->lo <= 2.0;
+        for (double v = a->lo; v <= a->hi + 1e-9; v += 1.0) {
+            double decade = pow(10.0, round(v));
+            snprintf(buf, sizeof buf, "%g", decade);
+            tick_y(cr, b, a, v, buf);
+            for (int m = 2; between && m <= 5 && v + 1.0 <= a->hi + 1e-9; m += 3) {
+                snprintf(buf, sizeof buf, "%g", m * decade);
+                tick_y(cr, b, a, log10(m * decade), buf);
+            }
+        }
+        return;
+    }
+    double step = nice_step(a->hi - a->lo, want);
     for (double v = ceil(a->lo / step - 1e-9) * step; v <= a->hi + step * 1e-9; v += step) {
-        double y = b->y + b->h - (v - a->lo) / (a->hi - a->lo) * b->h;
-        set_rgb(cr, grid_ink);
-        cairo_move_to(cr, b->x, y);
-        cairo_line_to(cr, b->x + b->w, y);
-        cairo_stroke(cr);
-        if (a->log)
-            snprintf(buf, sizeof buf, "%g", pow(10.0, round(v)));
-        else
-            format_tick(buf, sizeof buf, v, step);
-        set_rgb(cr, ink);
-        text_at(cr, b->x - 8, y, 1.0, 0.5, 12, 0, buf);
+        format_tick(buf, sizeof buf, v, step);
+        tick_y(cr, b, a, v, buf);
     }
 }
 
@@ -165,12 +183,18 @@ static axis loss_axis(const double *loss, size_t n)
     return (axis){floor(lo / step) * step, ceil(hi / step) * step, 0};
 }
 
+/* 1 if a loss can be placed on the axis. */
+static int drawable(double loss, int log_axis)
+{
+    return isfinite(loss) && (!log_axis || loss > 0);
+}
+
 static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
 {
     axis ax = {0.0, n > 1 ? (double)(n - 1) : 1.0, 0};
     axis ay = loss_axis(loss, n);
     cairo_set_line_width(cr, 1.0);
-    ticks_x(cr, b, &ax, 5);
+    ticks_x(cr, b, &ax, 5, 1.0); /* steps are whole numbers */
     ticks_y(cr, b, &ay, 5);
     frame(cr, b);
     cairo_save(cr);
@@ -179,23 +203,20 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
     set_rgb(cr, curve);
     cairo_set_line_width(cr, 2.0);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    int pen = 0;
     for (size_t k = 0; k < n; k++) {
-        if (!isfinite(loss[k]) || (ay.log && loss[k] <= 0)) {
-            pen = 0;
+        if (!drawable(loss[k], ay.log))
             continue;
-        }
         double x = map_x(b, &ax, (double)k), y = map_y(b, &ay, loss[k]);
-        if (pen)
+        int joined = k > 0 && drawable(loss[k - 1], ay.log);
+        if (joined) {
             cairo_line_to(cr, x, y);
-        else
+        } else if (k + 1 < n && drawable(loss[k + 1], ay.log)) {
             cairo_move_to(cr, x, y);
-        pen = 1;
-    }
-    if (n == 1 && pen) { /* a single step: a dot */
-        cairo_new_path(cr);
-        cairo_arc(cr, map_x(b, &ax, 0.0), map_y(b, &ay, loss[0]), 3.0, 0, 2 * PI);
-        cairo_fill(cr);
+        } else { /* a lone point between non-finite ones: a dot */
+            cairo_stroke(cr);
+            cairo_arc(cr, x, y, 3.0, 0, 2 * PI);
+            cairo_fill(cr);
+        }
     }
     cairo_stroke(cr);
     cairo_restore(cr);
@@ -314,7 +335,7 @@ static int boundary_panel(cairo_t *cr, const box *b, const mg_plot *p)
     cairo_restore(cr);
     cairo_surface_destroy(img);
     cairo_set_line_width(cr, 1.0);
-    ticks_x(cr, b, &ax, 5);
+    ticks_x(cr, b, &ax, 5, 0.0);
     ticks_y(cr, b, &ay, 5);
     for (size_t r = 0; r < p->data->count; r++) {
         double x = map_x(b, &ax, p->data->x[2 * r]), y = map_y(b, &ay, p->data->x[2 * r + 1]);
@@ -387,8 +408,14 @@ static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     if (p->title) {
+        /* 16 px, smaller when that would not fit the width */
+        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, 16);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, p->title, &e);
+        double size = e.x_advance > width - 24 ? fmax(8.0, 16 * (width - 24) / e.x_advance) : 16;
         set_rgb(cr, ink);
-        text_at(cr, width / 2, 28, 0.5, 0.5, 16, 1, p->title);
+        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, p->title);
     }
     box left = {LEFT, TOP, PANEL_W, PANEL_H};
     loss_panel(cr, &left, p->loss, p->steps);
