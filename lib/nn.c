@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define MAX_PARAMS ((size_t)1 << 28)
-/* numpy's np.pi; C11 has no PI. */
+/* numpy's np.pi (C11's math.h has no M_PI). */
 #define PI 3.141592653589793
 
 struct mg_mlp {
@@ -21,7 +21,7 @@ struct mg_mlp {
     size_t *group_of;       /* per layer: index in groups of its first neuron */
     size_t nparams;
     mg_value *params;       /* parameters() order */
-    char *groups;           /* "layer L/neuron N" strings, 32 bytes each */
+    char *groups;           /* "layer L/neuron N" strings, GROUP_BYTES each */
     size_t width;           /* the largest size */
     mg_value *vbuf;         /* 2 * width handles: forward's layer in/out */
     double *dbuf;           /* 2 * width doubles: eval's layer in/out */
@@ -371,8 +371,10 @@ mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, size_t coun
 
 mg_value mg_loss_sse(mg_graph *g, const mg_value *pred, const double *target, size_t n)
 {
-    if (!g || !pred || !target || n == 0)
+    if (!pred || !target || n == 0) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_sse: no examples");
         return MG_NONE;
+    }
     mg_value sum = MG_NONE;
     for (size_t i = 0; i < n; i++) {
         mg_value e = mg_pow(g, mg_sub_vd(g, pred[i], target[i]), 2.0);
@@ -383,8 +385,10 @@ mg_value mg_loss_sse(mg_graph *g, const mg_value *pred, const double *target, si
 
 mg_value mg_loss_svm(mg_graph *g, const mg_value *score, const double *y, size_t n)
 {
-    if (!g || !score || !y || n == 0)
+    if (!score || !y || n == 0) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_svm: no examples");
         return MG_NONE;
+    }
     mg_value sum = MG_NONE;
     for (size_t i = 0; i < n; i++) {
         /* (1 + -yi*scorei).relu() */
@@ -396,8 +400,10 @@ mg_value mg_loss_svm(mg_graph *g, const mg_value *score, const double *y, size_t
 
 mg_value mg_mlp_l2(mg_graph *g, const mg_mlp *m, double alpha)
 {
-    if (!g || !m)
+    if (!m) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_mlp_l2: no network");
         return MG_NONE;
+    }
     mg_value sum = MG_NONE;
     for (size_t k = 0; k < m->nparams; k++) {
         mg_value sq = mg_mul(g, m->params[k], m->params[k]);
@@ -521,20 +527,28 @@ static int reserve_scores(mg_mlp *m, size_t n)
     return 1;
 }
 
+mg_status mg_mlp_forward_inputs(mg_graph *g, mg_mlp *m, const double *x, mg_value *out,
+                                unsigned flags)
+{
+    if (!g || !m || !x || !out)
+        return MG_ERR_INVALID;
+    char label[32];
+    for (size_t i = 0; i < m->sizes[0]; i++) {
+        m->xbuf[i] = mg_leaf_role(g, x[i], MG_ROLE_INPUT);
+        if (flags & MG_NN_ANNOTATE) {
+            snprintf(label, sizeof label, "x%zu", i + 1);
+            if (mg_set_label(g, m->xbuf[i], label) != MG_OK)
+                mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for an input's label");
+        }
+    }
+    return mg_mlp_forward(g, m, m->xbuf, out, flags);
+}
+
 /* The forward graph of every example; m->scores[r] receives example r's output. */
 static void forward_all(mg_graph *g, mg_mlp *m, const mg_dataset *d, unsigned flags)
 {
-    char label[32];
-    for (size_t r = 0; r < d->count; r++) {
-        for (size_t i = 0; i < d->inputs; i++) {
-            m->xbuf[i] = mg_leaf_role(g, d->x[r * d->inputs + i], MG_ROLE_INPUT);
-            if (flags & MG_NN_ANNOTATE) {
-                snprintf(label, sizeof label, "x%zu", i + 1);
-                mg_set_label(g, m->xbuf[i], label);
-            }
-        }
-        mg_mlp_forward(g, m, m->xbuf, &m->scores[r], flags);
-    }
+    for (size_t r = 0; r < d->count; r++)
+        mg_mlp_forward_inputs(g, m, d->x + r * d->inputs, &m->scores[r], flags);
 }
 
 /* Fraction of examples whose score has the label's sign: (y > 0) == (s > 0). */

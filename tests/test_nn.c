@@ -142,6 +142,16 @@ static void params_and_groups(void **state)
         assert_string_equal(mg_group(g, mg_value_at(g, i)), "layer 1/neuron 1");
     assert_string_equal(mg_group(g, mg_value_at(g, first + 7)), "layer 1/neuron 2");
     assert_string_equal(mg_group(g, out), "layer 3/neuron 1");
+    /* from plain numbers: labelled inputs, the same output */
+    double xs[3] = {2.0, 3.0, -1.0};
+    mg_value again;
+    size_t start = mg_graph_size(g);
+    assert_int_equal(mg_mlp_forward_inputs(g, m, xs, &again, MG_NN_ANNOTATE), MG_OK);
+    assert_same_double(mg_data(g, again), mg_data(g, out));
+    assert_string_equal(mg_label(g, mg_value_at(g, start + 2), NULL), "x3");
+    assert_int_equal(mg_value_role(g, mg_value_at(g, start)), MG_ROLE_INPUT);
+    /* its trace: 41 parameters, 3 inputs, 4*(3+3+1) + 4*(4+4+1) + 1*(4+4+1) values */
+    assert_int_equal(mg_trace(g, again, NULL, 0), 41 + 3 + 28 + 36 + 9);
     /* without the flag, nothing is grouped */
     size_t plain = mg_graph_size(g);
     assert_int_equal(mg_mlp_forward(g, m, x, &out, 0), MG_OK);

@@ -32,7 +32,13 @@
  * Drawing: mg_mlp_forward with MG_NN_ANNOTATE tags every product, sum and
  * activation of a neuron with the group "layer L/neuron N" (1-based, as the
  * parameters are), so the forward graph of one example clusters per neuron and
- * per layer; mg_trace() on an output lists that graph.
+ * per layer; mg_trace() on an output lists that graph:
+ *
+ *     mg_mark mark = mg_graph_mark(g);
+ *     mg_value score;
+ *     mg_mlp_forward_inputs(g, m, (double[]){2, 3, -1}, &score, MG_NN_ANNOTATE);
+ *     ... draw the values mg_trace(g, score, ...) lists, clustered by mg_group() ...
+ *     mg_graph_reset(g, mark);
  */
 #ifndef MICROGRAD_NN_H
 #define MICROGRAD_NN_H
@@ -114,6 +120,12 @@ MG_API mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *v
  * the graph's sticky error (out then holds MG_NONE). */
 MG_API mg_status mg_mlp_forward(mg_graph *g, mg_mlp *m, const mg_value *x, mg_value *out,
                                 unsigned flags);
+/* The same from plain numbers: makes sizes[0] INPUT leaves from x (labelled
+ * "x1".."xn" with MG_NN_ANNOTATE), then mg_mlp_forward. With MG_NN_ANNOTATE,
+ * mg_trace() of out[0] is the forward graph of one example, ready to draw.
+ * Returns as mg_mlp_forward. */
+MG_API mg_status mg_mlp_forward_inputs(mg_graph *g, mg_mlp *m, const double *x, mg_value *out,
+                                       unsigned flags);
 /* The same arithmetic on plain doubles, building nothing (for plots and
  * accuracy on a grid), for count examples: x holds count * sizes[0] numbers
  * (row-major), out receives count * sizes[layers]. Reads the parameters' data
