@@ -144,6 +144,13 @@ void mg_graph_clear_error(mg_graph *g)
     g->message[0] = '\0';
 }
 
+void mg_graph_set_error(mg_graph *g, mg_status status, const char *message)
+{
+    if (!g || status == MG_OK)
+        return;
+    fail(g, status, "%s", message ? message : mg_status_str(status));
+}
+
 /* Grows an array to hold at least `need` items of `size` bytes, doubling. */
 static int grow(void **items, uint32_t *capacity, size_t need, size_t size)
 {

@@ -132,6 +132,10 @@ MG_API mg_status mg_graph_reserve(mg_graph *g, size_t n);
 MG_API mg_status mg_graph_status(const mg_graph *g);
 MG_API const char *mg_graph_error(const mg_graph *g);
 MG_API void mg_graph_clear_error(mg_graph *g);
+/* Records an error found by a layer above the engine (the nn library): the
+ * first error wins, as for the ops. message is copied (truncated to 255 bytes);
+ * a status of MG_OK or a NULL graph does nothing. */
+MG_API void mg_graph_set_error(mg_graph *g, mg_status status, const char *message);
 
 /* Mark/reset: a training loop makes its parameters, takes a mark, and after
  * each step resets to it, dropping every value, label and group made since,

@@ -1,0 +1,244 @@
+"""CLI tests of `micrograd train`: presets, the exact replay of micrograd's moons
+run, JSON shape, progress lines, CSV and --init errors, usage errors, plots."""
+import json
+import os
+import struct
+
+import clitest
+from clitest import expect, expect_true, run, source, tempdir, test
+
+MOONS = source('tests', 'data', 'moons100.csv')
+INIT = source('tests', 'data', 'moons_init.csv')
+REPLAY = source('tests', 'data', 'moons_replay_loss.txt')
+
+
+def train_json(*args):
+    r = run(['train', '--json'] + list(args))
+    expect(r.status, 0, f'exit ({r.err})')
+    expect(r.text.count('\n'), 1, 'one line on stdout')
+    return json.loads(r.text)
+
+
+def write(path, text):
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+@test
+def tiny_default_reaches_1e_3():
+    j = train_json()
+    expect(list(j), ['data', 'sizes', 'steps', 'final_loss', 'accuracy', 'loss_history'], 'keys')
+    expect(j['data'], 'tiny')
+    expect(j['sizes'], [3, 4, 4, 1])
+    expect(j['steps'], 200)
+    expect(len(j['loss_history']), 200)
+    expect(j['final_loss'], j['loss_history'][-1], 'final_loss is the last entry')
+    expect_true(j['final_loss'] < 1e-3, f"final loss {j['final_loss']}")
+    expect_true(j['loss_history'][0] > 1.0, 'the loss starts high')
+    expect(j['accuracy'], 1.0)
+
+
+@test
+def same_seed_same_run_other_seed_other_run():
+    a, b = train_json('--seed', '5', '--steps', '3'), train_json('--seed', '5', '--steps', '3')
+    c = train_json('--seed', '6', '--steps', '3')
+    expect(a, b, 'same seed')
+    expect_true(a['loss_history'][0] != c['loss_history'][0], 'another seed, other weights')
+
+
+@test
+def moons_default_accuracy_at_least_97():
+    j = train_json('--data', 'moons')
+    expect(j['data'], 'moons')
+    expect(j['sizes'], [2, 16, 16, 1])
+    expect(j['steps'], 100)
+    expect_true(j['accuracy'] >= 0.97, f"accuracy {j['accuracy']}")
+
+
+@test
+def replay_of_micrograd_moons_agrees_every_step():
+    j = train_json('--data', 'moons', '--points', MOONS, '--init', INIT)
+    want = [float(line) for line in open(REPLAY) if not line.startswith('#')]
+    expect(len(want), 100)
+    expect(len(j['loss_history']), 100)
+    expect_true(abs(j['loss_history'][0] - 0.8958441028683222) <= 1e-9, 'step 0')
+    expect_true(abs(j['final_loss'] - 0.010978370135492717) <= 1e-9, 'after 100 steps')
+    expect(j['accuracy'], 1.0)
+    for k, (got, ref) in enumerate(zip(j['loss_history'], want)):
+        expect_true(abs(got - ref) <= 1e-9, f'step {k}: {got!r} vs micrograd {ref!r}')
+
+
+@test
+def summary_line_and_plain_progress():
+    r = run(['train', '--steps', '25'])
+    expect(r.status, 0, 'exit')
+    lines = r.text.splitlines()
+    expect(len(lines), 1, 'one summary line')
+    j = train_json('--steps', '25')
+    expect(lines[0], 'tiny: MLP(3, [4, 4, 1]), mse loss, 25 steps: final loss %r, accuracy %.1f%%'
+           % (j['final_loss'], j['accuracy'] * 100), 'summary')
+    # micrograd's line every tenth of the run (k % 2 == 0 for 25 steps) and at the last step
+    want = ['step %d loss %r, accuracy %.1f%%' % (k, j['loss_history'][k], 100.0 if k else 50.0)
+            for k in range(0, 25, 2)]
+    got = r.err.splitlines()
+    expect([g.split(', accuracy')[0] for g in got], [w.split(', accuracy')[0] for w in want])
+    expect(got[0], want[0], 'first line')
+    r = run(['train', '--steps', '12'])
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+           ['step %d' % k for k in range(0, 12)], 'every step when fewer than 20')
+    r = run(['train', '--steps', '31'])
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+           ['step %d' % k for k in (0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30)], 'and the last')
+    r = run(['train', '--steps', '32'])
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+           ['step %d' % k for k in (0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 31)], 'and the last')
+
+
+@test
+def csv_data_trains_with_svm_or_mse():
+    d = tempdir()
+    labels = write(os.path.join(d, 'l.csv'),
+                   '# two clusters\na,b,label\n' + ''.join(
+                       f'{x},{x * 0.5},{1 if x > 0 else -1}\n' for x in (-2, -1.5, -1, 1, 1.5, 2)))
+    j = train_json('--data', labels, '--sizes', '2,4,1', '--steps', '30')
+    expect(j['data'], labels)
+    expect(j['sizes'], [2, 4, 1])
+    expect(j['accuracy'], 1.0)
+    reg = write(os.path.join(d, 'r.csv'), '0,0.5\n1,0.25\n2,0\n')
+    r = run(['train', '--data', reg, '--steps', '5'])
+    expect(r.status, 0, 'exit')
+    expect_true(r.text.startswith(f'{reg}: MLP(1, [16, 16, 1]), mse loss, 5 steps'), r.text)
+
+
+@test
+def csv_errors_are_file_line_col_exit_2():
+    d = tempdir()
+    bad = write(os.path.join(d, 'bad.csv'), 'x0,x1,y\n1,2,1\n3,abc,-1\n')
+    for args in (['--data', bad], ['--data', 'moons', '--points', bad]):
+        r = run(['train'] + args)
+        expect(r.status, 2, 'exit')
+        expect(r.err, f"{bad}:3:3: error: expected a number, found 'abc'\n")
+        expect(r.out, b'')
+    short = write(os.path.join(d, 'short.csv'), '1,2,1\n3,-1\n')
+    r = run(['train', '--data', short])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f'{short}:2:5: error: expected 3 fields, found 2\n')
+    three = write(os.path.join(d, 'three.csv'), '1,2,3,1\n')
+    r = run(['train', '--data', 'moons', '--points', three])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f"micrograd: error: {three}: rows have 3 inputs, but the 'moons' network takes 2\n")
+    half = write(os.path.join(d, 'half.csv'), '# targets\n1,2,1\n3,4,0.5\n')
+    r = run(['train', '--data', half, '--loss', 'svm'])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f'{half}:3:1: error: the svm loss wants targets -1 or 1, not 0.5\n')
+    r = run(['train', '--data', os.path.join(d, 'missing.csv')])
+    expect(r.status, 2, 'exit')
+    expect_true(r.err.startswith(f"micrograd: error: cannot open '{d}/missing.csv': "), r.err)
+
+
+@test
+def init_must_match_the_network():
+    d = tempdir()
+    lines = [line for line in open(INIT) if not line.startswith('#')]
+    short = write(os.path.join(d, 'short.txt'), ''.join(lines[:-1]))
+    r = run(['train', '--data', 'moons', '--points', MOONS, '--init', short])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f'micrograd: error: {short}: 336 parameters, but MLP(2, [16, 16, 1]) has 337\n')
+    expect(r.out, b'')
+    pairs = write(os.path.join(d, 'pairs.txt'), '# weights\n0.5, 0.25\n')
+    r = run(['train', '--init', pairs])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f'{pairs}:2:5: error: expected one number per line, found 2 fields\n')
+    word = write(os.path.join(d, 'word.txt'), '0.5\nzero\n')
+    r = run(['train', '--init', word])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f"{word}:2:1: error: expected a number, found 'zero'\n")
+    # 41 zeros fit MLP(3, [4, 4, 1]): a network of zeros predicts 0 everywhere
+    zeros = write(os.path.join(d, 'zeros.txt'), '0\n' * 41)
+    j = train_json('--init', zeros, '--steps', '1')
+    expect(j['loss_history'], [4.0])
+
+
+@test
+def usage_errors_exit_2():
+    cases = [
+        (['--sizes', '3,x'], "micrograd: error: train: --sizes wants at least two whole numbers "
+         "from 1 to 100000 separated by commas (at most 64 layers), not '3,x' "
+         "(see 'micrograd train --help')\n"),
+        (['--data', 'moons', '--sizes', '3,4,1'], "micrograd: error: train: --sizes starts with 3 "
+         "inputs, but the data have 2 (see 'micrograd train --help')\n"),
+        (['--sizes', '3,4,2'], "micrograd: error: train: --sizes must end with 1 (one output: the "
+         "score) (see 'micrograd train --help')\n"),
+        (['--loss', 'hinge'], "micrograd: error: train: --loss wants mse or svm, not 'hinge' "
+         "(see 'micrograd train --help')\n"),
+        (['--steps', '0'], "micrograd: error: train: --steps wants a whole number from 1 to "
+         "10000000, not '0' (see 'micrograd train --help')\n"),
+        (['--lr', '-1'], "micrograd: error: train: --lr must be positive, not '-1' "
+         "(see 'micrograd train --help')\n"),
+        (['--plot', 'out.gif'], "micrograd: error: train: --plot wants a .png or .svg file, not "
+         "'out.gif' (see 'micrograd train --help')\n"),
+        (['--bogus'], "micrograd: error: train: unknown option '--bogus' "
+         "(see 'micrograd train --help')\n"),
+        (['extra'], "micrograd: error: train: unexpected argument 'extra' "
+         "(see 'micrograd train --help')\n"),
+    ]
+    for args, err in cases:
+        r = run(['train'] + args)
+        expect(r.status, 2, f'exit of {args}')
+        expect(r.err, err, f'stderr of {args}')
+        expect(r.out, b'', f'stdout of {args}')
+
+
+@test
+def help_has_examples():
+    r = run(['train', '--help'])
+    expect(r.status, 0, 'exit')
+    expect_true(r.text.startswith('usage: micrograd train '), r.text[:80])
+    expect_true('examples:\n  micrograd train\n' in r.text, 'examples')
+
+
+def png_size(data):
+    expect(data[:8], b'\x89PNG\r\n\x1a\n', 'PNG signature')
+    expect(data[12:16], b'IHDR', 'IHDR first')
+    return struct.unpack('>II', data[16:24])
+
+
+@test
+def plot_writes_png_and_svg():
+    d = tempdir()
+    png = os.path.join(d, 'moons.png')
+    r = run(['train', '--data', 'moons', '--steps', '20', '--plot', png])
+    expect(r.status, 0, f'exit ({r.err})')
+    data = open(png, 'rb').read()
+    expect(png_size(data), (1050, 480), 'two panels')
+    expect_true(data.endswith(b'IEND\xaeB`\x82'), 'complete PNG')
+    tiny = os.path.join(d, 'tiny.PNG')
+    r = run(['train', '--steps', '20', '--plot', tiny])
+    expect(r.status, 0, 'exit')
+    expect(png_size(open(tiny, 'rb').read()), (520, 480), 'loss panel only (3 inputs)')
+    svg = os.path.join(d, 'moons.svg')
+    r = run(['train', '--data', 'moons', '--steps', '5', '--plot', svg])
+    expect(r.status, 0, 'exit')
+    text = open(svg).read()
+    expect_true(text.startswith('<?xml') and '<svg' in text and text.rstrip().endswith('</svg>'),
+                text[:100])
+    expect(sorted(os.listdir(d)), ['moons.png', 'moons.svg', 'tiny.PNG'], 'no temporary files')
+
+
+@test
+def plot_failure_leaves_files_alone():
+    d = tempdir()
+    r = run(['train', '--steps', '2', '--plot', os.path.join(d, 'no', 'such', 'dir.png')])
+    expect(r.status, 1, 'exit')
+    expect(r.err.splitlines()[-1], f"micrograd: error: cannot write '{d}/no/such/dir.png': "
+           'No such file or directory')
+    expect(r.out, b'')
+    keep = write(os.path.join(d, 'keep.png'), 'old')
+    r = run(['train', '--steps', '0', '--plot', keep])
+    expect(r.status, 2, 'exit')
+    expect(open(keep).read(), 'old', 'untouched')
+    expect(sorted(os.listdir(d)), ['keep.png'])
+
+
+clitest.main()

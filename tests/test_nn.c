@@ -1,0 +1,543 @@
+/* nn tests: forward values against hand computation, every parameter's grad
+ * against central differences, the losses by hand, flat memory across
+ * training steps, RNG streams, moons data, CSV tables and their errors. */
+#include <micrograd/csv.h>
+#include <micrograd/nn.h>
+#include <micrograd/rng.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_common.h"
+
+/* A network with every parameter set from a list (parameters() order). */
+static mg_mlp *net(mg_graph *g, const size_t *sizes, size_t count, mg_activation hidden,
+                   mg_activation output, const double *params, size_t n)
+{
+    mg_mlp *m = NULL;
+    assert_int_equal(mg_mlp_new(g, sizes, count, hidden, output, NULL, &m), MG_OK);
+    assert_int_equal(mg_mlp_param_count(m), n);
+    assert_int_equal(mg_mlp_set_params(g, m, params, n), MG_OK);
+    return m;
+}
+
+/* ---- forward ---------------------------------------------------------------- */
+
+/* One neuron, MLP(3, [1]) with a linear output: b + w1*x1 + w2*x2 + w3*x3. */
+static void neuron_forward_by_hand(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {3, 1};
+    const double p[] = {0.5, -1.5, 2.0, 0.25};
+    mg_mlp *m = net(g, sizes, 2, MG_ACT_TANH, MG_ACT_LINEAR, p, 4);
+    mg_value x[3] = {mg_leaf(g, 2.0, "x1"), mg_leaf(g, 3.0, "x2"), mg_leaf(g, -1.0, "x3")};
+    size_t before = mg_graph_size(g);
+    mg_value out;
+    assert_int_equal(mg_mlp_forward(g, m, x, &out, 0), MG_OK);
+    assert_same_double(mg_data(g, out), ((0.25 + 0.5 * 2.0) + -1.5 * 3.0) + 2.0 * -1.0);
+    assert_same_double(mg_data(g, out), -5.25);
+    /* three products and three sums, no activation node for a linear neuron */
+    assert_int_equal(mg_graph_size(g) - before, 6);
+    assert_int_equal(mg_value_op(g, out), MG_OP_ADD);
+    /* the first sum starts from the bias: b + w1*x1 */
+    mg_value first_sum = mg_value_at(g, before + 1);
+    assert_int_equal(mg_operand(g, first_sum, 0).index, mg_mlp_bias(m, 0, 0).index);
+    mg_mlp_free(m);
+    /* the order shows in rounding: (1 + 1e16) + -1e16 is 0, (1e16 + -1e16) + 1 is 1 */
+    const size_t two[] = {2, 1};
+    const double q[] = {1e16, -1e16, 1.0};
+    m = net(g, two, 2, MG_ACT_LINEAR, MG_ACT_LINEAR, q, 3);
+    mg_value ones[2] = {mg_leaf(g, 1.0, "x1"), mg_leaf(g, 1.0, "x2")};
+    assert_int_equal(mg_mlp_forward(g, m, ones, &out, 0), MG_OK);
+    assert_same_double(mg_data(g, out), 0.0);
+    double xs[2] = {1.0, 1.0}, y;
+    assert_int_equal(mg_mlp_eval(g, m, xs, 1, &y), MG_OK);
+    assert_same_double(y, 0.0);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* One layer, MLP(2, [3]) with ReLU outputs. */
+static void layer_forward_by_hand(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {2, 3};
+    const double p[] = {1.0, 2.0, 0.5, /**/ -1.0, 1.0, 0.0, /**/ 0.5, 0.5, -3.0};
+    mg_mlp *m = net(g, sizes, 2, MG_ACT_TANH, MG_ACT_RELU, p, 9);
+    mg_value x[2] = {mg_leaf(g, 1.5, "x1"), mg_leaf(g, -0.5, "x2")};
+    mg_value out[3];
+    assert_int_equal(mg_mlp_forward(g, m, x, out, 0), MG_OK);
+    assert_same_double(mg_data(g, out[0]), 1.0);  /* relu(0.5 + 1.5 - 1.0) */
+    assert_same_double(mg_data(g, out[1]), 0.0);  /* relu(0 - 1.5 - 0.5) */
+    assert_same_double(mg_data(g, out[2]), 0.0);  /* relu(-3 + 0.75 - 0.25) */
+    assert_int_equal(mg_value_op(g, out[1]), MG_OP_RELU);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* MLP(2, [2, 1]): tanh hidden layer, linear output. */
+static void mlp_forward_by_hand(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {2, 2, 1};
+    const double p[] = {0.5, -1.0, 0.25, /**/ 2.0, 0.5, -1.0, /**/ 1.0, -2.0, 0.5};
+    mg_mlp *m = net(g, sizes, 3, MG_ACT_TANH, MG_ACT_LINEAR, p, 9);
+    assert_int_equal(mg_mlp_layers(m), 2);
+    assert_int_equal(mg_mlp_size(m, 0), 2);
+    assert_int_equal(mg_mlp_size(m, 2), 1);
+    assert_int_equal(mg_mlp_size(m, 3), 0);
+    assert_int_equal(mg_mlp_activation(m, 0), MG_ACT_TANH);
+    assert_int_equal(mg_mlp_activation(m, 1), MG_ACT_LINEAR);
+    mg_value x[2] = {mg_leaf(g, 1.0, "x1"), mg_leaf(g, 2.0, "x2")};
+    mg_value out;
+    assert_int_equal(mg_mlp_forward(g, m, x, &out, 0), MG_OK);
+    double h1 = tanh((0.25 + 0.5 * 1.0) + -1.0 * 2.0); /* tanh(-1.25) */
+    double h2 = tanh((-1.0 + 2.0 * 1.0) + 0.5 * 2.0);  /* tanh(2) */
+    assert_same_double(mg_data(g, out), (0.5 + 1.0 * h1) + -2.0 * h2);
+    assert_close(mg_data(g, out), 0.5 + tanh(-1.25) - 2.0 * tanh(2.0), 1e-15);
+    /* the plain-double evaluation does the same arithmetic */
+    double xs[2] = {1.0, 2.0}, y;
+    assert_int_equal(mg_mlp_eval(g, m, xs, 1, &y), MG_OK);
+    assert_same_double(y, mg_data(g, out));
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* Parameters are PARAM leaves labelled and grouped per neuron; with
+ * MG_NN_ANNOTATE a neuron's products, sums and activation share its group. */
+static void params_and_groups(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {3, 4, 4, 1};
+    mg_mlp *m;
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    assert_int_equal(mg_mlp_param_count(m), 41); /* 4*4 + 4*5 + 5 */
+    const mg_value *p = mg_mlp_params(m);
+    for (size_t k = 0; k < 41; k++) {
+        assert_int_equal(mg_value_role(g, p[k]), MG_ROLE_PARAM);
+        assert_int_equal(p[k].index, k); /* made first, in parameters() order */
+    }
+    assert_string_equal(mg_label(g, p[0], NULL), "w1");
+    assert_string_equal(mg_label(g, p[3], NULL), "b");
+    assert_string_equal(mg_group(g, p[0]), "layer 1/neuron 1");
+    assert_string_equal(mg_group(g, p[4]), "layer 1/neuron 2");
+    assert_string_equal(mg_group(g, p[40]), "layer 3/neuron 1");
+    assert_int_equal(mg_mlp_weight(m, 1, 2, 3).index, 16 + 2 * 5 + 3);
+    assert_int_equal(mg_mlp_bias(m, 1, 2).index, 16 + 2 * 5 + 4);
+    assert_false(mg_value_ok(mg_mlp_weight(m, 1, 4, 0)));
+    assert_false(mg_value_ok(mg_mlp_bias(m, 3, 0)));
+    assert_string_equal(mg_mlp_group(m, 1, 3), "layer 2/neuron 4");
+    assert_null(mg_mlp_group(m, 2, 1));
+
+    mg_value x[3] = {mg_leaf(g, 2.0, "x1"), mg_leaf(g, 3.0, "x2"), mg_leaf(g, -1.0, "x3")};
+    size_t first = mg_graph_size(g);
+    mg_value out;
+    assert_int_equal(mg_mlp_forward(g, m, x, &out, MG_NN_ANNOTATE), MG_OK);
+    /* layer 1, neuron 1: 3 products, 3 sums, tanh = 7 values */
+    for (size_t i = first; i < first + 7; i++)
+        assert_string_equal(mg_group(g, mg_value_at(g, i)), "layer 1/neuron 1");
+    assert_string_equal(mg_group(g, mg_value_at(g, first + 7)), "layer 1/neuron 2");
+    assert_string_equal(mg_group(g, out), "layer 3/neuron 1");
+    /* from plain numbers: labelled inputs, the same output */
+    double xs[3] = {2.0, 3.0, -1.0};
+    mg_value again;
+    size_t start = mg_graph_size(g);
+    assert_int_equal(mg_mlp_forward_inputs(g, m, xs, &again, MG_NN_ANNOTATE), MG_OK);
+    assert_same_double(mg_data(g, again), mg_data(g, out));
+    assert_string_equal(mg_label(g, mg_value_at(g, start + 2), NULL), "x3");
+    assert_int_equal(mg_value_role(g, mg_value_at(g, start)), MG_ROLE_INPUT);
+    /* its trace: 41 parameters, 3 inputs, 4*(3+3+1) + 4*(4+4+1) + 1*(4+4+1) values */
+    assert_int_equal(mg_trace(g, again, NULL, 0), 41 + 3 + 28 + 36 + 9);
+    /* without the flag, nothing is grouped */
+    size_t plain = mg_graph_size(g);
+    assert_int_equal(mg_mlp_forward(g, m, x, &out, 0), MG_OK);
+    assert_null(mg_group(g, mg_value_at(g, plain)));
+    assert_null(mg_group(g, out));
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* ---- gradients ---------------------------------------------------------------- */
+
+/* Every parameter's grad against (L(p+h) - L(p-h)) / 2h, the graph recomputed
+ * by mg_forward after each nudge. */
+static void check_param_grads(mg_graph *g, mg_mlp *m, mg_value loss, double tol)
+{
+    mg_mlp_zero_grad(g, m);
+    assert_int_equal(mg_backward(g, loss), MG_OK);
+    const mg_value *p = mg_mlp_params(m);
+    const double h = 1e-6;
+    for (size_t k = 0; k < mg_mlp_param_count(m); k++) {
+        double data = mg_data(g, p[k]);
+        mg_set_data(g, p[k], data + h);
+        mg_forward(g);
+        double plus = mg_data(g, loss);
+        mg_set_data(g, p[k], data - h);
+        mg_forward(g);
+        double minus = mg_data(g, loss);
+        mg_set_data(g, p[k], data);
+        mg_forward(g);
+        double numeric = (plus - minus) / (2 * h);
+        if (!close_enough(mg_grad(g, p[k]), numeric, tol))
+            fail_msg("parameter %zu: analytic %.17g, numeric %.17g", k, mg_grad(g, p[k]),
+                     numeric);
+    }
+}
+
+static void grads_match_central_differences_sse(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_rng rng;
+    mg_rng_seed(&rng, 7);
+    const size_t sizes[] = {3, 4, 4, 1};
+    mg_mlp *m;
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m), MG_OK);
+    mg_dataset d;
+    assert_int_equal(mg_dataset_tiny(&d), MG_OK);
+    mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, 0, NULL);
+    assert_true(mg_value_ok(loss));
+    check_param_grads(g, m, loss, 1e-6);
+    mg_dataset_free(&d);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+static void grads_match_central_differences_svm(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_rng rng;
+    mg_rng_seed(&rng, 11);
+    const size_t sizes[] = {2, 5, 3, 1};
+    mg_mlp *m;
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m), MG_OK);
+    mg_dataset d;
+    assert_int_equal(mg_dataset_moons(&d, 20, 0.1, &rng), MG_OK);
+    mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SVM, 1e-2, 0, NULL);
+    assert_true(mg_value_ok(loss));
+    check_param_grads(g, m, loss, 1e-6);
+    mg_dataset_free(&d);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* ---- losses by hand --------------------------------------------------------------- */
+
+static void svm_loss_by_hand(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value s[3] = {mg_leaf(g, 0.5, "s1"), mg_leaf(g, -2.0, "s2"), mg_leaf(g, 0.25, "s3")};
+    const double y[3] = {1.0, -1.0, -1.0};
+    mg_value loss = mg_loss_svm(g, s, y, 3);
+    /* relu(1 - 0.5) + relu(1 - 2) + relu(1 + 0.25), times 1/3 */
+    assert_same_double(mg_data(g, loss), ((0.5 + 0.0) + 1.25) * (1.0 / 3.0));
+    assert_int_equal(mg_backward(g, loss), MG_OK);
+    assert_same_double(mg_grad(g, s[0]), -1.0 / 3.0); /* margin active, y = +1 */
+    assert_same_double(mg_grad(g, s[1]), 0.0);        /* margin met */
+    assert_same_double(mg_grad(g, s[2]), 1.0 / 3.0);  /* margin active, y = -1 */
+    mg_graph_free(g);
+}
+
+static void sse_and_l2_by_hand(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {1, 1};
+    const double p[] = {3.0, -2.0};
+    mg_mlp *m = net(g, sizes, 2, MG_ACT_LINEAR, MG_ACT_LINEAR, p, 2);
+    mg_value l2 = mg_mlp_l2(g, m, 1e-4);
+    assert_same_double(mg_data(g, l2), (9.0 + 4.0) * 1e-4);
+    mg_value pred[2] = {mg_leaf(g, 0.5, "a"), mg_leaf(g, -1.5, "b")};
+    const double target[2] = {1.0, -1.0};
+    mg_value sse = mg_loss_sse(g, pred, target, 2);
+    assert_same_double(mg_data(g, sse), 0.25 + 0.25);
+    assert_int_equal(mg_backward(g, sse), MG_OK);
+    assert_same_double(mg_grad(g, pred[0]), -1.0); /* 2 * (0.5 - 1) */
+    assert_same_double(mg_grad(g, pred[1]), -1.0); /* 2 * (-1.5 + 1) */
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* A step is micrograd's: loss before the update, then p -= lr * grad. */
+static void train_step_updates_like_sgd(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[] = {1, 1};
+    const double p[] = {0.5, 0.0};
+    mg_mlp *m = net(g, sizes, 2, MG_ACT_LINEAR, MG_ACT_LINEAR, p, 2);
+    mg_dataset d = {0};
+    double x = 2.0, y = 3.0;
+    d.count = 1, d.inputs = 1, d.x = &x, d.y = &y;
+    double loss, acc;
+    assert_int_equal(mg_mlp_train_step(g, m, &d, MG_LOSS_SSE, 0.0, 0.1, 0, &loss, &acc), MG_OK);
+    /* pred = 0 + 0.5*2 = 1; loss = (1-3)^2 = 4; dL/dw = 2*(1-3)*2 = -8; dL/db = -4 */
+    assert_same_double(loss, 4.0);
+    assert_same_double(acc, 1.0);
+    assert_same_double(mg_data(g, mg_mlp_params(m)[0]), 0.5 - 0.1 * -8.0);
+    assert_same_double(mg_data(g, mg_mlp_params(m)[1]), 0.0 - 0.1 * -4.0);
+    assert_int_equal(mg_graph_size(g), 2); /* back at the mark: the parameters */
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* ---- memory ------------------------------------------------------------------------- */
+
+static void training_memory_is_flat(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_rng rng;
+    mg_rng_seed(&rng, 1337);
+    const size_t sizes[] = {2, 16, 16, 1};
+    mg_mlp *m;
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m), MG_OK);
+    mg_dataset d;
+    assert_int_equal(mg_dataset_moons(&d, 100, 0.1, &rng), MG_OK);
+    double loss, acc;
+    /* the first step, annotated, sizes every buffer */
+    assert_int_equal(mg_mlp_train_step(g, m, &d, MG_LOSS_SVM, 1e-4, 1.0, MG_NN_ANNOTATE, &loss,
+                                       &acc),
+                     MG_OK);
+    size_t bytes = mg_graph_bytes(g);
+    for (int k = 1; k < 30; k++) {
+        assert_int_equal(mg_mlp_train_step(g, m, &d, MG_LOSS_SVM, 1e-4, 1.0 - 0.9 * k / 100,
+                                           k % 2 ? MG_NN_ANNOTATE : 0, &loss, &acc),
+                         MG_OK);
+        assert_int_equal(mg_graph_bytes(g), bytes);
+        assert_int_equal(mg_graph_size(g), 337);
+    }
+    assert_true(acc > 0.8);
+    mg_dataset_free(&d);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
+/* ---- random numbers and data --------------------------------------------------------- */
+
+/* Expected values from an independent implementation of splitmix64 and
+ * xoshiro256** (splitmix64(0)'s first output is the published 0xe220a8397b1dcdaf). */
+static void rng_streams_are_fixed(void **state)
+{
+    (void)state;
+    mg_rng r;
+    mg_rng_seed(&r, 1337);
+    assert_true(mg_rng_next(&r) == 0xad0aa0a04f822edcu);
+    assert_true(mg_rng_next(&r) == 0xd0815851ce885defu);
+    assert_true(mg_rng_next(&r) == 0xc70b17471e263e43u);
+    mg_rng_seed(&r, 0);
+    assert_true(mg_rng_next(&r) == 0x99ec5f36cb75f2b4u);
+    assert_true(mg_rng_next(&r) == 0xbf6e1f784956452au);
+    mg_rng_seed(&r, 1337);
+    assert_same_double(mg_rng_uniform(&r), 0.6759434119590045);
+    assert_same_double(mg_rng_range(&r, -1.0, 1.0), 0.6289472960898503);
+    /* MLP weights: the first weights of seed 1337, in parameters() order */
+    mg_graph *g = mg_graph_new();
+    mg_rng_seed(&r, 1337);
+    const size_t sizes[] = {2, 16, 16, 1};
+    mg_mlp *m;
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m), MG_OK);
+    const mg_value *p = mg_mlp_params(m);
+    assert_same_double(mg_data(g, p[0]), 0.3518868239180091);
+    assert_same_double(mg_data(g, p[1]), 0.6289472960898503);
+    assert_same_double(mg_data(g, p[2]), 0.0); /* the bias */
+    assert_same_double(mg_data(g, p[3]), 0.5550259682898273);
+    for (size_t k = 0; k < mg_mlp_param_count(m); k++)
+        assert_true(mg_data(g, p[k]) >= -1.0 && mg_data(g, p[k]) < 1.0);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    /* below: every residue, nothing out of range */
+    int seen[7] = {0};
+    mg_rng_seed(&r, 5);
+    for (int i = 0; i < 700; i++) {
+        uint64_t v = mg_rng_below(&r, 7);
+        assert_true(v < 7);
+        seen[v]++;
+    }
+    for (int i = 0; i < 7; i++)
+        assert_true(seen[i] > 60);
+    assert_true(mg_rng_below(&r, 0) == 0);
+}
+
+static void moons_are_two_half_circles(void **state)
+{
+    (void)state;
+    mg_rng r;
+    mg_rng_seed(&r, 3);
+    mg_dataset d;
+    /* noise 0: exactly on the circles; 50 outer (-1), 50 inner (+1) */
+    assert_int_equal(mg_dataset_moons(&d, 100, 0.0, &r), MG_OK);
+    assert_int_equal(d.count, 100);
+    assert_int_equal(d.inputs, 2);
+    int neg = 0, endpoints = 0;
+    for (size_t i = 0; i < 100; i++) {
+        double x = d.x[2 * i], y = d.x[2 * i + 1];
+        if (d.y[i] < 0) {
+            neg++;
+            assert_close(x * x + y * y, 1.0, 1e-12);
+            assert_true(y >= 0);
+        } else {
+            assert_same_double(d.y[i], 1.0);
+            assert_close((x - 1) * (x - 1) + (y - 0.5) * (y - 0.5), 1.0, 1e-12);
+            assert_true(y <= 0.5);
+        }
+        endpoints += x == -1.0 || x == 2.0;
+    }
+    assert_int_equal(neg, 50);
+    assert_int_equal(endpoints, 2); /* linspace ends exactly at pi */
+    /* shuffled: the first ten are not all of one moon */
+    int first_neg = 0;
+    for (size_t i = 0; i < 10; i++)
+        first_neg += d.y[i] < 0;
+    assert_true(first_neg > 0 && first_neg < 10);
+    mg_dataset_free(&d);
+    /* the same seed gives the same points */
+    mg_dataset a, b;
+    mg_rng_seed(&r, 9);
+    assert_int_equal(mg_dataset_moons(&a, 31, 0.1, &r), MG_OK);
+    mg_rng_seed(&r, 9);
+    assert_int_equal(mg_dataset_moons(&b, 31, 0.1, &r), MG_OK);
+    assert_memory_equal(a.x, b.x, 62 * sizeof(double));
+    assert_memory_equal(a.y, b.y, 31 * sizeof(double));
+    mg_dataset_free(&a);
+    mg_dataset_free(&b);
+    assert_int_equal(mg_dataset_moons(&a, 0, 0.1, &r), MG_ERR_INVALID);
+}
+
+/* ---- CSV ------------------------------------------------------------------------------- */
+
+static void table_parses_header_comments_crlf(void **state)
+{
+    (void)state;
+    const char text[] = "# points\r\nx0, x1 ,y\r\n\r\n1,2,-1\n  0.5 ,-3e-1, 1 # a comment\n"
+                        "# end\n4,5,1";
+    mg_table t;
+    mg_diag diag;
+    assert_int_equal(mg_table_parse(text, sizeof text - 1, &t, &diag), MG_OK);
+    assert_int_equal(t.header, 1);
+    assert_int_equal(t.rows, 3);
+    assert_int_equal(t.cols, 3);
+    const double want[] = {1, 2, -1, 0.5, -0.3, 1, 4, 5, 1};
+    for (size_t i = 0; i < 9; i++)
+        assert_same_double(t.cells[i], want[i]);
+    assert_int_equal(t.lines[0], 4);
+    assert_int_equal(t.lines[1], 5);
+    assert_int_equal(t.lines[2], 7);
+    mg_dataset d;
+    assert_int_equal(mg_dataset_from_table(&d, &t), MG_OK);
+    assert_int_equal(d.inputs, 2);
+    assert_same_double(d.x[2], 0.5);
+    assert_same_double(d.y[1], 1.0);
+    mg_dataset_free(&d);
+    mg_table_free(&t);
+    /* one column, no header: an init file */
+    assert_int_equal(mg_table_parse("0.25\n# c\n-1\n", 11, &t, NULL), MG_OK);
+    assert_int_equal(t.header, 0);
+    assert_int_equal(t.rows, 2);
+    assert_int_equal(t.cols, 1);
+    assert_int_equal(mg_dataset_from_table(&d, &t), MG_ERR_INVALID);
+    mg_table_free(&t);
+}
+
+/* Parses text and expects an error at line:col with this message. */
+static void expect_csv_error(const char *text, size_t len, int line, int col, const char *message)
+{
+    mg_table t;
+    mg_diag diag;
+    assert_int_equal(mg_table_parse(text, len, &t, &diag), MG_ERR_SYNTAX);
+    assert_int_equal(t.rows, 0);
+    assert_null(t.cells);
+    if (diag.line != line || diag.col != col || strcmp(diag.message, message) != 0)
+        fail_msg("got %d:%d '%s', want %d:%d '%s'", diag.line, diag.col, diag.message, line,
+                 col, message);
+}
+
+#define CSV_ERROR(text, line, col, message) \
+    expect_csv_error(text, sizeof text - 1, line, col, message)
+
+static void table_errors_have_positions(void **state)
+{
+    (void)state;
+    CSV_ERROR("1,2,3\n4,abc,6\n", 2, 3, "expected a number, found 'abc'");
+    CSV_ERROR("x,y\n1,2\n3,  4x \n", 3, 5, "expected a number, found '4x'");
+    CSV_ERROR("1,2,3\n4,5\n", 2, 4, "expected 3 fields, found 2");
+    CSV_ERROR("1,2,3\n4,5,6,7\n", 2, 7, "expected 3 fields, found 4");
+    CSV_ERROR("1,,3\n", 1, 3, "empty field");
+    CSV_ERROR("1,2\n3,\n", 2, 3, "empty field");
+    CSV_ERROR("1,inf\n", 1, 3, "'inf' is not a finite number");
+    CSV_ERROR("1,1e999\n", 1, 3, "'1e999' is not a finite number");
+    CSV_ERROR("1,2\n3,4\0,5\n", 2, 4, "NUL byte in the input");
+    CSV_ERROR("", 1, 1, "no data rows");
+    CSV_ERROR("# only a comment\n\nx,y\n", 3, 1, "no data rows");
+    CSV_ERROR("1,x\n", 1, 3, "expected a number, found 'x'"); /* mixed: not a header */
+}
+
+/* ---- misuse ----------------------------------------------------------------------------- */
+
+static void bad_shapes_and_counts(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_mlp *m = (mg_mlp *)1;
+    const size_t one[] = {3}, zero[] = {3, 0, 1}, ok[] = {2, 1};
+    assert_int_equal(mg_mlp_new(g, one, 1, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_ERR_INVALID);
+    assert_null(m);
+    assert_int_equal(mg_mlp_new(g, zero, 3, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_ERR_INVALID);
+    assert_int_equal(mg_mlp_new(g, ok, 2, (mg_activation)7, MG_ACT_TANH, NULL, &m),
+                     MG_ERR_INVALID);
+    assert_int_equal(mg_graph_size(g), 0);
+    assert_int_equal(mg_mlp_new(g, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    const double three[] = {1, 2, 3};
+    assert_int_equal(mg_mlp_set_params(g, m, three, 2), MG_ERR_INVALID);
+    assert_int_equal(mg_mlp_set_params(g, m, three, 3), MG_OK);
+    /* data with 3 inputs for a network of 2 */
+    mg_dataset d;
+    assert_int_equal(mg_dataset_tiny(&d), MG_OK);
+    assert_false(mg_value_ok(mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, 0, NULL)));
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g),
+                        "the examples and the network have different numbers of inputs");
+    double loss = -7.0;
+    assert_int_equal(mg_mlp_train_step(g, m, &d, MG_LOSS_SSE, 0.0, 0.1, 0, &loss, NULL),
+                     MG_ERR_INVALID);
+    assert_same_double(loss, -7.0);
+    mg_dataset_free(&d);
+    mg_mlp_free(m);
+    /* the parameters of a network belong to its graph */
+    mg_graph *other = mg_graph_new();
+    assert_int_equal(mg_mlp_new(other, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    double x[2] = {1, 2}, y;
+    assert_int_equal(mg_mlp_eval(g, m, x, 1, &y), MG_ERR_FOREIGN);
+    assert_int_equal(mg_mlp_set_params(g, m, three, 3), MG_ERR_FOREIGN);
+    mg_mlp_free(m);
+    mg_graph_free(other);
+    mg_graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(neuron_forward_by_hand),
+        cmocka_unit_test(layer_forward_by_hand),
+        cmocka_unit_test(mlp_forward_by_hand),
+        cmocka_unit_test(params_and_groups),
+        cmocka_unit_test(grads_match_central_differences_sse),
+        cmocka_unit_test(grads_match_central_differences_svm),
+        cmocka_unit_test(svm_loss_by_hand),
+        cmocka_unit_test(sse_and_l2_by_hand),
+        cmocka_unit_test(train_step_updates_like_sgd),
+        cmocka_unit_test(training_memory_is_flat),
+        cmocka_unit_test(rng_streams_are_fixed),
+        cmocka_unit_test(moons_are_two_half_circles),
+        cmocka_unit_test(table_parses_header_comments_crlf),
+        cmocka_unit_test(table_errors_have_positions),
+        cmocka_unit_test(bad_shapes_and_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

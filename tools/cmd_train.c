@@ -1,0 +1,615 @@
+/* micrograd train: an MLP on the video's examples, micrograd's moons demo or a
+ * CSV file; progress, a summary or JSON, and an optional plot. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <micrograd/nn.h>
+#include <micrograd/plot.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char train_help[] =
+    "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
+    "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
+    "                       [--plot OUT.png|OUT.svg] [--json]\n"
+    "\n"
+    "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
+    "\n"
+    "  --data tiny      the video's four examples -> MLP(3, [4, 4, 1]), tanh, squared\n"
+    "                   error, learning rate 0.2, 200 steps (the default)\n"
+    "  --data moons     micrograd's demo: 100 two-moon points (noise 0.1) from the seed,\n"
+    "                   MLP(2, [16, 16, 1]) with ReLU and a linear output, SVM max-margin\n"
+    "                   loss + 1e-4 L2, learning rate 1.0 - 0.9*k/steps, 100 steps\n"
+    "  --data FILE.csv  rows of inputs then a target (an optional header line, '#'\n"
+    "                   comments): MLP(n, [16, 16, 1]) as moons; SVM loss when every\n"
+    "                   target is -1 or 1, else squared error with learning rate 0.01\n"
+    "  --points FILE    keep the --data preset but train on these points (CSV)\n"
+    "  --init FILE      initial parameters, one per line in parameters() order\n"
+    "                   (layer by layer, neuron by neuron: w1..wn then b); '#' comments\n"
+    "  --sizes LIST     inputs, then each layer's width; the last must be 1\n"
+    "  --steps N        number of steps\n"
+    "  --lr X           a constant learning rate instead of the preset's\n"
+    "  --seed N         seeds the weights and the moons points (default 1337)\n"
+    "  --loss mse|svm   summed squared error, or SVM max-margin + 1e-4 L2\n"
+    "  --plot OUT       the loss curve and, for 2-D data, the decision boundary\n"
+    "                   (PNG or SVG, from the extension)\n"
+    "  --json           one JSON object: {\"data\", \"sizes\", \"steps\", \"final_loss\",\n"
+    "                   \"accuracy\", \"loss_history\"}; loss_history[k] is the loss of\n"
+    "                   step k's forward pass, before its update\n"
+    "  -h, --help       this help\n"
+    "\n"
+    "Accuracy is the fraction of examples whose score has the sign of the target.\n"
+    "Progress goes to standard error: a bar on a terminal, else a line every\n"
+    "tenth of the run.\n"
+    "\n"
+    "examples:\n"
+    "  micrograd train\n"
+    "  micrograd train --data moons --plot moons.png\n"
+    "  micrograd train --data moons --points moons100.csv --init moons_init.csv --json\n"
+    "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
+
+#define MAX_LAYERS 64
+/* Each parameter costs about 2 values per example per step in the graph. */
+#define MAX_PARAMS 10000000
+
+typedef struct train_options {
+    const char *data;
+    const char *points;
+    const char *init;
+    const char *plot;
+    size_t sizes[MAX_LAYERS + 1];
+    size_t nsizes;           /* 0: the preset's */
+    long steps;              /* -1: the preset's */
+    double lr;
+    int has_lr;
+    uint64_t seed;
+    int loss;                /* -1: the preset's, else an mg_loss */
+    int json;
+} train_options;
+
+/* The network and schedule a run uses, after presets and options. */
+typedef struct train_setup {
+    size_t sizes[MAX_LAYERS + 1];
+    size_t nsizes;
+    mg_activation hidden, output;
+    mg_loss loss;
+    double alpha;
+    double lr;
+    int schedule;            /* 1: lr * (1.0 - 0.9*k/steps), micrograd's demo */
+    long steps;
+} train_setup;
+
+enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_SEED, OPT_LOSS,
+       OPT_PLOT, OPT_JSON };
+
+/* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
+static int parse_sizes(const char *text, train_options *o)
+{
+    const char *p = text;
+    o->nsizes = 0;
+    for (;;) {
+        char *end;
+        errno = 0;
+        if (!isdigit((unsigned char)*p) || o->nsizes > MAX_LAYERS)
+            break;
+        unsigned long long n = strtoull(p, &end, 10);
+        if (errno == ERANGE || n == 0 || n > 100000)
+            break;
+        o->sizes[o->nsizes++] = (size_t)n;
+        if (*end == '\0') {
+            if (o->nsizes >= 2)
+                return 1;
+            break;
+        }
+        if (*end != ',')
+            break;
+        p = end + 1;
+    }
+    cli_usage_error("train", "--sizes wants at least two whole numbers from 1 to 100000 "
+                             "separated by commas (at most %d layers), not '%s'",
+                    MAX_LAYERS, text);
+    return 0;
+}
+
+/* Applies one option; returns -1 to go on, or an exit status. */
+static int take_option(int c, const char *arg, train_options *o)
+{
+    long n;
+    switch (c) {
+    case OPT_DATA: o->data = arg; return -1;
+    case OPT_POINTS: o->points = arg; return -1;
+    case OPT_INIT: o->init = arg; return -1;
+    case OPT_PLOT: o->plot = arg; return -1;
+    case OPT_JSON: o->json = 1; return -1;
+    case OPT_SIZES: return parse_sizes(arg, o) ? -1 : CLI_USAGE;
+    case OPT_STEPS:
+        if (!cli_parse_long("train", "--steps", arg, 1, 10000000, &n))
+            return CLI_USAGE;
+        o->steps = n;
+        return -1;
+    case OPT_SEED:
+        if (!cli_parse_long("train", "--seed", arg, 0, LONG_MAX, &n))
+            return CLI_USAGE;
+        o->seed = (uint64_t)n;
+        return -1;
+    case OPT_LR:
+        if (!cli_parse_double("train", "--lr", arg, &o->lr))
+            return CLI_USAGE;
+        if (o->lr <= 0)
+            return cli_usage_error("train", "--lr must be positive, not '%s'", arg);
+        o->has_lr = 1;
+        return -1;
+    case OPT_LOSS:
+        if (strcmp(arg, "mse") == 0)
+            o->loss = MG_LOSS_SSE;
+        else if (strcmp(arg, "svm") == 0)
+            o->loss = MG_LOSS_SVM;
+        else
+            return cli_usage_error("train", "--loss wants mse or svm, not '%s'", arg);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+/* The plot format from OUT's extension; -1 when it is neither .png nor .svg. */
+static int plot_format(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && strcasecmp(dot, ".png") == 0)
+        return MG_PLOT_PNG;
+    if (dot && strcasecmp(dot, ".svg") == 0)
+        return MG_PLOT_SVG;
+    return -1;
+}
+
+/* Parses argv; returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, train_options *o)
+{
+    static const struct option long_options[] = {
+        {"data", required_argument, NULL, OPT_DATA},
+        {"points", required_argument, NULL, OPT_POINTS},
+        {"init", required_argument, NULL, OPT_INIT},
+        {"sizes", required_argument, NULL, OPT_SIZES},
+        {"steps", required_argument, NULL, OPT_STEPS},
+        {"lr", required_argument, NULL, OPT_LR},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"loss", required_argument, NULL, OPT_LOSS},
+        {"plot", required_argument, NULL, OPT_PLOT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (train_options){.data = "tiny", .steps = -1, .seed = 1337, .loss = -1};
+    opterr = 0;
+    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(train_help, stdout);
+            return cli_finish_stdout(CLI_OK);
+        }
+        if (c == ':')
+            return cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
+        if (c == '?')
+            return cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        int status = take_option(c, optarg, o);
+        if (status >= 0)
+            return status;
+    }
+    if (optind < argc)
+        return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+    if (o->plot && plot_format(o->plot) < 0)
+        return cli_usage_error("train", "--plot wants a .png or .svg file, not '%s'", o->plot);
+    return -1;
+}
+
+/* ---- data ------------------------------------------------------------------ */
+
+/* The examples of a run, and the CSV table they came from (for line numbers). */
+typedef struct train_data {
+    mg_dataset set;
+    mg_table table;          /* empty for tiny and generated moons */
+    const char *path;        /* the table's file, or NULL */
+} train_data;
+
+static void train_data_free(train_data *d)
+{
+    mg_dataset_free(&d->set);
+    mg_table_free(&d->table);
+    d->path = NULL;
+}
+
+/* Reads and parses a numeric CSV file; prints FILE:LINE:COL errors. */
+static int load_table(const char *path, mg_table *t, char **text_out)
+{
+    char *text;
+    size_t len;
+    int status = cli_read_file(path, &text, &len);
+    if (status != CLI_OK)
+        return status;
+    mg_diag diag;
+    if (mg_table_parse(text, len, t, &diag) != MG_OK) {
+        cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
+        free(text);
+        return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
+    }
+    if (text_out)
+        *text_out = text;
+    else
+        free(text);
+    return CLI_OK;
+}
+
+/* Loads a CSV data file into d (replacing what d held). */
+static int load_points(const char *path, train_data *d)
+{
+    train_data_free(d);
+    int status = load_table(path, &d->table, NULL);
+    if (status != CLI_OK)
+        return status;
+    d->path = path;
+    if (d->table.cols < 2) {
+        cli_input_error(cli_display_name(path), d->table.lines[0], 1,
+                        "a row needs inputs then a target (at least two fields)");
+        return CLI_USAGE;
+    }
+    if (mg_dataset_from_table(&d->set, &d->table) != MG_OK) {
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+static int all_labels(const mg_dataset *d)
+{
+    for (size_t r = 0; r < d->count; r++)
+        if (d->y[r] != 1.0 && d->y[r] != -1.0)
+            return 0;
+    return 1;
+}
+
+/* The preset of --data: network, loss and schedule, and its examples. */
+static int load_preset(const train_options *o, train_setup *s, train_data *d)
+{
+    *s = (train_setup){.hidden = MG_ACT_RELU, .output = MG_ACT_LINEAR, .loss = MG_LOSS_SVM,
+                       .alpha = 1e-4, .lr = 1.0, .schedule = 1, .steps = 100};
+    if (strcmp(o->data, "tiny") == 0) {
+        *s = (train_setup){.sizes = {3, 4, 4, 1}, .nsizes = 4, .hidden = MG_ACT_TANH,
+                           .output = MG_ACT_TANH, .loss = MG_LOSS_SSE, .lr = 0.2, .steps = 200};
+        if (mg_dataset_tiny(&d->set) != MG_OK)
+            return cli_error("out of memory"), CLI_FAILED;
+        return CLI_OK;
+    }
+    if (strcmp(o->data, "moons") == 0) {
+        s->sizes[0] = 2;
+        mg_rng rng;
+        mg_rng_seed(&rng, o->seed ^ 0x6d6f6f6e73u); /* a stream apart from the weights' */
+        if (!o->points && mg_dataset_moons(&d->set, 100, 0.1, &rng) != MG_OK)
+            return cli_error("out of memory"), CLI_FAILED;
+    } else {
+        int status = load_points(o->data, d);
+        if (status != CLI_OK)
+            return status;
+        s->sizes[0] = d->set.inputs;
+        if (!all_labels(&d->set))
+            *s = (train_setup){.hidden = MG_ACT_RELU, .output = MG_ACT_LINEAR,
+                               .loss = MG_LOSS_SSE, .lr = 0.01, .steps = 100,
+                               .sizes = {d->set.inputs}};
+    }
+    s->sizes[1] = 16;
+    s->sizes[2] = 16;
+    s->sizes[3] = 1;
+    s->nsizes = 4;
+    return CLI_OK;
+}
+
+/* "MLP(2, [16, 16, 1])" */
+static void describe(const size_t *sizes, size_t n, char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", sizes[0]);
+    for (size_t i = 1; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", sizes[i]);
+    if (k < size)
+        snprintf(buf + k, size - k, "])");
+}
+
+/* Applies --points, --sizes, --loss, --steps, --lr to the preset and checks
+ * that data and network fit together. */
+static int apply_options(const train_options *o, train_setup *s, train_data *d)
+{
+    if (o->points) {
+        int status = load_points(o->points, d);
+        if (status != CLI_OK)
+            return status;
+        if (d->set.inputs != s->sizes[0]) {
+            cli_error("%s: rows have %zu inputs, but the '%s' network takes %zu",
+                      cli_display_name(o->points), d->set.inputs, o->data, s->sizes[0]);
+            return CLI_USAGE;
+        }
+    }
+    if (o->nsizes) {
+        memcpy(s->sizes, o->sizes, sizeof s->sizes);
+        s->nsizes = o->nsizes;
+        if (s->sizes[0] != d->set.inputs)
+            return cli_usage_error("train", "--sizes starts with %zu inputs, but the data have %zu",
+                                   s->sizes[0], d->set.inputs);
+        if (s->sizes[s->nsizes - 1] != 1)
+            return cli_usage_error("train", "--sizes must end with 1 (one output: the score)");
+    }
+    size_t params = 0;
+    for (size_t i = 0; i + 1 < s->nsizes; i++)
+        params += (s->sizes[i] + 1) * s->sizes[i + 1];
+    if (params > MAX_PARAMS)
+        return cli_usage_error("train", "%s has %zu parameters; at most %d can be trained here",
+                               "--sizes", params, MAX_PARAMS);
+    if (o->loss >= 0) {
+        s->loss = (mg_loss)o->loss;
+        s->alpha = s->loss == MG_LOSS_SVM ? 1e-4 : 0.0;
+    }
+    if (o->steps > 0)
+        s->steps = o->steps;
+    if (o->has_lr) {
+        s->lr = o->lr;
+        s->schedule = 0;
+    }
+    if (s->loss == MG_LOSS_SVM)
+        for (size_t r = 0; r < d->set.count; r++)
+            if (d->set.y[r] != 1.0 && d->set.y[r] != -1.0) {
+                char y[40];
+                cli_format_double(y, sizeof y, d->set.y[r]);
+                cli_input_error(cli_display_name(d->path ? d->path : o->data),
+                                d->path ? d->table.lines[r] : 1, 1,
+                                "the svm loss wants targets -1 or 1, not %s", y);
+                return CLI_USAGE;
+            }
+    return CLI_OK;
+}
+
+/* The 1-based column of the second field on a line of text: where a file of
+ * one number per line goes wrong when it has several. */
+static int second_field_col(const char *text, int line)
+{
+    const char *p = text;
+    for (int l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return 1;
+    const char *comma = p;
+    while (*comma && *comma != ',' && *comma != '\n')
+        comma++;
+    return *comma == ',' ? (int)(comma - p) + 2 : 1;
+}
+
+/* Loads --init into the network's parameters. */
+static int load_init(const char *path, mg_graph *g, const mg_mlp *m, const train_setup *s)
+{
+    mg_table t;
+    char *text = NULL;
+    int status = load_table(path, &t, &text);
+    if (status != CLI_OK)
+        return status;
+    const char *name = cli_display_name(path);
+    size_t want = mg_mlp_param_count(m);
+    if (t.cols != 1) {
+        cli_input_error(name, t.lines[0], second_field_col(text, t.lines[0]),
+                        "expected one number per line, found %zu fields", t.cols);
+        status = CLI_USAGE;
+    } else if (t.rows != want) {
+        char desc[256];
+        describe(s->sizes, s->nsizes, desc, sizeof desc);
+        cli_error("%s: %zu parameters, but %s has %zu", name, t.rows, desc, want);
+        status = CLI_USAGE;
+    } else if (mg_mlp_set_params(g, m, t.cells, t.rows) != MG_OK) {
+        cli_error("cannot set the parameters");
+        status = CLI_FAILED;
+    }
+    free(text);
+    mg_table_free(&t);
+    return status;
+}
+
+/* ---- progress ---------------------------------------------------------------- */
+
+typedef struct progress {
+    int tty, color;
+    long steps, every;
+    double last_draw;        /* seconds, monotonic */
+} progress;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static progress progress_start(long steps)
+{
+    progress p = {.tty = isatty(STDERR_FILENO), .steps = steps};
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    p.color = p.tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+    p.every = steps >= 10 ? steps / 10 : 1;
+    p.last_draw = -1.0;
+    return p;
+}
+
+/* After step k: redraws the bar (at most every 50 ms, and at the end) on a
+ * terminal, else prints micrograd's line (0-based step) every tenth of the run
+ * and at the last step. */
+static void progress_update(progress *p, long k, double loss, double accuracy)
+{
+    int last = k + 1 == p->steps;
+    if (!p->tty) {
+        if (k % p->every == 0 || last) {
+            /* micrograd's notebook line, so the two runs read side by side */
+            char text[40];
+            cli_format_double(text, sizeof text, loss);
+            fprintf(stderr, "step %ld loss %s, accuracy %.1f%%\n", k, text, accuracy * 100.0);
+        }
+        return;
+    }
+    double t = now_seconds();
+    if (!last && p->last_draw >= 0 && t - p->last_draw < 0.05)
+        return;
+    p->last_draw = t;
+    enum { WIDTH = 30 };
+    int filled = (int)((double)(k + 1) * WIDTH / (double)p->steps);
+    char bar[WIDTH + 1];
+    memset(bar, '#', (size_t)filled);
+    memset(bar + filled, '.', (size_t)(WIDTH - filled));
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r\033[K[%s%.*s%s%s%s] %ld/%ld  loss %.6g  accuracy %.1f%%",
+            p->color ? "\033[32m" : "", filled, bar, p->color ? "\033[0;2m" : "", bar + filled,
+            p->color ? "\033[0m" : "", k + 1, p->steps, loss, accuracy * 100.0);
+    if (last)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ---- training and output -------------------------------------------------------- */
+
+/* Runs the steps; history[k] and *accuracy are those of step k's forward pass. */
+static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
+                     double *history, double *accuracy)
+{
+    progress p = progress_start(s->steps);
+    for (long k = 0; k < s->steps; k++) {
+        double lr = s->schedule ? 1.0 - 0.9 * (double)k / (double)s->steps : s->lr;
+        if (mg_mlp_train_step(g, m, d, s->loss, s->alpha, lr, 0, &history[k], accuracy) !=
+            MG_OK) {
+            if (p.tty)
+                fputc('\n', stderr);
+            cli_error("training failed at step %ld: %s", k, mg_graph_error(g));
+            return CLI_FAILED;
+        }
+        progress_update(&p, k, history[k], *accuracy);
+    }
+    return CLI_OK;
+}
+
+static int plot_score(void *ctx, const double *xy, size_t n, double *out)
+{
+    void **c = ctx;
+    return mg_mlp_eval(c[0], c[1], xy, n, out) != MG_OK;
+}
+
+static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *m,
+                      const mg_dataset *d, const double *history, long steps)
+{
+    void *ctx[2] = {g, m};
+    mg_plot p = {.title = title, .loss = history, .steps = (size_t)steps, .data = d,
+                 .score = d->inputs == 2 ? plot_score : NULL, .ctx = ctx};
+    unsigned char *bytes;
+    size_t len;
+    char why[256];
+    if (mg_plot_render(&p, (mg_plot_format)plot_format(path), &bytes, &len, why, sizeof why) !=
+        MG_OK) {
+        cli_error("cannot draw the plot: %s", why);
+        return CLI_FAILED;
+    }
+    int status = cli_write_output(path, bytes, len);
+    free(bytes);
+    return status;
+}
+
+static void print_json(const train_options *o, const train_setup *s, const double *history,
+                       double accuracy)
+{
+    fputs("{\"data\": ", stdout);
+    cli_json_string(stdout, o->data, strlen(o->data));
+    fputs(", \"sizes\": [", stdout);
+    for (size_t i = 0; i < s->nsizes; i++)
+        printf(i ? ", %zu" : "%zu", s->sizes[i]);
+    printf("], \"steps\": %ld, \"final_loss\": ", s->steps);
+    cli_json_number(stdout, history[s->steps - 1]);
+    fputs(", \"accuracy\": ", stdout);
+    cli_json_number(stdout, accuracy);
+    fputs(", \"loss_history\": [", stdout);
+    for (long k = 0; k < s->steps; k++) {
+        if (k)
+            fputs(", ", stdout);
+        cli_json_number(stdout, history[k]);
+    }
+    fputs("]}\n", stdout);
+}
+
+/* Builds the network, loads --init, trains, plots and reports. */
+static int train(const train_options *o, const train_setup *s, const train_data *d)
+{
+    char desc[256], loss_text[40];
+    describe(s->sizes, s->nsizes, desc, sizeof desc);
+    mg_graph *g = mg_graph_new();
+    double *history = malloc((size_t)s->steps * sizeof *history);
+    mg_mlp *m = NULL;
+    mg_rng rng;
+    mg_rng_seed(&rng, o->seed);
+    int status = CLI_FAILED;
+    mg_status built = g && history
+                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m)
+                          : MG_ERR_NOMEM;
+    if (built != MG_OK) {
+        cli_error("cannot build %s: %s", desc, mg_status_str(built));
+        goto done;
+    }
+    if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
+        goto done;
+    double accuracy = 0.0;
+    if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
+        goto done;
+    if (o->plot) {
+        char title[512];
+        double last = history[s->steps - 1];
+        char last_text[40] = "nan";
+        if (isfinite(last))
+            snprintf(last_text, sizeof last_text, "%.4g", last);
+        snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %s, accuracy %.1f%%",
+                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps, last_text,
+                 accuracy * 100.0);
+        if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
+            goto done;
+    }
+    if (o->json) {
+        print_json(o, s, history, accuracy);
+    } else {
+        cli_format_double(loss_text, sizeof loss_text, history[s->steps - 1]);
+        printf("%s: %s, %s loss, %ld steps: final loss %s, accuracy %.1f%%\n", o->data, desc,
+               mg_loss_name(s->loss), s->steps, loss_text, accuracy * 100.0);
+    }
+    status = cli_finish_stdout(CLI_OK);
+done:
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    free(history);
+    return status;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    train_options o;
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    train_setup s;
+    train_data d = {0};
+    status = load_preset(&o, &s, &d);
+    if (status == CLI_OK)
+        status = apply_options(&o, &s, &d);
+    if (status == CLI_OK)
+        status = train(&o, &s, &d);
+    train_data_free(&d);
+    return status;
+}
