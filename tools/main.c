@@ -16,6 +16,7 @@ static const struct command {
 } commands[] = {
     {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
+    {"draw", cmd_draw, "the graph as a picture: svg, png, pdf or dot"},
     {"train", cmd_train, "trains an MLP (the video's examples, micrograd's moons, a CSV file)"},
 };
 
