@@ -16,6 +16,7 @@ static const struct command {
 } commands[] = {
     {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
+    {"bench", cmd_bench, "the engine's speed and memory on this machine"},
 };
 
 static void usage(FILE *out)
