@@ -30,6 +30,7 @@ typedef struct moons_data {
     double init[PARAMS];
 } moons_data;
 
+__attribute__((format(printf, 2, 3)))
 static int failed(char *err, const char *fmt, ...)
 {
     va_list ap;

@@ -48,6 +48,7 @@ size_t bench_max_rss_bytes(void)
     return (size_t)u.ru_maxrss * 1024u; /* Linux reports kilobytes */
 }
 
+__attribute__((format(printf, 2, 3)))
 static int failed(char *err, const char *fmt, ...)
 {
     va_list ap;
