@@ -4,7 +4,7 @@
  *
  * Every function returns 0, or -1 with a message in err (an engine error or
  * memory running short). Times are medians over `runs` runs, after one
- * warm-up run that is not counted. */
+ * warm-up run that is not counted, in CPU time (bench_now_ns). */
 #ifndef MICROGRAD_BENCH_H
 #define MICROGRAD_BENCH_H
 
@@ -12,8 +12,13 @@
 
 #define BENCH_ERR_SIZE 256
 
-/* Nanoseconds of a monotonic clock. */
+/* Nanoseconds of CPU time of the calling thread: what every workload is timed
+ * with, so other processes on a shared machine don't inflate the figures
+ * (for one thread that never waits, it equals the elapsed time). Page faults
+ * and other kernel work done for the thread count. */
 double bench_now_ns(void);
+/* Nanoseconds of a monotonic wall clock. */
+double bench_wall_ns(void);
 /* The median of v[0..n) (sorts v; n >= 1). */
 double bench_median(double *v, size_t n);
 /* The process's peak resident memory so far, in bytes (0 if unknown). */
@@ -36,11 +41,13 @@ int bench_chain(size_t values, int runs, bench_pair *out, char *err);
 int bench_sum(size_t terms, int runs, bench_pair *out, char *err);
 
 /* One chain of `values` values in a fresh graph (growing as it goes), forward
- * and backward, timed once. */
+ * and backward, timed once; then again in the same graph after a reset. */
 typedef struct bench_big {
     size_t values;
-    double ms;            /* forward + backward, allocation included */
-    double backward_ms;   /* the backward sweep alone */
+    double ms;            /* forward + backward in the fresh graph, growth and
+                           * the first touch of its memory included */
+    double backward_ms;   /* the backward sweep alone, of that run */
+    double warm_ms;       /* forward + backward again, reusing the memory */
     size_t graph_bytes;   /* mg_graph_bytes() at the end: the graph's peak */
 } bench_big;
 int bench_chain_big(size_t values, bench_big *out, char *err);

@@ -12,7 +12,7 @@ MOONS_FINAL_LOSS = 0.010978370135492717
 
 TIMINGS = ['chain_ns_per_value', 'chain_yardstick_ns_per_value', 'chain_ratio',
            'sum_ns_per_value', 'sum_yardstick_ns_per_value', 'sum_ratio',
-           'chain10m_ms', 'chain10m_backward_ms', 'moons_step_ms', 'moons_train_ms',
+           'chain10m_ms', 'chain10m_backward_ms', 'chain10m_warm_ms', 'moons_step_ms', 'moons_train_ms',
            'moons_yardstick_ms', 'moons_ratio', 'seconds']
 CHECKS = ['yardstick_agrees', 'moons_loss_ok', 'moons_yardstick_agrees', 'moons_bytes_flat']
 
