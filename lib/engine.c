@@ -270,28 +270,20 @@ static double forward(mg_op op, double a, double b, double k)
     return (double)NAN;
 }
 
-/* backward_one's rarer ops, one switch. */
+/* backward_one's rarer ops, one switch; * and + never come here. */
 static void backward_other(mg_node *n, const mg_node *v, const double *exponents)
 {
     const double g = v->grad;
     switch ((mg_op)v->op) {
     case MG_OP_LEAF:
+    case MG_OP_ADD:
+    case MG_OP_MUL:
     case MG_OP_COUNT:
         return;
-    case MG_OP_ADD:
-        n[v->a].grad += g;
-        n[v->b].grad += g;
-        break;
     case MG_OP_SUB:
         n[v->a].grad += g;
         n[v->b].grad += -g;
         break;
-    case MG_OP_MUL: {
-        mg_node *a = &n[v->a], *b = &n[v->b];
-        a->grad += b->data * g;
-        b->grad += a->data * g;
-        break;
-    }
     case MG_OP_DIV: {
         mg_node *b = &n[v->b];
         n[v->a].grad += g / b->data;

@@ -1,10 +1,11 @@
 /* micrograd bench: the engine's speed and memory on this machine (bench/). */
+#include <assert.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../bench/bench.h"
+#include "bench.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -38,6 +39,7 @@ static const char bench_help[] =
 /* micrograd's own run (Python, its notebook): loss of step 99's forward pass. */
 #define MOONS_FINAL_LOSS 0.010978370135492717
 #define MOONS_TOL 1e-9
+#define MAX_FIGURES 48
 
 typedef enum { FIG_FIXED, FIG_COUNT, FIG_EXACT, FIG_BOOL } fig_kind;
 
@@ -104,7 +106,7 @@ static int measure(int quick, results *r)
 
 static double ratio(double a, double b) { return b > 0 ? a / b : (double)NAN; }
 
-/* The figures in print order; returns how many. */
+/* The figures in print order, into f (room for MAX_FIGURES); returns how many. */
 static size_t figures(const results *r, int quick, figure *f)
 {
     const bench_pair *c = &r->chain, *s = &r->sum;
@@ -142,6 +144,7 @@ static size_t figures(const results *r, int quick, figure *f)
         {"quick", quick, FIG_BOOL, "", "fewer runs"},
         {"seconds", r->seconds, FIG_FIXED, "s", "the whole bench, wall clock"},
     };
+    static_assert(sizeof all / sizeof *all <= MAX_FIGURES, "room for every figure");
     memcpy(f, all, sizeof all);
     return sizeof all / sizeof *all;
 }
@@ -192,7 +195,7 @@ int cmd_bench(int argc, char **argv)
     results r;
     if (measure(quick, &r) != CLI_OK)
         return CLI_FAILED;
-    figure f[40];
+    figure f[MAX_FIGURES];
     size_t n = figures(&r, quick, f);
     if (json)
         print_json(f, n);
