@@ -94,6 +94,9 @@ int mg_op_arity(mg_op op)
 }
 
 /* Records the first error only: later ones are consequences of it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
 static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
 {
     if (g->status != MG_OK)
