@@ -106,7 +106,7 @@ static mg_value neuron(mg_graph *g, const mg_value *w, int nin, const mg_value *
 
 static mg_value mlp(mg_graph *g, const mg_value *params, mg_value x0, mg_value x1)
 {
-    mg_value in[HIDDEN] = {x0, x1}, out[HIDDEN];
+    mg_value in[HIDDEN] = {x0, x1}, out[HIDDEN] = {{0, 0}};
     const mg_value *w = params;
     for (int l = 0; l < 3; l++) {
         for (int j = 0; j < layer_out[l]; j++, w += layer_in[l] + 1)
@@ -183,7 +183,7 @@ static int engine_train(const moons_data *d, double *losses, double *step_ns, be
 
 static uint32_t ys_mlp(ys_graph *t, uint32_t x0, uint32_t x1)
 {
-    uint32_t in[HIDDEN] = {x0, x1}, out[HIDDEN];
+    uint32_t in[HIDDEN] = {x0, x1}, out[HIDDEN] = {0};
     uint32_t w = 0; /* parameters are values 0 .. PARAMS-1 */
     for (int l = 0; l < 3; l++) {
         for (int j = 0; j < layer_out[l]; j++, w += (uint32_t)layer_in[l] + 1) {
