@@ -10,6 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Hints for the hot paths: errors and growth are rare, keep them out of line. */
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define COLD __attribute__((noinline, cold))
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#define COLD
+#endif
+
 /* ---- storage ------------------------------------------------------------- */
 
 /* The hot record: everything forward and backward touch, nothing else. */
@@ -83,6 +94,9 @@ int mg_op_arity(mg_op op)
 }
 
 /* Records the first error only: later ones are consequences of it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
 static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
 {
     if (g->status != MG_OK)
@@ -169,10 +183,10 @@ static int grow(void **items, uint32_t *capacity, size_t need, size_t size)
     return 1;
 }
 
-mg_status mg_graph_reserve(mg_graph *g, size_t n)
+/* Grows the value storage (and the group table, once there is one) to hold at
+ * least n values. Internal calls come here, not through the exported symbol. */
+static mg_status reserve(mg_graph *g, size_t n)
 {
-    if (!g)
-        return MG_ERR_INVALID;
     if (n > MAX_VALUES)
         return MG_ERR_LIMIT;
     uint32_t old = g->capacity;
@@ -187,6 +201,11 @@ mg_status mg_graph_reserve(mg_graph *g, size_t n)
         g->groups = p;
     }
     return MG_OK;
+}
+
+mg_status mg_graph_reserve(mg_graph *g, size_t n)
+{
+    return g ? reserve(g, n) : MG_ERR_INVALID;
 }
 
 mg_mark mg_graph_mark(const mg_graph *g)
@@ -227,7 +246,7 @@ static int valid(const mg_graph *g, mg_value v)
 /* Checks an operand handle, recording why it is unusable. */
 static int usable(mg_graph *g, mg_value v)
 {
-    if (valid(g, v))
+    if (LIKELY(valid(g, v)))
         return 1;
     if (!mg_value_ok(v))
         fail(g, MG_ERR_INVALID, "an operand is MG_NONE (the result of an earlier error)");
@@ -261,104 +280,157 @@ static double forward(mg_op op, double a, double b, double k)
     return (double)NAN;
 }
 
-/* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
- * Marks the operands as reached (the `seen` byte) for mg_backward's sweep. */
-static inline void backward_one(mg_node *n, const mg_node *v, const double *exponents)
+/* backward_one's rarer ops, one switch; * and + never come here. */
+static void backward_other(mg_node *n, const mg_node *v, const double *exponents)
 {
-    if (v->op == MG_OP_LEAF)
-        return;
     const double g = v->grad;
-    mg_node *a = &n[v->a];
     switch ((mg_op)v->op) {
     case MG_OP_LEAF:
+    case MG_OP_ADD:
+    case MG_OP_MUL:
     case MG_OP_COUNT:
         return;
-    case MG_OP_ADD:
-        a->grad += g;
-        n[v->b].grad += g;
-        break;
     case MG_OP_SUB:
-        a->grad += g;
+        n[v->a].grad += g;
         n[v->b].grad += -g;
         break;
-    case MG_OP_MUL: {
-        mg_node *b = &n[v->b];
-        a->grad += b->data * g;
-        b->grad += a->data * g;
-        break;
-    }
     case MG_OP_DIV: {
         mg_node *b = &n[v->b];
-        a->grad += g / b->data;
+        n[v->a].grad += g / b->data;
         b->grad += -(v->data / b->data) * g;
         break;
     }
     case MG_OP_NEG:
-        a->grad += -g;
+        n[v->a].grad += -g;
         break;
     case MG_OP_POW: {
+        mg_node *a = &n[v->a];
         const double k = exponents[v->b];
         a->grad += (k * pow(a->data, k - 1.0)) * g;
         break;
     }
     case MG_OP_EXP:
-        a->grad += v->data * g;
+        n[v->a].grad += v->data * g;
         break;
     case MG_OP_LOG:
-        a->grad += g / a->data;
+        n[v->a].grad += g / n[v->a].data;
         break;
     case MG_OP_TANH:
-        a->grad += (1.0 - v->data * v->data) * g;
+        n[v->a].grad += (1.0 - v->data * v->data) * g;
         break;
     case MG_OP_RELU:
-        a->grad += (v->data > 0 ? 1.0 : 0.0) * g;
+        n[v->a].grad += (v->data > 0 ? 1.0 : 0.0) * g;
         break;
     case MG_OP_SIGMOID:
-        a->grad += v->data * (1.0 - v->data) * g;
+        n[v->a].grad += v->data * (1.0 - v->data) * g;
         break;
     }
-    a->seen = 1;
+    n[v->a].seen = 1;
     if (v->op != MG_OP_POW && op_arity[v->op] == 2)
         n[v->b].seen = 1;
 }
 
-/* Appends a value; returns its index or NO_OPERAND with a sticky error. */
-static uint32_t append(mg_graph *g, mg_op op, uint32_t a, uint32_t b, double data, mg_role role)
+/* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
+ * Marks the operands as reached (the `seen` byte) for mg_backward's sweep.
+ * * and + first, by compare and branch: nearly every value of a neuron is one
+ * of them, and the switch's indirect jump costs more than two tests. */
+static inline void backward_one(mg_node *n, const mg_node *v, const double *exponents)
 {
-    if (g->count == g->capacity) {
-        if (g->count >= MAX_VALUES) {
-            fail(g, MG_ERR_LIMIT, "a graph holds at most %u values", (unsigned)MAX_VALUES);
-            return NO_OPERAND;
-        }
-        mg_status s = mg_graph_reserve(g, (size_t)g->count + 1);
-        if (s != MG_OK) {
-            fail(g, s, "cannot grow the graph past %u values", g->count);
-            return NO_OPERAND;
-        }
+    const double g = v->grad;
+    if (v->op == MG_OP_MUL) {
+        mg_node *a = &n[v->a], *b = &n[v->b];
+        a->grad += b->data * g;
+        b->grad += a->data * g;
+        a->seen = 1;
+        b->seen = 1;
+    } else if (v->op == MG_OP_ADD) {
+        mg_node *a = &n[v->a], *b = &n[v->b];
+        a->grad += g;
+        b->grad += g;
+        a->seen = 1;
+        b->seen = 1;
+    } else if (v->op != MG_OP_LEAF) {
+        backward_other(n, v, exponents);
     }
+}
+
+/* append's slow path: the arena is full. Returns 1 once there is room, or 0
+ * with a sticky error. */
+static COLD int append_grow(mg_graph *g)
+{
+    if (g->count >= MAX_VALUES) {
+        fail(g, MG_ERR_LIMIT, "a graph holds at most %u values", (unsigned)MAX_VALUES);
+        return 0;
+    }
+    mg_status s = reserve(g, (size_t)g->count + 1);
+    if (s != MG_OK) {
+        fail(g, s, "cannot grow the graph past %u values", g->count);
+        return 0;
+    }
+    return 1;
+}
+
+/* Room for one more value: 1, or 0 with a sticky error. */
+static inline int room(mg_graph *g)
+{
+    if (LIKELY(g->count < g->capacity))
+        return 1;
+    return append_grow(g);
+}
+
+/* Appends a value where room() made space; returns its index. Inlined into
+ * every op: one record written, nothing else. */
+static inline uint32_t push(mg_graph *g, mg_op op, uint32_t a, uint32_t b, double data,
+                            mg_role role)
+{
     uint32_t i = g->count++;
-    g->nodes[i] = (mg_node){.data = data, .a = a, .b = b, .op = (uint8_t)op, .role = (uint8_t)role};
-    if (g->groups)
+    mg_node *v = &g->nodes[i];
+    v->data = data;
+    v->grad = 0.0;
+    v->a = a;
+    v->b = b;
+    v->op = (uint8_t)op;
+    v->role = (uint8_t)role;
+    v->seen = 0;
+    v->unused = 0;
+    v->label = 0;
+    if (UNLIKELY(g->groups != NULL))
         g->groups[i] = 0;
     return i;
 }
 
-static mg_value unary(mg_graph *g, mg_op op, mg_value a)
+static inline mg_value unary(mg_graph *g, mg_op op, mg_value a)
 {
-    if (!g || !usable(g, a))
+    if (UNLIKELY(!g) || !usable(g, a))
+        return MG_NONE;
+    if (UNLIKELY(!room(g)))
         return MG_NONE;
     double x = forward(op, g->nodes[a.index].data, 0.0, 0.0);
-    uint32_t i = append(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT);
-    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+    return handle(g, push(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT));
 }
 
-static mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
+/* Records why a or b is unusable (the first bad one, as usable() does). */
+static COLD void bad_operands(mg_graph *g, mg_value a, mg_value b)
 {
-    if (!g || !usable(g, a) || !usable(g, b))
+    if (usable(g, a))
+        usable(g, b);
+}
+
+static inline mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
+{
+    if (UNLIKELY(!g))
+        return MG_NONE;
+    /* Both handles at once: one branch on the hot path. MG_NONE fails the
+     * index test, since count never exceeds MAX_VALUES < UINT32_MAX. */
+    if (UNLIKELY(((a.tag ^ g->tag) | (b.tag ^ g->tag)) != 0 ||
+                 (a.index >= g->count) | (b.index >= g->count))) {
+        bad_operands(g, a, b);
+        return MG_NONE;
+    }
+    if (UNLIKELY(!room(g)))
         return MG_NONE;
     double x = forward(op, g->nodes[a.index].data, g->nodes[b.index].data, 0.0);
-    uint32_t i = append(g, op, a.index, b.index, x, MG_ROLE_RESULT);
-    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+    return handle(g, push(g, op, a.index, b.index, x, MG_ROLE_RESULT));
 }
 
 mg_value mg_unary(mg_graph *g, mg_op op, mg_value a)
@@ -383,21 +455,25 @@ mg_value mg_binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
     return binary(g, op, a, b);
 }
 
-mg_value mg_leaf_role(mg_graph *g, double data, mg_role role)
+/* A leaf; internal calls come here, not through the exported symbol. */
+static inline mg_value leaf(mg_graph *g, double data, mg_role role)
 {
-    if (!g)
+    if (UNLIKELY(!g))
         return MG_NONE;
-    if ((unsigned)role > MG_ROLE_PARAM) {
+    if (UNLIKELY((unsigned)role > MG_ROLE_PARAM)) {
         fail(g, MG_ERR_INVALID, "a leaf's role must be INPUT, CONST or PARAM");
         return MG_NONE;
     }
-    uint32_t i = append(g, MG_OP_LEAF, NO_OPERAND, NO_OPERAND, data, role);
-    return i == NO_OPERAND ? MG_NONE : handle(g, i);
+    if (UNLIKELY(!room(g)))
+        return MG_NONE;
+    return handle(g, push(g, MG_OP_LEAF, NO_OPERAND, NO_OPERAND, data, role));
 }
+
+mg_value mg_leaf_role(mg_graph *g, double data, mg_role role) { return leaf(g, data, role); }
 
 mg_value mg_leaf(mg_graph *g, double data, const char *label)
 {
-    mg_value v = mg_leaf_role(g, data, MG_ROLE_INPUT);
+    mg_value v = leaf(g, data, MG_ROLE_INPUT);
     if (mg_value_ok(v) && label && mg_set_label(g, v, label) != MG_OK)
         return MG_NONE;
     return v;
@@ -423,10 +499,10 @@ mg_value mg_pow(mg_graph *g, mg_value a, double k)
         fail(g, MG_ERR_NOMEM, "cannot store a pow exponent");
         return MG_NONE;
     }
-    double x = forward(MG_OP_POW, g->nodes[a.index].data, 0.0, k);
-    uint32_t i = append(g, MG_OP_POW, a.index, g->exponent_count, x, MG_ROLE_RESULT);
-    if (i == NO_OPERAND)
+    if (!room(g))
         return MG_NONE;
+    double x = forward(MG_OP_POW, g->nodes[a.index].data, 0.0, k);
+    uint32_t i = push(g, MG_OP_POW, a.index, g->exponent_count, x, MG_ROLE_RESULT);
     g->exponents[g->exponent_count++] = k;
     return handle(g, i);
 }
@@ -435,11 +511,11 @@ mg_value mg_pow(mg_graph *g, mg_value a, double k)
 #define MIXED(name, op)                                                       \
     mg_value name##_vd(mg_graph *g, mg_value a, double b)                     \
     {                                                                         \
-        return binary(g, op, a, mg_leaf_role(g, b, MG_ROLE_CONST));           \
+        return binary(g, op, a, leaf(g, b, MG_ROLE_CONST));                   \
     }                                                                         \
     mg_value name##_dv(mg_graph *g, double a, mg_value b)                     \
     {                                                                         \
-        return binary(g, op, mg_leaf_role(g, a, MG_ROLE_CONST), b);           \
+        return binary(g, op, leaf(g, a, MG_ROLE_CONST), b);                   \
     }
 MIXED(mg_add, MG_OP_ADD)
 MIXED(mg_sub, MG_OP_SUB)

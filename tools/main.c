@@ -18,6 +18,7 @@ static const struct command {
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
     {"draw", cmd_draw, "the graph as a picture: svg, png, pdf or dot"},
     {"train", cmd_train, "trains an MLP (the video's examples, micrograd's moons, a CSV file)"},
+    {"bench", cmd_bench, "the engine's speed and memory on this machine"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,73 @@
+/* The measurements behind `micrograd bench`: workloads run through the public
+ * engine API and, beside each, the same arithmetic on the yardstick (a bare
+ * packed array, yardstick.h). Only measures; tools/cmd_bench.c prints.
+ *
+ * Every function returns 0, or -1 with a message in err (an engine error or
+ * memory running short). Times are medians over `runs` runs, after one
+ * warm-up run that is not counted, in CPU time (bench_now_ns). */
+#ifndef MICROGRAD_BENCH_H
+#define MICROGRAD_BENCH_H
+
+#include <stddef.h>
+
+#define BENCH_ERR_SIZE 256
+
+/* Nanoseconds of CPU time of the calling thread: what every workload is timed
+ * with, so other processes on a shared machine don't inflate the figures
+ * (for one thread that never waits, it equals the elapsed time). Page faults
+ * and other kernel work done for the thread count. */
+double bench_now_ns(void);
+/* Nanoseconds of a monotonic wall clock. */
+double bench_wall_ns(void);
+/* The median of v[0..n) (sorts v; n >= 1). */
+double bench_median(double *v, size_t n);
+/* The process's peak resident memory so far, in bytes (0 if unknown). */
+size_t bench_max_rss_bytes(void);
+
+/* One workload timed through the engine and on the yardstick. */
+typedef struct bench_pair {
+    size_t values;         /* values made by one run */
+    double engine_ns;      /* median ns of one engine run */
+    double yardstick_ns;   /* median ns of one yardstick run */
+    int agree;             /* 1 if both computed bit-identical data and grads */
+    size_t graph_bytes;    /* mg_graph_bytes() of the engine's graph */
+} bench_pair;
+
+/* Forward + backward of y = y*k + c repeated until the graph holds `values`
+ * values (k, c and the first y are leaves). */
+int bench_chain(size_t values, int runs, bench_pair *out, char *err);
+/* Forward + backward of x_0*w_0 + x_1*w_1 + ... over `terms` terms, every x_i
+ * and w_i a fresh leaf (4 values per term). */
+int bench_sum(size_t terms, int runs, bench_pair *out, char *err);
+
+/* One chain of `values` values in a fresh graph (growing as it goes), forward
+ * and backward, timed once; then again in the same graph after a reset. */
+typedef struct bench_big {
+    size_t values;
+    double ms;            /* forward + backward in the fresh graph, growth and
+                           * the first touch of its memory included */
+    double backward_ms;   /* the backward sweep alone, of that run */
+    double warm_ms;       /* forward + backward again, reusing the memory */
+    size_t graph_bytes;   /* mg_graph_bytes() at the end: the graph's peak */
+} bench_big;
+int bench_chain_big(size_t values, bench_big *out, char *err);
+
+/* micrograd's moons demo replayed: MLP(2,[16,16,1]), ReLU hidden, linear out,
+ * SVM loss + 1e-4 L2 on the 100 points of bench/data, 100 steps, learning
+ * rate 1.0 - 0.9*k/100, starting from micrograd's own initial parameters. */
+typedef struct bench_moons {
+    int steps;
+    size_t values_per_step;    /* graph size during a step, parameters included */
+    double train_ms;           /* median of the whole 100-step run, engine */
+    double yardstick_ms;       /* the same network and steps on the yardstick */
+    double step_ms;            /* median of one engine step */
+    double loss_first;         /* loss of step 0's forward pass */
+    double loss_final;         /* loss of the last step's forward pass */
+    double accuracy;           /* of the last step's forward pass, 0..1 */
+    int agree;                 /* 1 if the yardstick's losses are bit-identical */
+    size_t graph_bytes_first;  /* mg_graph_bytes() after step 1 ... */
+    size_t graph_bytes_last;   /* ... and after the last: equal when reset reuses memory */
+} bench_moons;
+int bench_moons_run(int runs, bench_moons *out, char *err);
+
+#endif
