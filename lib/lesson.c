@@ -361,8 +361,8 @@ static void write_captions(mg_lesson *l, textbuf *tb)
     zero_traced(l);
     l->caption[0] = tb->len;
     mg_lesson_value_name(l->g, l->root, name, sizeof name);
-    tb_printf(tb, "forward pass: every value computed from its operands, %s = %s; every grad "
-                  "starts at 0",
+    tb_printf(tb, "forward pass: every value is computed from its operands, %s = %s, and "
+                  "every grad starts at 0",
               name, num(x, sizeof x, mg_data(l->g, l->root), l->precision));
     tb_printf(tb, "%c", '\0');
     l->caption[1] = tb->len;

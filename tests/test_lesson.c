@@ -70,7 +70,7 @@ static void video_l_frames_in_backward_order(void **state)
     assert_int_equal(mg_lesson_current(l, 4).index, v.e.index);
     assert_false(mg_value_ok(mg_lesson_current(l, 5)));
     assert_string_equal(mg_lesson_caption(l, 0),
-        "forward pass: every value computed from its operands, L = -8.0000; every grad starts at 0");
+        "forward pass: every value is computed from its operands, L = -8.0000, and every grad starts at 0");
     assert_string_equal(mg_lesson_caption(l, 1),
         "L.grad = 1: dL/dL = 1, the root's gradient with respect to itself");
     assert_string_equal(mg_lesson_caption(l, 2),
@@ -171,7 +171,7 @@ static void video_neuron_captions(void **state)
     mg_set_label(g, o, "o");
     mg_lesson *l = lesson_of(g, o, -1);
     static const char *const want[] = {
-        "forward pass: every value computed from its operands, o = 0.7071; every grad starts at 0",
+        "forward pass: every value is computed from its operands, o = 0.7071, and every grad starts at 0",
         "o.grad = 1: do/do = 1, the root's gradient with respect to itself",
         "o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
         "n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000",
@@ -366,7 +366,7 @@ static void caption_precision(void **state)
     mg_lesson_free(l);
     l = lesson_of(g, v.L, 0);
     assert_string_equal(mg_lesson_caption(l, 0),
-        "forward pass: every value computed from its operands, L = -8; every grad starts at 0");
+        "forward pass: every value is computed from its operands, L = -8, and every grad starts at 0");
     mg_lesson_free(l);
     mg_graph_free(g);
 }
