@@ -61,6 +61,17 @@ static int is_page(const char *out)
            (n > 4 && strcmp(out + n - 4, ".htm") == 0);
 }
 
+/* A single picture's name: steps makes many frames, so it is surely a slip. */
+static int looks_like_picture(const char *out)
+{
+    static const char *const endings[] = {".svg", ".png", ".pdf", ".dot", ".txt"};
+    size_t n = strlen(out);
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (n > 4 && strcmp(out + n - 4, endings[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Checks the combination of options once all are read. */
 static int check_options(const char *command, steps_options *o)
 {
@@ -72,6 +83,9 @@ static int check_options(const char *command, steps_options *o)
         return cli_usage_error(command, "say where the lesson goes: -o LESSON.html, -o DIR or --text");
     if (o->out && o->text)
         return cli_usage_error(command, "-o and --text exclude each other");
+    if (o->out && looks_like_picture(o->out))
+        return cli_usage_error(command, "-o takes a page (.html) or a folder for the frames, "
+                                        "not '%s'", o->out);
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
     if (o->format && strcmp(o->format, "svg") != 0 && strcmp(o->format, "png") != 0)
