@@ -1,0 +1,544 @@
+/* Builds the Graphviz graph of a micrograd graph: one record per value, one op
+ * node per value made by an op, edges operand -> op -> value, clusters from
+ * group paths, and the styling (themes, roles, highlight flags, grad colours). */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- themes ------------------------------------------------------------------ */
+
+/* Colours of one theme. Roles also differ by line style (leaves square,
+ * computed values rounded, constants dashed, parameters bold, the root
+ * heavy), so every theme still reads in black and white. */
+typedef struct palette {
+    const char *bg, *text, *edge, *edge_text;
+    const char *fill[4], *line[4]; /* by mg_role: INPUT CONST PARAM RESULT */
+    const char *root_fill, *root_line;
+    const char *op_fill, *op_line;
+    const char *current_fill, *current_line, *changed_fill, *changed_line;
+    const char *dim;
+    const char *cluster_fill, *cluster_line;
+    const char *neg, *mid, *pos; /* --color-grad: grad < 0, 0, > 0 */
+} palette;
+
+static const palette themes[] = {
+    [MG_VIZ_THEME_LIGHT] = {
+        .bg = "white", .text = "#1f2933", .edge = "#52606d", .edge_text = "#7b4f00",
+        .fill = {"#dbeafe", "#eef0f3", "#fde7b0", "#ffffff"},
+        .line = {"#1e4e8c", "#6b7480", "#a15c00", "#3e4c59"},
+        .root_fill = "#d3f2dc", .root_line = "#146c36",
+        .op_fill = "#eef0f3", .op_line = "#7b8794",
+        .current_fill = "#fff3a3", .current_line = "#c2410c",
+        .changed_fill = "#ffe0cc", .changed_line = "#c2410c",
+        .dim = "#b8c0ca",
+        .cluster_fill = "#f7f9fb", .cluster_line = "#c3cad3",
+        .neg = "#c0392b", .mid = "#ffffff", .pos = "#1f5fae",
+    },
+    [MG_VIZ_THEME_DARK] = {
+        .bg = "#16191f", .text = "#e6e9ee", .edge = "#9aa5b1", .edge_text = "#f5c26b",
+        .fill = {"#1d3557", "#2a2f38", "#5a3d0a", "#21262e"},
+        .line = {"#8ab4f8", "#8d96a3", "#f0b43c", "#c5ccd6"},
+        .root_fill = "#14432a", .root_line = "#5ad08a",
+        .op_fill = "#2a2f38", .op_line = "#8d96a3",
+        .current_fill = "#6b5200", .current_line = "#ffb347",
+        .changed_fill = "#5c2f14", .changed_line = "#ffb347",
+        .dim = "#4c5562",
+        .cluster_fill = "#1b1f26", .cluster_line = "#3d4450",
+        .neg = "#e05545", .mid = "#21262e", .pos = "#4f8fe0",
+    },
+    [MG_VIZ_THEME_PRINT] = {
+        .bg = "white", .text = "black", .edge = "black", .edge_text = "black",
+        .fill = {"white", "white", "white", "white"},
+        .line = {"black", "black", "black", "black"},
+        .root_fill = "#e6e6e6", .root_line = "black",
+        .op_fill = "white", .op_line = "black",
+        .current_fill = "#cccccc", .current_line = "black",
+        .changed_fill = "#eeeeee", .changed_line = "black",
+        .dim = "#999999",
+        .cluster_fill = "white", .cluster_line = "black",
+        .neg = "#555555", .mid = "white", .pos = "#555555",
+    },
+};
+
+static const char font[] = "Helvetica,Arial,sans-serif";
+
+/* ---- attribute symbols ------------------------------------------------------ */
+
+/* Every attribute is declared once with a neutral default (agxset on an
+ * undeclared one silently does nothing). */
+typedef struct syms {
+    Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
+    Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
+    Agsym_t *n_id, *n_class, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
+    Agsym_t *e_label, *e_color, *e_penwidth, *e_fontcolor;
+} syms;
+
+static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
+{
+    const mg_viz_options *o = s->o;
+    agattr(g, AGRAPH, "rankdir", o->rankdir == MG_VIZ_RANKDIR_TB ? "TB" : "LR");
+    agattr(g, AGRAPH, "bgcolor", (char *)p->bg);
+    agattr(g, AGRAPH, "fontname", (char *)font);
+    agattr(g, AGRAPH, "nodesep", "0.25");
+    agattr(g, AGRAPH, "ranksep", "0.4");
+    agattr(g, AGRAPH, "pad", "0.25");
+    y->g_fontcolor = agattr(g, AGRAPH, "fontcolor", (char *)p->text);
+    y->g_fontsize = agattr(g, AGRAPH, "fontsize", "18");
+    y->g_label = agattr(g, AGRAPH, "label", "");
+    agattr(g, AGRAPH, "labelloc", "t");
+    y->g_labeljust = agattr(g, AGRAPH, "labeljust", "c");
+    y->g_style = agattr(g, AGRAPH, "style", "");
+    y->g_fill = agattr(g, AGRAPH, "fillcolor", "");
+    y->g_color = agattr(g, AGRAPH, "color", "");
+
+    agattr(g, AGNODE, "fontname", (char *)font);
+    y->n_fontsize = agattr(g, AGNODE, "fontsize", "13");
+    y->n_shape = agattr(g, AGNODE, "shape", "record");
+    y->n_label = agattr(g, AGNODE, "label", "");
+    y->n_style = agattr(g, AGNODE, "style", "filled");
+    y->n_fill = agattr(g, AGNODE, "fillcolor", (char *)p->fill[MG_ROLE_RESULT]);
+    y->n_color = agattr(g, AGNODE, "color", (char *)p->line[MG_ROLE_RESULT]);
+    y->n_fontcolor = agattr(g, AGNODE, "fontcolor", (char *)p->text);
+    y->n_penwidth = agattr(g, AGNODE, "penwidth", "1.2");
+    y->n_margin = agattr(g, AGNODE, "margin", "0.11,0.07");
+    y->n_id = agattr(g, AGNODE, "id", "");
+    y->n_class = agattr(g, AGNODE, "class", "");
+    if (s->fixed) {
+        y->n_width = agattr(g, AGNODE, "width", "0.75");
+        y->n_height = agattr(g, AGNODE, "height", "0.5");
+        y->n_fixed = agattr(g, AGNODE, "fixedsize", "false");
+    }
+
+    agattr(g, AGEDGE, "fontname", (char *)font);
+    agattr(g, AGEDGE, "fontsize", "10");
+    agattr(g, AGEDGE, "arrowsize", "0.7");
+    y->e_color = agattr(g, AGEDGE, "color", (char *)p->edge);
+    y->e_penwidth = agattr(g, AGEDGE, "penwidth", "1.1");
+    y->e_fontcolor = agattr(g, AGEDGE, "fontcolor", (char *)p->edge_text);
+    y->e_label = agattr(g, AGEDGE, "label", "");
+}
+
+/* ---- value records ------------------------------------------------------------ */
+
+/* The record label: { label | data X | grad Y } (LR; without the braces for TB,
+ * so the fields stay side by side). An unlabelled value shows no label field. */
+static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
+{
+    const mg_graph *g = s->g;
+    const mg_viz_options *o = s->o;
+    mg_value v = mg_value_at(g, i);
+    size_t len;
+    const char *label = mg_label(g, v, &len);
+    char num[64];
+    int lr = o->rankdir == MG_VIZ_RANKDIR_LR;
+    viz_buf_puts(b, lr ? "{ " : "");
+    if (label && len) {
+        viz_escape_record(b, label, len);
+        viz_buf_puts(b, " | ");
+    }
+    viz_format_number(num, sizeof num, mg_data(g, v), o->precision);
+    viz_buf_printf(b, "data %s", num);
+    if (!o->forward_only) {
+        if (s->grad_chars) {
+            /* The widest text of this many characters: digits are the widest
+             * characters a number has, and every one has the same width. */
+            size_t n = s->grad_chars[i];
+            memset(num, '8', n);
+            if (o->precision > 0 && n > (size_t)o->precision + 1)
+                num[n - (size_t)o->precision - 1] = '.';
+            num[n] = '\0';
+        } else {
+            viz_format_number(num, sizeof num, mg_grad(g, v), o->precision);
+        }
+        viz_buf_printf(b, " | grad %s", num);
+    }
+    viz_buf_puts(b, lr ? " }" : "");
+}
+
+/* Mixes two #rrggbb colours (t = 0: a, 1: b) into out ("#rrggbb"). */
+static void mix(char out[8], const char *a, const char *b, double t)
+{
+    unsigned ca = 0xffffff, cb = 0xffffff;
+    if (a[0] == '#')
+        ca = (unsigned)strtoul(a + 1, NULL, 16);
+    if (b[0] == '#')
+        cb = (unsigned)strtoul(b + 1, NULL, 16);
+    unsigned rgb[3];
+    for (int k = 0; k < 3; k++) {
+        int shift = 16 - 8 * k;
+        double x = ((ca >> shift) & 0xff) * (1 - t) + ((cb >> shift) & 0xff) * t;
+        rgb[k] = (unsigned)lround(x);
+    }
+    snprintf(out, 8, "#%02x%02x%02x", rgb[0] & 0xff, rgb[1] & 0xff, rgb[2] & 0xff);
+}
+
+/* The largest |grad| drawn (finite ones), for the --color-grad scale. */
+static double max_abs_grad(const viz_spec *s)
+{
+    double m = 0;
+    for (size_t i = 0; i < s->size; i++) {
+        double x = fabs(mg_grad(s->g, mg_value_at(s->g, i)));
+        if ((s->mask[i] & VIZ_DRAWN) && isfinite(x) && x > m)
+            m = x;
+    }
+    return m;
+}
+
+/* The fill of a value under --color-grad: a diverging scale, square-root
+ * scaled so small grads still show, kept light enough for black text. */
+static void grad_fill(char out[8], const palette *p, double grad, double max)
+{
+    if (!(max > 0) || isnan(grad)) {
+        mix(out, p->mid, p->mid, 0);
+        return;
+    }
+    double t = isfinite(grad) ? sqrt(fabs(grad) / max) : 1.0;
+    mix(out, p->mid, grad < 0 ? p->neg : p->pos, 0.6 * (t > 1 ? 1 : t));
+}
+
+typedef struct node_style {
+    const char *style, *fill, *line, *penwidth, *fontcolor;
+    char cls[64];
+} node_style;
+
+static const char *const role_class[] = {"input", "const", "param", "result"};
+
+static void value_style(node_style *st, const viz_spec *s, const palette *p, uint32_t i,
+                        double max_grad, char fillbuf[8])
+{
+    mg_value v = mg_value_at(s->g, i);
+    mg_role role = mg_value_role(s->g, v);
+    int root = (s->mask[i] & VIZ_ROOT) != 0;
+    int leaf = mg_value_op(s->g, v) == MG_OP_LEAF;
+    uint8_t f = s->flags ? s->flags[i] : 0;
+    st->fill = p->fill[role];
+    st->line = p->line[role];
+    st->penwidth = role == MG_ROLE_PARAM ? "2.4" : "1.2";
+    st->style = leaf ? (role == MG_ROLE_CONST ? "filled,dashed" : "filled") : "rounded,filled";
+    st->fontcolor = p->text;
+    if (root) {
+        st->fill = p->root_fill;
+        st->line = p->root_line;
+        st->penwidth = "3";
+    }
+    if (s->o->color_grad && !s->o->forward_only) {
+        grad_fill(fillbuf, p, mg_grad(s->g, v), max_grad);
+        st->fill = fillbuf;
+    }
+    snprintf(st->cls, sizeof st->cls, "value %s%s", role_class[role], root ? " root" : "");
+    if (f & MG_VIZ_CHANGED) {
+        st->fill = p->changed_fill, st->line = p->changed_line, st->penwidth = "2.4";
+        strcat(st->cls, " changed");
+    }
+    if (f & MG_VIZ_CURRENT) {
+        st->fill = p->current_fill, st->line = p->current_line, st->penwidth = "3.5";
+        strcat(st->cls, " current");
+    }
+    if (f & MG_VIZ_DIM) {
+        st->line = p->dim, st->fontcolor = p->dim;
+        strcat(st->cls, " dim");
+    }
+}
+
+/* ---- clusters ----------------------------------------------------------------- */
+
+/* The clusters made so far: path prefix -> subgraph, found by linear search
+ * (values of one neuron are consecutive, so the last hit is tried first). */
+typedef struct cluster_map {
+    char **path;
+    Agraph_t **sub;
+    size_t count, cap, last;
+} cluster_map;
+
+static void clusters_free(cluster_map *m)
+{
+    for (size_t i = 0; i < m->count; i++)
+        free(m->path[i]);
+    free(m->path);
+    free(m->sub);
+}
+
+static Agraph_t *cluster_find(cluster_map *m, const char *path, size_t len)
+{
+    if (m->last < m->count && strlen(m->path[m->last]) == len &&
+        memcmp(m->path[m->last], path, len) == 0)
+        return m->sub[m->last];
+    for (size_t i = 0; i < m->count; i++)
+        if (strlen(m->path[i]) == len && memcmp(m->path[i], path, len) == 0)
+            return m->sub[m->last = i];
+    return NULL;
+}
+
+/* A new cluster named cluster_<n> (creation order: stable ids) under parent. */
+static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path, size_t len,
+                             const char *name, size_t name_len, const palette *p,
+                             const syms *y, int *nomem)
+{
+    if (m->count == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 8;
+        char **np = realloc(m->path, cap * sizeof *np);
+        if (np)
+            m->path = np;
+        Agraph_t **ns = np ? realloc(m->sub, cap * sizeof *ns) : NULL;
+        if (!ns) {
+            *nomem = 1;
+            return NULL;
+        }
+        m->sub = ns;
+        m->cap = cap;
+    }
+    char id[32];
+    snprintf(id, sizeof id, "cluster_%zu", m->count);
+    char *copy = malloc(len + 1);
+    Agraph_t *c = copy ? agsubg(parent, id, 1) : NULL;
+    if (!c) {
+        free(copy);
+        *nomem = 1;
+        return NULL;
+    }
+    memcpy(copy, path, len);
+    copy[len] = '\0';
+    m->path[m->count] = copy;
+    m->sub[m->count] = c;
+    m->last = m->count++;
+    viz_buf label = {0};
+    viz_escape_plain(&label, name, name_len);
+    agxset(c, y->g_label, label.s ? label.s : "");
+    viz_buf_free(&label);
+    agxset(c, y->g_style, "rounded,filled,dashed");
+    agxset(c, y->g_fill, (char *)p->cluster_fill);
+    agxset(c, y->g_color, (char *)p->cluster_line);
+    agxset(c, y->g_fontsize, "11");
+    agxset(c, y->g_labeljust, "l");
+    return c;
+}
+
+/* The innermost cluster of a group path ("layer 1/neuron 2"), made as needed;
+ * the root graph for no group; NULL with *nomem on allocation failure. */
+static Agraph_t *cluster_of(cluster_map *m, Agraph_t *g, const char *group, const palette *p,
+                            const syms *y, int *nomem)
+{
+    Agraph_t *at = g;
+    if (!group)
+        return g;
+    size_t len = strlen(group);
+    for (size_t start = 0; start < len;) {
+        const char *slash = memchr(group + start, '/', len - start);
+        size_t end = slash ? (size_t)(slash - group) : len;
+        if (end > start) { /* empty components ("a//b", "/a") are skipped */
+            Agraph_t *c = cluster_find(m, group, end);
+            if (!c)
+                c = cluster_add(m, at, group, end, group + start, end - start, p, y, nomem);
+            if (!c)
+                return NULL;
+            at = c;
+        }
+        start = end + 1;
+    }
+    return at;
+}
+
+/* ---- nodes and edges ---------------------------------------------------------- */
+
+/* The op node's text: micrograd's symbols, "-" for neg, "**2" for pow. */
+static void op_text(char *buf, size_t size, const mg_graph *g, mg_value v)
+{
+    mg_op op = mg_value_op(g, v);
+    if (op == MG_OP_POW) {
+        char k[64];
+        viz_format_number(k, sizeof k, mg_pow_exponent(g, v), 17);
+        /* the exponent as written: trim the fixed-point zeros ("2.5000" -> "2.5") */
+        char *dot = strchr(k, '.');
+        if (dot && !strchr(k, 'e')) {
+            char *end = k + strlen(k);
+            while (end > dot + 1 && end[-1] == '0')
+                *--end = '\0';
+            if (end == dot + 1)
+                *dot = '\0';
+        }
+        snprintf(buf, size, "**%s", k);
+    } else {
+        snprintf(buf, size, "%s", op == MG_OP_NEG ? "-" : mg_op_symbol(op));
+    }
+}
+
+/* What the edge from operand `which` of v carries back: the local derivative
+ * times v's grad, in the same form as mg_backward computes it. */
+static double contribution(const mg_graph *g, mg_value v, int which)
+{
+    double gr = mg_grad(g, v), out = mg_data(g, v);
+    double a = mg_data(g, mg_operand(g, v, 0));
+    double b = which == 1 || mg_op_arity(mg_value_op(g, v)) == 2
+                   ? mg_data(g, mg_operand(g, v, 1)) : 0.0;
+    double k = mg_pow_exponent(g, v);
+    mg_op op = mg_value_op(g, v);
+    switch (op) {
+    case MG_OP_ADD: return gr;
+    case MG_OP_SUB: return which ? -gr : gr;
+    case MG_OP_MUL: return (which ? a : b) * gr;
+    case MG_OP_DIV: return which ? -(out / b) * gr : gr / b;
+    case MG_OP_NEG: return -gr;
+    case MG_OP_POW: return (k * pow(a, k - 1.0)) * gr;
+    case MG_OP_EXP: return out * gr;
+    case MG_OP_LOG: return gr / a;
+    case MG_OP_TANH: return (1.0 - out * out) * gr;
+    case MG_OP_RELU: return (out > 0 ? 1.0 : 0.0) * gr;
+    case MG_OP_SIGMOID: return out * (1.0 - out) * gr;
+    case MG_OP_LEAF:
+    case MG_OP_COUNT: break;
+    }
+    return (double)NAN;
+}
+
+static void set_size(Agnode_t *n, const syms *y, const double *wh)
+{
+    char w[32], h[32];
+    snprintf(w, sizeof w, "%.6f", wh[0]);
+    snprintf(h, sizeof h, "%.6f", wh[1]);
+    agxset(n, y->n_width, w);
+    agxset(n, y->n_height, h);
+    agxset(n, y->n_fixed, "true");
+}
+
+typedef struct build_ctx {
+    const viz_spec *s;
+    const palette *p;
+    syms y;
+    Agraph_t *g;
+    Agnode_t **node; /* per value index: its record, or NULL */
+    cluster_map clusters;
+    double max_grad;
+    int nomem;
+} build_ctx;
+
+/* v's op node (in v's cluster) and its edges: one per operand use, so a + a
+ * shows two edges, then op -> v. */
+static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
+{
+    const viz_spec *s = c->s;
+    const syms *y = &c->y;
+    mg_value v = mg_value_at(s->g, i);
+    char name[40], text[80];
+    snprintf(name, sizeof name, "v%u_op", i);
+    Agnode_t *op = agnode(home, name, 1);
+    if (!op) {
+        c->nomem = 1;
+        return;
+    }
+    uint8_t f = s->flags ? s->flags[i] : 0;
+    op_text(text, sizeof text, s->g, v);
+    viz_buf label = {0};
+    viz_escape_plain(&label, text, strlen(text));
+    agxset(op, y->n_label, label.failed ? "" : label.s);
+    viz_buf_free(&label);
+    agxset(op, y->n_shape, "ellipse");
+    agxset(op, y->n_id, name);
+    agxset(op, y->n_class, f & MG_VIZ_CURRENT ? "op current" : f & MG_VIZ_DIM ? "op dim" : "op");
+    agxset(op, y->n_fill, (char *)(f & MG_VIZ_CURRENT ? c->p->current_fill : c->p->op_fill));
+    agxset(op, y->n_color, (char *)(f & MG_VIZ_CURRENT ? c->p->current_line
+                                    : f & MG_VIZ_DIM ? c->p->dim : c->p->op_line));
+    agxset(op, y->n_penwidth, f & MG_VIZ_CURRENT ? "3" : "1");
+    agxset(op, y->n_fontsize, "12");
+    agxset(op, y->n_margin, "0.05,0.03");
+    if (f & MG_VIZ_DIM)
+        agxset(op, y->n_fontcolor, (char *)c->p->dim);
+    if (s->fixed)
+        set_size(op, y, s->fixed + 4 * (size_t)i + 2);
+    int arity = mg_op_arity(mg_value_op(s->g, v));
+    for (int k = 0; k < arity; k++) {
+        mg_value a = mg_operand(s->g, v, k);
+        if (!mg_value_ok(a) || a.index >= s->size || !c->node[a.index])
+            continue; /* only if the graph lost values under a scene */
+        Agedge_t *e = agedge(c->g, c->node[a.index], op, NULL, 1);
+        if (!e) {
+            c->nomem = 1;
+            return;
+        }
+        if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
+            char num[64];
+            viz_format_number(num, sizeof num, contribution(s->g, v, k), s->o->precision);
+            agxset(e, y->e_label, num);
+        }
+    }
+    Agedge_t *e = agedge(c->g, op, value, NULL, 1);
+    if (!e)
+        c->nomem = 1;
+    else if (f & MG_VIZ_CURRENT)
+        agxset(e, y->e_penwidth, "2.2");
+}
+
+static void add_value(build_ctx *c, uint32_t i)
+{
+    const viz_spec *s = c->s;
+    char name[32], fill[8];
+    snprintf(name, sizeof name, "v%u", i);
+    mg_value v = mg_value_at(s->g, i);
+    Agraph_t *home = s->o->clusters ? cluster_of(&c->clusters, c->g, mg_group(s->g, v), c->p,
+                                                 &c->y, &c->nomem)
+                                    : c->g;
+    Agnode_t *n = home ? agnode(home, name, 1) : NULL;
+    viz_buf label = {0};
+    record_label(&label, s, i);
+    if (!n || label.failed) {
+        viz_buf_free(&label);
+        c->nomem = 1;
+        return;
+    }
+    c->node[i] = n;
+    node_style st;
+    value_style(&st, s, c->p, i, c->max_grad, fill);
+    agxset(n, c->y.n_label, label.s);
+    viz_buf_free(&label);
+    agxset(n, c->y.n_id, name);
+    agxset(n, c->y.n_class, st.cls);
+    agxset(n, c->y.n_style, (char *)st.style);
+    agxset(n, c->y.n_fill, (char *)st.fill);
+    agxset(n, c->y.n_color, (char *)st.line);
+    agxset(n, c->y.n_penwidth, (char *)st.penwidth);
+    agxset(n, c->y.n_fontcolor, (char *)st.fontcolor);
+    if (s->fixed)
+        set_size(n, &c->y, s->fixed + 4 * (size_t)i);
+    if (mg_value_op(s->g, v) != MG_OP_LEAF)
+        add_op(c, i, home, n);
+}
+
+/* ---- the graph ------------------------------------------------------------------ */
+
+Agraph_t *viz_build(const viz_spec *s)
+{
+    size_t size = s->size;
+    build_ctx c = {.s = s, .p = &themes[s->o->theme]};
+    Agdesc_t directed = Agdirected;
+    c.g = agopen("micrograd", directed, NULL);
+    c.node = calloc(size ? size : 1, sizeof *c.node);
+    if (!c.g || !c.node) {
+        if (c.g)
+            agclose(c.g);
+        free(c.node);
+        return NULL;
+    }
+    declare(c.g, s, c.p, &c.y);
+    if (s->o->title && s->o->title[0]) {
+        viz_buf t = {0};
+        viz_escape_plain(&t, s->o->title, strlen(s->o->title));
+        agxset(c.g, c.y.g_label, t.failed ? "" : t.s);
+        c.nomem |= t.failed;
+        viz_buf_free(&t);
+    }
+    if (s->o->color_grad)
+        c.max_grad = max_abs_grad(s);
+    /* Creation order: the layout and every output byte depend on it. */
+    for (size_t i = 0; i < size && !c.nomem; i++)
+        if (s->mask[i] & VIZ_DRAWN)
+            add_value(&c, (uint32_t)i);
+    clusters_free(&c.clusters);
+    free(c.node);
+    if (c.nomem) {
+        agclose(c.g);
+        return NULL;
+    }
+    return c.g;
+}

@@ -1,0 +1,143 @@
+/* Text for the picture: a growable buffer, label escaping (record and plain
+ * labels, per GRAPHVIZ.md), and the number format. No Graphviz calls. */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- buffer --------------------------------------------------------------- */
+
+static int buf_reserve(viz_buf *b, size_t extra)
+{
+    if (b->failed)
+        return 0;
+    if (extra > SIZE_MAX / 2 - b->len) {
+        b->failed = 1;
+        return 0;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 1;
+    size_t cap = b->cap ? b->cap : 128;
+    while (cap < need)
+        cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+        b->failed = 1;
+        return 0;
+    }
+    b->s = s;
+    b->cap = cap;
+    return 1;
+}
+
+void viz_buf_add(viz_buf *b, const char *bytes, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->s + b->len, bytes, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void viz_buf_puts(viz_buf *b, const char *s)
+{
+    viz_buf_add(b, s, strlen(s));
+}
+
+void viz_buf_printf(viz_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        viz_buf_add(b, small, (size_t)n);
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void viz_buf_free(viz_buf *b)
+{
+    free(b->s);
+    *b = (viz_buf){0};
+}
+
+/* ---- escaping --------------------------------------------------------------- */
+
+/* How many bytes of the label to show: all, or VIZ_LABEL_MAX cut back to the
+ * start of a UTF-8 sequence so no character is split. */
+static size_t shown_length(const char *bytes, size_t len, int *cut)
+{
+    *cut = len > VIZ_LABEL_MAX;
+    if (!*cut)
+        return len;
+    size_t n = VIZ_LABEL_MAX;
+    while (n > 0 && ((unsigned char)bytes[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
+
+void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
+{
+    int cut;
+    size_t n = shown_length(bytes, len, &cut);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c < 0x20 || c == 0x7F)
+            continue; /* tabs and newlines are lost in a record anyway */
+        if (strchr("{}|<>\\", c) && c != '\0')
+            viz_buf_add(b, "\\", 1);
+        if (c == '&')
+            viz_buf_puts(b, "&amp;"); /* entities are decoded: keep & itself */
+        else
+            viz_buf_add(b, (const char *)&c, 1);
+    }
+    if (cut)
+        viz_buf_puts(b, ellipsis);
+}
+
+void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
+{
+    int cut;
+    size_t n = shown_length(bytes, len, &cut);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c < 0x20 || c == 0x7F)
+            continue;
+        if (c == '\\')
+            viz_buf_add(b, "\\", 1); /* else \N, \G, \l are Graphviz escapes */
+        if (c == '&')
+            viz_buf_puts(b, "&amp;");
+        else
+            viz_buf_add(b, (const char *)&c, 1);
+    }
+    if (cut)
+        viz_buf_puts(b, ellipsis);
+}
+
+/* ---- numbers ---------------------------------------------------------------- */
+
+void viz_format_number(char *buf, size_t size, double x, int precision)
+{
+    if (isfinite(x) && fabs(x) >= 1e15)
+        snprintf(buf, size, "%.*e", precision, x);
+    else
+        snprintf(buf, size, "%.*f", precision, x);
+}

@@ -1,0 +1,325 @@
+/* The renderer: owns the Graphviz context, serialises Graphviz calls, captures
+ * its messages, lays out and renders to memory (never to a file name: see
+ * GRAPHVIZ.md, gvRenderFilename can exit the process). */
+#include "viz_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <graphviz/types.h>
+
+/* ---- errors ----------------------------------------------------------------------- */
+
+mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)
+{
+    if (err && errsize) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errsize, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+/* ---- the Graphviz lock and message capture ------------------------------------------- */
+
+static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Guarded by gv_lock: Graphviz's messages of the current job, in fragments. */
+static char gv_messages[1024];
+static size_t gv_messages_len;
+static agusererrf gv_previous;
+
+void viz_lock(void) { pthread_mutex_lock(&gv_lock); }
+void viz_unlock(void) { pthread_mutex_unlock(&gv_lock); }
+
+static int capture_message(char *text)
+{
+    size_t n = strlen(text);
+    size_t room = sizeof gv_messages - 1 - gv_messages_len;
+    if (n > room)
+        n = room;
+    memcpy(gv_messages + gv_messages_len, text, n);
+    gv_messages_len += n;
+    gv_messages[gv_messages_len] = '\0';
+    return 0;
+}
+
+void viz_gv_begin(void)
+{
+    gv_messages_len = 0;
+    gv_messages[0] = '\0';
+    agreseterrors();
+    gv_previous = agseterrf(capture_message);
+}
+
+const char *viz_gv_end(void)
+{
+    agseterrf(gv_previous);
+    if (agerrors() < AGERR)
+        return NULL;
+    /* The first "Error: ..." line, without its newline. */
+    char *line = strstr(gv_messages, "Error: ");
+    line = line ? line + 7 : gv_messages;
+    line[strcspn(line, "\n")] = '\0';
+    return line[0] ? line : "Graphviz reported an error";
+}
+
+/* ---- options and marking ----------------------------------------------------------- */
+
+mg_viz_options mg_viz_options_default(void)
+{
+    return (mg_viz_options){
+        .rankdir = MG_VIZ_RANKDIR_LR,
+        .precision = 4,
+        .theme = MG_VIZ_THEME_LIGHT,
+        .clusters = 1,
+        .max_nodes = MG_VIZ_MAX_NODES_DEFAULT,
+    };
+}
+
+mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize)
+{
+    if (o->rankdir != MG_VIZ_RANKDIR_LR && o->rankdir != MG_VIZ_RANKDIR_TB)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "unknown rankdir %d", (int)o->rankdir);
+    if (o->theme != MG_VIZ_THEME_LIGHT && o->theme != MG_VIZ_THEME_DARK &&
+        o->theme != MG_VIZ_THEME_PRINT)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "unknown theme %d", (int)o->theme);
+    if (o->precision < 0 || o->precision > 17)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "precision %d is not in 0..17",
+                        o->precision);
+    if (o->dpi < 0 || o->dpi > 1200)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "dpi %d is not in 1..1200", o->dpi);
+    return MG_OK;
+}
+
+size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mask)
+{
+    size_t size = mg_graph_size(g);
+    uint32_t top = 0;
+    for (size_t r = 0; r < n; r++) {
+        mg_value v = roots[r];
+        mg_value same = mg_value_at(g, v.index);
+        if (!mg_value_ok(v) || !mg_value_ok(same) || same.tag != v.tag)
+            return 0;
+        mask[v.index] |= VIZ_DRAWN | VIZ_ROOT;
+        if (v.index > top)
+            top = v.index;
+    }
+    /* Operands precede results: one downward sweep reaches every dependency. */
+    size_t drawn = 0;
+    for (size_t i = (size_t)top + 1; i-- > 0;) {
+        if (!(mask[i] & VIZ_DRAWN))
+            continue;
+        drawn++;
+        mg_value v = mg_value_at(g, i);
+        int arity = mg_op_arity(mg_value_op(g, v));
+        for (int k = 0; k < arity; k++) {
+            mg_value a = mg_operand(g, v, k);
+            if (mg_value_ok(a) && a.index < size)
+                mask[a.index] |= VIZ_DRAWN;
+        }
+    }
+    return drawn;
+}
+
+size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
+{
+    size_t size = mg_graph_size(g);
+    if (!g || !roots || !n || !size)
+        return 0;
+    uint8_t *mask = calloc(size, 1);
+    if (!mask)
+        return 0;
+    size_t drawn = viz_mark(g, roots, n, mask);
+    free(mask);
+    return drawn;
+}
+
+/* ---- the renderer ------------------------------------------------------------------ */
+
+mg_viz *mg_viz_new(void)
+{
+    mg_viz *viz = calloc(1, sizeof *viz);
+    if (!viz)
+        return NULL;
+    viz_lock();
+    viz_gv_begin();
+    viz->gvc = gvContext();
+    viz_gv_end();
+    viz_unlock();
+    if (!viz->gvc) {
+        free(viz);
+        return NULL;
+    }
+    return viz;
+}
+
+void mg_viz_free(mg_viz *viz)
+{
+    if (!viz)
+        return;
+    viz_lock();
+    gvFreeContext(viz->gvc); /* returns an error count, not a status */
+    viz_unlock();
+    free(viz);
+}
+
+void mg_viz_free_output(char *out)
+{
+    free(out);
+}
+
+int viz_format_known(const char *format)
+{
+    static const char *const known[] = {"svg", "png", "pdf", "dot", "plain"};
+    for (size_t i = 0; format && i < sizeof known / sizeof *known; i++)
+        if (strcmp(format, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* PNG resolution: the caller's, or 192 (crisp on slides and high-density
+ * screens) lowered so the image stays within about 16 megapixels: cairo's
+ * time grows with the pixel count, and it refuses sides past 32767 pixels. */
+static double png_dpi(Agraph_t *g, const mg_viz_options *o)
+{
+    if (o->dpi > 0)
+        return o->dpi;
+    double w = GD_bb(g).UR.x - GD_bb(g).LL.x + 36, h = GD_bb(g).UR.y - GD_bb(g).LL.y + 36;
+    double dpi = 192;
+    double area = w / 72 * dpi * h / 72 * dpi;
+    if (area > 16e6)
+        dpi *= sqrt(16e6 / area);
+    double side = fmax(w, h) / 72 * dpi;
+    if (side > 30000)
+        dpi *= 30000 / side;
+    return floor(dpi < 24 ? 24 : dpi);
+}
+
+/* Copies Graphviz's buffer into one of ours (freed with mg_viz_free_output). */
+static mg_status take_output(char *data, size_t n, char **out, size_t *len, char *err,
+                             size_t errsize)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory for %zu bytes of output", n);
+    memcpy(copy, data, n);
+    copy[n] = '\0';
+    *out = copy;
+    *len = n;
+    return MG_OK;
+}
+
+static mg_status write_dot(Agraph_t *g, char **out, size_t *len, char *err, size_t errsize)
+{
+    char *data = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&data, &n);
+    if (!f)
+        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory for the DOT text");
+    int bad = agwrite(g, f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || !data) {
+        free(data);
+        return viz_fail(err, errsize, MG_ERR_NOMEM, "cannot write the DOT text");
+    }
+    *out = data; /* open_memstream's buffer is malloc'd and NUL-terminated */
+    *len = n;
+    return MG_OK;
+}
+
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
+                           const char *format, char **out, size_t *len, char *err,
+                           size_t errsize)
+{
+    if (strcmp(format, "dot") == 0)
+        return write_dot(g, out, len, err, errsize);
+    if (gvLayout(viz->gvc, g, "dot") != 0)
+        return viz_fail(err, errsize, MG_ERR_RENDER, "layout of %zu values failed", drawn);
+    mg_status status = MG_OK;
+    if (agerrors() >= AGERR) { /* never render after a failed layout */
+        status = viz_fail(err, errsize, MG_ERR_RENDER, "layout failed");
+    } else {
+        if (strcmp(format, "png") == 0)
+            GD_drawing(g)->dpi = png_dpi(g, o);
+        char *data = NULL;
+        unsigned int n = 0;
+        if (gvRenderData(viz->gvc, g, format, &data, &n) != 0 || !data)
+            status = viz_fail(err, errsize, MG_ERR_RENDER, "rendering %s failed", format);
+        else
+            status = take_output(data, n, out, len, err, errsize);
+        gvFreeRenderData(data);
+    }
+    gvFreeLayout(viz->gvc, g);
+    return status;
+}
+
+/* Checks what every render needs; MG_OK or MG_ERR_INVALID. */
+static mg_status check_call(mg_viz *viz, const mg_graph *g, const char *format, char **out,
+                            size_t *len, char *err, size_t errsize)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!viz || !g || !out || !len)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "a required argument is NULL");
+    if (!viz_format_known(format))
+        return viz_fail(err, errsize, MG_ERR_INVALID,
+                        "unknown format '%s' (svg, png, pdf, dot or plain)",
+                        format ? format : "(null)");
+    return MG_OK;
+}
+
+mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
+                        const mg_viz_options *o, const char *format, char **out, size_t *len,
+                        char *err, size_t errsize)
+{
+    mg_status status = check_call(viz, g, format, out, len, err, errsize);
+    if (status != MG_OK)
+        return status;
+    mg_viz_options defaults = mg_viz_options_default();
+    if (!o)
+        o = &defaults;
+    if ((status = viz_check_options(o, err, errsize)) != MG_OK)
+        return status;
+    if (!roots || !n)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "no root to draw");
+    size_t size = mg_graph_size(g);
+    uint8_t *mask = calloc(size ? size : 1, 1);
+    if (!mask)
+        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+    size_t drawn = size ? viz_mark(g, roots, n, mask) : 0;
+    if (!drawn)
+        status = viz_fail(err, errsize, MG_ERR_FOREIGN, "a root is not a value of this graph");
+    else if (o->max_nodes && drawn > o->max_nodes)
+        status = viz_fail(err, errsize, MG_ERR_LIMIT,
+                          "the graph has %zu values, more than the limit of %zu", drawn,
+                          o->max_nodes);
+    if (status == MG_OK) {
+        viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
+                         .drawn = drawn};
+        viz_lock();
+        viz_gv_begin();
+        Agraph_t *gg = viz_build(&spec);
+        if (!gg)
+            status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+        else
+            status = viz_render_graph(viz, gg, o, drawn, format, out, len, err, errsize);
+        if (gg)
+            agclose(gg);
+        const char *gv_error = viz_gv_end();
+        viz_unlock();
+        if (status == MG_OK && gv_error) {
+            free(*out);
+            *out = NULL;
+            *len = 0;
+            status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+        }
+    }
+    free(mask);
+    return status;
+}

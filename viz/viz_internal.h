@@ -1,0 +1,108 @@
+/* Private plumbing of the viz module, shared by viz.c (renderer), build.c
+ * (micrograd graph -> Graphviz graph) and scene.c (one layout, many frames). */
+#ifndef MICROGRAD_VIZ_INTERNAL_H
+#define MICROGRAD_VIZ_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <micrograd/viz.h>
+
+/* The longest label shown, in bytes of the original label (cut at a UTF-8
+ * boundary and ended with an ellipsis): keeps records readable and far below
+ * the DOT reader's ~16 KB string limit. */
+#define VIZ_LABEL_MAX 120
+
+/* Mask bits of the values drawn (an array indexed by value index). */
+enum { VIZ_DRAWN = 1, VIZ_ROOT = 2 };
+
+struct mg_viz {
+    GVC_t *gvc;
+};
+
+/* A growable NUL-terminated string; on allocation failure `failed` is set and
+ * later appends do nothing, so builders check once at the end. */
+typedef struct viz_buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} viz_buf;
+
+void viz_buf_add(viz_buf *b, const char *bytes, size_t n);
+void viz_buf_puts(viz_buf *b, const char *s);
+void viz_buf_printf(viz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void viz_buf_free(viz_buf *b);
+
+/* Appends label bytes escaped for a record field (GRAPHVIZ.md): `{}|<>\` get a
+ * backslash, & becomes &amp;, control bytes are dropped, long labels are cut. */
+void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
+/* Appends text escaped for a plain (non-record) label: `\` doubled, control
+ * bytes dropped, long text cut. */
+void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
+
+/* A number as the picture shows it: "%.*f", or "%.*e" past 1e15 so a huge
+ * value cannot make a huge box. size >= 64. */
+void viz_format_number(char *buf, size_t size, double x, int precision);
+
+/* Writes "fmt ..." to err (if err and errsize), returns status. */
+mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Checks options; MG_OK or MG_ERR_INVALID with the reason in err. */
+mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize);
+
+/* Fills mask (mg_graph_size(g) bytes, zeroed by the caller) with VIZ_DRAWN for
+ * every value the roots depend on and VIZ_ROOT for the roots; returns the
+ * number drawn, or 0 if a root is not a value of g. */
+size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mask);
+
+/* What one Graphviz graph is built from. */
+typedef struct viz_spec {
+    const mg_graph *g;
+    const mg_viz_options *o;
+    size_t size;                /* entries of mask (and flags, when given) */
+    const uint8_t *mask;        /* VIZ_DRAWN / VIZ_ROOT per value */
+    const uint8_t *flags;       /* MG_VIZ_* per value, or NULL */
+    size_t drawn;               /* values with VIZ_DRAWN */
+    const uint8_t *grad_chars;  /* per value: instead of the grad, show the
+                                 * widest text of this many characters (a
+                                 * scene's master layout), or NULL */
+    const double *fixed;        /* per value: value box w,h then op node w,h
+                                 * (4 doubles, inches) for scene frames, or NULL */
+} viz_spec;
+
+/* Builds the Graphviz graph of spec. Call with the Graphviz lock held. Returns
+ * the graph (agclose it) or NULL (MG_ERR_NOMEM). */
+Agraph_t *viz_build(const viz_spec *spec);
+
+/* Process-wide lock around every Graphviz call (Graphviz is not thread-safe). */
+void viz_lock(void);
+void viz_unlock(void);
+
+/* With the lock held: clears Graphviz's error state and routes its messages to
+ * a buffer (nothing is printed); viz_gv_end restores the previous handler and
+ * returns the first error message of the job, or NULL if none. */
+void viz_gv_begin(void);
+const char *viz_gv_end(void);
+
+/* With the lock held: lays out g with dot (unless format is "dot", which is
+ * written with agwrite before any layout) and renders it to a malloc'd buffer.
+ * Frees the layout but not g. */
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
+                           const char *format, char **out, size_t *len, char *err,
+                           size_t errsize);
+
+/* With the lock held: lays out g with dot and stores the size (inches) of
+ * every drawn value's box and op node in fixed (4 doubles per value index),
+ * then frees the layout. MG_OK or MG_ERR_RENDER. */
+mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
+                           double *fixed, char *err, size_t errsize);
+
+/* 1 if format is one this module renders. */
+int viz_format_known(const char *format);
+
+#endif
