@@ -236,6 +236,11 @@ static int staging_open(staging *s, const char *target)
         s->dir = NULL;
         return CLI_FAILED;
     }
+    /* mkdtemp makes it private; the folder it becomes gets mkdir's mode. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (!s->inside)
+        chmod(s->dir, 0777 & ~mask);
     return CLI_OK;
 }
 

@@ -5,5 +5,6 @@
 
 int cmd_grad(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_steps(int argc, char **argv);
 
 #endif
