@@ -67,6 +67,11 @@ static const char page_style[] =
     "nav button:focus-visible,#slider:focus-visible{outline:4px solid var(--accent);"
     "outline-offset:2px}\n"
     "#slider{flex:1;height:2rem;accent-color:var(--accent)}\n"
+    /* The highlight colours of the viz module's light theme. */
+    ".legend{display:flex;gap:1.2rem;font-size:clamp(.9rem,1.3vw,1.2rem);white-space:nowrap}\n"
+    ".legend i{display:inline-block;width:1.6em;height:1em;vertical-align:-.1em;"
+    "margin-right:.35em;border:3px solid #c2410c;border-radius:.25em}\n"
+    ".legend .current{background:#fff3a3}.legend .changed{background:#ffe0cc;border-width:2px}\n"
     ".keys{font-size:1rem;color:#444;white-space:nowrap}\n"
     "@media print{nav,.keys{display:none}.frame[hidden]{display:flex;break-after:page}}\n"
     "</style>\n";
@@ -82,6 +87,8 @@ void steps_page_begin(FILE *out, const char *title, size_t nframes)
     fputs("</head>\n<body>\n<header><h1>", out);
     put_escaped(out, title, strlen(title));
     fprintf(out, "</h1><span class=\"sub\">backpropagation, one step at a time</span>"
+                 "<span class=\"legend\"><span><i class=\"current\"></i>this step</span>"
+                 "<span><i class=\"changed\"></i>grad just changed</span></span>"
                  "<span id=\"counter\" aria-live=\"polite\">step 1 of %zu</span></header>\n"
                  "<main>\n",
             nframes);
