@@ -5,6 +5,7 @@
 
 int cmd_grad(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
 int cmd_steps(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct command {
 } commands[] = {
     {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
+    {"draw", cmd_draw, "the graph as a picture: svg, png, pdf or dot"},
     {"steps", cmd_steps, "the backward pass one step at a time: a page, pictures or captions"},
 };
 

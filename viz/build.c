@@ -73,7 +73,7 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_penwidth, *e_fontcolor;
+    Agsym_t *e_label, *e_color, *e_fontcolor;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -116,7 +116,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     agattr(g, AGEDGE, "fontsize", "10");
     agattr(g, AGEDGE, "arrowsize", "0.7");
     y->e_color = agattr(g, AGEDGE, "color", (char *)p->edge);
-    y->e_penwidth = agattr(g, AGEDGE, "penwidth", "1.1");
+    agattr(g, AGEDGE, "penwidth", "1.1");
     y->e_fontcolor = agattr(g, AGEDGE, "fontcolor", (char *)p->edge_text);
     y->e_label = agattr(g, AGEDGE, "label", "");
 }
@@ -466,8 +466,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
     if (!e)
         c->nomem = 1;
-    else if (f & MG_VIZ_CURRENT)
-        agxset(e, y->e_penwidth, "2.2");
+    else if (f & MG_VIZ_CURRENT) /* colour only: an edge's penwidth moves dot's nodes */
+        agxset(e, y->e_color, (char *)c->p->current_line);
 }
 
 static void add_value(build_ctx *c, uint32_t i)
@@ -505,6 +505,95 @@ static void add_value(build_ctx *c, uint32_t i)
         add_op(c, i, home, n);
 }
 
+/* ---- deterministic subgraph ids ---------------------------------------------------- */
+
+/* cgraph's default ids for named objects are the addresses of their interned
+ * names, and subgraphs are kept (and laid out) in id order: with clusters, the
+ * layout and the output would then depend on malloc's state, differing between
+ * renders in one process. This discipline numbers named graphs in creation
+ * order instead (even ids, as cgraph expects of named objects); nodes and
+ * edges keep the default ids (they are ordered by creation sequence anyway).
+ * Names are interned with agstrdup, like cgraph's own, and freed with its pool. */
+typedef struct id_state {
+    Agraph_t *g;
+    char **names;
+    size_t count, cap;
+} id_state;
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+    (void)disc;
+    id_state *st = calloc(1, sizeof *st);
+    if (st)
+        st->g = g;
+    return st;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    id_state *st = state;
+    if (objtype != AGRAPH || !str)
+        return AgIdDisc.map(st->g, objtype, str, id, createflag);
+    for (size_t i = 0; i < st->count; i++)
+        if (strcmp(st->names[i], str) == 0) {
+            *id = 2 * (IDTYPE)(i + 1);
+            return 1;
+        }
+    if (!createflag)
+        return 0;
+    if (st->count == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 16;
+        char **names = realloc(st->names, cap * sizeof *names);
+        if (!names)
+            return 0;
+        st->names = names;
+        st->cap = cap;
+    }
+    /* interned: agwrite reads the string's header (is it HTML?) */
+    char *copy = agstrdup(st->g, str);
+    if (!copy)
+        return 0;
+    st->names[st->count++] = copy;
+    *id = 2 * (IDTYPE)st->count;
+    return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE id)
+{
+    return AgIdDisc.alloc(((id_state *)state)->g, objtype, id);
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+    if (objtype != AGRAPH || id % 2 != 0)
+        AgIdDisc.free(((id_state *)state)->g, objtype, id);
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+    id_state *st = state;
+    if (objtype == AGRAPH && id % 2 == 0 && id >= 2 && id / 2 <= st->count)
+        return st->names[id / 2 - 1];
+    return AgIdDisc.print(st->g, objtype, id);
+}
+
+static void ids_close(void *state)
+{
+    id_state *st = state; /* the names go with the graph's string pool */
+    free(st->names);
+    free(st);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+    if (AgIdDisc.idregister)
+        AgIdDisc.idregister(((id_state *)state)->g, objtype, obj);
+}
+
+static Agiddisc_t sequential_ids = {ids_open, ids_map, ids_alloc, ids_free,
+                                    ids_print, ids_close, ids_register};
+static Agdisc_t disciplines = {&AgMemDisc, &sequential_ids, &AgIoDisc};
+
 /* ---- the graph ------------------------------------------------------------------ */
 
 Agraph_t *viz_build(const viz_spec *s)
@@ -512,7 +601,7 @@ Agraph_t *viz_build(const viz_spec *s)
     size_t size = s->size;
     build_ctx c = {.s = s, .p = &themes[s->o->theme]};
     Agdesc_t directed = Agdirected;
-    c.g = agopen("micrograd", directed, NULL);
+    c.g = agopen("micrograd", directed, &disciplines);
     c.node = calloc(size ? size : 1, sizeof *c.node);
     if (!c.g || !c.node) {
         if (c.g)

@@ -92,6 +92,12 @@ static size_t shown_length(const char *bytes, size_t len, int *cut)
     return n;
 }
 
+/* Tabs and line breaks read as a space; other control bytes are dropped. */
+static unsigned char whitespace(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
+}
+
 static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
 
 void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
@@ -99,10 +105,10 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
     int cut;
     size_t n = shown_length(bytes, len, &cut);
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)bytes[i];
+        unsigned char c = whitespace((unsigned char)bytes[i]);
         if (c < 0x20 || c == 0x7F)
-            continue; /* tabs and newlines are lost in a record anyway */
-        if (strchr("{}|<>\\", c) && c != '\0')
+            continue;
+        if (strchr("{}|<>\\", c))
             viz_buf_add(b, "\\", 1);
         if (c == '&')
             viz_buf_puts(b, "&amp;"); /* entities are decoded: keep & itself */
@@ -118,7 +124,7 @@ void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
     int cut;
     size_t n = shown_length(bytes, len, &cut);
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)bytes[i];
+        unsigned char c = whitespace((unsigned char)bytes[i]);
         if (c < 0x20 || c == 0x7F)
             continue;
         if (c == '\\')

@@ -1,0 +1,236 @@
+"""CLI tests of `micrograd draw`: formats, golden files, -o behaviour, errors.
+
+Golden files (tests/golden/) are the exact bytes of this build's output; after a
+deliberate change to the picture, rewrite them with MG_UPDATE_GOLDEN=1.
+"""
+import os
+import stat
+import xml.etree.ElementTree as ET
+
+import clitest
+from clitest import expect, expect_true, run, source, tempdir, test
+
+L_MG = source('examples', 'L.mg')
+NEURON_MG = source('examples', 'neuron.mg')
+SVG_NS = '{http://www.w3.org/2000/svg}'
+
+# Every value of the two video examples: label, data, grad (hand-derived).
+L_VALUES = [('a', '2.0000', '6.0000'), ('b', '-3.0000', '-4.0000'), ('c', '10.0000', '-2.0000'),
+            ('e', '-6.0000', '-2.0000'), ('d', '4.0000', '-2.0000'), ('f', '-2.0000', '4.0000'),
+            ('L', '-8.0000', '1.0000')]
+NEURON_VALUES = [('x1', '2.0000', '-1.5000'), ('x2', '0.0000', '0.5000'),
+                 ('w1', '-3.0000', '1.0000'), ('w2', '1.0000', '0.0000'),
+                 ('b', '6.8814', '0.5000'), ('x1w1', '-6.0000', '0.5000'),
+                 ('x2w2', '0.0000', '0.5000'), ('x1w1x2w2', '-6.0000', '0.5000'),
+                 ('n', '0.8814', '0.5000'), ('o', '0.7071', '1.0000')]
+
+
+def golden(name, data):
+    path = source('tests', 'golden', name)
+    if os.environ.get('MG_UPDATE_GOLDEN'):
+        with open(path, 'wb') as f:
+            f.write(data)
+    with open(path, 'rb') as f:
+        want = f.read()
+    expect_true(data == want, f'{name}: output differs from the golden file ({len(data)} vs {len(want)} bytes)')
+
+
+def svg_nodes(svg_bytes):
+    """{node id: [texts]} and the edge count of an SVG made by draw."""
+    root = ET.fromstring(svg_bytes)
+    nodes, edges = {}, 0
+    for g in root.iter(SVG_NS + 'g'):
+        cls = g.get('class', '')
+        if cls.startswith('node'):
+            nodes[g.get('id')] = [t.text for t in g.iter(SVG_NS + 'text')]
+        elif cls == 'edge':
+            edges += 1
+    return nodes, edges
+
+
+def check_svg(svg_bytes, values, n_ops, n_edges):
+    nodes, edges = svg_nodes(svg_bytes)
+    records = [texts for texts in nodes.values() if len(texts) == 3]
+    expect(sorted(records), sorted([label, 'data ' + d, 'grad ' + g] for label, d, g in values), 'records')
+    expect(len(nodes), len(values) + n_ops, 'nodes')
+    expect(edges, n_edges, 'edges')
+
+
+@test
+def golden_dot_and_svg_of_the_video_examples():
+    for name, path in (('L', L_MG), ('neuron', NEURON_MG)):
+        for fmt in ('dot', 'svg'):
+            r = run(['draw', path, '-T', fmt])
+            expect(r.status, 0, f'{name}.{fmt} exit')
+            expect(r.err, '', f'{name}.{fmt} stderr')
+            golden(f'{name}.{fmt}', r.out)
+
+
+@test
+def svg_shows_every_value():
+    r = run(['draw', L_MG])
+    expect(r.status, 0, 'exit')
+    check_svg(r.out, L_VALUES, 3, 9)
+    r = run(['draw', NEURON_MG])
+    check_svg(r.out, NEURON_VALUES, 5, 14)
+
+
+@test
+def output_is_byte_identical_run_after_run():
+    for fmt in ('svg', 'png', 'dot'):
+        a = run(['draw', NEURON_MG, '-T', fmt, '-o', '-'])
+        b = run(['draw', NEURON_MG, '-T', fmt, '-o', '-'])
+        expect_true(a.out == b.out and a.out, f'{fmt} differs between runs')
+
+
+@test
+def formats_from_option_and_extension():
+    d = tempdir()
+    magic = {'png': b'\x89PNG\r\n\x1a\n', 'pdf': b'%PDF-', 'svg': b'<?xml', 'dot': b'digraph micrograd {'}
+    for ext, fmt in (('png', 'png'), ('pdf', 'pdf'), ('svg', 'svg'), ('dot', 'dot'), ('gv', 'dot')):
+        out = os.path.join(d, 'L.' + ext)
+        r = run(['draw', L_MG, '-o', out])
+        expect(r.status, 0, ext)
+        expect((r.out, r.err), (b'', ''), ext + ' output')
+        with open(out, 'rb') as f:
+            data = f.read()
+        expect_true(data.startswith(magic[fmt]), f'{ext}: starts with {data[:10]!r}')
+        expect_true(len(data) > 1000, f'{ext}: only {len(data)} bytes')
+    # -T wins over the extension
+    out = os.path.join(d, 'picture.svg')
+    expect(run(['draw', L_MG, '-T', 'png', '-o', out]).status, 0, '-T png')
+    with open(out, 'rb') as f:
+        expect(f.read(8), magic['png'], '-T png into .svg')
+    # no -o: SVG on standard output
+    r = run(['draw', L_MG])
+    expect_true(r.out.startswith(b'<?xml'), 'stdout svg')
+    ET.fromstring(r.out)
+
+
+@test
+def png_dpi_sets_the_size():
+    d = tempdir()
+    sizes = []
+    for dpi in ('72', '144'):
+        out = os.path.join(d, f'n{dpi}.png')
+        expect(run(['draw', NEURON_MG, '--dpi', dpi, '-o', out]).status, 0, dpi)
+        with open(out, 'rb') as f:
+            head = f.read(24)
+        sizes.append((int.from_bytes(head[16:20], 'big'), int.from_bytes(head[20:24], 'big')))
+    (w1, h1), (w2, h2) = sizes
+    expect_true(abs(w2 - 2 * w1) <= 2 and abs(h2 - 2 * h1) <= 2, f'144 dpi is twice 72 dpi: {sizes}')
+
+
+@test
+def options_change_the_picture():
+    dot = run(['draw', L_MG, '-T', 'dot', '--forward-only', '--rankdir', 'TB', '--precision', '2']).out
+    expect_true(b'label="a | data 2.00"' in dot, 'forward-only, TB, precision 2')
+    expect_true(b'| grad' not in dot and b'rankdir=TB' in dot, 'no grads, TB')
+    dot = run(['draw', L_MG, '-T', 'dot', '--edge-grads']).out
+    expect_true(b'v0 -> v3_op\t[label=6.0000];' in dot, 'edge grads')
+    dot = run(['draw', L_MG, '-T', 'dot', '--root', 'd', '--title', 'd = a*b + c']).out
+    expect_true(b'label="d = a*b + c"' in dot and b'"{ f |' not in dot, '--root d leaves f out')
+    dark = run(['draw', L_MG, '--theme', 'dark']).out
+    expect_true(b'fill="#16191f"' in dark, 'dark background')
+    printed = run(['draw', L_MG, '-T', 'dot', '--theme', 'print']).out
+    expect_true(b'#dbeafe' not in printed and b'#1e4e8c' not in printed, 'print has no colour')
+    colored = run(['draw', L_MG, '-T', 'dot', '--color-grad']).out
+    expect_true(b'fillcolor="#799fce"' in colored, 'colour by grad')
+
+
+@test
+def existing_output_untouched_on_failure():
+    d = tempdir()
+    out = os.path.join(d, 'out.svg')
+    with open(out, 'w') as f:
+        f.write('keep')
+    bad = os.path.join(d, 'bad.mg')
+    with open(bad, 'w') as f:
+        f.write('a = 1\nb = a +* 2\n')
+    r = run(['draw', bad, '-o', out])
+    expect(r.status, 2, 'exit')
+    expect(r.err, f"{bad}:2:8: error: expected an expression, found '*'\n")
+    with open(out) as f:
+        expect(f.read(), 'keep', 'old output')
+    expect(sorted(os.listdir(d)), ['bad.mg', 'out.svg'], 'no temporary left')
+
+
+@test
+def node_limit_refuses_with_the_option_named():
+    d = tempdir()
+    out = os.path.join(d, 'big.svg')
+    r = run(['draw', L_MG, '--max-nodes', '6', '-o', out])
+    expect(r.status, 2, 'exit')
+    expect(r.err, 'micrograd: error: the graph has 7 values, more than the limit of 6; '
+           'use --max-nodes N to draw it anyway (--max-nodes 0: no limit)\n')
+    expect(os.listdir(d), [], 'no file')
+    expect(run(['draw', L_MG, '--max-nodes', '7', '-o', out]).status, 0, 'at the limit')
+    # a chain of 1 + 2 * 1249 = 2,499 values (a leaf, then a constant and an add
+    # per line) is over the default limit
+    src = 'x0 = 1\n' + ''.join(f'x{i} = x{i - 1} + 1\n' for i in range(1, 1250))
+    r = run(['draw', '-', '-o', os.path.join(d, 'chain.svg')], stdin=src.encode())
+    expect(r.status, 2, 'default limit')
+    expect(r.err, 'micrograd: error: the graph has 2499 values, more than the limit of 2000; '
+           'use --max-nodes N to draw it anyway (--max-nodes 0: no limit)\n')
+
+
+@test
+def usage_errors_exit_2():
+    cases = [
+        (['draw'], 'missing FILE (use - for standard input)'),
+        (['draw', L_MG, '-T', 'gif'], "unknown format 'gif' (svg, png, pdf or dot)"),
+        (['draw', L_MG, '-o', 'out.txt'], "unknown output extension '.txt' (svg, png, pdf, dot or gv; or use -T)"),
+        (['draw', L_MG, '-o', 'noext'], "cannot tell the format of 'noext' from its name; use -T svg|png|pdf|dot"),
+        (['draw', L_MG, '--rankdir', 'RL'], "--rankdir must be LR or TB, not 'RL'"),
+        (['draw', L_MG, '--theme', 'neon'], "--theme must be light, dark or print, not 'neon'"),
+        (['draw', L_MG, '--bogus'], "unknown option '--bogus'"),
+        (['draw', L_MG, L_MG], f"one FILE only ('{L_MG}' is extra)"),
+        (['draw', L_MG, '-o'], "option '-o' needs a value"),
+    ]
+    d = tempdir()
+    for args, message in cases:
+        r = run(args, cwd=d)
+        expect(r.status, 2, ' '.join(args))
+        expect_true(r.err.startswith('micrograd draw: ' + message) or
+                    r.err.startswith('micrograd: error: ' + message) or message in r.err,
+                    f'{args}: {r.err!r}')
+        expect(r.out, b'', 'stdout')
+    expect(os.listdir(d), [], 'no file written')
+    for opt, value in (('--precision', '18'), ('--dpi', '0'), ('--max-nodes', '-1')):
+        r = run(['draw', L_MG, opt, value])
+        expect(r.status, 2, opt)
+        expect_true(opt in r.err, r.err)
+
+
+@test
+def input_errors():
+    r = run(['draw', '/nonexistent/x.mg'])
+    expect(r.status, 2, 'missing file')
+    expect_true(r.err.startswith('micrograd: error: '), r.err)
+    r = run(['draw', L_MG, '--root', 'zz'])
+    expect(r.status, 2, 'bad root')
+    expect(r.err, f"micrograd: error: --root 'zz': {L_MG} defines no such name\n")
+
+
+@test
+def unwritable_output_fails_cleanly():
+    d = tempdir()
+    r = run(['draw', L_MG, '-o', os.path.join(d, 'no', 'such', 'dir.svg')])
+    expect(r.status, 1, 'exit')
+    expect_true(r.err.startswith('micrograd: error: cannot write'), r.err)
+    if os.path.exists('/dev/full'):
+        r = run(['draw', L_MG, '-T', 'svg', '-o', '/dev/full'])
+        expect(r.status, 1, '/dev/full')
+        expect_true('No space left on device' in r.err, r.err)
+
+
+@test
+def help_has_examples():
+    r = run(['draw', '--help'])
+    expect(r.status, 0, 'exit')
+    expect_true(b'usage: micrograd draw FILE' in r.out and b'examples:' in r.out, 'help')
+    r = run(['--help'])
+    expect_true(b'draw' in r.out, 'listed in the program help')
+
+
+clitest.main()

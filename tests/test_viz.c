@@ -1,0 +1,595 @@
+/* Unit tests of the viz module: labels and escaping, node and edge counts,
+ * determinism, scenes that keep every node in place, options and errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <micrograd/engine.h>
+#include <micrograd/viz.h>
+
+#include "test_common.h"
+
+static mg_viz *viz;
+
+static int setup(void **state)
+{
+    (void)state;
+    viz = mg_viz_new();
+    return viz ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    mg_viz_free(viz);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* The video's first example: L = (a*b + c) * f, after backward. */
+static mg_value build_L(mg_graph *g)
+{
+    mg_value a = mg_leaf(g, 2.0, "a"), b = mg_leaf(g, -3.0, "b"), c = mg_leaf(g, 10.0, "c");
+    mg_value e = mg_mul(g, a, b);
+    mg_set_label(g, e, "e");
+    mg_value d = mg_add(g, e, c);
+    mg_set_label(g, d, "d");
+    mg_value f = mg_leaf(g, -2.0, "f");
+    mg_value L = mg_mul(g, d, f);
+    mg_set_label(g, L, "L");
+    return L;
+}
+
+static unsigned long long lcg_state;
+
+static double lcg_uniform(void)
+{
+    lcg_state = lcg_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(lcg_state >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+}
+
+/* micrograd's MLP(3, [4, 4, 1]) summed squared error over the video's four
+ * examples, value for value as micrograd builds it (398 values: inputs are
+ * floats, so each `wi*xi` of layer 1 makes a constant; `ypred - ygt` adds the
+ * constant -ygt; sum() starts from 0), with seeded weights and one group per
+ * neuron ("layer L/neuron N"). */
+static mg_value build_mlp_loss(mg_graph *g)
+{
+    static const double xs[4][3] = {{2, 3, -1}, {3, -1, 0.5}, {0.5, 1, 1}, {1, 1, -1}};
+    static const double ys[4] = {1, -1, -1, 1};
+    static const int sizes[] = {3, 4, 4, 1};
+    mg_value w[3][4][5]; /* layer, neuron, weights then bias */
+    char group[64];
+    lcg_state = 42;
+    for (int l = 0; l < 3; l++)
+        for (int n = 0; n < sizes[l + 1]; n++) {
+            snprintf(group, sizeof group, "layer %d/neuron %d", l + 1, n + 1);
+            for (int i = 0; i <= sizes[l]; i++) {
+                w[l][n][i] = mg_leaf_role(g, lcg_uniform(), MG_ROLE_PARAM);
+                mg_set_group(g, w[l][n][i], group);
+            }
+        }
+    mg_value loss = MG_NONE;
+    for (int k = 0; k < 4; k++) {
+        mg_value in[4];
+        for (int l = 0; l < 3; l++) {
+            mg_value out[4];
+            for (int n = 0; n < sizes[l + 1]; n++) {
+                snprintf(group, sizeof group, "layer %d/neuron %d", l + 1, n + 1);
+                mg_value act = w[l][n][sizes[l]];
+                for (int i = 0; i < sizes[l]; i++) {
+                    mg_value p = l == 0 ? mg_mul_vd(g, w[l][n][i], xs[k][i])
+                                        : mg_mul(g, w[l][n][i], in[i]);
+                    act = mg_add(g, act, p);
+                    mg_set_group(g, p, group);
+                    mg_set_group(g, act, group);
+                }
+                out[n] = mg_tanh(g, act);
+                mg_set_group(g, out[n], group);
+            }
+            memcpy(in, out, sizeof out);
+        }
+        mg_value sq = mg_pow(g, mg_add_vd(g, in[0], -ys[k]), 2.0);
+        loss = k == 0 ? mg_add_vd(g, sq, 0.0) : mg_add(g, loss, sq);
+    }
+    return loss;
+}
+
+/* Renders roots (defaults when o is NULL); fails the test unless MG_OK. */
+static char *render(mg_graph *g, const mg_value *roots, size_t n, const mg_viz_options *o,
+                    const char *format, size_t *len)
+{
+    char err[256] = "", *out = NULL;
+    size_t n_out = 0;
+    mg_status s = mg_viz_render(viz, g, roots, n, o, format, &out, &n_out, err, sizeof err);
+    if (s != MG_OK)
+        fail_msg("render %s: %s (%s)", format, mg_status_str(s), err);
+    assert_non_null(out);
+    assert_int_equal(out[n_out], '\0');
+    if (len)
+        *len = n_out;
+    return out;
+}
+
+static size_t count(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A one-leaf graph labelled with len bytes, rendered to format. */
+static char *render_label(const char *bytes, size_t len, const char *format)
+{
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 1.5, NULL);
+    assert_int_equal(mg_set_label_n(g, x, bytes, len), MG_OK);
+    char *out = render(g, &x, 1, NULL, format, NULL);
+    mg_graph_free(g);
+    return out;
+}
+
+/* ---- labels ------------------------------------------------------------------- */
+
+static void test_record_label_and_op_nodes(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    char *dot = render(g, &L, 1, NULL, "dot", NULL);
+    assert_non_null(strstr(dot, "label=\"{ a | data 2.0000 | grad 6.0000 }\""));
+    assert_non_null(strstr(dot, "label=\"{ b | data -3.0000 | grad -4.0000 }\""));
+    assert_non_null(strstr(dot, "label=\"{ L | data -8.0000 | grad 1.0000 }\""));
+    assert_non_null(strstr(dot, "rankdir=LR"));
+    /* 7 values, 3 op nodes; edges: 2 operands + 1 result per op */
+    assert_int_equal(count(dot, "label=\"{"), 7);
+    assert_int_equal(count(dot, "class=op"), 3);
+    assert_int_equal(count(dot, " -> "), 9);
+    assert_non_null(strstr(dot, "v0 -> v3_op;"));
+    assert_non_null(strstr(dot, "v3_op -> v3;"));
+    assert_non_null(strstr(dot, "class=\"value result root\""));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+static void test_op_texts(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 3.0, "x");
+    mg_value y = mg_neg(g, mg_pow(g, mg_tanh(g, x), 2.0));
+    mg_value z = mg_pow(g, y, -0.5);
+    char *dot = render(g, &z, 1, NULL, "dot", NULL);
+    assert_non_null(strstr(dot, "label=tanh"));
+    assert_non_null(strstr(dot, "label=\"**2\""));
+    assert_non_null(strstr(dot, "label=\"-\""));
+    assert_non_null(strstr(dot, "label=\"**-0.5\""));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+static void test_value_used_twice_gets_two_edges(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value a = mg_leaf(g, 3.0, "a");
+    mg_value s = mg_add(g, a, a);
+    mg_backward(g, s);
+    char *svg = render(g, &s, 1, NULL, "svg", NULL);
+    assert_int_equal(count(svg, "class=\"edge\""), 3);
+    assert_int_equal(count(svg, "class=\"node value"), 2);
+    assert_int_equal(count(svg, "class=\"node op\""), 1);
+    assert_non_null(strstr(svg, ">grad 2.0000<"));
+    mg_viz_free_output(svg);
+    mg_graph_free(g);
+}
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *label, *svg;
+    } cases[] = {
+        {"a|b", ">a|b<"},
+        {"{x}", ">{x}<"},
+        {"<p>", ">&lt;p&gt;<"},
+        {"q\"uote", ">q&quot;uote<"},
+        {"back\\slash", ">back\\slash<"},
+        {"\\N\\G\\l\\n", ">\\N\\G\\l\\n<"},
+        {"&amp; &lt;", ">&amp;amp; &amp;lt;<"},
+        {"caf\xC3\xA9 \xE2\x88\x82L", ">caf\xC3\xA9 \xE2\x88\x82L<"},
+        {"tab\there\nnew", ">tab here new<"},
+        {"{ a<b }", ">{ a&lt;b }<"},
+        {"x\x01y\x7Fz", ">xyz<"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *svg = render_label(cases[i].label, strlen(cases[i].label), "svg");
+        if (!strstr(svg, cases[i].svg))
+            fail_msg("label %zu (%s): %s not in the SVG", i, cases[i].label, cases[i].svg);
+        mg_viz_free_output(svg);
+    }
+    /* a NUL byte inside a label is dropped, not an end */
+    char *svg = render_label("ab\0cd", 5, "svg");
+    assert_non_null(strstr(svg, ">abcd<"));
+    mg_viz_free_output(svg);
+}
+
+static void test_long_label_is_cut_at_a_character(void **state)
+{
+    (void)state;
+    char label[400] = "", want[400] = ">";
+    for (size_t i = 0; i < 133; i++) /* 133 two-byte characters */
+        strcat(label, "\xC3\xA9");
+    for (size_t i = 0; i < 60; i++) /* 120 bytes: 60 characters, then an ellipsis */
+        strcat(want, "\xC3\xA9");
+    strcat(want, "\xE2\x80\xA6<");
+    char *svg = render_label(label, strlen(label), "svg");
+    assert_non_null(strstr(svg, want));
+    mg_viz_free_output(svg);
+    /* with one byte before them, byte 120 starts no character: cut at 119 */
+    char odd[400] = "x";
+    strcat(odd, label);
+    strcpy(want, ">x");
+    for (size_t i = 0; i < 59; i++)
+        strcat(want, "\xC3\xA9");
+    strcat(want, "\xE2\x80\xA6<");
+    svg = render_label(odd, strlen(odd), "svg");
+    assert_non_null(strstr(svg, want));
+    mg_viz_free_output(svg);
+}
+
+/* ---- options -------------------------------------------------------------------- */
+
+static void test_options(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    mg_viz_options o = mg_viz_options_default();
+    assert_int_equal(o.precision, 4);
+    assert_int_equal(o.max_nodes, MG_VIZ_MAX_NODES_DEFAULT);
+    o.forward_only = 1;
+    o.precision = 1;
+    o.rankdir = MG_VIZ_RANKDIR_TB;
+    o.title = "L = (a*b + c) * f \\N";
+    char *dot = render(g, &L, 1, &o, "dot", NULL);
+    assert_null(strstr(dot, "| grad"));
+    assert_non_null(strstr(dot, "label=\"a | data 2.0\""));
+    assert_non_null(strstr(dot, "rankdir=TB"));
+    assert_non_null(strstr(dot, "label=\"L = (a*b + c) * f \\\\N\""));
+    mg_viz_free_output(dot);
+
+    o = mg_viz_options_default();
+    o.edge_grads = 1;
+    dot = render(g, &L, 1, &o, "dot", NULL);
+    /* a gets b * e.grad = -3 * -2, b gets a * e.grad, f gets d * L.grad */
+    assert_non_null(strstr(dot, "v0 -> v3_op\t[label=6.0000];"));
+    assert_non_null(strstr(dot, "v1 -> v3_op\t[label=-4.0000];"));
+    assert_non_null(strstr(dot, "v5 -> v6_op\t[label=4.0000];"));
+    assert_non_null(strstr(dot, "v4 -> v6_op\t[label=-2.0000];"));
+    mg_viz_free_output(dot);
+
+    o = mg_viz_options_default();
+    o.color_grad = 1;
+    dot = render(g, &L, 1, &o, "dot", NULL);
+    /* a has the largest |grad| (6): the full positive colour mixed at 0.6;
+     * b's -4 is red, sqrt(4/6) * 0.6 of the way from white */
+    assert_non_null(strstr(dot, "fillcolor=\"#799fce\""));
+    assert_non_null(strstr(dot, "fillcolor=\"#e09e97\""));
+    mg_viz_free_output(dot);
+
+    uint8_t flags[7] = {0};
+    flags[3] = MG_VIZ_CURRENT;
+    flags[0] = flags[1] = MG_VIZ_CHANGED;
+    flags[5] = MG_VIZ_DIM;
+    o = mg_viz_options_default();
+    o.flags = flags;
+    char *svg = render(g, &L, 1, &o, "svg", NULL);
+    assert_non_null(strstr(svg, "<g id=\"v3\" class=\"node value result current\">"));
+    assert_non_null(strstr(svg, "<g id=\"v3_op\" class=\"node op current\">"));
+    assert_int_equal(count(svg, " changed\">"), 2);
+    assert_non_null(strstr(svg, "<g id=\"v5\" class=\"node value input dim\">"));
+    mg_viz_free_output(svg);
+    mg_graph_free(g);
+}
+
+static void test_themes_render(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    mg_viz_options o = mg_viz_options_default();
+    o.theme = MG_VIZ_THEME_DARK;
+    char *svg = render(g, &L, 1, &o, "svg", NULL);
+    assert_non_null(strstr(svg, "fill=\"#16191f\""));
+    mg_viz_free_output(svg);
+    o.theme = MG_VIZ_THEME_PRINT;
+    char *dot = render(g, &L, 1, &o, "dot", NULL);
+    /* print: no colour at all; roles by line style */
+    assert_null(strstr(dot, "#1e4e8c"));
+    assert_non_null(strstr(dot, "style=\"rounded,filled\""));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+static void test_clusters_from_groups(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value loss = build_mlp_loss(g);
+    mg_backward(g, loss);
+    char *dot = render(g, &loss, 1, NULL, "dot", NULL);
+    /* 3 layers + 9 neurons, nested */
+    assert_int_equal(count(dot, "subgraph cluster_"), 12);
+    assert_non_null(strstr(dot, "subgraph cluster_0 {"));
+    assert_non_null(strstr(dot, "label=\"layer 1\""));
+    assert_non_null(strstr(dot, "label=\"neuron 4\""));
+    mg_viz_free_output(dot);
+    mg_viz_options o = mg_viz_options_default();
+    o.clusters = 0;
+    dot = render(g, &loss, 1, &o, "dot", NULL);
+    assert_null(strstr(dot, "subgraph"));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+/* ---- output formats and determinism ---------------------------------------------- */
+
+static void test_formats_and_determinism(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    static const char *const formats[] = {"svg", "png", "dot", "plain"};
+    for (size_t i = 0; i < 4; i++) {
+        size_t n1, n2;
+        char *a = render(g, &L, 1, NULL, formats[i], &n1);
+        mg_viz *other = mg_viz_new(); /* a fresh context gives the same bytes */
+        char err[128], *b = NULL;
+        assert_int_equal(mg_viz_render(other, g, &L, 1, NULL, formats[i], &b, &n2, err, sizeof err),
+                         MG_OK);
+        mg_viz_free(other);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(a, b, n1);
+        if (i == 1)
+            assert_memory_equal(a, "\x89PNG\r\n\x1a\n", 8);
+        mg_viz_free_output(a);
+        mg_viz_free_output(b);
+    }
+    size_t n;
+    char *pdf = render(g, &L, 1, NULL, "pdf", &n);
+    assert_true(n > 1000);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    mg_viz_free_output(pdf);
+    mg_graph_free(g);
+}
+
+static void test_several_roots(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 1.0, "x");
+    mg_value y = mg_exp(g, x);
+    mg_value z = mg_log(g, x);
+    mg_leaf(g, 5.0, "unused");
+    mg_value roots[] = {y, z};
+    assert_int_equal(mg_viz_count(g, roots, 2), 3);
+    assert_int_equal(mg_viz_count(g, roots, 1), 2);
+    char *dot = render(g, roots, 2, NULL, "dot", NULL);
+    assert_int_equal(count(dot, "root\""), 2);
+    assert_null(strstr(dot, "unused"));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+/* ---- errors ------------------------------------------------------------------------- */
+
+static void test_errors(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new(), *other = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_value stranger = mg_leaf(other, 1.0, "s");
+    char err[256], *out = (char *)1;
+    size_t len = 99;
+
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, "gif", &out, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "unknown format 'gif' (svg, png, pdf, dot or plain)");
+    assert_null(out);
+    assert_int_equal(len, 0);
+
+    assert_int_equal(mg_viz_render(viz, g, &stranger, 1, NULL, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_FOREIGN);
+    assert_string_equal(err, "a root is not a value of this graph");
+    assert_int_equal(mg_graph_status(g), MG_OK); /* no sticky error: nothing changed */
+    assert_int_equal(mg_viz_render(viz, g, &MG_NONE, 1, NULL, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_FOREIGN);
+
+    mg_viz_options o = mg_viz_options_default();
+    o.max_nodes = 6;
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_LIMIT);
+    assert_string_equal(err, "the graph has 7 values, more than the limit of 6");
+    o.max_nodes = 7;
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "dot", &out, &len, err, sizeof err), MG_OK);
+    mg_viz_free_output(out);
+
+    o = mg_viz_options_default();
+    o.precision = 18;
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "precision 18 is not in 0..17");
+    o = mg_viz_options_default();
+    o.theme = (mg_viz_theme)7;
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "unknown theme 7");
+
+    assert_int_equal(mg_viz_render(NULL, g, &L, 1, NULL, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_int_equal(mg_viz_render(viz, g, NULL, 0, NULL, "svg", &out, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "no root to draw");
+    /* err may be NULL */
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, NULL, &out, &len, NULL, 0),
+                     MG_ERR_INVALID);
+    assert_int_equal(mg_viz_count(g, &stranger, 1), 0);
+    assert_null(mg_viz_scene_new(viz, g, stranger, NULL, err, sizeof err));
+    assert_string_equal(err, "the root is not a value of this graph");
+    mg_graph_free(g);
+    mg_graph_free(other);
+}
+
+/* ---- scenes ------------------------------------------------------------------------- */
+
+/* The "node NAME X Y W H" fields of Graphviz's plain output, one line each. */
+static char *node_geometry(const char *plain)
+{
+    size_t n = strlen(plain);
+    char *out = calloc(n + 1, 1), *w = out;
+    for (const char *line = plain; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (strncmp(line, "node ", 5) == 0) {
+            const char *p = line;
+            for (int field = 0; field < 6 && p < line + len; field++)
+                p = memchr(p, ' ', (size_t)(line + len - p)) ? strchr(p, ' ') + 1 : line + len;
+            memcpy(w, line, (size_t)(p - line));
+            w += p - line;
+            *w++ = '\n';
+        }
+        line += len + (end ? 1 : 0);
+    }
+    return out;
+}
+
+static void test_scene_frames_keep_positions(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value loss = build_mlp_loss(g);
+    size_t size = mg_graph_size(g);
+    char err[256];
+    mg_viz_scene *scene = mg_viz_scene_new(viz, g, loss, NULL, err, sizeof err);
+    if (!scene)
+        fail_msg("scene: %s", err);
+    size_t n = mg_viz_scene_values(scene, NULL, 0);
+    assert_int_equal(n, mg_viz_count(g, &loss, 1));
+    mg_value *values = calloc(n, sizeof *values);
+    assert_int_equal(mg_viz_scene_values(scene, values, n), n);
+    uint8_t *flags = calloc(size, 1);
+    char *first = NULL, *text = NULL;
+    size_t len;
+    /* frame 0: grads 0; frame 1: root grad 1; then one frame per op value, in
+     * reverse creation order, as the lesson runs them */
+    int frames = 0, checked = 0;
+    for (size_t k = n + 2; k-- > 0;) {
+        memset(flags, 0, size);
+        if (k == n) {
+            mg_set_grad(g, loss, 1.0);
+            flags[loss.index] = MG_VIZ_CURRENT;
+        } else if (k < n) {
+            if (mg_value_op(g, values[k]) == MG_OP_LEAF)
+                continue;
+            mg_backward_local(g, values[k]);
+            flags[values[k].index] = MG_VIZ_CURRENT;
+        }
+        /* every step runs; a sample of frames is laid out (each takes ~0.1 s) */
+        int frame = frames++;
+        if (frame > 1 && frame % 37 != 0)
+            continue;
+        assert_int_equal(mg_viz_scene_render(scene, flags, "plain", &text, &len, err, sizeof err),
+                         MG_OK);
+        char *geometry = node_geometry(text);
+        mg_viz_free_output(text);
+        checked++;
+        if (!first)
+            first = geometry;
+        else {
+            assert_string_equal(geometry, first);
+            free(geometry);
+        }
+    }
+    assert_int_equal(frames, 2 + 304);
+    assert_int_equal(checked, 2 + 8); /* frames 0, 1, 37, 74, ..., 296 */
+    assert_int_equal(n, 398);
+    assert_int_equal(count(first, "node "), 702); /* 398 values + 304 ops (94 leaves) */
+    /* the last frame shows what backward computed */
+    mg_zero_grad(g);
+    mg_backward(g, loss);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &text, &len, err, sizeof err), MG_OK);
+    char want[64];
+    snprintf(want, sizeof want, ">grad %.4f<", mg_grad(g, values[0]));
+    assert_non_null(strstr(text, want));
+    mg_viz_free_output(text);
+    free(first);
+    free(flags);
+    free(values);
+    mg_viz_scene_free(scene);
+    mg_graph_free(g);
+}
+
+static void test_scene_puts_grads_back(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    char err[256];
+    mg_viz_scene *scene = mg_viz_scene_new(viz, g, L, NULL, err, sizeof err);
+    assert_non_null(scene);
+    assert_same_double(mg_grad(g, mg_value_at(g, 0)), 6.0);
+    assert_same_double(mg_grad(g, mg_value_at(g, 1)), -4.0);
+    assert_same_double(mg_grad(g, L), 1.0);
+    /* frames with grads 0 and with final grads: same geometry */
+    char *a, *b;
+    size_t len;
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &a, &len, err, sizeof err), MG_OK);
+    mg_zero_grad(g);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &b, &len, err, sizeof err), MG_OK);
+    char *ga = node_geometry(a), *gb = node_geometry(b);
+    assert_string_equal(ga, gb);
+    assert_non_null(strstr(a, "grad 6.0000"));
+    assert_non_null(strstr(b, "grad 0.0000"));
+    free(ga);
+    free(gb);
+    mg_viz_free_output(a);
+    mg_viz_free_output(b);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "jpg", &a, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    mg_viz_scene_free(scene);
+    mg_graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_record_label_and_op_nodes),
+        cmocka_unit_test(test_op_texts),
+        cmocka_unit_test(test_value_used_twice_gets_two_edges),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_long_label_is_cut_at_a_character),
+        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_themes_render),
+        cmocka_unit_test(test_clusters_from_groups),
+        cmocka_unit_test(test_formats_and_determinism),
+        cmocka_unit_test(test_several_roots),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_scene_frames_keep_positions),
+        cmocka_unit_test(test_scene_puts_grads_back),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
