@@ -17,6 +17,7 @@
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
+    "                       [--max-nodes N]\n"
     "\n"
     "Backpropagation one step at a time. Frame 1 is the forward pass with every grad\n"
     "0, frame 2 sets the root's grad to 1, then one frame per value made by an op, in\n"
@@ -35,6 +36,8 @@ static const char steps_help[] =
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
     "  --rankdir LR|TB  left to right (default) or top to bottom\n"
     "  --title T        the page's title (default: the file name without .mg)\n"
+    "  --max-nodes N    refuse graphs with more than N values (default 500: a lesson\n"
+    "                   has a frame per op and the page holds them all; 0: no limit)\n"
     "  -h, --help       this help\n"
     "\n"
     "examples:\n"
@@ -52,7 +55,11 @@ typedef struct steps_options {
     steps_render_options render;
 } steps_options;
 
-enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE };
+enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES };
+
+/* Steps' own default: each frame is a whole picture in the page, so the page
+ * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
+#define STEPS_MAX_NODES_DEFAULT 500
 
 static int is_page(const char *out)
 {
@@ -102,11 +109,13 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"precision", required_argument, NULL, OPT_PRECISION},
         {"rankdir", required_argument, NULL, OPT_RANKDIR},
         {"title", required_argument, NULL, OPT_TITLE},
+        {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
-    *o = (steps_options){.render = {.precision = 4, .rankdir = "LR"}};
+    *o = (steps_options){
+        .render = {.precision = 4, .rankdir = "LR", .max_nodes = STEPS_MAX_NODES_DEFAULT}};
     opterr = 0;
     optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
     int c;
@@ -122,6 +131,11 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (!cli_parse_long(command, "--precision", optarg, 0, 17, &n))
                 return CLI_USAGE;
             o->render.precision = (int)n;
+            break;
+        case OPT_MAX_NODES:
+            if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+                return CLI_USAGE;
+            o->render.max_nodes = (size_t)n;
             break;
         case OPT_RANKDIR:
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)

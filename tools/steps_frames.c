@@ -19,12 +19,17 @@ struct steps_frames {
     char *out;               /* the last render */
 };
 
-/* Too many values to lay out is the input's fault (exit 2), like bad syntax;
- * the rest is a failure of the run (exit 1). */
+/* Too many values is the input's fault (exit 2), like bad syntax; the rest
+ * is a failure of the run (exit 1). */
 static int viz_failure(mg_status status, const char *err)
 {
+    if (status == MG_ERR_LIMIT) {
+        cli_error("%s; use --max-nodes N to step through it anyway (--max-nodes 0: no limit)",
+                  err);
+        return CLI_USAGE;
+    }
     cli_error("%s", err);
-    return status == MG_ERR_LIMIT ? CLI_USAGE : CLI_FAILED;
+    return CLI_FAILED;
 }
 
 int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
@@ -48,11 +53,12 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
     mg_viz_options o = mg_viz_options_default();
     o.precision = options->precision;
     o.rankdir = strcmp(options->rankdir, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
+    o.max_nodes = options->max_nodes;
     char err[512];
     f->scene = mg_viz_scene_new(f->viz, g, root, &o, err, sizeof err);
     if (!f->scene) {
-        /* The scene says no more than "why"; the limit is the one input error. */
-        int status = viz_failure(mg_viz_count(g, &root, 1) > o.max_nodes && o.max_nodes
+        /* The scene says why but not which status; the limit is the input's. */
+        int status = viz_failure(o.max_nodes && mg_viz_count(g, &root, 1) > o.max_nodes
                                      ? MG_ERR_LIMIT : MG_ERR_RENDER, err);
         steps_frames_close(f);
         return status;

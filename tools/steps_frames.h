@@ -11,6 +11,7 @@
 typedef struct steps_render_options {
     int precision;        /* digits after the point */
     const char *rankdir;  /* "LR" or "TB" */
+    size_t max_nodes;     /* refuse graphs with more values; 0: no limit */
 } steps_render_options;
 
 typedef struct steps_frames steps_frames;

@@ -313,6 +313,24 @@ def page_shows_both_contributions_of_a_value_used_twice():
 
 
 @test
+def too_many_values_is_refused_with_the_way_out():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    page_path = os.path.join(d, 'L.html')
+    r = run(['steps', src, '-o', page_path, '--max-nodes', '6'])
+    expect(r.status, 2, 'exit')
+    expect(r.err, 'micrograd: error: the graph has 7 values, more than the limit of 6; '
+                  'use --max-nodes N to step through it anyway (--max-nodes 0: no limit)\n')
+    expect(sorted(os.listdir(d)), ['L.mg'])
+    for limit in ('7', '0'):
+        r = run(['steps', src, '-o', page_path, '--max-nodes', limit])
+        expect(r.status, 0, f'exit with --max-nodes {limit}')
+    r = run(['steps', src, '--text', '--max-nodes', '-1'])
+    expect(r.status, 2)
+    expect(r.err, usage("--max-nodes wants a whole number from 0 to 100000000, not '-1'"))
+
+
+@test
 def the_teachers_command():
     """micrograd steps examples/neuron.mg -o neuron.html, as the issue says."""
     d = tempdir()
