@@ -1,5 +1,7 @@
 /* micrograd steps: the backward lesson, frame by frame, as a page, a folder of
  * pictures, or captions on standard output. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -29,7 +31,8 @@ static const char steps_help[] =
     "  -o FILE.html     one self-contained page: Previous/Next buttons, the arrow,\n"
     "                   Home and End keys, a slider, a step counter and the caption\n"
     "  -o DIR           DIR/step-000.svg, step-001.svg, ... and DIR/captions.txt\n"
-    "                   (DIR is made if missing; files of the same names are replaced)\n"
+    "                   (DIR is made if missing; the frames and captions of an earlier\n"
+    "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
     "  --root NAME      differentiate NAME (default: the last name assigned)\n"
@@ -179,13 +182,10 @@ static int write_page(const steps_options *o, steps_frames *frames, mg_lesson *l
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    char title[256];
-    if (o->title)
-        snprintf(title, sizeof title, "%s", o->title);
-    else
-        steps_page_title(title, sizeof title, o->file);
+    char name[256];
+    steps_page_title(name, sizeof name, o->file);
     size_t n = mg_lesson_frame_count(lesson);
-    steps_page_begin(out, title, n);
+    steps_page_begin(out, o->title ? o->title : name, n);
     int status = CLI_OK;
     for (size_t i = 0; i < n && status == CLI_OK; i++) {
         const char *svg;
@@ -342,6 +342,34 @@ static int staging_close(staging *s, int commit)
     return status;
 }
 
+/* Removes the frames of an earlier, longer lesson from dir ("step-N.svg" or
+ * ".png" with N >= count), so that the folder holds one lesson. */
+static void remove_stale_frames(const char *dir, size_t count)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strncmp(name, "step-", 5) != 0 || !isdigit((unsigned char)name[5]))
+            continue;
+        char *end;
+        unsigned long long n = strtoull(name + 5, &end, 10);
+        if (end - name < 8 || (strcmp(end, ".svg") != 0 && strcmp(end, ".png") != 0) ||
+            n < count)
+            continue;
+        size_t size = strlen(dir) + strlen(name) + 2;
+        char *path = malloc(size);
+        if (path) {
+            snprintf(path, size, "%s/%s", dir, name);
+            unlink(path);
+        }
+        free(path);
+    }
+    closedir(d);
+}
+
 static int write_dir(const steps_options *o, steps_frames *frames, mg_lesson *lesson)
 {
     const char *format = o->format ? o->format : "svg";
@@ -371,7 +399,12 @@ static int write_dir(const steps_options *o, steps_frames *frames, mg_lesson *le
             status = staging_write(&s, "captions.txt", text, len);
         free(text);
     }
-    return staging_close(&s, status == CLI_OK);
+    char *target = strdup(s.target ? s.target : "");
+    status = staging_close(&s, status == CLI_OK);
+    if (status == CLI_OK && target)
+        remove_stale_frames(target, n);
+    free(target);
+    return status;
 }
 
 /* ---- the command --------------------------------------------------------- */

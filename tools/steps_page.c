@@ -127,13 +127,17 @@ static void put_svg(FILE *out, size_t frame, const char *svg, size_t len)
         }
         if (dropped)
             continue;
-        if (left >= 4 && memcmp(p, "id=\"", 4) == 0) {
+        int attr = p > svg && p[-1] == ' '; /* an attribute name starts here */
+        if (attr && left >= 4 && memcmp(p, "id=\"", 4) == 0) {
             fprintf(out, "id=\"f%zu-", frame);
             p += 4;
         } else if (left >= 5 && memcmp(p, "url(#", 5) == 0) {
             fprintf(out, "url(#f%zu-", frame);
             p += 5;
-        } else if (left >= 7 && memcmp(p, "href=\"#", 7) == 0) {
+        } else if (left >= 13 && memcmp(p, "xlink:href=\"#", 13) == 0) {
+            fprintf(out, "xlink:href=\"#f%zu-", frame);
+            p += 13;
+        } else if (attr && left >= 7 && memcmp(p, "href=\"#", 7) == 0) {
             fprintf(out, "href=\"#f%zu-", frame);
             p += 7;
         } else {

@@ -241,10 +241,16 @@ def dir_of_png_frames_into_an_existing_folder():
     src = write(os.path.join(d, 'L.mg'), L_SRC)
     keep = write(os.path.join(d, 'keep.txt'), b'mine')
     old = write(os.path.join(d, 'step-000.png'), b'old')
+    # Frames of an earlier, longer lesson go; files that only look alike stay.
+    for stale in ('step-005.png', 'step-012.svg'):
+        write(os.path.join(d, stale), b'stale')
+    for other in ('step-9.svg', 'step-007.txt', 'step-007.svg.bak'):
+        write(os.path.join(d, other), b'other')
     r = run(['steps', src, '-o', d + '/', '-T', 'png', '--rankdir', 'TB'])
     expect(r.status, 0, 'exit')
     names = [f'step-{i:03d}.png' for i in range(5)]
-    expect(sorted(os.listdir(d)), ['L.mg', 'captions.txt', 'keep.txt'] + names)
+    expect(sorted(os.listdir(d)), ['L.mg', 'captions.txt', 'keep.txt'] + names +
+           ['step-007.svg.bak', 'step-007.txt', 'step-9.svg'])
     expect(read(keep), b'mine')
     sizes = set()
     for n in names:
