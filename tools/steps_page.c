@@ -73,6 +73,10 @@ static const char page_style[] =
     "margin-right:.35em;border:3px solid #c2410c;border-radius:.25em}\n"
     ".legend .current{background:#fff3a3}.legend .changed{background:#ffe0cc;border-width:2px}\n"
     ".keys{font-size:1rem;color:#444;white-space:nowrap}\n"
+    /* Zoomed: the picture at its own size, scrolled to the current step. */
+    ".zoomed .picture{display:block;overflow:auto;max-height:calc(100vh - 19rem)}\n"
+    ".zoomed .picture svg{width:auto;height:auto;max-height:none}\n"
+    "#zoom[aria-pressed=true]{background:var(--accent);border-color:var(--accent)}\n"
     "@media print{nav,.keys{display:none}.frame[hidden]{display:flex;break-after:page}}\n"
     "</style>\n";
 
@@ -211,12 +215,26 @@ static const char page_script[] =
     "    prev.disabled = i === 0;\n"
     "    next.disabled = i === n - 1;\n"
     "    try { history.replaceState(null, '', '#step-' + (i + 1)); } catch (e) {}\n"
+    "    focus();\n"
     "  }\n"
+    "  function focus() {\n"
+    "    var c = frames[at].querySelector('g.current');\n"
+    "    if (c && document.body.classList.contains('zoomed'))\n"
+    "      c.scrollIntoView({block: 'center', inline: 'center'});\n"
+    "  }\n"
+    "  function zoom() {\n"
+    "    var on = document.body.classList.toggle('zoomed');\n"
+    "    zoomButton.setAttribute('aria-pressed', String(on));\n"
+    "    focus();\n"
+    "  }\n"
+    "  var zoomButton = document.getElementById('zoom');\n"
+    "  zoomButton.addEventListener('click', zoom);\n"
     "  prev.addEventListener('click', function () { show(at - 1); });\n"
     "  next.addEventListener('click', function () { show(at + 1); });\n"
     "  slider.addEventListener('input', function () { show(Number(slider.value)); });\n"
     "  document.addEventListener('keydown', function (e) {\n"
     "    if (e.altKey || e.ctrlKey || e.metaKey) return;\n"
+    "    if (e.key === 'z' || e.key === 'Z') { e.preventDefault(); zoom(); return; }\n"
     "    var to = {ArrowRight: at + 1, ArrowDown: at + 1, PageDown: at + 1, ' ': at + 1,\n"
     "              ArrowLeft: at - 1, ArrowUp: at - 1, PageUp: at - 1, Home: 0, End: n - 1}[e.key];\n"
     "    if (to === undefined) return;\n"
@@ -235,7 +253,8 @@ void steps_page_end(FILE *out, size_t nframes)
             "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" "
             "aria-label=\"step\">\n"
             "<button id=\"next\" type=\"button\"%s>Next →</button>\n"
-            "<span class=\"keys\">keys: ← → Home End</span>\n</nav>\n",
+            "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\">Zoom</button>\n"
+            "<span class=\"keys\">keys: ← → Home End Z</span>\n</nav>\n",
             nframes - 1, nframes > 1 ? "" : " disabled");
     fputs(page_script, out);
     fputs("</body>\n</html>\n", out);

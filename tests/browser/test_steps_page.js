@@ -157,6 +157,38 @@ async function drive(work, page_path, captions) {
     check(fit.capBottom <= fit.height, 'the caption is on screen without scrolling');
     check(fit.font >= 20, `the caption is at least 20px (${fit.font})`);
 
+    // Zoom: the picture at its own size, scrolled so the current step shows.
+    await page.keyboard.press('End');
+    await page.keyboard.press('z');
+    const zoomed = await page.evaluate(() => {
+      const frame = [...document.querySelectorAll('.frame')].find((f) => !f.hidden);
+      const box = frame.querySelector('.picture');
+      const cur = frame.querySelector('g.current').getBoundingClientRect();
+      const view = box.getBoundingClientRect();
+      return { wide: box.scrollWidth > box.clientWidth, left: box.scrollLeft,
+        inside: cur.left >= view.left && cur.right <= view.right,
+        pressed: document.getElementById('zoom').getAttribute('aria-pressed') };
+    });
+    check(zoomed.wide && zoomed.pressed === 'true', `Z shows the picture at its own size (${JSON.stringify(zoomed)})`);
+    await page.keyboard.press('Home');
+    const home = await page.evaluate(() => {
+      const frame = [...document.querySelectorAll('.frame')].find((f) => !f.hidden);
+      return frame.querySelector('.picture').scrollLeft;
+    });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const tanh = await page.evaluate(() => {
+      const frame = [...document.querySelectorAll('.frame')].find((f) => !f.hidden);
+      const box = frame.querySelector('.picture');
+      const cur = frame.querySelector('g.current').getBoundingClientRect();
+      const view = box.getBoundingClientRect();
+      return { left: box.scrollLeft, inside: cur.left >= view.left - 1 && cur.right <= view.right + 1 };
+    });
+    check(tanh.inside && tanh.left > home, `zoomed, the current step is scrolled into view (${JSON.stringify(tanh)})`);
+    await page.click('#zoom');
+    check(await page.evaluate(() => !document.body.classList.contains('zoomed')), 'the Zoom button zooms back out');
+
+    await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     fs.mkdirSync(OUTDIR, { recursive: true });
     const shot = path.join(OUTDIR, 'steps-page.png');

@@ -284,7 +284,7 @@ def page_is_self_contained():
     expect_true(b'<h1>neuron</h1>' in page, 'heading')
     expect_true(b'<span id="counter" aria-live="polite">step 1 of 7</span>' in page, 'counter')
     expect_true(b'<script>' in page and b'ArrowRight' in page and b'Home' in page, 'script')
-    expect_true(b'id="prev"' in page and b'id="next"' in page and b'id="slider"' in page, 'controls')
+    expect_true(all(b'id="%s"' % c in page for c in (b'prev', b'next', b'slider', b'zoom')), 'controls')
     ids = re.findall(rb'\bid="([^"]*)"', page)
     expect(len(ids), len(set(ids)), 'ids are unique')
     expect_true('<span class="term">n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000</span>'
