@@ -203,6 +203,15 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
     g->pool_len = m.label_bytes;
     if (g->last_group > g->pool_len)
         g->last_group = 0;
+    /* A kept value labelled or grouped after the mark points into the dropped
+     * part of the pool, which the next labels overwrite (a stale length read
+     * there runs off the pool): it loses that label or group instead. */
+    for (uint32_t i = 0; i < g->count; i++) {
+        if (g->nodes[i].label > g->pool_len)
+            g->nodes[i].label = 0;
+        if (g->groups && g->groups[i] > g->pool_len)
+            g->groups[i] = 0;
+    }
 }
 
 /* ---- handles ------------------------------------------------------------- */
