@@ -84,6 +84,8 @@ int mg_op_arity(mg_op op)
 
 /* Records the first error only: later ones are consequences of it. */
 static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
 {
     if (g->status != MG_OK)
         return;
