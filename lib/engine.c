@@ -98,6 +98,8 @@ int mg_op_arity(mg_op op)
 __attribute__((format(printf, 3, 4)))
 #endif
 static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(mg_graph *g, mg_status status, const char *fmt, ...)
 {
     if (g->status != MG_OK)
         return;
@@ -229,6 +231,15 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
     g->pool_len = m.label_bytes;
     if (g->last_group > g->pool_len)
         g->last_group = 0;
+    /* A kept value labelled or grouped after the mark points into the dropped
+     * part of the pool, which the next labels overwrite (a stale length read
+     * there runs off the pool): it loses that label or group instead. */
+    for (uint32_t i = 0; i < g->count; i++) {
+        if (g->nodes[i].label > g->pool_len)
+            g->nodes[i].label = 0;
+        if (g->groups && g->groups[i] > g->pool_len)
+            g->groups[i] = 0;
+    }
 }
 
 /* ---- handles ------------------------------------------------------------- */

@@ -38,8 +38,8 @@ enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_HELP };
 static int parse_options(int argc, char **argv, const char *help, int is_check,
                          value_options *o)
 {
-    /* check's table; grad's stops before --h and --tol, so that grad reports
-     * them as unknown instead of taking their values. */
+    /* check's options, then grad's: without --h and --tol, so that grad calls
+     * them unknown instead of taking their values. */
     static const struct option long_options[] = {
         {"root", required_argument, NULL, OPT_ROOT},
         {"json", no_argument, NULL, OPT_JSON},

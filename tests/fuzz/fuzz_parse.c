@@ -38,7 +38,7 @@ static void check_diag(const mg_diag *d, const char *src, size_t len)
     /* The column is inside its line, or just past its end. */
     const char *at = src;
     for (int line = 1; line < d->line; line++)
-        at = memchr(at, '\n', len - (size_t)(at - src)) + 1;
+        at = (const char *)memchr(at, '\n', len - (size_t)(at - src)) + 1;
     const char *eol = memchr(at, '\n', len - (size_t)(at - src));
     CHECK((size_t)d->col <= (size_t)((eol ? eol : src + len) - at) + 1);
     size_t n = strnlen(d->message, sizeof d->message);
