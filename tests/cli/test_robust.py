@@ -186,7 +186,7 @@ def other_syntax_errors():
     input_error(b'a = 2x\n', '1:5', "invalid number '2x'")
     input_error(b'a = ' + b'1' * 600 + b'\n', '1:5', 'number too long (over 511 characters)')
     input_error(b'a = ()\n', '1:6', "expected an expression, found ')'")
-    input_error(b'a = (1, 2)\n', '1:7', "expected an operator, found ','")
+    input_error(b'a = (1, 2)\n', '1:7', "expected an operator or the end of the statement, found ','")
     input_error(b'a = 1, 2\n', '1:6', "expected an operator or the end of the statement, found ','")
     input_error(b'a = 1\nb = a ^ 2\n', '2:7', "unexpected '^'")
 
