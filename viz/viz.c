@@ -140,15 +140,25 @@ size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
 
 /* ---- the renderer ------------------------------------------------------------------ */
 
+/* The process's one Graphviz context, made on first use and kept until exit
+ * (guarded by gv_lock). Graphviz's pango plugin keeps a static pointer into a
+ * context's font table: after gvFreeContext, the next context's first text
+ * measure reads freed memory. One context for the whole process avoids that,
+ * and is what GRAPHVIZ.md recommends anyway (later contexts add nothing). */
+static GVC_t *gv_context;
+
 mg_viz *mg_viz_new(void)
 {
     mg_viz *viz = calloc(1, sizeof *viz);
     if (!viz)
         return NULL;
     viz_lock();
-    viz_gv_begin();
-    viz->gvc = gvContext();
-    viz_gv_end();
+    if (!gv_context) {
+        viz_gv_begin();
+        gv_context = gvContext();
+        viz_gv_end();
+    }
+    viz->gvc = gv_context;
     viz_unlock();
     if (!viz->gvc) {
         free(viz);
@@ -159,12 +169,7 @@ mg_viz *mg_viz_new(void)
 
 void mg_viz_free(mg_viz *viz)
 {
-    if (!viz)
-        return;
-    viz_lock();
-    gvFreeContext(viz->gvc); /* returns an error count, not a status */
-    viz_unlock();
-    free(viz);
+    free(viz); /* the shared context stays for the next mg_viz_new */
 }
 
 void mg_viz_free_output(char *out)

@@ -89,10 +89,13 @@ MG_API mg_viz_options mg_viz_options_default(void);
 
 typedef struct mg_viz mg_viz;
 
-/* A renderer owning one Graphviz context, reused by every render. Returns NULL
- * if memory is short or Graphviz cannot load its plugins. Free with mg_viz_free. */
+/* A renderer, reused across renders. Every renderer of the process uses one
+ * Graphviz context, made by the first mg_viz_new and kept until the process
+ * exits (Graphviz 2.42 reads freed memory when a context is freed and another
+ * one made). Returns NULL if memory is short or Graphviz cannot load its
+ * plugins. Free with mg_viz_free. */
 MG_API mg_viz *mg_viz_new(void);
-/* Frees the renderer and its Graphviz context. NULL is a no-op. */
+/* Frees the renderer (not the shared Graphviz context). NULL is a no-op. */
 MG_API void mg_viz_free(mg_viz *viz);
 
 /* Renders the values that roots[0..n) depend on (micrograd's trace) in format
