@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +575,56 @@ static void test_scene_puts_grads_back(void **state)
     mg_graph_free(g);
 }
 
+/* ---- threads ------------------------------------------------------------------------ */
+
+typedef struct thread_job {
+    const char *want; /* the SVG every render must give */
+    size_t want_len;
+    int same;         /* renders that matched */
+} thread_job;
+
+static void *render_many(void *arg)
+{
+    thread_job *job = arg;
+    mg_viz *mine = mg_viz_new();
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    for (int i = 0; i < 20; i++) {
+        char err[128], *out = NULL;
+        size_t len = 0;
+        if (mg_viz_render(mine, g, &L, 1, NULL, "svg", &out, &len, err, sizeof err) == MG_OK &&
+            len == job->want_len && memcmp(out, job->want, len) == 0)
+            job->same++;
+        mg_viz_free_output(out);
+    }
+    mg_graph_free(g);
+    mg_viz_free(mine);
+    return NULL;
+}
+
+/* Graphviz alone crashes when two threads lay out at once (GRAPHVIZ.md); the
+ * module's lock makes concurrent renders safe and their output unchanged. */
+static void test_renders_from_threads(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    size_t len;
+    char *want = render(g, &L, 1, NULL, "svg", &len);
+    thread_job jobs[3] = {{want, len, 0}, {want, len, 0}, {want, len, 0}};
+    pthread_t threads[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, render_many, &jobs[i]), 0);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(jobs[i].same, 20);
+    }
+    mg_viz_free_output(want);
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_scene_frames_keep_positions),
         cmocka_unit_test(test_scene_puts_grads_back),
+        cmocka_unit_test(test_renders_from_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
