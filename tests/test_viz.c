@@ -178,6 +178,31 @@ static void test_op_texts(void **state)
     mg_graph_free(g);
 }
 
+static void test_number_texts(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value big = mg_leaf(g, 1e300, "big");
+    mg_value sq = mg_mul(g, big, big);           /* inf */
+    mg_value bad = mg_log(g, mg_leaf(g, -1.0, "m")); /* NaN (printf says -nan) */
+    mg_value s = mg_add(g, sq, bad);
+    mg_value tiny = mg_mul_vd(g, s, -1e-9);
+    mg_backward(g, tiny);
+    char *dot = render(g, &tiny, 1, NULL, "dot", NULL);
+    /* tiny.grad 1; s.grad = -1e-9 (shows -0.0000, as printf does); sq and bad
+     * get s.grad; big gets 2 * 1e300 * -1e-9; m gets -1e-9 / -1; the constant
+     * gets s.data = NaN */
+    assert_non_null(strstr(dot, "{ big | data 1.0000e+300 | grad -2.0000e+291 }"));
+    assert_non_null(strstr(dot, "{ m | data -1.0000 | grad 0.0000 }"));
+    assert_non_null(strstr(dot, "{ data inf | grad -0.0000 }"));
+    assert_int_equal(count(dot, "{ data nan | grad -0.0000 }"), 2);
+    assert_non_null(strstr(dot, "{ data -0.0000 | grad nan }"));
+    assert_non_null(strstr(dot, "{ data nan | grad 1.0000 }"));
+    assert_null(strstr(dot, "-nan"));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
 static void test_value_used_twice_gets_two_edges(void **state)
 {
     (void)state;
@@ -630,6 +655,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_label_and_op_nodes),
         cmocka_unit_test(test_op_texts),
+        cmocka_unit_test(test_number_texts),
         cmocka_unit_test(test_value_used_twice_gets_two_edges),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_long_label_is_cut_at_a_character),
