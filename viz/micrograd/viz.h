@@ -20,7 +20,17 @@
  *
  * A scene is for the backward lesson: laid out once, then rendered as many
  * frames as wanted, each showing the graph's current data and grads and the
- * caller's highlight flags, with every node at the same place in every frame.
+ * caller's highlight flags, with every node at the same place in every frame:
+ *
+ *     mg_zero_grad(g);
+ *     mg_viz_scene *s = mg_viz_scene_new(viz, g, L, &o, err, sizeof err);
+ *     uint8_t *flags = calloc(mg_graph_size(g), 1);
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // grads 0
+ *     mg_set_grad(g, L, 1.0);                                             // then each
+ *     flags[v.index] = MG_VIZ_CURRENT;                                    // op value v,
+ *     mg_backward_local(g, v);                                            // in reverse
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // order
+ *     mg_viz_scene_free(s);
  *
  * Errors: functions return an mg_status and write one sentence to err (when err
  * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
