@@ -158,6 +158,9 @@ static void test_record_label_and_op_nodes(void **state)
     assert_non_null(strstr(dot, "v0 -> v3_op;"));
     assert_non_null(strstr(dot, "v3_op -> v3;"));
     assert_non_null(strstr(dot, "class=\"value result root\""));
+    /* tooltips carry the numbers in full */
+    assert_non_null(strstr(dot, "tooltip=\"a: data 2, grad 6\""));
+    assert_non_null(strstr(dot, "tooltip=\"e: data -6, grad -2\""));
     mg_viz_free_output(dot);
     mg_graph_free(g);
 }
