@@ -445,7 +445,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     agxset(op, y->n_color, (char *)(f & MG_VIZ_CURRENT ? c->p->current_line
                                     : f & MG_VIZ_DIM ? c->p->dim : c->p->op_line));
     agxset(op, y->n_penwidth, f & MG_VIZ_CURRENT ? "3" : "1");
-    agxset(op, y->n_fontsize, "12");
+    agxset(op, y->n_fontsize, "14"); /* one glyph ("*", "+") must read at a glance */
     agxset(op, y->n_margin, "0.05,0.03");
     if (f & MG_VIZ_DIM)
         agxset(op, y->n_fontcolor, (char *)c->p->dim);
