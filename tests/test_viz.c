@@ -239,6 +239,9 @@ static void test_escaping(void **state)
         {"tab\there\nnew", ">tab here new<"},
         {"{ a<b }", ">{ a&lt;b }<"},
         {"x\x01y\x7Fz", ">xyz<"},
+        /* invalid UTF-8: Graphviz shows the bytes as Latin-1 (with a warning,
+         * which is captured, not printed) */
+        {"ab\xFF\xFE c\xC3", ">ab\xC3\xBF\xC3\xBE c\xC3\x83<"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *svg = render_label(cases[i].label, strlen(cases[i].label), "svg");
