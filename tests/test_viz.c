@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,9 @@ static void test_record_label_and_op_nodes(void **state)
     assert_non_null(strstr(dot, "v0 -> v3_op;"));
     assert_non_null(strstr(dot, "v3_op -> v3;"));
     assert_non_null(strstr(dot, "class=\"value result root\""));
+    /* tooltips carry the numbers in full */
+    assert_non_null(strstr(dot, "tooltip=\"a: data 2, grad 6\""));
+    assert_non_null(strstr(dot, "tooltip=\"e: data -6, grad -2\""));
     mg_viz_free_output(dot);
     mg_graph_free(g);
 }
@@ -173,6 +177,31 @@ static void test_op_texts(void **state)
     assert_non_null(strstr(dot, "label=\"**2\""));
     assert_non_null(strstr(dot, "label=\"-\""));
     assert_non_null(strstr(dot, "label=\"**-0.5\""));
+    mg_viz_free_output(dot);
+    mg_graph_free(g);
+}
+
+static void test_number_texts(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value big = mg_leaf(g, 1e300, "big");
+    mg_value sq = mg_mul(g, big, big);           /* inf */
+    mg_value bad = mg_log(g, mg_leaf(g, -1.0, "m")); /* NaN (printf says -nan) */
+    mg_value s = mg_add(g, sq, bad);
+    mg_value tiny = mg_mul_vd(g, s, -1e-9);
+    mg_backward(g, tiny);
+    char *dot = render(g, &tiny, 1, NULL, "dot", NULL);
+    /* tiny.grad 1; s.grad = -1e-9 (shows -0.0000, as printf does); sq and bad
+     * get s.grad; big gets 2 * 1e300 * -1e-9; m gets -1e-9 / -1; the constant
+     * gets s.data = NaN */
+    assert_non_null(strstr(dot, "{ big | data 1.0000e+300 | grad -2.0000e+291 }"));
+    assert_non_null(strstr(dot, "{ m | data -1.0000 | grad 0.0000 }"));
+    assert_non_null(strstr(dot, "{ data inf | grad -0.0000 }"));
+    assert_int_equal(count(dot, "{ data nan | grad -0.0000 }"), 2);
+    assert_non_null(strstr(dot, "{ data -0.0000 | grad nan }"));
+    assert_non_null(strstr(dot, "{ data nan | grad 1.0000 }"));
+    assert_null(strstr(dot, "-nan"));
     mg_viz_free_output(dot);
     mg_graph_free(g);
 }
@@ -210,6 +239,9 @@ static void test_escaping(void **state)
         {"tab\there\nnew", ">tab here new<"},
         {"{ a<b }", ">{ a&lt;b }<"},
         {"x\x01y\x7Fz", ">xyz<"},
+        /* invalid UTF-8: Graphviz shows the bytes as Latin-1 (with a warning,
+         * which is captured, not printed) */
+        {"ab\xFF\xFE c\xC3", ">ab\xC3\xBF\xC3\xBE c\xC3\x83<"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *svg = render_label(cases[i].label, strlen(cases[i].label), "svg");
@@ -574,11 +606,62 @@ static void test_scene_puts_grads_back(void **state)
     mg_graph_free(g);
 }
 
+/* ---- threads ------------------------------------------------------------------------ */
+
+typedef struct thread_job {
+    const char *want; /* the SVG every render must give */
+    size_t want_len;
+    int same;         /* renders that matched */
+} thread_job;
+
+static void *render_many(void *arg)
+{
+    thread_job *job = arg;
+    mg_viz *mine = mg_viz_new();
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    for (int i = 0; i < 20; i++) {
+        char err[128], *out = NULL;
+        size_t len = 0;
+        if (mg_viz_render(mine, g, &L, 1, NULL, "svg", &out, &len, err, sizeof err) == MG_OK &&
+            len == job->want_len && memcmp(out, job->want, len) == 0)
+            job->same++;
+        mg_viz_free_output(out);
+    }
+    mg_graph_free(g);
+    mg_viz_free(mine);
+    return NULL;
+}
+
+/* Graphviz alone crashes when two threads lay out at once (GRAPHVIZ.md); the
+ * module's lock makes concurrent renders safe and their output unchanged. */
+static void test_renders_from_threads(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    size_t len;
+    char *want = render(g, &L, 1, NULL, "svg", &len);
+    thread_job jobs[3] = {{want, len, 0}, {want, len, 0}, {want, len, 0}};
+    pthread_t threads[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, render_many, &jobs[i]), 0);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(jobs[i].same, 20);
+    }
+    mg_viz_free_output(want);
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_label_and_op_nodes),
         cmocka_unit_test(test_op_texts),
+        cmocka_unit_test(test_number_texts),
         cmocka_unit_test(test_value_used_twice_gets_two_edges),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_long_label_is_cut_at_a_character),
@@ -590,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_scene_frames_keep_positions),
         cmocka_unit_test(test_scene_puts_grads_back),
+        cmocka_unit_test(test_renders_from_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

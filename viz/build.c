@@ -72,7 +72,7 @@ static const char font[] = "Helvetica,Arial,sans-serif";
 typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
-    Agsym_t *n_id, *n_class, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
+    Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
     Agsym_t *e_label, *e_color, *e_fontcolor;
 } syms;
 
@@ -106,6 +106,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     y->n_margin = agattr(g, AGNODE, "margin", "0.11,0.07");
     y->n_id = agattr(g, AGNODE, "id", "");
     y->n_class = agattr(g, AGNODE, "class", "");
+    y->n_tooltip = agattr(g, AGNODE, "tooltip", "");
     if (s->fixed) {
         y->n_width = agattr(g, AGNODE, "width", "0.75");
         y->n_height = agattr(g, AGNODE, "height", "0.5");
@@ -403,6 +404,9 @@ static void set_size(Agnode_t *n, const syms *y, const double *wh)
     agxset(n, y->n_fixed, "true");
 }
 
+struct build_ctx;
+static void set_tooltip(struct build_ctx *c, Agnode_t *n, mg_value v);
+
 typedef struct build_ctx {
     const viz_spec *s;
     const palette *p;
@@ -441,7 +445,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     agxset(op, y->n_color, (char *)(f & MG_VIZ_CURRENT ? c->p->current_line
                                     : f & MG_VIZ_DIM ? c->p->dim : c->p->op_line));
     agxset(op, y->n_penwidth, f & MG_VIZ_CURRENT ? "3" : "1");
-    agxset(op, y->n_fontsize, "12");
+    agxset(op, y->n_fontsize, "14"); /* one glyph ("*", "+") must read at a glance */
     agxset(op, y->n_margin, "0.05,0.03");
     if (f & MG_VIZ_DIM)
         agxset(op, y->n_fontcolor, (char *)c->p->dim);
@@ -470,6 +474,46 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         agxset(e, y->e_color, (char *)c->p->current_line);
 }
 
+/* The shortest %g text that reads back to x (as Python's repr finds it). */
+static void shortest(char *buf, size_t size, double x)
+{
+    if (isnan(x)) {
+        snprintf(buf, size, "nan"); /* printf may say "-nan" */
+        return;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, x);
+        if (!isfinite(x) || strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* The SVG tooltip of a value: its numbers in full (the shortest text that
+ * reads back to the same double), which the record rounds. */
+static void set_tooltip(build_ctx *c, Agnode_t *n, mg_value v)
+{
+    const mg_graph *g = c->s->g;
+    size_t len;
+    const char *label = mg_label(g, v, &len);
+    viz_buf t = {0};
+    if (label && len) {
+        viz_escape_plain(&t, label, len);
+        viz_buf_puts(&t, ": ");
+    }
+    char num[64];
+    shortest(num, sizeof num, mg_data(g, v));
+    viz_buf_printf(&t, "data %s", num);
+    if (!c->s->o->forward_only) {
+        shortest(num, sizeof num, mg_grad(g, v));
+        viz_buf_printf(&t, ", grad %s", num);
+    }
+    if (t.failed)
+        c->nomem = 1;
+    else
+        agxset(n, c->y.n_tooltip, t.s);
+    viz_buf_free(&t);
+}
+
 static void add_value(build_ctx *c, uint32_t i)
 {
     const viz_spec *s = c->s;
@@ -494,6 +538,7 @@ static void add_value(build_ctx *c, uint32_t i)
     viz_buf_free(&label);
     agxset(n, c->y.n_id, name);
     agxset(n, c->y.n_class, st.cls);
+    set_tooltip(c, n, v);
     agxset(n, c->y.n_style, (char *)st.style);
     agxset(n, c->y.n_fill, (char *)st.fill);
     agxset(n, c->y.n_color, (char *)st.line);

@@ -140,15 +140,25 @@ size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
 
 /* ---- the renderer ------------------------------------------------------------------ */
 
+/* The process's one Graphviz context, made on first use and kept until exit
+ * (guarded by gv_lock). Graphviz's pango plugin keeps a static pointer into a
+ * context's font table: after gvFreeContext, the next context's first text
+ * measure reads freed memory. One context for the whole process avoids that,
+ * and is what GRAPHVIZ.md recommends anyway (later contexts add nothing). */
+static GVC_t *gv_context;
+
 mg_viz *mg_viz_new(void)
 {
     mg_viz *viz = calloc(1, sizeof *viz);
     if (!viz)
         return NULL;
     viz_lock();
-    viz_gv_begin();
-    viz->gvc = gvContext();
-    viz_gv_end();
+    if (!gv_context) {
+        viz_gv_begin();
+        gv_context = gvContext();
+        viz_gv_end();
+    }
+    viz->gvc = gv_context;
     viz_unlock();
     if (!viz->gvc) {
         free(viz);
@@ -159,12 +169,7 @@ mg_viz *mg_viz_new(void)
 
 void mg_viz_free(mg_viz *viz)
 {
-    if (!viz)
-        return;
-    viz_lock();
-    gvFreeContext(viz->gvc); /* returns an error count, not a status */
-    viz_unlock();
-    free(viz);
+    free(viz); /* the shared context stays for the next mg_viz_new */
 }
 
 void mg_viz_free_output(char *out)
@@ -182,8 +187,10 @@ int viz_format_known(const char *format)
 }
 
 /* PNG resolution: the caller's, or 192 (crisp on slides and high-density
- * screens) lowered so the image stays within about 16 megapixels: cairo's
- * time grows with the pixel count, and it refuses sides past 32767 pixels. */
+ * screens) lowered so the image stays within 4 megapixels. PNG time is nearly
+ * all libpng filtering and zlib, so it grows with the pixel count (measured:
+ * ~0.1 s per megapixel); a 400-value graph at 96 dpi is 41 megapixels and
+ * takes seconds. Sides also stay below cairo's 32767-pixel limit. */
 static double png_dpi(Agraph_t *g, const mg_viz_options *o)
 {
     if (o->dpi > 0)
@@ -191,8 +198,8 @@ static double png_dpi(Agraph_t *g, const mg_viz_options *o)
     double w = GD_bb(g).UR.x - GD_bb(g).LL.x + 36, h = GD_bb(g).UR.y - GD_bb(g).LL.y + 36;
     double dpi = 192;
     double area = w / 72 * dpi * h / 72 * dpi;
-    if (area > 16e6)
-        dpi *= sqrt(16e6 / area);
+    if (area > 4e6)
+        dpi *= sqrt(4e6 / area);
     double side = fmax(w, h) / 72 * dpi;
     if (side > 30000)
         dpi *= 30000 / side;

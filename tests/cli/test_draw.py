@@ -225,6 +225,22 @@ def unwritable_output_fails_cleanly():
 
 
 @test
+def dot_output_reads_back_into_graphviz():
+    """The DOT text is for people who run dot themselves: it must show the same texts."""
+    import shutil
+    import subprocess
+    if not shutil.which('dot'):
+        return
+    for path in (L_MG, NEURON_MG):
+        dot_text = run(['draw', path, '-T', 'dot']).out
+        p = subprocess.run(['dot', '-Tsvg'], input=dot_text, capture_output=True, timeout=60)
+        expect((p.returncode, p.stderr), (0, b''), 'dot -Tsvg')
+        theirs, _ = svg_nodes(p.stdout)
+        ours, _ = svg_nodes(run(['draw', path]).out)
+        expect(theirs, ours, 'node texts')
+
+
+@test
 def help_has_examples():
     r = run(['draw', '--help'])
     expect(r.status, 0, 'exit')

@@ -20,7 +20,17 @@
  *
  * A scene is for the backward lesson: laid out once, then rendered as many
  * frames as wanted, each showing the graph's current data and grads and the
- * caller's highlight flags, with every node at the same place in every frame.
+ * caller's highlight flags, with every node at the same place in every frame:
+ *
+ *     mg_zero_grad(g);
+ *     mg_viz_scene *s = mg_viz_scene_new(viz, g, L, &o, err, sizeof err);
+ *     uint8_t *flags = calloc(mg_graph_size(g), 1);
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // grads 0
+ *     mg_set_grad(g, L, 1.0);                                             // then each
+ *     flags[v.index] = MG_VIZ_CURRENT;                                    // op value v,
+ *     mg_backward_local(g, v);                                            // in reverse
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // order
+ *     mg_viz_scene_free(s);
  *
  * Errors: functions return an mg_status and write one sentence to err (when err
  * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
@@ -42,8 +52,10 @@ extern "C" {
 #endif
 
 /* The default node limit: graphs with more values are refused (MG_ERR_LIMIT)
- * unless max_nodes says otherwise. Chosen from measured dot layout times
- * (about two seconds at this size on a laptop-class core). */
+ * unless max_nodes says otherwise. Chosen from measured dot layout times of
+ * MLP loss graphs (CPU time, one core): 1,000 values 0.5-2 s, 2,000 values
+ * 1.8-8.9 s, 3,000 values 6-30 s (the lower figures with clusters, which
+ * constrain dot's crossing minimisation); time grows about as n^3. */
 #define MG_VIZ_MAX_NODES_DEFAULT 2000
 
 typedef enum mg_viz_theme {
@@ -70,8 +82,8 @@ typedef struct mg_viz_options {
     int forward_only;      /* 1: no grad fields */
     mg_viz_theme theme;
     int dpi;               /* PNG resolution, 1..1200; 0 = automatic (default):
-                            * 192 for small graphs, less for large ones so PNG
-                            * stays fast and below cairo's size limit */
+                            * 192, lowered so the image stays within 4
+                            * megapixels (PNG time grows with pixels) */
     int color_grad;        /* 1: fill values by the sign and size of their grad */
     int edge_grads;        /* 1: label operand -> op edges with the contribution
                             * they carry back (local derivative x result grad) */
@@ -89,10 +101,13 @@ MG_API mg_viz_options mg_viz_options_default(void);
 
 typedef struct mg_viz mg_viz;
 
-/* A renderer owning one Graphviz context, reused by every render. Returns NULL
- * if memory is short or Graphviz cannot load its plugins. Free with mg_viz_free. */
+/* A renderer, reused across renders. Every renderer of the process uses one
+ * Graphviz context, made by the first mg_viz_new and kept until the process
+ * exits (Graphviz 2.42 reads freed memory when a context is freed and another
+ * one made). Returns NULL if memory is short or Graphviz cannot load its
+ * plugins. Free with mg_viz_free. */
 MG_API mg_viz *mg_viz_new(void);
-/* Frees the renderer and its Graphviz context. NULL is a no-op. */
+/* Frees the renderer (not the shared Graphviz context). NULL is a no-op. */
 MG_API void mg_viz_free(mg_viz *viz);
 
 /* Renders the values that roots[0..n) depend on (micrograd's trace) in format
