@@ -73,7 +73,7 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor;
+    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -311,7 +311,8 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     agxset(c, y->g_style, "rounded,filled,dashed");
     agxset(c, y->g_fill, (char *)p->cluster_fill);
     agxset(c, y->g_color, (char *)p->cluster_line);
-    agxset(c, y->g_fontsize, "11");
+    /* the outer boxes (layers) titled larger than the inner ones (neurons) */
+    agxset(c, y->g_fontsize, parent == agroot(parent) ? "16" : "13");
     agxset(c, y->g_labeljust, "l");
     return c;
 }
@@ -403,6 +404,18 @@ static void set_size(Agnode_t *n, const syms *y, const double *wh)
     agxset(n, y->n_fixed, "true");
 }
 
+/* 1 if operand a lies outside the top-level cluster of v (the first
+ * component of v's group path): a layer's input coming from the previous
+ * layer, or from the network's inputs. */
+static int enters_cluster(const mg_graph *g, mg_value a, mg_value v)
+{
+    const char *ga = mg_group(g, a), *gv = mg_group(g, v);
+    if (!gv)
+        return 0;
+    size_t n = strcspn(gv, "/");
+    return !ga || strcspn(ga, "/") != n || memcmp(ga, gv, n) != 0;
+}
+
 typedef struct build_ctx {
     const viz_spec *s;
     const palette *p;
@@ -413,6 +426,19 @@ typedef struct build_ctx {
     double max_grad;
     int nomem;
 } build_ctx;
+
+/* An edge into a top-level cluster spans two ranks instead of one: the
+ * cluster's first rank (its weights) then starts after the rank of what feeds
+ * it, so successive layers take disjoint rank ranges and dot can set them side
+ * by side instead of stacking them in a staircase. Declared on first use, so
+ * graphs without clusters keep their DOT text. */
+static void set_minlen(build_ctx *c, Agedge_t *e)
+{
+    if (!c->y.e_minlen)
+        c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
+    if (c->y.e_minlen)
+        agxset(e, c->y.e_minlen, "2");
+}
 
 /* v's op node (in v's cluster) and its edges: one per operand use, so a + a
  * shows two edges, then op -> v. */
@@ -457,6 +483,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             c->nomem = 1;
             return;
         }
+        if (home != c->g && enters_cluster(s->g, a, v))
+            set_minlen(c, e);
         if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
             char num[64];
             viz_format_number(num, sizeof num, contribution(s->g, v, k), s->o->precision);
@@ -503,6 +531,32 @@ static void add_value(build_ctx *c, uint32_t i)
         set_size(n, &c->y, s->fixed + 4 * (size_t)i);
     if (mg_value_op(s->g, v) != MG_OP_LEAF)
         add_op(c, i, home, n);
+}
+
+/* With clusters (a network's neurons), the ungrouped input leaves go to the
+ * first rank, one column on the left, instead of each sitting beside the
+ * first product that reads it (and under the clusters, far from the rest). */
+static void inputs_first(build_ctx *c)
+{
+    const viz_spec *s = c->s;
+    Agraph_t *column = NULL;
+    for (size_t i = 0; i < s->size && !c->nomem; i++) {
+        mg_value v = mg_value_at(s->g, i);
+        if (!c->node[i] || mg_group(s->g, v) || mg_value_op(s->g, v) != MG_OP_LEAF ||
+            mg_value_role(s->g, v) != MG_ROLE_INPUT)
+            continue;
+        if (!column) {
+            Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
+            column = rank ? agsubg(c->g, "inputs", 1) : NULL;
+            if (!column) {
+                c->nomem = 1;
+                return;
+            }
+            agxset(column, rank, "min");
+        }
+        if (!agsubnode(column, c->node[i], 1))
+            c->nomem = 1;
+    }
 }
 
 /* ---- deterministic subgraph ids ---------------------------------------------------- */
@@ -623,6 +677,8 @@ Agraph_t *viz_build(const viz_spec *s)
     for (size_t i = 0; i < size && !c.nomem; i++)
         if (s->mask[i] & VIZ_DRAWN)
             add_value(&c, (uint32_t)i);
+    if (!c.nomem && c.clusters.count)
+        inputs_first(&c);
     clusters_free(&c.clusters);
     free(c.node);
     if (c.nomem) {
