@@ -434,6 +434,8 @@ typedef struct build_ctx {
  * graphs without clusters keep their DOT text. */
 static void set_minlen(build_ctx *c, Agedge_t *e)
 {
+    if (c->s->plain_ranks)
+        return;
     if (!c->y.e_minlen)
         c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
     if (c->y.e_minlen)

@@ -274,6 +274,31 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const char *format, 
     return MG_OK;
 }
 
+/* Builds, lays out and renders spec under the Graphviz lock. */
+static mg_status render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
+                             size_t *len, char *err, size_t errsize)
+{
+    mg_status status;
+    viz_lock();
+    viz_gv_begin();
+    Agraph_t *gg = viz_build(spec);
+    if (!gg)
+        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+    else
+        status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err, errsize);
+    if (gg)
+        agclose(gg);
+    const char *gv_error = viz_gv_end();
+    viz_unlock();
+    if (status == MG_OK && gv_error) {
+        free(*out);
+        *out = NULL;
+        *len = 0;
+        status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+    }
+    return status;
+}
+
 mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                         const mg_viz_options *o, const char *format, char **out, size_t *len,
                         char *err, size_t errsize)
@@ -301,23 +326,11 @@ mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, s
                           o->max_nodes);
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
-                         .drawn = drawn};
-        viz_lock();
-        viz_gv_begin();
-        Agraph_t *gg = viz_build(&spec);
-        if (!gg)
-            status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
-        else
-            status = viz_render_graph(viz, gg, o, drawn, format, out, len, err, errsize);
-        if (gg)
-            agclose(gg);
-        const char *gv_error = viz_gv_end();
-        viz_unlock();
-        if (status == MG_OK && gv_error) {
-            free(*out);
-            *out = NULL;
-            *len = 0;
-            status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+                         .drawn = drawn, .plain_ranks = drawn > VIZ_MINLEN_MAX};
+        status = render_spec(viz, &spec, format, out, len, err, errsize);
+        if (status == MG_ERR_RENDER && o->clusters && !spec.plain_ranks) {
+            spec.plain_ranks = 1; /* dot lost an edge spanning two ranks: once more without */
+            status = render_spec(viz, &spec, format, out, len, err, errsize);
         }
     }
     free(mask);

@@ -73,7 +73,14 @@ typedef struct viz_spec {
                                  * scene's master layout), or NULL */
     const double *fixed;        /* per value: value box w,h then op node w,h
                                  * (4 doubles, inches) for scene frames, or NULL */
+    int plain_ranks;            /* 1: no minlen on edges entering a cluster */
 } viz_spec;
+
+/* Edges entering a cluster span two ranks (layers side by side) only in
+ * graphs up to this many values: dot 2.42 sometimes loses such an edge in
+ * wide clustered graphs ("lost edge"), and a failed layout of a big graph is
+ * slow to retry. */
+#define VIZ_MINLEN_MAX 600
 
 /* Builds the Graphviz graph of spec. Call with the Graphviz lock held. Returns
  * the graph (agclose it) or NULL (MG_ERR_NOMEM). */
