@@ -36,6 +36,11 @@ static const char draw_help[] =
     "  --activation ACT    tanh (default): tanh in every layer, as in the video;\n"
     "                      relu: ReLU hidden layers and a linear output, as micrograd's\n"
     "                      moons demo\n"
+    "  --view VIEW         scalar (default): every value, as above; neurons: one node\n"
+    "                      per neuron (its output and grad) in one box per layer,\n"
+    "                      edges between adjacent layers coloured and sized by the\n"
+    "                      weight (negative dashed): for networks too large to read\n"
+    "                      value by value\n"
     "\n"
     "  -o, --output OUT    write to OUT (atomically: a failure leaves OUT untouched);\n"
     "                      default: standard output\n"
@@ -58,6 +63,7 @@ static const char draw_help[] =
     "examples:\n"
     "  micrograd draw --mlp 3,4,4,1 --input 2,3,-1 -o mlp.png\n"
     "  micrograd draw --mlp 2,3,1 --input 1,-2 --target 1 -o mlp.svg\n"
+    "  micrograd draw --mlp 2,16,16,1 --input 1,-2 --activation relu --view neurons -o net.png\n"
     "  micrograd draw examples/L.mg -o L.svg\n"
     "  micrograd draw examples/neuron.mg -o neuron.png --theme dark --dpi 300\n"
     "  micrograd draw examples/neuron.mg -T dot | dot -Tsvg > neuron.svg\n"
@@ -75,6 +81,7 @@ typedef struct mlp_args {
     double input[MLP_MAX_WIDTH], target[MLP_MAX_WIDTH];
     size_t ninput, ntarget;
     int has_input, has_target, has_seed, has_activation;
+    int neurons;                      /* --view neurons */
     uint64_t seed;
     mg_activation hidden, output;
     const char *text;                 /* the --mlp argument, for messages */
@@ -89,7 +96,7 @@ typedef struct draw_args {
 enum {
     OPT_ROOT = 256, OPT_FORWARD, OPT_RANKDIR, OPT_PRECISION, OPT_THEME, OPT_DPI,
     OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS,
-    OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION
+    OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW
 };
 
 static const struct option draw_options[] = {
@@ -111,6 +118,7 @@ static const struct option draw_options[] = {
     {"target", required_argument, NULL, OPT_TARGET},
     {"seed", required_argument, NULL, OPT_SEED},
     {"activation", required_argument, NULL, OPT_ACTIVATION},
+    {"view", required_argument, NULL, OPT_VIEW},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -180,6 +188,13 @@ static int take_mlp_value(const char *command, int c, mlp_args *m)
         }
         cli_usage_error(command, "--activation must be tanh or relu, not '%s'", optarg);
         return 0;
+    case OPT_VIEW:
+        if (strcmp(optarg, "scalar") == 0 || strcmp(optarg, "neurons") == 0) {
+            m->neurons = optarg[0] == 'n';
+            return 1;
+        }
+        cli_usage_error(command, "--view must be scalar or neurons, not '%s'", optarg);
+        return 0;
     default:
         return 0; /* not reached: take_value passes --mlp options only */
     }
@@ -240,7 +255,8 @@ static int check_mlp_args(const char *command, const draw_args *a)
         return cli_usage_error(command, "missing FILE (use - for standard input) or --mlp SIZES");
     if (a->file) {
         const char *stray = m->has_input ? "--input" : m->has_target ? "--target"
-                            : m->has_seed ? "--seed" : m->has_activation ? "--activation" : NULL;
+                            : m->has_seed ? "--seed" : m->has_activation ? "--activation"
+                            : m->neurons ? "--view neurons" : NULL;
         if (stray)
             return cli_usage_error(command, "%s goes with --mlp, not with FILE", stray);
         return -1;
@@ -304,10 +320,12 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     return -1;
 }
 
-/* Renders roots[0..n) of g; prints why and returns an exit status on error.
- * what names the picture in messages. */
-static int render_roots(const draw_args *a, const mg_graph *g, const mg_value *roots, size_t n,
-                        const mg_viz_options *o, const char *what, char **out, size_t *len)
+/* Renders roots[0..n) of g, one node per neuron of net when net is not
+ * NULL; prints why and returns an exit status on error. what names the
+ * picture in messages. */
+static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net,
+                        const mg_value *roots, size_t n, const mg_viz_options *o,
+                        const char *what, char **out, size_t *len)
 {
     mg_viz *viz = mg_viz_new();
     if (!viz) {
@@ -315,7 +333,9 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_value *r
         return CLI_FAILED;
     }
     char err[512];
-    mg_status s = mg_viz_render(viz, g, roots, n, o, a->format, out, len, err, sizeof err);
+    mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, err,
+                                              sizeof err)
+                      : mg_viz_render(viz, g, roots, n, o, a->format, out, len, err, sizeof err);
     mg_viz_free(viz);
     if (s == MG_ERR_LIMIT) {
         cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)", err);
@@ -334,7 +354,8 @@ static int render_file(const draw_args *a, cli_source *src, char **out, size_t *
     mg_value root = mg_program_value(src->program, src->root);
     if (!a->viz.forward_only)
         mg_backward(src->graph, root);
-    return render_roots(a, src->graph, &root, 1, &a->viz, cli_display_name(src->path), out, len);
+    return render_roots(a, src->graph, NULL, &root, 1, &a->viz, cli_display_name(src->path), out,
+                        len);
 }
 
 /* Labels the outputs "ypred" (or ypred1, ypred2, ...) and, with --target,
@@ -420,8 +441,8 @@ static int render_mlp(const draw_args *a, char **out, size_t *len)
             mlp_title(m, title, sizeof title);
             o.title = title;
         }
-        status = m->has_target ? render_roots(a, g, &loss, 1, &o, "the MLP", out, len)
-                               : render_roots(a, g, outs, nout, &o, "the MLP", out, len);
+        status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
+                              m->has_target ? 1 : nout, &o, "the MLP", out, len);
     }
     mg_mlp_free(net);
     mg_graph_free(g);

@@ -561,6 +561,165 @@ static void inputs_first(build_ctx *c)
     }
 }
 
+/* ---- the neuron view ------------------------------------------------------------ */
+
+/* A node for value i: its own record, or with `title` a neuron's record
+ * { neuron 3 | data X | grad Y }; styled by its role, in home. */
+static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char *title)
+{
+    const viz_spec *s = c->s;
+    char name[32], fill[8], num[64];
+    snprintf(name, sizeof name, "v%u", i);
+    Agnode_t *n = agnode(home, name, 1);
+    viz_buf label = {0};
+    if (title) {
+        mg_value v = mg_value_at(s->g, i);
+        int lr = s->o->rankdir == MG_VIZ_RANKDIR_LR;
+        viz_format_number(num, sizeof num, mg_data(s->g, v), s->o->precision);
+        viz_buf_printf(&label, "%s%s | data %s", lr ? "{ " : "", title, num);
+        if (!s->o->forward_only) {
+            viz_format_number(num, sizeof num, mg_grad(s->g, v), s->o->precision);
+            viz_buf_printf(&label, " | grad %s", num);
+        }
+        viz_buf_puts(&label, lr ? " }" : "");
+    } else {
+        record_label(&label, s, i);
+    }
+    if (!n || label.failed) {
+        viz_buf_free(&label);
+        c->nomem = 1;
+        return NULL;
+    }
+    node_style st;
+    value_style(&st, s, c->p, i, c->max_grad, fill);
+    if (title)
+        strcat(st.cls, " neuron");
+    agxset(n, c->y.n_label, label.s);
+    viz_buf_free(&label);
+    agxset(n, c->y.n_id, name);
+    agxset(n, c->y.n_class, st.cls);
+    agxset(n, c->y.n_style, (char *)st.style);
+    agxset(n, c->y.n_fill, (char *)st.fill);
+    agxset(n, c->y.n_color, (char *)st.line);
+    agxset(n, c->y.n_penwidth, (char *)st.penwidth);
+    agxset(n, c->y.n_fontcolor, (char *)st.fontcolor);
+    return n;
+}
+
+/* Edge attributes only the neuron view sets (declared here so the scalar
+ * picture's DOT text stays as it was). */
+typedef struct view_syms {
+    Agsym_t *style, *penwidth, *tooltip;
+} view_syms;
+
+/* A weight's edge: coloured by its sign (negative also dashed, for print),
+ * as thick as its size relative to the largest weight. */
+static void weight_edge(build_ctx *c, const view_syms *vy, Agnode_t *from, Agnode_t *to,
+                        double w, double wmax)
+{
+    Agedge_t *e = agedge(c->g, from, to, NULL, 1);
+    if (!e) {
+        c->nomem = 1;
+        return;
+    }
+    char text[96], num[64];
+    double t = wmax > 0 && isfinite(w) ? fabs(w) / wmax : 0;
+    snprintf(text, sizeof text, "%.2f", 0.4 + 2.6 * (t > 1 ? 1 : t));
+    agxset(e, vy->penwidth, text);
+    agxset(e, c->y.e_color, (char *)(w < 0 ? c->p->neg : c->p->pos));
+    if (w < 0)
+        agxset(e, vy->style, "dashed");
+    viz_format_number(num, sizeof num, w, c->s->o->precision);
+    snprintf(text, sizeof text, "w = %s", num);
+    agxset(e, vy->tooltip, text);
+}
+
+/* One layer's cluster "layer L (tanh)" and its neurons, with an edge from
+ * every node of the previous column weighted by the neuron's weight. */
+static void view_layer(build_ctx *c, const view_syms *vy, size_t l, Agnode_t **prev,
+                       Agnode_t **cur, double wmax)
+{
+    const viz_neurons *nv = c->s->neurons;
+    const mg_graph *g = c->s->g;
+    char path[64], text[96];
+    snprintf(path, sizeof path, "layer %zu", l + 1);
+    Agraph_t *cluster = cluster_of(&c->clusters, c->g, path, c->p, &c->y, &c->nomem);
+    if (!cluster)
+        return;
+    snprintf(text, sizeof text, "layer %zu (%s)", l + 1,
+             mg_activation_name(mg_mlp_activation(nv->m, l)));
+    agxset(cluster, c->y.g_label, text);
+    size_t nin = mg_mlp_size(nv->m, l);
+    for (size_t j = 0; j < mg_mlp_size(nv->m, l + 1) && !c->nomem; j++) {
+        snprintf(text, sizeof text, "neuron %zu", j + 1);
+        cur[j] = view_node(c, cluster, nv->out[nv->first[l] + j], text);
+        for (size_t i = 0; i < nin && cur[j]; i++)
+            weight_edge(c, vy, prev[i], cur[j], mg_data(g, mg_mlp_weight(nv->m, l, j, i)), wmax);
+    }
+}
+
+/* The largest |weight| of the network, for edge widths. */
+static double max_abs_weight(const mg_graph *g, const mg_mlp *m)
+{
+    double w = 0;
+    for (size_t l = 0; l < mg_mlp_layers(m); l++)
+        for (size_t j = 0; j < mg_mlp_size(m, l + 1); j++)
+            for (size_t i = 0; i < mg_mlp_size(m, l); i++) {
+                double x = fabs(mg_data(g, mg_mlp_weight(m, l, j, i)));
+                if (isfinite(x) && x > w)
+                    w = x;
+            }
+    return w;
+}
+
+/* The neuron view: inputs, one cluster per layer, one node per neuron,
+ * edges between the neurons of adjacent layers, then every root that is not
+ * a neuron (a loss) with an edge from each output. */
+static void add_neurons(build_ctx *c)
+{
+    const viz_spec *s = c->s;
+    const viz_neurons *nv = s->neurons;
+    size_t width = mg_mlp_size(nv->m, 0);
+    for (size_t l = 1; l <= nv->layers; l++)
+        if (mg_mlp_size(nv->m, l) > width)
+            width = mg_mlp_size(nv->m, l);
+    Agnode_t **col = calloc(2 * width, sizeof *col);
+    view_syms vy = {agattr(c->g, AGEDGE, "style", ""), agattr(c->g, AGEDGE, "penwidth", NULL),
+                    agattr(c->g, AGEDGE, "tooltip", "")};
+    /* Every layer is fully connected, so reordering neurons saves few
+     * crossings: keep them in their order, top to bottom, as the text reads. */
+    Agsym_t *mclimit = agattr(c->g, AGRAPH, "mclimit", "0.01");
+    /* room between the columns for the fan of edges, so each stays visible */
+    agattr(c->g, AGRAPH, "ranksep", "1.2");
+    Agraph_t *inputs = cluster_of(&c->clusters, c->g, "inputs", c->p, &c->y, &c->nomem);
+    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !mclimit || !inputs) {
+        free(col);
+        c->nomem = 1;
+        return;
+    }
+    for (size_t i = 0; i < mg_mlp_size(nv->m, 0) && !c->nomem; i++)
+        col[i] = view_node(c, inputs, nv->in[i], NULL);
+    double wmax = max_abs_weight(s->g, nv->m);
+    Agnode_t **prev = col, **cur = col + width;
+    for (size_t l = 0; l < nv->layers && !c->nomem; l++) {
+        view_layer(c, &vy, l, prev, cur, wmax);
+        Agnode_t **t = prev;
+        prev = cur, cur = t;
+    }
+    for (size_t i = 0; i < s->size && !c->nomem; i++) {
+        int neuron = 0;
+        for (size_t k = 0; k < nv->total && !neuron; k++)
+            neuron = nv->out[k] == i;
+        if (!(s->mask[i] & VIZ_ROOT) || neuron)
+            continue;
+        Agnode_t *head = view_node(c, c->g, (uint32_t)i, NULL);
+        for (size_t j = 0; head && j < mg_mlp_size(nv->m, nv->layers); j++)
+            if (!agedge(c->g, prev[j], head, NULL, 1))
+                c->nomem = 1;
+    }
+    free(col);
+}
+
 /* ---- deterministic subgraph ids ---------------------------------------------------- */
 
 /* cgraph's default ids for named objects are the addresses of their interned
@@ -675,12 +834,16 @@ Agraph_t *viz_build(const viz_spec *s)
     }
     if (s->o->color_grad)
         c.max_grad = max_abs_grad(s);
-    /* Creation order: the layout and every output byte depend on it. */
-    for (size_t i = 0; i < size && !c.nomem; i++)
-        if (s->mask[i] & VIZ_DRAWN)
-            add_value(&c, (uint32_t)i);
-    if (!c.nomem && c.clusters.count)
-        inputs_first(&c);
+    if (s->neurons) {
+        add_neurons(&c);
+    } else {
+        /* Creation order: the layout and every output byte depend on it. */
+        for (size_t i = 0; i < size && !c.nomem; i++)
+            if (s->mask[i] & VIZ_DRAWN)
+                add_value(&c, (uint32_t)i);
+        if (!c.nomem && c.clusters.count)
+            inputs_first(&c);
+    }
     clusters_free(&c.clusters);
     free(c.node);
     if (c.nomem) {
