@@ -47,8 +47,9 @@ static const char train_help[] =
     "  --draw OUT       after training, the network's graph (SVG, PNG, PDF or DOT, from\n"
     "                   the extension), each neuron boxed inside its layer: the whole\n"
     "                   loss graph when it has at most 500 values (the tiny preset's\n"
-    "                   has 385), else the first example's forward graph and its loss;\n"
-    "                   grads from a backward pass of the loss drawn\n"
+    "                   has 360), else the first example's forward graph and its loss\n"
+    "                   (one node per neuron past 2000 values); grads from a backward\n"
+    "                   pass of the loss drawn\n"
     "  --json           one JSON object: {\"data\", \"sizes\", \"steps\", \"final_loss\",\n"
     "                   \"accuracy\", \"loss_history\"}; loss_history[k] is the loss of\n"
     "                   step k's forward pass, before its update\n"
@@ -568,50 +569,47 @@ static mg_value build_drawn(mg_graph *g, mg_mlp *m, const train_setup *s, const 
     return mg_graph_status(g) == MG_OK ? loss : MG_NONE;
 }
 
+/* What --draw shows. */
+enum { DRAW_NEURONS = -1, DRAW_EXAMPLE = 0, DRAW_WHOLE = 1 };
+
 /* Picks what --draw shows, before training (the shape of the graph does not
- * depend on the weights), so a picture too large to draw is refused before
- * the run rather than after it. Sets *whole; returns an exit status. */
+ * depend on the weights): the whole loss graph when small, else one
+ * example's, else (too large to lay out value by value) one node per neuron.
+ * Sets *view; returns an exit status. */
 static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
-                     int *whole)
+                     int *view)
 {
-    size_t count = 0;
-    int status = CLI_OK;
-    for (*whole = 1; *whole >= 0; --*whole) {
+    for (*view = DRAW_WHOLE; *view >= DRAW_EXAMPLE; --*view) {
         mg_mark mark = mg_graph_mark(g);
-        mg_value loss = build_drawn(g, m, s, d, *whole);
-        if (mg_value_ok(loss))
-            count = mg_viz_count(g, &loss, 1);
-        else
+        mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
+        size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;
+        if (!mg_value_ok(loss))
             cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
         mg_graph_reset(g, mark);
         if (!mg_value_ok(loss))
             return CLI_FAILED;
-        if (*whole && count <= DRAW_WHOLE_MAX)
-            return CLI_OK;
-        if (!*whole && count <= MG_VIZ_MAX_NODES_DEFAULT)
+        if (count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
             return CLI_OK;
     }
-    status = cli_usage_error("train", "--draw: one example's graph has %zu values, more than %d "
-                                      "can be laid out in reasonable time; draw a smaller network",
-                             count, MG_VIZ_MAX_NODES_DEFAULT);
-    return status;
+    return CLI_OK; /* DRAW_NEURONS */
 }
 
 /* After training: builds the drawn graph, runs backward from its loss, renders
  * it to o->draw and resets the graph. */
 static int write_drawing(const train_options *o, const train_setup *s, mg_graph *g, mg_mlp *m,
-                         const mg_dataset *d, int whole)
+                         const mg_dataset *d, int view)
 {
     char desc[256], title[512];
     describe(s->sizes, s->nsizes, desc, sizeof desc);
-    if (whole)
+    if (view == DRAW_WHOLE)
         snprintf(title, sizeof title, "%s: %s after %ld steps: the %s loss over all %zu examples",
                  cli_display_name(o->data), desc, s->steps, mg_loss_name(s->loss), d->count);
     else
-        snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss",
-                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->loss));
+        snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss%s",
+                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->loss),
+                 view == DRAW_NEURONS ? ", one node per neuron" : "");
     mg_mark mark = mg_graph_mark(g);
-    mg_value loss = build_drawn(g, m, s, d, whole);
+    mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
     mg_viz *viz = mg_viz_new();
     int status = CLI_FAILED;
     char *out = NULL, err[512];
@@ -626,8 +624,12 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         mg_viz_options vo = mg_viz_options_default();
         vo.title = title;
         vo.max_nodes = 0; /* plan_draw checked the size */
-        if (mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len, err, sizeof err) !=
-            MG_OK)
+        mg_status st = view == DRAW_NEURONS
+                           ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
+                                                   &len, err, sizeof err)
+                           : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len, err,
+                                           sizeof err);
+        if (st != MG_OK)
             cli_error("cannot draw the network: %s", err);
         else
             status = cli_write_output(o->draw, out, len);
@@ -680,8 +682,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
-    int whole = 0;
-    if (o->draw && (status = plan_draw(g, m, s, &d->set, &whole)) != CLI_OK)
+    int view = DRAW_EXAMPLE;
+    if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
         goto done;
     double accuracy = 0.0;
     if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
@@ -698,7 +700,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
             goto done;
     }
-    if (o->draw && (status = write_drawing(o, s, g, m, &d->set, whole)) != CLI_OK)
+    if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)
         goto done;
     if (o->json) {
         print_json(o, s, history, accuracy);

@@ -278,14 +278,72 @@ def train_draw_errors():
     expect(r.status, 2, 'stdout')
     expect(r.err, "micrograd: error: train: --draw wants a file name (.svg, .png, .pdf or .dot) "
            "(see 'micrograd train --help')\n")
-    # refused before training when even one example is too large to lay out:
-    # 2 inputs, 1,801 parameters, 40*5 + 40*81 + 80 forward values, 7 for the loss
-    r = run(['train', '--data', 'moons', '--sizes', '2,40,40,1', '--draw', os.path.join(d, 'big.svg')])
-    expect(r.status, 2, 'too large')
-    expect(r.err, "micrograd: error: train: --draw: one example's graph has 5330 values, more than 2000 "
-           "can be laid out in reasonable time; draw a smaller network (see 'micrograd train --help')\n")
-    expect(r.out, b'', 'no training output')
     expect(os.listdir(d), [], 'no file')
+
+
+@test
+def train_draws_one_node_per_neuron_past_the_node_limit():
+    # one example of MLP(2, [40, 40, 1]) has 2 inputs, 1,801 parameters,
+    # 40*5 + 40*81 + 80 forward values and 7 for the loss: 5,330 > 2,000
+    d = tempdir()
+    out = os.path.join(d, 'big.svg')
+    r = run(['train', '--data', 'moons', '--sizes', '2,40,40,1', '--steps', '2', '--draw', out])
+    expect(r.status, 0, 'exit')
+    with open(out, 'rb') as f:
+        svg = f.read()
+    clusters, nodes, edges = svg_parts(svg)
+    expect(clusters, ['inputs', 'layer 1 (relu)', 'layer 2 (relu)', 'layer 3 (linear)'], 'clusters')
+    expect(len(nodes), 2 + 40 + 40 + 1 + 1, 'inputs, neurons and the loss')
+    expect(edges, 2 * 40 + 40 * 40 + 40 + 1, 'edges')
+    expect_true(b'example 1 of 100 and its svm loss, one node per neuron</text>' in svg, 'title')
+
+
+def dot_records(dot_text):
+    """{node name: [fields]} of a DOT text's record labels."""
+    out = {}
+    for m in re.finditer(r'^\t+(v\d+)\t\[[^]]*?label="\{ ([^"]*) \}"', dot_text, re.M | re.S):
+        out[m.group(1)] = m.group(2).split(' | ')
+    return out
+
+
+@test
+def neuron_view_one_node_per_neuron_one_cluster_per_layer():
+    args = ['draw', '--mlp', '3,4,4,1', '--input', '2,3,-1', '--target', '1']
+    r = run(args + ['--view', 'neurons'])
+    expect(r.status, 0, 'exit')
+    expect(r.err, '', 'stderr')
+    expect(r.out.count(b'class="cluster"'), 4, 'inputs and three layers')
+    clusters, nodes, edges = svg_parts(r.out)
+    expect(clusters, ['inputs', 'layer 1 (tanh)', 'layer 2 (tanh)', 'layer 3 (tanh)'], 'cluster titles')
+    expect(len(nodes), 3 + 4 + 4 + 1 + 1, 'inputs, neurons, the loss')
+    expect(edges, 3 * 4 + 4 * 4 + 4 * 1 + 1, 'edges: adjacent layers fully connected, then the loss')
+    neurons = [t for c, t in nodes.values() if 'neuron' in c.split()]
+    expect([t[0] for t in neurons], [f'neuron {j}' for j in (1, 2, 3, 4, 1, 2, 3, 4, 1)], 'in order')
+    # the same numbers as the scalar picture: each neuron's output is a tanh
+    # value there, and the output neuron is ypred
+    scalar = dot_records(run(args + ['-T', 'dot', '--precision', '17']).text)
+    view = dot_records(run(args + ['--view', 'neurons', '-T', 'dot', '--precision', '17']).text)
+    tanh_outputs = [scalar[name] for name in sorted(scalar, key=lambda v: int(v[1:]))
+                    if re.search(r'\t%s_op\t\[[^]]*label=tanh' % name,
+                                 run(args + ['-T', 'dot']).text)]
+    got = [f for f in view.values() if f[0].startswith('neuron ')]
+    expect([f[1:] for f in got], [f[-2:] for f in tanh_outputs], 'neuron data and grads')
+    expect(scalar['v40'][0], 'b', 'the last parameter')
+    # each weight's edge: dashed when negative
+    weights = [float(f[1].split()[1]) for name, f in scalar.items() if f[0].startswith('w')]
+    dot = run(args + ['--view', 'neurons', '-T', 'dot']).text
+    expect(dot.count('style=dashed'), sum(1 for w in weights if w < 0), 'negative weights dashed')
+    expect(len(re.findall(r'tooltip="w = ', dot)), len(weights), 'a tooltip per weight')
+
+
+@test
+def neuron_view_usage_errors():
+    for args, message in (
+            ([L_MG, '--view', 'neurons'], '--view neurons goes with --mlp, not with FILE'),
+            (['--mlp', '2,1', '--input', '1,2', '--view', 'layers'], "--view must be scalar or neurons, not 'layers'")):
+        r = run(['draw'] + args)
+        expect(r.status, 2, ' '.join(args))
+        expect(r.err, f"micrograd: error: draw: {message} (see 'micrograd draw --help')\n")
 
 
 @test
