@@ -372,8 +372,22 @@ static int add_outputs(mg_graph *g, const mlp_args *m, mg_value *outs, mg_value 
         mg_set_label(g, outs[j], label);
     }
     if (m->has_target) {
+        size_t first = mg_graph_size(g);
         *loss = mg_loss_sse(g, outs, m->target, nout);
         mg_set_label(g, *loss, "loss");
+        /* the loss made one constant per output, its target, in order: name
+         * them as the title does (ypred - y) */
+        size_t k = 0;
+        for (size_t i = first; i < mg_graph_size(g); i++) {
+            mg_value v = mg_value_at(g, i);
+            if (mg_value_role(g, v) != MG_ROLE_CONST)
+                continue;
+            if (nout == 1)
+                snprintf(label, sizeof label, "y");
+            else
+                snprintf(label, sizeof label, "y%zu", ++k);
+            mg_set_label(g, v, label);
+        }
     }
     return mg_graph_status(g) == MG_OK ? 0 : -1;
 }

@@ -144,6 +144,8 @@ def mlp_with_target_draws_the_loss_and_grads():
     expect_true(all(len(t) == 3 and t[2].startswith('grad ') for c, t in nodes.values()
                     if c == 'node value param'), 'every parameter shows its grad')
     expect_true(b', y = [1.0]: loss = sum((ypred &#45; y)**2)</text>' in r.out, 'title names the loss')
+    targets = [t[:2] for c, t in nodes.values() if c == 'node value const']
+    expect(targets, [['y', 'data 1.0000']], 'the target is a constant named y')
 
 
 @test
