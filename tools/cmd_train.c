@@ -62,6 +62,7 @@ static const char train_help[] =
     "examples:\n"
     "  micrograd train\n"
     "  micrograd train --data moons --plot moons.png\n"
+    "  micrograd train --draw network.svg\n"
     "  micrograd train --data moons --points moons100.csv --init moons_init.csv --json\n"
     "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
 
