@@ -14,9 +14,10 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"draw", cmd_draw, "the graph as a picture: svg, png, pdf or dot"},
     {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
-    {"draw", cmd_draw, "the graph as a picture: svg, png, pdf or dot"},
+    {"steps", cmd_steps, "the backward pass one step at a time: a page, pictures or captions"},
     {"train", cmd_train, "trains an MLP (the video's examples, micrograd's moons, a CSV file)"},
     {"bench", cmd_bench, "the engine's speed and memory on this machine"},
 };

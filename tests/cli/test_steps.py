@@ -1,0 +1,352 @@
+"""CLI tests of `micrograd steps`: captions, frame folders, the lesson page, errors."""
+import html
+import os
+import re
+
+import clitest
+from clitest import expect, expect_true, run, source, tempdir, test
+
+L_SRC = b'a = 2.0\nb = -3.0\nc = 10\ne = a*b\nd = e + c\nf = -2.0\nL = d * f\n'
+NEURON_SRC = (b'x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\n'
+              b'x1w1 = x1*w1\nx2w2 = x2*w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)\n')
+
+L_TEXT = (
+    "step-000: forward pass: every value is computed from its operands, L = -8.0000, "
+    "and every grad starts at 0\n"
+    "step-001: L.grad = 1: dL/dL = 1, the root's gradient with respect to itself\n"
+    "step-002: L = d * f: '*' multiplies the gradient by the other operand: "
+    "d.grad += f.data × L.grad = -2.0000 × 1.0000 = -2.0000; "
+    "f.grad += d.data × L.grad = 4.0000 × 1.0000 = 4.0000\n"
+    "step-003: d = e + c: '+' routes the gradient unchanged: "
+    "e.grad += 1 × d.grad = -2.0000; c.grad += 1 × d.grad = -2.0000\n"
+    "step-004: e = a * b: '*' multiplies the gradient by the other operand: "
+    "a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000; "
+    "b.grad += a.data × e.grad = 2.0000 × -2.0000 = -4.0000\n")
+
+
+def write(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+    return path
+
+
+def read(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+# ---- --text -------------------------------------------------------------------
+
+@test
+def text_video_l():
+    r = run(['steps', '-', '--text'], stdin=L_SRC)
+    expect(r.status, 0, 'exit')
+    expect(r.text, L_TEXT)
+    expect(r.err, '')
+
+
+@test
+def text_neuron():
+    r = run(['steps', '--text', '-'], stdin=NEURON_SRC)
+    expect(r.status, 0, 'exit')
+    lines = r.text.splitlines()
+    expect(len(lines), 7)
+    expect(lines[2], "step-002: o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
+                     "n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000")
+    expect(lines[6], "step-006: x1w1 = x1 * w1: '*' multiplies the gradient by the other operand: "
+                     "x1.grad += w1.data × x1w1.grad = -3.0000 × 0.5000 = -1.5000; "
+                     "w1.grad += x1.data × x1w1.grad = 2.0000 × 0.5000 = 1.0000")
+
+
+@test
+def text_root_and_precision():
+    r = run(['steps', '-', '--text', '--root', 'e', '--precision', '1'], stdin=L_SRC)
+    expect(r.status, 0, 'exit')
+    expect(r.text,
+           "step-000: forward pass: every value is computed from its operands, e = -6.0, "
+           "and every grad starts at 0\n"
+           "step-001: e.grad = 1: de/de = 1, the root's gradient with respect to itself\n"
+           "step-002: e = a * b: '*' multiplies the gradient by the other operand: "
+           "a.grad += b.data × e.grad = -3.0 × 1.0 = -3.0; b.grad += a.data × e.grad = 2.0 × 1.0 = 2.0\n")
+
+
+@test
+def text_value_used_twice():
+    r = run(['steps', '-', '--text'], stdin=b'a = 3\nb = a*a\nc = b + a\n')
+    expect(r.status, 0, 'exit')
+    expect(r.text.splitlines()[3],
+           "step-003: b = a * a: '*' multiplies the gradient by the other operand: "
+           "a.grad += a.data × b.grad = 3.0000 × 1.0000 = 3.0000 → a.grad = 1.0000 + 3.0000 = 4.0000; "
+           "a.grad += a.data × b.grad = 3.0000 × 1.0000 = 3.0000 → a.grad = 4.0000 + 3.0000 = 7.0000")
+
+
+@test
+def help_has_examples():
+    r = run(['steps', '--help'])
+    expect(r.status, 0, 'exit')
+    expect_true(r.text.startswith('usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n'), r.text)
+    expect_true('examples:\n  micrograd steps examples/neuron.mg -o neuron.html\n' in r.text, r.text)
+    r = run(['--help'])
+    expect_true('  steps ' in r.text, 'steps listed in micrograd --help')
+
+
+# ---- errors -------------------------------------------------------------------
+
+def usage(message):
+    return f"micrograd: error: steps: {message} (see 'micrograd steps --help')\n"
+
+
+@test
+def usage_errors():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    cases = [
+        ([src], 'say where the lesson goes: -o LESSON.html, -o DIR or --text'),
+        (['-o', 'x.html'], 'missing FILE (use - for standard input)'),
+        ([src, '-o', os.path.join(d, 'o.html'), '--text'], '-o and --text exclude each other'),
+        ([src, '-o', os.path.join(d, 'o.html'), '-T', 'png'],
+         '-T is for the frames of -o DIR (a page is always SVG)'),
+        ([src, '-o', os.path.join(d, 'frames'), '-T', 'gif'], "-T must be svg or png, not 'gif'"),
+        ([src, '-o', os.path.join(d, 'one.svg')],
+         f"-o takes a page (.html) or a folder for the frames, not '{d}/one.svg'"),
+        ([src, '--text', '--precision', '18'], "--precision wants a whole number from 0 to 17, not '18'"),
+        ([src, '--text', '--rankdir', 'RL'], "--rankdir must be LR or TB, not 'RL'"),
+        ([src, '--text', '--bogus'], "unknown option '--bogus'"),
+        ([src, '--text', src], f"one FILE only ('{src}' is extra)"),
+        ([src, '-o'], "option '-o' needs a value"),
+        ([src, '-o', ''], '-o needs a file or folder name'),
+    ]
+    for args, message in cases:
+        r = run(['steps'] + args)
+        expect(r.status, 2, f'exit of {args}')
+        expect(r.err, usage(message), f'stderr of {args}')
+        expect(r.out, b'', f'stdout of {args}')
+    expect(sorted(os.listdir(d)), ['L.mg'])
+
+
+@test
+def bad_input_writes_nothing():
+    d = tempdir()
+    bad = write(os.path.join(d, 'bad.mg'), b'a = 2\nb = a +\n')
+    page = write(os.path.join(d, 'old.html'), b'old page')
+    for out in (page, os.path.join(d, 'new.html'), os.path.join(d, 'frames'), None):
+        args = ['steps', bad] + (['-o', out] if out else ['--text'])
+        r = run(args)
+        expect(r.status, 2, f'exit with {out}')
+        expect(r.err, f'{bad}:2:8: error: expected an expression, found end of line\n')
+        expect(r.out, b'')
+    expect(sorted(os.listdir(d)), ['bad.mg', 'old.html'])
+    expect(read(page), b'old page')
+    r = run(['steps', '-', '--text'], stdin=b'x = (1 +\n')
+    expect(r.status, 2)
+    expect_true(r.err.startswith('<stdin>:1:'), r.err)
+
+
+@test
+def root_naming_nothing():
+    r = run(['steps', '-', '--text', '--root', 'zz'], stdin=L_SRC)
+    expect(r.status, 2)
+    expect(r.err, "micrograd: error: --root 'zz': <stdin> defines no such name\n")
+
+
+@test
+def unwritable_outputs():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    r = run(['steps', src, '-o', os.path.join(d, 'no', 'such', 'frames')])
+    expect(r.status, 1)
+    expect(r.err, f"micrograd: error: cannot write frames to '{d}/no/such/frames': No such file or directory\n")
+    r = run(['steps', src, '-o', os.path.join(d, 'no', 'page.html')])
+    expect(r.status, 1)
+    expect(r.err, f"micrograd: error: cannot write '{d}/no/page.html': No such file or directory\n")
+    r = run(['steps', src, '-o', src])  # a file where a folder is wanted
+    expect(r.status, 1)
+    expect(r.err, f"micrograd: error: cannot write frames to '{src}': Not a directory\n")
+    expect(sorted(os.listdir(d)), ['L.mg'])
+    expect(read(src), L_SRC)
+
+
+
+# ---- frames -------------------------------------------------------------------
+
+GEOMETRY = re.compile(rb'(?<=\s)(?:points|d|cx|cy|rx|ry|width|height|viewBox|transform)="[^"]*"')
+TEXT = re.compile(rb'<text[^>]*>([^<]*)</text>')
+GROUP = re.compile(rb'<g id="[^"]*" class="(node|edge)[^"]*">\n<title>[^<]*</title>\n(<[a-z]+ [^>]*>)')
+
+
+def geometry(svg):
+    """Where things are: the picture's size, each node's outline and each edge's
+    path (the first shape of every node and edge group), in document order.
+    (Field separators inside a record may shift by a point as its texts change:
+    the box around them does not.)"""
+    head = GEOMETRY.findall(svg[:svg.index(b'<g id="graph0"')])
+    return head + [(kind, GEOMETRY.findall(shape)) for kind, shape in GROUP.findall(svg)]
+
+
+def texts(svg):
+    """The text of every <text> element, entities decoded (Graphviz writes - as &#45;)."""
+    return [html.unescape(t.decode()) for t in TEXT.findall(svg)]
+
+
+@test
+def dir_of_svg_frames():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    out = os.path.join(d, 'frames')
+    r = run(['steps', src, '-o', out])
+    expect(r.status, 0, 'exit')
+    expect((r.out, r.err), (b'', ''))
+    names = [f'step-{i:03d}.svg' for i in range(5)]
+    expect(sorted(os.listdir(out)), ['captions.txt'] + names)
+    expect(sorted(os.listdir(d)), ['L.mg', 'frames'])  # no staging folder left
+    expect(read(os.path.join(out, 'captions.txt')).decode(), L_TEXT)
+    frames = [read(os.path.join(out, n)) for n in names]
+    for name, svg in zip(names, frames):
+        expect_true(svg.startswith(b'<?xml') and b'<svg' in svg and svg.rstrip().endswith(b'</svg>'), name)
+    # One layout: every node, edge and text sits at the same place in every frame.
+    for name, svg in zip(names[1:], frames[1:]):
+        expect(geometry(svg), geometry(frames[0]), f'geometry of {name}')
+    # The grads the frames show: all 0, then L's 1, ... the video's final grads.
+    grads = [[t for t in texts(svg) if t.startswith('grad ')] for svg in frames]
+    # Values in creation order: a b c e d f L.
+    expect(grads[0], ['grad 0.0000'] * 7)
+    expect(grads[1], ['grad 0.0000'] * 6 + ['grad 1.0000'])
+    expect(grads[2], ['grad 0.0000'] * 4 + ['grad -2.0000', 'grad 4.0000', 'grad 1.0000'])
+    expect(grads[3], ['grad 0.0000'] * 2 + ['grad -2.0000'] * 3 + ['grad 4.0000', 'grad 1.0000'])
+    expect(grads[4], ['grad 6.0000', 'grad -4.0000'] + ['grad -2.0000'] * 3 + ['grad 4.0000', 'grad 1.0000'])
+    # Highlights: the value whose step runs and its op; the operands it changed.
+    expect(re.findall(rb'<g id="(v\d+(?:_op)?)" class="node[^"]* current"', frames[3]), [b'v4_op', b'v4'])
+    expect(re.findall(rb'<g id="(v\d+)" class="node[^"]* changed"', frames[3]), [b'v2', b'v3'])
+    expect(re.findall(rb'class="node[^"]* (?:current|changed)"', frames[0]), [])
+
+
+@test
+def last_frame_is_what_draw_shows():
+    for name, src_bytes in (('L', L_SRC), ('neuron', NEURON_SRC),
+                            ('twice', b'a = 3\nb = a*a\nc = b + a*2 - exp(a)/4\n')):
+        d = tempdir()
+        src = write(os.path.join(d, name + '.mg'), src_bytes)
+        r = run(['steps', src, '-o', os.path.join(d, 'frames')])
+        expect(r.status, 0, f'steps {name}')
+        last = sorted(f for f in os.listdir(os.path.join(d, 'frames')) if f.endswith('.svg'))[-1]
+        frame = read(os.path.join(d, 'frames', last))
+        r = run(['draw', src, '-T', 'svg'])
+        expect(r.status, 0, f'draw {name}')
+        expect(texts(frame), texts(r.out), f'texts of the last frame of {name} and of draw')
+
+
+@test
+def dir_of_png_frames_into_an_existing_folder():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    keep = write(os.path.join(d, 'keep.txt'), b'mine')
+    old = write(os.path.join(d, 'step-000.png'), b'old')
+    # Frames of an earlier, longer lesson go; files that only look alike stay.
+    for stale in ('step-005.png', 'step-012.svg'):
+        write(os.path.join(d, stale), b'stale')
+    for other in ('step-9.svg', 'step-007.txt', 'step-007.svg.bak'):
+        write(os.path.join(d, other), b'other')
+    r = run(['steps', src, '-o', d + '/', '-T', 'png', '--rankdir', 'TB'])
+    expect(r.status, 0, 'exit')
+    names = [f'step-{i:03d}.png' for i in range(5)]
+    expect(sorted(os.listdir(d)), ['L.mg', 'captions.txt', 'keep.txt'] + names +
+           ['step-007.svg.bak', 'step-007.txt', 'step-9.svg'])
+    expect(read(keep), b'mine')
+    sizes = set()
+    for n in names:
+        png = read(os.path.join(d, n))
+        expect(png[:8], b'\x89PNG\r\n\x1a\n', n)
+        sizes.add(png[16:24])  # IHDR width and height
+    expect(len(sizes), 1, 'every frame the same size')
+    expect_true(read(old) != b'old', 'step-000.png replaced')
+
+
+# ---- the page -----------------------------------------------------------------
+
+@test
+def page_is_self_contained():
+    d = tempdir()
+    src = write(os.path.join(d, 'neuron.mg'), NEURON_SRC)
+    page_path = os.path.join(d, 'neuron.html')
+    r = run(['steps', src, '-o', page_path])
+    expect(r.status, 0, 'exit')
+    expect((r.out, r.err), (b'', ''))
+    expect(sorted(os.listdir(d)), ['neuron.html', 'neuron.mg'])
+    page = read(page_path)
+    expect_true(page.startswith(b'<!DOCTYPE html>\n<html lang="en">'), page[:60])
+    for banned in (b'http', b'src=', b'<link', b'@import', b'<iframe', b'<img', b'<?xml', b'<!DOCTYPE svg'):
+        expect_true(banned not in page, f'{banned!r} in the page')
+    expect_true(all(u.startswith(b'url(#') for u in re.findall(rb'url\([^)]*\)', page)), 'local urls only')
+    expect(page.count(b'<figure class="frame"'), 7)
+    expect(page.count(b'<svg'), 7)
+    expect(page.count(b' hidden>'), 6)
+    expect_true(b'<title>neuron \xc2\xb7 backpropagation, step by step</title>' in page, 'title')
+    expect_true(b'<h1>neuron</h1>' in page, 'heading')
+    expect_true(b'<span id="counter" aria-live="polite">step 1 of 7</span>' in page, 'counter')
+    expect_true(b'<script>' in page and b'ArrowRight' in page and b'Home' in page, 'script')
+    expect_true(all(b'id="%s"' % c in page for c in (b'prev', b'next', b'slider', b'zoom')), 'controls')
+    ids = re.findall(rb'\bid="([^"]*)"', page)
+    expect(len(ids), len(set(ids)), 'ids are unique')
+    expect_true('<span class="term">n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000</span>'
+                .encode() in page, 'the tanh step, one line per term')
+
+
+@test
+def page_title_option_and_escaping():
+    d = tempdir()
+    page_path = os.path.join(d, 'lesson.html')
+    r = run(['steps', '-', '-o', page_path, '--title', 'L & <friends>'], stdin=L_SRC)
+    expect(r.status, 0, 'exit')
+    page = read(page_path)
+    expect_true(b'<h1>L &amp; &lt;friends&gt;</h1>' in page, 'escaped title')
+    r = run(['steps', '-', '-o', page_path], stdin=L_SRC)
+    expect_true(b'<h1>stdin</h1>' in read(page_path), 'stdin title')
+    r = run(['steps', '-', '-o', '-'], stdin=L_SRC)
+    expect(r.status, 0)
+    expect(r.out, read(page_path))
+
+
+@test
+def page_shows_both_contributions_of_a_value_used_twice():
+    d = tempdir()
+    page_path = os.path.join(d, 'p.html')
+    r = run(['steps', '-', '-o', page_path], stdin=b'a = 2\nb = a * a\n')
+    expect(r.status, 0)
+    page = read(page_path)
+    expect_true('a.grad += a.data × b.grad = 2.0000 × 1.0000 = 2.0000 → a.grad = 2.0000 + 2.0000 = 4.0000'
+                .encode() in page, 'twice-used value in the page')
+
+
+
+@test
+def too_many_values_is_refused_with_the_way_out():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    page_path = os.path.join(d, 'L.html')
+    r = run(['steps', src, '-o', page_path, '--max-nodes', '6'])
+    expect(r.status, 2, 'exit')
+    expect(r.err, 'micrograd: error: the graph has 7 values, more than the limit of 6; '
+                  'use --max-nodes N to step through it anyway (--max-nodes 0: no limit)\n')
+    expect(sorted(os.listdir(d)), ['L.mg'])
+    for limit in ('7', '0'):
+        r = run(['steps', src, '-o', page_path, '--max-nodes', limit])
+        expect(r.status, 0, f'exit with --max-nodes {limit}')
+    r = run(['steps', src, '--text', '--max-nodes', '-1'])
+    expect(r.status, 2)
+    expect(r.err, usage("--max-nodes wants a whole number from 0 to 100000000, not '-1'"))
+
+
+@test
+def the_teachers_command():
+    """micrograd steps examples/neuron.mg -o neuron.html, as the issue says."""
+    d = tempdir()
+    r = run(['steps', source('examples', 'neuron.mg'), '-o', 'neuron.html'], cwd=d)
+    expect(r.status, 0, 'exit')
+    page = read(os.path.join(d, 'neuron.html'))
+    expect_true(b'<h1>neuron</h1>' in page, 'title from the file name')
+    expect(page.count(b'<figure class="frame"'), 7)
+    r = run(['steps', source('examples', 'L.mg'), '--text'])
+    expect((r.status, r.text), (0, L_TEXT))
+
+
+clitest.main()
