@@ -70,4 +70,25 @@ typedef struct bench_moons {
 } bench_moons;
 int bench_moons_run(int runs, bench_moons *out, char *err);
 
+/* Rendering: a graph laid out and rendered in-process through one reused
+ * mg_viz, against `dot -Tsvg` spawned as a process on the same DOT text. */
+typedef struct bench_render {
+    size_t values;          /* values drawn */
+    double svg_ms;          /* median layout + render to SVG, context reused */
+    double png_ms;          /* the same to PNG, at the default (automatic) dpi */
+    double png_megapixels;  /* size of that PNG */
+    int dot_found;          /* 0: no dot program, spawn_svg_ms is NaN */
+    double spawn_svg_ms;    /* median of dot -Tsvg spawned on the DOT text */
+} bench_render;
+
+/* The video's neuron (examples/neuron.mg, after backward). Must run before
+ * anything else in the process uses Graphviz: it also measures the first
+ * call, *context_ms creating the first context and *first_ms that plus the
+ * first SVG render. */
+int bench_render_neuron(int runs, bench_render *out, double *context_ms, double *first_ms,
+                        char *err);
+/* The loss graph of MLP(3,[4,4,1]) over the video's four examples, after
+ * backward, clustered per neuron and layer (about 400 values). */
+int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
 #include "test_common.h"
@@ -485,6 +486,73 @@ static void test_errors(void **state)
     mg_graph_free(other);
 }
 
+/* ---- the neuron view ------------------------------------------------------------------- */
+
+/* Counts occurrences of needle in haystack. */
+static int count_of(const char *haystack, const char *needle)
+{
+    int n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void test_neuron_view(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_rng rng;
+    mg_rng_seed(&rng, 7);
+    mg_mlp *m;
+    const size_t sizes[] = {2, 3, 1};
+    assert_int_equal(mg_mlp_new(g, sizes, 3, MG_ACT_TANH, MG_ACT_TANH, &rng, &m), MG_OK);
+    mg_mark mark = mg_graph_mark(g);
+    mg_value y;
+    assert_int_equal(mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y, MG_NN_ANNOTATE), MG_OK);
+    mg_backward(g, y);
+    char err[256], *out;
+    size_t len;
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "dot", &out, &len, err,
+                                           sizeof err), MG_OK);
+    /* inputs x1 x2, neurons (3 + 1); edges 2*3 + 3*1; clusters inputs + 2 layers */
+    assert_int_equal(count_of(out, "label=\"{ neuron "), 4);
+    assert_int_equal(count_of(out, "label=\"{ x"), 2);
+    assert_int_equal(count_of(out, " -> "), 9);
+    assert_int_equal(count_of(out, "subgraph cluster_"), 3);
+    assert_non_null(strstr(out, "label=\"layer 2 (tanh)\""));
+    /* the output neuron shows y's data and grad */
+    char want[128];
+    snprintf(want, sizeof want, "{ neuron 1 | data %.4f | grad 1.0000 }", mg_data(g, y));
+    assert_non_null(strstr(out, want));
+    mg_viz_free_output(out);
+
+    mg_viz_options o = mg_viz_options_default();
+    o.max_nodes = 6;
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, &o, "svg", &out, &len, err,
+                                           sizeof err), MG_ERR_LIMIT);
+    assert_null(out);
+
+    /* two examples under one root: not one example's graph */
+    mg_graph_reset(g, mark);
+    mg_value y1, y2;
+    mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y1, MG_NN_ANNOTATE);
+    mg_mlp_forward_inputs(g, m, (double[]){0.5, 3}, &y2, MG_NN_ANNOTATE);
+    mg_value both = mg_add(g, y1, y2);
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &both, 1, NULL, "svg", &out, &len, err,
+                                           sizeof err), MG_ERR_INVALID);
+    assert_string_equal(err, "the roots are not one example's forward graph of this network "
+                             "(made with MG_NN_ANNOTATE): layer 1 neuron 1");
+    /* without MG_NN_ANNOTATE there are no groups to find */
+    mg_graph_reset(g, mark);
+    mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y, 0);
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "svg", &out, &len, err,
+                                           sizeof err), MG_ERR_INVALID);
+    assert_int_equal(mg_viz_render_neurons(viz, g, NULL, &y, 1, NULL, "svg", &out, &len, err,
+                                           sizeof err), MG_ERR_INVALID);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}
+
 /* ---- scenes ------------------------------------------------------------------------- */
 
 /* The "node NAME X Y W H" fields of Graphviz's plain output, one line each. */
@@ -671,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_formats_and_determinism),
         cmocka_unit_test(test_several_roots),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_neuron_view),
         cmocka_unit_test(test_scene_frames_keep_positions),
         cmocka_unit_test(test_scene_puts_grads_back),
         cmocka_unit_test(test_renders_from_threads),

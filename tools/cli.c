@@ -1,6 +1,7 @@
 /* Shared plumbing of the micrograd subcommands (see cli.h). */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -396,6 +397,58 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
     }
     *out = x;
     return 1;
+}
+
+int cli_parse_numbers(const char *command, const char *option, const char *text, double *out,
+                      size_t cap, size_t *n)
+{
+    const char *p = text;
+    *n = 0;
+    while (*n < cap) {
+        char *end;
+        errno = 0;
+        double x = strtod(p, &end);
+        /* strtod skips leading blanks and reads "nan" and "inf": refuse them */
+        if (end == p || isspace((unsigned char)*p) || errno == ERANGE || !isfinite(x) ||
+            (*end != ',' && *end != '\0'))
+            break;
+        out[(*n)++] = x;
+        if (*end == '\0')
+            return 1;
+        p = end + 1;
+    }
+    cli_usage_error(command, "%s wants 1 to %zu finite numbers separated by commas, not '%s'",
+                    option, cap, text);
+    return 0;
+}
+
+const char *cli_picture_format(const char *command, const char *path, const char *format)
+{
+    static const char *const known[] = {"svg", "png", "pdf", "dot"};
+    const char *f = format;
+    if (!f && path && strcmp(path, "-") != 0) {
+        const char *slash = strrchr(path, '/');
+        const char *dot = strrchr(slash ? slash + 1 : path, '.');
+        if (!dot || !dot[1]) {
+            cli_usage_error(command, "cannot tell the format of '%s' from its name; use -T svg|png|pdf|dot",
+                            path);
+            return NULL;
+        }
+        f = strcmp(dot + 1, "gv") == 0 ? "dot" : dot + 1;
+        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+            if (strcmp(f, known[i]) == 0)
+                return known[i];
+        cli_usage_error(command, "unknown output extension '%s' (svg, png, pdf, dot or gv; or use -T)",
+                        dot);
+        return NULL;
+    }
+    if (!f)
+        return "svg";
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(f, known[i]) == 0)
+            return known[i];
+    cli_usage_error(command, "unknown format '%s' (svg, png, pdf or dot)", f);
+    return NULL;
 }
 
 /* ---- expression files ---------------------------------------------------- */

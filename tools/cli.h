@@ -51,6 +51,16 @@ int cli_parse_double(const char *command, const char *option, const char *text, 
 int cli_parse_long(const char *command, const char *option, const char *text, long min,
                    long max, long *out);
 
+/* "2,3,-1": 1 to cap finite numbers separated by commas, into out[0..*n).
+ * Returns 1, or prints a usage error naming option and returns 0. */
+int cli_parse_numbers(const char *command, const char *option, const char *text, double *out,
+                      size_t cap, size_t *n);
+
+/* The picture format of an output: format (-T) if given, else path's extension
+ * (.svg .png .pdf .dot, .gv meaning dot), else "svg" when path is NULL or "-".
+ * Returns a static string, or NULL after printing a usage error. */
+const char *cli_picture_format(const char *command, const char *path, const char *format);
+
 /* An expression file parsed into a graph, with its root picked. */
 typedef struct cli_source {
     const char *path;    /* as given ("-" for standard input) */

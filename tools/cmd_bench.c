@@ -18,9 +18,15 @@ static const char bench_help[] =
     "a packed array doing the same arithmetic) and the ratio of the two; bytes\n"
     "per value; backward on a 10,000,000-value chain; and micrograd's moons demo\n"
     "(MLP(2,[16,16,1]), 100 points, 100 steps) replayed from its own data and\n"
-    "initial parameters, with its final loss as a check of the arithmetic.\n"
+    "initial parameters, with its final loss as a check of the arithmetic;\n"
+    "and drawing: the video's neuron and the ~400-value loss graph of\n"
+    "MLP(3,[4,4,1]) laid out and rendered to SVG and PNG in-process through one\n"
+    "reused Graphviz context (and the first call, context included), next to\n"
+    "`dot -Tsvg` spawned on the same DOT text: /usr/bin/dot, else dot on PATH,\n"
+    "or the program MICROGRAD_DOT names (set it empty to skip the spawns).\n"
     "Times are medians of several runs after a warm-up run, in CPU time of the\n"
-    "measuring thread, so other programs on a busy machine inflate them little.\n"
+    "measuring thread (plus, for a spawned dot, the child's CPU time), so other\n"
+    "programs on a busy machine inflate them little.\n"
     "\n"
     "  --json      one JSON object, a key per figure\n"
     "  --quick     fewer runs (same sizes): a check that everything works\n"
@@ -39,7 +45,7 @@ static const char bench_help[] =
 /* micrograd's own run (Python, its notebook): loss of step 99's forward pass. */
 #define MOONS_FINAL_LOSS 0.010978370135492717
 #define MOONS_TOL 1e-9
-#define MAX_FIGURES 48
+#define MAX_FIGURES 72
 
 typedef enum { FIG_FIXED, FIG_COUNT, FIG_EXACT, FIG_BOOL } fig_kind;
 
@@ -55,6 +61,8 @@ typedef struct results {
     bench_pair chain, sum;
     bench_big big;
     bench_moons moons;
+    bench_render neuron, mlp;
+    double context_ms, first_ms;
     size_t max_rss;
     double seconds;
 } results;
@@ -95,7 +103,9 @@ static int measure(int quick, results *r)
     if (bench_moons_run(moons_runs, &r->moons, err) ||
         bench_chain(CHAIN_VALUES, runs, &r->chain, err) ||
         bench_sum(SUM_TERMS, runs, &r->sum, err) ||
-        bench_chain_big(BIG_VALUES, &r->big, err)) {
+        bench_chain_big(BIG_VALUES, &r->big, err) ||
+        bench_render_neuron(quick ? 3 : 9, &r->neuron, &r->context_ms, &r->first_ms, err) ||
+        bench_render_mlp(quick ? 1 : 5, quick ? 1 : 3, &r->mlp, err)) {
         cli_error("bench: %s", err);
         return CLI_FAILED;
     }
@@ -140,13 +150,31 @@ static size_t figures(const results *r, int quick, figure *f)
         {"moons_yardstick_agrees", m->agree, FIG_BOOL, "", "every step's loss bit-identical"},
         {"moons_bytes_flat", m->graph_bytes_first == m->graph_bytes_last, FIG_BOOL, "", "graph bytes after step 1 = after step 100"},
         {"moons_graph_bytes", (double)m->graph_bytes_last, FIG_COUNT, "bytes", "mg_graph_bytes during training"},
+        {"render_values", (double)r->neuron.values, FIG_COUNT, "values", "the video's neuron (examples/neuron.mg)"},
+        {"render_context_ms", r->context_ms, FIG_FIXED, "ms", "creating the process's first Graphviz context"},
+        {"render_first_svg_ms", r->first_ms, FIG_FIXED, "ms", "the first SVG: context + layout + render"},
+        {"render_svg_ms", r->neuron.svg_ms, FIG_FIXED, "ms", "layout + render to SVG, context reused"},
+        {"render_png_ms", r->neuron.png_ms, FIG_FIXED, "ms", "layout + render to PNG, context reused"},
+        {"render_png_megapixels", r->neuron.png_megapixels, FIG_FIXED, "Mpixels", "at the default dpi"},
+        {"dot_spawn_svg_ms", r->neuron.spawn_svg_ms, FIG_FIXED, "ms", "dot -Tsvg spawned on the same DOT text"},
+        {"dot_spawn_ratio", ratio(r->neuron.spawn_svg_ms, r->neuron.svg_ms), FIG_FIXED, "x", "spawned / in-process"},
+        {"render400_values", (double)r->mlp.values, FIG_COUNT, "values", "MLP(3,[4,4,1]) loss over 4 examples, clustered"},
+        {"render400_svg_ms", r->mlp.svg_ms, FIG_FIXED, "ms", "layout + render to SVG, context reused"},
+        {"render400_png_ms", r->mlp.png_ms, FIG_FIXED, "ms", "layout + render to PNG, context reused"},
+        {"render400_png_megapixels", r->mlp.png_megapixels, FIG_FIXED, "Mpixels", "at the default dpi (capped near 16)"},
+        {"dot_spawn400_svg_ms", r->mlp.spawn_svg_ms, FIG_FIXED, "ms", "dot -Tsvg spawned on the same DOT text"},
+        {"dot_spawn400_ratio", ratio(r->mlp.spawn_svg_ms, r->mlp.svg_ms), FIG_FIXED, "x", "spawned / in-process"},
+        {"dot_found", r->neuron.dot_found, FIG_BOOL, "", "a dot program to spawn (/usr/bin/dot or PATH)"},
         {"max_rss_bytes", (double)r->max_rss, FIG_COUNT, "bytes", "peak resident memory of the process"},
         {"quick", quick, FIG_BOOL, "", "fewer runs"},
         {"seconds", r->seconds, FIG_FIXED, "s", "the whole bench, wall clock"},
     };
     static_assert(sizeof all / sizeof *all <= MAX_FIGURES, "room for every figure");
-    memcpy(f, all, sizeof all);
-    return sizeof all / sizeof *all;
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (r->neuron.dot_found || strncmp(all[i].key, "dot_spawn", 9) != 0)
+            f[n++] = all[i]; /* no dot: the spawn figures are left out */
+    return n;
 }
 
 /* The figure's value as text: JSON's true/false, or yes/NO for the table. */
@@ -201,6 +229,9 @@ int cmd_bench(int argc, char **argv)
         print_json(f, n);
     else
         print_table(f, n);
+    if (!json && !r.neuron.dot_found)
+        printf("note: no dot program (MICROGRAD_DOT, /usr/bin/dot or dot on PATH): "
+               "the dot_spawn figures are skipped\n");
     int ok = r.chain.agree && r.sum.agree && r.moons.agree &&
              fabs(r.moons.loss_final - MOONS_FINAL_LOSS) <= MOONS_TOL;
     if (!ok)

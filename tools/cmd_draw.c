@@ -1,9 +1,14 @@
 /* micrograd draw: the picture of an expression file, through the viz module. */
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
 #include "cli.h"
@@ -11,11 +16,31 @@
 
 static const char draw_help[] =
     "usage: micrograd draw FILE [-o OUT] [-T svg|png|pdf|dot] [OPTIONS]\n"
+    "       micrograd draw --mlp SIZES --input X [--target Y] [--seed N]\n"
+    "                      [--activation tanh|relu] [-o OUT] [-T FMT] [OPTIONS]\n"
     "\n"
     "Runs the forward pass, backward from the root, and draws the graph as micrograd's\n"
     "draw_dot does: every value a box { label | data | grad }, every op a small node.\n"
     "Leaves are square (constants dashed, parameters bold), computed values rounded,\n"
     "the root heavy: readable in black and white.\n"
+    "\n"
+    "With --mlp instead of FILE: the forward graph of a multi-layer perceptron on one\n"
+    "input, each neuron (its weights w1..wn, bias b, products, sums and activation) in\n"
+    "a box inside its layer's box.\n"
+    "  --mlp SIZES         inputs, then each layer's width: 3,4,4,1 is MLP(3, [4, 4, 1])\n"
+    "  --input X           the input, as many numbers as inputs: 2,3,-1\n"
+    "  --target Y          one number per output: adds the squared-error loss\n"
+    "                      sum((ypred - y)**2) and runs backward from it so grads\n"
+    "                      show (without --target no grads are drawn)\n"
+    "  --seed N            seeds the weights, uniform in [-1, 1] (default 1337, as train)\n"
+    "  --activation ACT    tanh (default): tanh in every layer, as in the video;\n"
+    "                      relu: ReLU hidden layers and a linear output, as micrograd's\n"
+    "                      moons demo\n"
+    "  --view VIEW         scalar (default): every value, as above; neurons: one node\n"
+    "                      per neuron (its output and grad) in one box per layer,\n"
+    "                      edges between adjacent layers coloured and sized by the\n"
+    "                      weight (negative dashed): for networks too large to read\n"
+    "                      value by value\n"
     "\n"
     "  -o, --output OUT    write to OUT (atomically: a failure leaves OUT untouched);\n"
     "                      default: standard output\n"
@@ -37,19 +62,42 @@ static const char draw_help[] =
     "  -h, --help          this help\n"
     "\n"
     "examples:\n"
+    "  micrograd draw --mlp 3,4,4,1 --input 2,3,-1 -o mlp.png\n"
+    "  micrograd draw --mlp 2,3,1 --input 1,-2 --target 1 -o mlp.svg\n"
+    "  micrograd draw --mlp 2,16,16,1 --input 1,-2 --activation relu --view neurons -o net.png\n"
     "  micrograd draw examples/L.mg -o L.svg\n"
     "  micrograd draw examples/neuron.mg -o neuron.png --theme dark --dpi 300\n"
     "  micrograd draw examples/neuron.mg -T dot | dot -Tsvg > neuron.svg\n"
     "  echo 'x = 3; y = x**2 + x' | micrograd draw - --edge-grads -o y.pdf\n";
 
+/* The longest --mlp and --input lists; the parameter cap keeps a mistyped
+ * size from allocating gigabytes before the node limit refuses the picture. */
+#define MLP_MAX_SIZES 33
+#define MLP_MAX_WIDTH 100000
+#define MLP_MAX_PARAMS 1000000
+
+typedef struct mlp_args {
+    size_t sizes[MLP_MAX_SIZES];
+    size_t nsizes;                    /* 0: no --mlp */
+    double input[MLP_MAX_WIDTH], target[MLP_MAX_WIDTH];
+    size_t ninput, ntarget;
+    int has_input, has_target, has_seed, has_activation;
+    int neurons;                      /* --view neurons */
+    uint64_t seed;
+    mg_activation hidden, output;
+    const char *text;                 /* the --mlp argument, for messages */
+} mlp_args;
+
 typedef struct draw_args {
     const char *file, *out, *format, *root;
     mg_viz_options viz;
+    mlp_args *mlp;
 } draw_args;
 
 enum {
     OPT_ROOT = 256, OPT_FORWARD, OPT_RANKDIR, OPT_PRECISION, OPT_THEME, OPT_DPI,
-    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS
+    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS,
+    OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW
 };
 
 static const struct option draw_options[] = {
@@ -66,9 +114,92 @@ static const struct option draw_options[] = {
     {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"title", required_argument, NULL, OPT_TITLE},
     {"no-clusters", no_argument, NULL, OPT_NO_CLUSTERS},
+    {"mlp", required_argument, NULL, OPT_MLP},
+    {"input", required_argument, NULL, OPT_INPUT},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"activation", required_argument, NULL, OPT_ACTIVATION},
+    {"view", required_argument, NULL, OPT_VIEW},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* "3,4,4,1" -> m->sizes; 1, or 0 after a usage error. */
+static int parse_mlp_sizes(const char *command, const char *text, mlp_args *m)
+{
+    double v[MLP_MAX_SIZES];
+    size_t n = 0, params = 0;
+    int ok = cli_parse_numbers(command, "--mlp", text, v, MLP_MAX_SIZES, &n);
+    if (!ok)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] != floor(v[i]) || v[i] < 1 || v[i] > MLP_MAX_WIDTH) {
+            cli_usage_error(command, "--mlp wants whole numbers from 1 to %d, not '%s'",
+                            MLP_MAX_WIDTH, text);
+            return 0;
+        }
+        m->sizes[i] = (size_t)v[i];
+        if (i > 0)
+            params += (m->sizes[i - 1] + 1) * m->sizes[i];
+    }
+    if (n < 2) {
+        cli_usage_error(command, "--mlp wants the inputs then at least one layer (3,4,4,1), not '%s'",
+                        text);
+        return 0;
+    }
+    if (params > MLP_MAX_PARAMS) {
+        cli_usage_error(command, "--mlp %s has %zu parameters; at most %d can be drawn", text,
+                        params, MLP_MAX_PARAMS);
+        return 0;
+    }
+    m->nsizes = n;
+    m->text = text;
+    return 1;
+}
+
+/* Handles an option of --mlp; returns 1, or 0 after a usage error. */
+static int take_mlp_value(const char *command, int c, mlp_args *m)
+{
+    long n;
+    switch (c) {
+    case OPT_MLP: return parse_mlp_sizes(command, optarg, m);
+    case OPT_INPUT:
+        m->has_input = 1;
+        return cli_parse_numbers(command, "--input", optarg, m->input, MLP_MAX_WIDTH, &m->ninput);
+    case OPT_TARGET:
+        m->has_target = 1;
+        return cli_parse_numbers(command, "--target", optarg, m->target, MLP_MAX_WIDTH,
+                                 &m->ntarget);
+    case OPT_SEED:
+        if (!cli_parse_long(command, "--seed", optarg, 0, LONG_MAX, &n))
+            return 0;
+        m->seed = (uint64_t)n;
+        m->has_seed = 1;
+        return 1;
+    case OPT_ACTIVATION:
+        m->has_activation = 1;
+        if (strcmp(optarg, "tanh") == 0) {
+            m->hidden = m->output = MG_ACT_TANH;
+            return 1;
+        }
+        if (strcmp(optarg, "relu") == 0) {
+            m->hidden = MG_ACT_RELU;
+            m->output = MG_ACT_LINEAR;
+            return 1;
+        }
+        cli_usage_error(command, "--activation must be tanh or relu, not '%s'", optarg);
+        return 0;
+    case OPT_VIEW:
+        if (strcmp(optarg, "scalar") == 0 || strcmp(optarg, "neurons") == 0) {
+            m->neurons = optarg[0] == 'n';
+            return 1;
+        }
+        cli_usage_error(command, "--view must be scalar or neurons, not '%s'", optarg);
+        return 0;
+    default:
+        return 0; /* not reached: take_value passes --mlp options only */
+    }
+}
 
 /* Handles one option with a value; returns 1, or 0 after a usage error. */
 static int take_value(const char *command, int c, draw_args *a)
@@ -111,45 +242,46 @@ static int take_value(const char *command, int c, draw_args *a)
         a->viz.max_nodes = (size_t)n;
         return 1;
     default:
-        return 0; /* not reached: parse_draw passes value options only */
+        return take_mlp_value(command, c, a->mlp);
     }
 }
 
-/* The format: -T, else OUT's extension, else svg. NULL after a usage error. */
-static const char *pick_format(const char *command, const draw_args *a)
+/* Checks that FILE and --mlp, and the options of each, go together. */
+static int check_mlp_args(const char *command, const draw_args *a)
 {
-    static const char *const known[] = {"svg", "png", "pdf", "dot"};
-    const char *f = a->format;
-    if (!f && a->out && strcmp(a->out, "-") != 0) {
-        const char *slash = strrchr(a->out, '/');
-        const char *dot = strrchr(slash ? slash + 1 : a->out, '.');
-        if (!dot || !dot[1]) {
-            cli_usage_error(command, "cannot tell the format of '%s' from its name; use -T svg|png|pdf|dot",
-                            a->out);
-            return NULL;
-        }
-        f = strcmp(dot + 1, "gv") == 0 ? "dot" : dot + 1;
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-            if (strcmp(f, known[i]) == 0)
-                return known[i];
-        cli_usage_error(command, "unknown output extension '%s' (svg, png, pdf, dot or gv; or use -T)",
-                        dot);
-        return NULL;
+    const mlp_args *m = a->mlp;
+    if (a->file && m->nsizes)
+        return cli_usage_error(command, "FILE and --mlp exclude each other: draw one or the other");
+    if (!a->file && !m->nsizes)
+        return cli_usage_error(command, "missing FILE (use - for standard input) or --mlp SIZES");
+    if (a->file) {
+        const char *stray = m->has_input ? "--input" : m->has_target ? "--target"
+                            : m->has_seed ? "--seed" : m->has_activation ? "--activation"
+                            : m->neurons ? "--view neurons" : NULL;
+        if (stray)
+            return cli_usage_error(command, "%s goes with --mlp, not with FILE", stray);
+        return -1;
     }
-    if (!f)
-        return "svg";
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strcmp(f, known[i]) == 0)
-            return known[i];
-    cli_usage_error(command, "unknown format '%s' (svg, png, pdf or dot)", f);
-    return NULL;
+    if (a->root)
+        return cli_usage_error(command, "--root goes with FILE, not with --mlp");
+    if (!m->has_input)
+        return cli_usage_error(command, "--mlp needs --input (%zu numbers)", m->sizes[0]);
+    if (m->ninput != m->sizes[0])
+        return cli_usage_error(command, "--input has %zu numbers, but --mlp %s takes %zu inputs",
+                               m->ninput, m->text, m->sizes[0]);
+    if (m->has_target && m->ntarget != m->sizes[m->nsizes - 1])
+        return cli_usage_error(command, "--target has %zu numbers, but --mlp %s has %zu outputs",
+                               m->ntarget, m->text, m->sizes[m->nsizes - 1]);
+    return -1;
 }
 
 /* Parses draw's argv; returns -1 to go on, or an exit status. */
 static int parse_draw(int argc, char **argv, draw_args *a)
 {
     const char *command = argv[0];
-    *a = (draw_args){.viz = mg_viz_options_default()};
+    mlp_args *m = a->mlp;
+    *m = (mlp_args){.seed = 1337, .hidden = MG_ACT_TANH, .output = MG_ACT_TANH};
+    *a = (draw_args){.viz = mg_viz_options_default(), .mlp = m};
     opterr = 0;
     optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
     int c;
@@ -177,9 +309,10 @@ static int parse_draw(int argc, char **argv, draw_args *a)
             return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
         a->file = argv[optind];
     }
-    if (!a->file)
-        return cli_usage_error(command, "missing FILE (use - for standard input)");
-    if (!(a->format = pick_format(command, a)))
+    int status = check_mlp_args(command, a);
+    if (status >= 0)
+        return status;
+    if (!(a->format = cli_picture_format(command, a->out, a->format)))
         return CLI_USAGE;
     int to_stdout = !a->out || strcmp(a->out, "-") == 0;
     if (to_stdout && (strcmp(a->format, "png") == 0 || strcmp(a->format, "pdf") == 0) &&
@@ -188,50 +321,183 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     return -1;
 }
 
-/* Renders the source's root; prints why and returns an exit status on error. */
-static int render(const draw_args *a, cli_source *src, char **out, size_t *len)
+/* Renders roots[0..n) of g, one node per neuron of net when net is not
+ * NULL; prints why and returns an exit status on error. what names the
+ * picture in messages. */
+static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net,
+                        const mg_value *roots, size_t n, const mg_viz_options *o,
+                        const char *what, char **out, size_t *len)
 {
-    mg_value root = mg_program_value(src->program, src->root);
-    if (!a->viz.forward_only)
-        mg_backward(src->graph, root);
     mg_viz *viz = mg_viz_new();
     if (!viz) {
         cli_error("cannot start Graphviz (out of memory or no plugins)");
         return CLI_FAILED;
     }
     char err[512];
-    mg_status s = mg_viz_render(viz, src->graph, &root, 1, &a->viz, a->format, out, len, err,
-                                sizeof err);
+    mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, err,
+                                              sizeof err)
+                      : mg_viz_render(viz, g, roots, n, o, a->format, out, len, err, sizeof err);
     mg_viz_free(viz);
     if (s == MG_ERR_LIMIT) {
         cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)", err);
         return CLI_USAGE;
     }
     if (s != MG_OK) {
-        cli_error("cannot draw %s: %s", cli_display_name(src->path), err);
+        cli_error("cannot draw %s: %s", what, err);
         return CLI_FAILED;
     }
     return CLI_OK;
 }
 
+/* Renders the source's root after a backward pass (unless forward-only). */
+static int render_file(const draw_args *a, cli_source *src, char **out, size_t *len)
+{
+    mg_value root = mg_program_value(src->program, src->root);
+    if (!a->viz.forward_only)
+        mg_backward(src->graph, root);
+    return render_roots(a, src->graph, NULL, &root, 1, &a->viz, cli_display_name(src->path), out,
+                        len);
+}
+
+/* Labels the outputs "ypred" (or ypred1, ypred2, ...) and, with --target,
+ * adds the loss; sets the roots to draw. 0 on success, -1 on a graph error. */
+static int add_outputs(mg_graph *g, const mlp_args *m, mg_value *outs, mg_value *loss)
+{
+    size_t nout = m->sizes[m->nsizes - 1];
+    char label[32];
+    for (size_t j = 0; j < nout; j++) {
+        if (nout == 1)
+            snprintf(label, sizeof label, "ypred");
+        else
+            snprintf(label, sizeof label, "ypred%zu", j + 1);
+        mg_set_label(g, outs[j], label);
+    }
+    if (m->has_target) {
+        size_t first = mg_graph_size(g);
+        *loss = mg_loss_sse(g, outs, m->target, nout);
+        mg_set_label(g, *loss, "loss");
+        /* the loss made one constant per output, its target, in order: name
+         * them as the title does (ypred - y) */
+        size_t k = 0;
+        for (size_t i = first; i < mg_graph_size(g); i++) {
+            mg_value v = mg_value_at(g, i);
+            if (mg_value_role(g, v) != MG_ROLE_CONST)
+                continue;
+            if (nout == 1)
+                snprintf(label, sizeof label, "y");
+            else
+                snprintf(label, sizeof label, "y%zu", ++k);
+            mg_set_label(g, v, label);
+        }
+    }
+    return mg_graph_status(g) == MG_OK ? 0 : -1;
+}
+
+/* Appends "[2.0, 3.0, -1.0]" (Python's list) to buf at *k, within size. */
+static void append_list(char *buf, size_t size, size_t *k, const double *v, size_t n)
+{
+    char num[40];
+    for (size_t i = 0; i < n && *k < size; i++) {
+        cli_format_double(num, sizeof num, v[i]);
+        *k += (size_t)snprintf(buf + *k, size - *k, "%s%s", i ? ", " : "[", num);
+    }
+    if (*k < size)
+        *k += (size_t)snprintf(buf + *k, size - *k, "]");
+}
+
+/* The default title: "MLP(3, [4, 4, 1]), tanh, x = [2.0, 3.0, -1.0]", and
+ * with a target ", y = [1.0]: loss = sum((ypred - y)**2)". Cut to size. */
+static void mlp_title(const mlp_args *m, char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", m->sizes[0]);
+    for (size_t i = 1; i < m->nsizes && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", m->sizes[i]);
+    if (k < size)
+        k += (size_t)snprintf(buf + k, size - k, "]), %s, x = ",
+                              m->hidden == MG_ACT_TANH ? "tanh" : "ReLU, linear output");
+    append_list(buf, size, &k, m->input, m->ninput);
+    if (m->has_target && k < size) {
+        k += (size_t)snprintf(buf + k, size - k, ", y = ");
+        append_list(buf, size, &k, m->target, m->ntarget);
+        if (k < size)
+            snprintf(buf + k, size - k, ": loss = sum((ypred - y)**2)");
+    }
+}
+
+/* Builds the --mlp network on its input, with its loss when asked, and draws
+ * it: forward only without --target, else after backward from the loss. */
+static int render_mlp(const draw_args *a, char **out, size_t *len)
+{
+    const mlp_args *m = a->mlp;
+    size_t nout = m->sizes[m->nsizes - 1];
+    mg_graph *g = mg_graph_new();
+    mg_value *outs = malloc(nout * sizeof *outs);
+    mg_mlp *net = NULL;
+    mg_rng rng;
+    mg_rng_seed(&rng, m->seed);
+    mg_status s = g && outs ? mg_mlp_new(g, m->sizes, m->nsizes, m->hidden, m->output, &rng, &net)
+                            : MG_ERR_NOMEM;
+    if (s == MG_OK)
+        s = mg_mlp_forward_inputs(g, net, m->input, outs, MG_NN_ANNOTATE);
+    mg_value loss = MG_NONE;
+    if (s == MG_OK && add_outputs(g, m, outs, &loss) != 0)
+        s = mg_graph_status(g);
+    int status = CLI_FAILED;
+    if (s != MG_OK) {
+        cli_error("cannot build MLP %s: %s", m->text, g ? mg_graph_error(g) : mg_status_str(s));
+    } else {
+        mg_viz_options o = a->viz;
+        if (!m->has_target)
+            o.forward_only = 1;
+        else if (!o.forward_only)
+            mg_backward(g, loss);
+        char title[512];
+        if (!o.title) {
+            mlp_title(m, title, sizeof title);
+            o.title = title;
+        }
+        status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
+                              m->has_target ? 1 : nout, &o, "the MLP", out, len);
+    }
+    mg_mlp_free(net);
+    mg_graph_free(g);
+    free(outs);
+    return status;
+}
+
+/* Renders what the arguments ask for into out/len; an exit status. */
+static int render(const draw_args *a, char **out, size_t *len)
+{
+    if (a->mlp->nsizes)
+        return render_mlp(a, out, len);
+    cli_source src;
+    int status = cli_source_load(&src, a->file, a->root);
+    if (status == CLI_OK)
+        status = render_file(a, &src, out, len);
+    cli_source_free(&src);
+    return status;
+}
+
 int cmd_draw(int argc, char **argv)
 {
     draw_args a;
+    /* the input and target lists are large: on the heap, not the stack */
+    a.mlp = malloc(sizeof *a.mlp);
+    if (!a.mlp) {
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
     int status = parse_draw(argc, argv, &a);
-    if (status >= 0)
-        return status;
-    cli_source src;
-    status = cli_source_load(&src, a.file, a.root);
-    if (status == CLI_OK) {
+    if (status < 0) {
         char *out = NULL;
         size_t len = 0;
-        status = render(&a, &src, &out, &len);
+        status = render(&a, &out, &len);
         if (status == CLI_OK)
             status = cli_write_output(a.out, out, len);
         mg_viz_free_output(out);
         if (status == CLI_OK && (!a.out || strcmp(a.out, "-") == 0))
             status = cli_finish_stdout(status);
     }
-    cli_source_free(&src);
+    free(a.mlp);
     return status;
 }

@@ -14,6 +14,7 @@
 
 #include <micrograd/nn.h>
 #include <micrograd/plot.h>
+#include <micrograd/viz.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -21,7 +22,7 @@
 static const char train_help[] =
     "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
     "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
-    "                       [--plot OUT.png|OUT.svg] [--json]\n"
+    "                       [--plot OUT.png|OUT.svg] [--draw OUT] [--json]\n"
     "\n"
     "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
     "\n"
@@ -43,6 +44,12 @@ static const char train_help[] =
     "  --loss mse|svm   summed squared error, or SVM max-margin + 1e-4 L2\n"
     "  --plot OUT       the loss curve and, for 2-D data, the decision boundary\n"
     "                   (PNG or SVG, from the extension)\n"
+    "  --draw OUT       after training, the network's graph (SVG, PNG, PDF or DOT, from\n"
+    "                   the extension), each neuron boxed inside its layer: the whole\n"
+    "                   loss graph when it has at most 500 values (the tiny preset's\n"
+    "                   has 360), else the first example's forward graph and its loss\n"
+    "                   (one node per neuron past 2000 values); grads from a backward\n"
+    "                   pass of the loss drawn\n"
     "  --json           one JSON object: {\"data\", \"sizes\", \"steps\", \"final_loss\",\n"
     "                   \"accuracy\", \"loss_history\"}; loss_history[k] is the loss of\n"
     "                   step k's forward pass, before its update\n"
@@ -55,18 +62,24 @@ static const char train_help[] =
     "examples:\n"
     "  micrograd train\n"
     "  micrograd train --data moons --plot moons.png\n"
+    "  micrograd train --draw network.svg\n"
     "  micrograd train --data moons --points moons100.csv --init moons_init.csv --json\n"
     "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
 
 #define MAX_LAYERS 64
 /* Each parameter costs about 2 values per example per step in the graph. */
 #define MAX_PARAMS 10000000
+/* --draw shows the whole loss graph up to this many values (dot lays the
+ * tiny preset's out in about 75 ms), else one example's graph. */
+#define DRAW_WHOLE_MAX 500
 
 typedef struct train_options {
     const char *data;
     const char *points;
     const char *init;
     const char *plot;
+    const char *draw;
+    const char *draw_format;
     size_t sizes[MAX_LAYERS + 1];
     size_t nsizes;           /* 0: the preset's */
     long steps;              /* -1: the preset's */
@@ -90,7 +103,7 @@ typedef struct train_setup {
 } train_setup;
 
 enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_SEED, OPT_LOSS,
-       OPT_PLOT, OPT_JSON };
+       OPT_PLOT, OPT_DRAW, OPT_JSON };
 
 /* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
 static int parse_sizes(const char *text, train_options *o)
@@ -130,6 +143,7 @@ static int take_option(int c, const char *arg, train_options *o)
     case OPT_POINTS: o->points = arg; return -1;
     case OPT_INIT: o->init = arg; return -1;
     case OPT_PLOT: o->plot = arg; return -1;
+    case OPT_DRAW: o->draw = arg; return -1;
     case OPT_JSON: o->json = 1; return -1;
     case OPT_SIZES: return parse_sizes(arg, o) ? -1 : CLI_USAGE;
     case OPT_STEPS:
@@ -186,6 +200,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         {"seed", required_argument, NULL, OPT_SEED},
         {"loss", required_argument, NULL, OPT_LOSS},
         {"plot", required_argument, NULL, OPT_PLOT},
+        {"draw", required_argument, NULL, OPT_DRAW},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -211,6 +226,11 @@ static int parse_options(int argc, char **argv, train_options *o)
         return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
     if (o->plot && plot_format(o->plot) < 0)
         return cli_usage_error("train", "--plot wants a .png or .svg file, not '%s'", o->plot);
+    if (o->draw && (strcmp(o->draw, "-") == 0 ||
+                    !(o->draw_format = cli_picture_format("train", o->draw, NULL))))
+        return strcmp(o->draw, "-") == 0
+                   ? cli_usage_error("train", "--draw wants a file name (.svg, .png, .pdf or .dot)")
+                   : CLI_USAGE;
     return -1;
 }
 
@@ -526,6 +546,102 @@ static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *
     return status;
 }
 
+/* ---- drawing the network ----------------------------------------------------------- */
+
+/* Builds, after the graph's end, what --draw shows: the loss over every
+ * example (whole), or the forward graph of the first example and its own
+ * loss (without L2), every neuron's values grouped for clusters. Returns the
+ * loss, or MG_NONE with the graph's sticky error. */
+static mg_value build_drawn(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
+                            int whole)
+{
+    mg_value loss;
+    if (whole) {
+        loss = mg_mlp_loss(g, m, d, s->loss, s->alpha, MG_NN_ANNOTATE, NULL);
+    } else {
+        mg_value score;
+        if (mg_mlp_forward_inputs(g, m, d->x, &score, MG_NN_ANNOTATE) != MG_OK)
+            return MG_NONE;
+        mg_set_label(g, score, "ypred");
+        loss = s->loss == MG_LOSS_SSE ? mg_loss_sse(g, &score, d->y, 1)
+                                      : mg_loss_svm(g, &score, d->y, 1);
+    }
+    mg_set_label(g, loss, "loss");
+    return mg_graph_status(g) == MG_OK ? loss : MG_NONE;
+}
+
+/* What --draw shows. */
+enum { DRAW_NEURONS = -1, DRAW_EXAMPLE = 0, DRAW_WHOLE = 1 };
+
+/* Picks what --draw shows, before training (the shape of the graph does not
+ * depend on the weights): the whole loss graph when small, else one
+ * example's, else (too large to lay out value by value) one node per neuron.
+ * Sets *view; returns an exit status. */
+static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
+                     int *view)
+{
+    for (*view = DRAW_WHOLE; *view >= DRAW_EXAMPLE; --*view) {
+        mg_mark mark = mg_graph_mark(g);
+        mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
+        size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;
+        if (!mg_value_ok(loss))
+            cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
+        mg_graph_reset(g, mark);
+        if (!mg_value_ok(loss))
+            return CLI_FAILED;
+        if (count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
+            return CLI_OK;
+    }
+    return CLI_OK; /* DRAW_NEURONS */
+}
+
+/* After training: builds the drawn graph, runs backward from its loss, renders
+ * it to o->draw and resets the graph. */
+static int write_drawing(const train_options *o, const train_setup *s, mg_graph *g, mg_mlp *m,
+                         const mg_dataset *d, int view)
+{
+    char desc[256], title[512];
+    describe(s->sizes, s->nsizes, desc, sizeof desc);
+    if (view == DRAW_WHOLE)
+        snprintf(title, sizeof title, "%s: %s after %ld steps: the %s loss over all %zu examples",
+                 cli_display_name(o->data), desc, s->steps, mg_loss_name(s->loss), d->count);
+    else
+        snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss%s",
+                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->loss),
+                 view == DRAW_NEURONS ? ", one node per neuron" : "");
+    mg_mark mark = mg_graph_mark(g);
+    mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
+    mg_viz *viz = mg_viz_new();
+    int status = CLI_FAILED;
+    char *out = NULL, err[512];
+    size_t len = 0;
+    if (!mg_value_ok(loss)) {
+        cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
+    } else if (!viz) {
+        cli_error("cannot start Graphviz (out of memory or no plugins)");
+    } else {
+        mg_mlp_zero_grad(g, m);
+        mg_backward(g, loss);
+        mg_viz_options vo = mg_viz_options_default();
+        vo.title = title;
+        vo.max_nodes = 0; /* plan_draw checked the size */
+        mg_status st = view == DRAW_NEURONS
+                           ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
+                                                   &len, err, sizeof err)
+                           : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len, err,
+                                           sizeof err);
+        if (st != MG_OK)
+            cli_error("cannot draw the network: %s", err);
+        else
+            status = cli_write_output(o->draw, out, len);
+    }
+    mg_viz_free_output(out);
+    mg_viz_free(viz);
+    mg_mlp_zero_grad(g, m);
+    mg_graph_reset(g, mark);
+    return status;
+}
+
 static void print_json(const train_options *o, const train_setup *s, const double *history,
                        double accuracy)
 {
@@ -567,6 +683,9 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
+    int view = DRAW_EXAMPLE;
+    if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
+        goto done;
     double accuracy = 0.0;
     if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
         goto done;
@@ -582,6 +701,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
             goto done;
     }
+    if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)
+        goto done;
     if (o->json) {
         print_json(o, s, history, accuracy);
     } else {

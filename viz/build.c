@@ -73,7 +73,7 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor;
+    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -312,7 +312,8 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     agxset(c, y->g_style, "rounded,filled,dashed");
     agxset(c, y->g_fill, (char *)p->cluster_fill);
     agxset(c, y->g_color, (char *)p->cluster_line);
-    agxset(c, y->g_fontsize, "11");
+    /* the outer boxes (layers) titled larger than the inner ones (neurons) */
+    agxset(c, y->g_fontsize, parent == agroot(parent) ? "16" : "13");
     agxset(c, y->g_labeljust, "l");
     return c;
 }
@@ -407,6 +408,18 @@ static void set_size(Agnode_t *n, const syms *y, const double *wh)
 struct build_ctx;
 static void set_tooltip(struct build_ctx *c, Agnode_t *n, mg_value v);
 
+/* 1 if operand a lies outside the top-level cluster of v (the first
+ * component of v's group path): a layer's input coming from the previous
+ * layer, or from the network's inputs. */
+static int enters_cluster(const mg_graph *g, mg_value a, mg_value v)
+{
+    const char *ga = mg_group(g, a), *gv = mg_group(g, v);
+    if (!gv)
+        return 0;
+    size_t n = strcspn(gv, "/");
+    return !ga || strcspn(ga, "/") != n || memcmp(ga, gv, n) != 0;
+}
+
 typedef struct build_ctx {
     const viz_spec *s;
     const palette *p;
@@ -417,6 +430,21 @@ typedef struct build_ctx {
     double max_grad;
     int nomem;
 } build_ctx;
+
+/* An edge into a top-level cluster spans two ranks instead of one: the
+ * cluster's first rank (its weights) then starts after the rank of what feeds
+ * it, so successive layers take disjoint rank ranges and dot can set them side
+ * by side instead of stacking them in a staircase. Declared on first use, so
+ * graphs without clusters keep their DOT text. */
+static void set_minlen(build_ctx *c, Agedge_t *e)
+{
+    if (c->s->plain_ranks)
+        return;
+    if (!c->y.e_minlen)
+        c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
+    if (c->y.e_minlen)
+        agxset(e, c->y.e_minlen, "2");
+}
 
 /* v's op node (in v's cluster) and its edges: one per operand use, so a + a
  * shows two edges, then op -> v. */
@@ -461,6 +489,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             c->nomem = 1;
             return;
         }
+        if (home != c->g && enters_cluster(s->g, a, v))
+            set_minlen(c, e);
         if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
             char num[64];
             viz_format_number(num, sizeof num, contribution(s->g, v, k), s->o->precision);
@@ -548,6 +578,191 @@ static void add_value(build_ctx *c, uint32_t i)
         set_size(n, &c->y, s->fixed + 4 * (size_t)i);
     if (mg_value_op(s->g, v) != MG_OP_LEAF)
         add_op(c, i, home, n);
+}
+
+/* With clusters (a network's neurons), the ungrouped input leaves go to the
+ * first rank, one column on the left, instead of each sitting beside the
+ * first product that reads it (and under the clusters, far from the rest). */
+static void inputs_first(build_ctx *c)
+{
+    const viz_spec *s = c->s;
+    Agraph_t *column = NULL;
+    for (size_t i = 0; i < s->size && !c->nomem; i++) {
+        mg_value v = mg_value_at(s->g, i);
+        if (!c->node[i] || mg_group(s->g, v) || mg_value_op(s->g, v) != MG_OP_LEAF ||
+            mg_value_role(s->g, v) != MG_ROLE_INPUT)
+            continue;
+        if (!column) {
+            Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
+            column = rank ? agsubg(c->g, "inputs", 1) : NULL;
+            if (!column) {
+                c->nomem = 1;
+                return;
+            }
+            agxset(column, rank, "min");
+        }
+        if (!agsubnode(column, c->node[i], 1))
+            c->nomem = 1;
+    }
+}
+
+/* ---- the neuron view ------------------------------------------------------------ */
+
+/* A node for value i: its own record, or with `title` a neuron's record
+ * { neuron 3 | data X | grad Y }; styled by its role, in home. */
+static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char *title)
+{
+    const viz_spec *s = c->s;
+    char name[32], fill[8], num[64];
+    snprintf(name, sizeof name, "v%u", i);
+    Agnode_t *n = agnode(home, name, 1);
+    viz_buf label = {0};
+    if (title) {
+        mg_value v = mg_value_at(s->g, i);
+        int lr = s->o->rankdir == MG_VIZ_RANKDIR_LR;
+        viz_format_number(num, sizeof num, mg_data(s->g, v), s->o->precision);
+        viz_buf_printf(&label, "%s%s | data %s", lr ? "{ " : "", title, num);
+        if (!s->o->forward_only) {
+            viz_format_number(num, sizeof num, mg_grad(s->g, v), s->o->precision);
+            viz_buf_printf(&label, " | grad %s", num);
+        }
+        viz_buf_puts(&label, lr ? " }" : "");
+    } else {
+        record_label(&label, s, i);
+    }
+    if (!n || label.failed) {
+        viz_buf_free(&label);
+        c->nomem = 1;
+        return NULL;
+    }
+    node_style st;
+    value_style(&st, s, c->p, i, c->max_grad, fill);
+    if (title)
+        strcat(st.cls, " neuron");
+    agxset(n, c->y.n_label, label.s);
+    viz_buf_free(&label);
+    agxset(n, c->y.n_id, name);
+    agxset(n, c->y.n_class, st.cls);
+    agxset(n, c->y.n_style, (char *)st.style);
+    agxset(n, c->y.n_fill, (char *)st.fill);
+    agxset(n, c->y.n_color, (char *)st.line);
+    agxset(n, c->y.n_penwidth, (char *)st.penwidth);
+    agxset(n, c->y.n_fontcolor, (char *)st.fontcolor);
+    return n;
+}
+
+/* Edge attributes only the neuron view sets (declared here so the scalar
+ * picture's DOT text stays as it was). */
+typedef struct view_syms {
+    Agsym_t *style, *penwidth, *tooltip;
+} view_syms;
+
+/* A weight's edge: coloured by its sign (negative also dashed, for print),
+ * as thick as its size relative to the largest weight. */
+static void weight_edge(build_ctx *c, const view_syms *vy, Agnode_t *from, Agnode_t *to,
+                        double w, double wmax)
+{
+    Agedge_t *e = agedge(c->g, from, to, NULL, 1);
+    if (!e) {
+        c->nomem = 1;
+        return;
+    }
+    char text[96], num[64];
+    double t = wmax > 0 && isfinite(w) ? fabs(w) / wmax : 0;
+    snprintf(text, sizeof text, "%.2f", 0.4 + 2.6 * (t > 1 ? 1 : t));
+    agxset(e, vy->penwidth, text);
+    agxset(e, c->y.e_color, (char *)(w < 0 ? c->p->neg : c->p->pos));
+    if (w < 0)
+        agxset(e, vy->style, "dashed");
+    viz_format_number(num, sizeof num, w, c->s->o->precision);
+    snprintf(text, sizeof text, "w = %s", num);
+    agxset(e, vy->tooltip, text);
+}
+
+/* One layer's cluster "layer L (tanh)" and its neurons, with an edge from
+ * every node of the previous column weighted by the neuron's weight. */
+static void view_layer(build_ctx *c, const view_syms *vy, size_t l, Agnode_t **prev,
+                       Agnode_t **cur, double wmax)
+{
+    const viz_neurons *nv = c->s->neurons;
+    const mg_graph *g = c->s->g;
+    char path[64], text[96];
+    snprintf(path, sizeof path, "layer %zu", l + 1);
+    Agraph_t *cluster = cluster_of(&c->clusters, c->g, path, c->p, &c->y, &c->nomem);
+    if (!cluster)
+        return;
+    snprintf(text, sizeof text, "layer %zu (%s)", l + 1,
+             mg_activation_name(mg_mlp_activation(nv->m, l)));
+    agxset(cluster, c->y.g_label, text);
+    size_t nin = mg_mlp_size(nv->m, l);
+    for (size_t j = 0; j < mg_mlp_size(nv->m, l + 1) && !c->nomem; j++) {
+        snprintf(text, sizeof text, "neuron %zu", j + 1);
+        cur[j] = view_node(c, cluster, nv->out[nv->first[l] + j], text);
+        for (size_t i = 0; i < nin && cur[j]; i++)
+            weight_edge(c, vy, prev[i], cur[j], mg_data(g, mg_mlp_weight(nv->m, l, j, i)), wmax);
+    }
+}
+
+/* The largest |weight| of the network, for edge widths. */
+static double max_abs_weight(const mg_graph *g, const mg_mlp *m)
+{
+    double w = 0;
+    for (size_t l = 0; l < mg_mlp_layers(m); l++)
+        for (size_t j = 0; j < mg_mlp_size(m, l + 1); j++)
+            for (size_t i = 0; i < mg_mlp_size(m, l); i++) {
+                double x = fabs(mg_data(g, mg_mlp_weight(m, l, j, i)));
+                if (isfinite(x) && x > w)
+                    w = x;
+            }
+    return w;
+}
+
+/* The neuron view: inputs, one cluster per layer, one node per neuron,
+ * edges between the neurons of adjacent layers, then every root that is not
+ * a neuron (a loss) with an edge from each output. */
+static void add_neurons(build_ctx *c)
+{
+    const viz_spec *s = c->s;
+    const viz_neurons *nv = s->neurons;
+    size_t width = mg_mlp_size(nv->m, 0);
+    for (size_t l = 1; l <= nv->layers; l++)
+        if (mg_mlp_size(nv->m, l) > width)
+            width = mg_mlp_size(nv->m, l);
+    Agnode_t **col = calloc(2 * width, sizeof *col);
+    view_syms vy = {agattr(c->g, AGEDGE, "style", ""), agattr(c->g, AGEDGE, "penwidth", NULL),
+                    agattr(c->g, AGEDGE, "tooltip", "")};
+    /* Every layer is fully connected, so reordering neurons saves few
+     * crossings: keep them in their order, top to bottom, as the text reads. */
+    Agsym_t *mclimit = agattr(c->g, AGRAPH, "mclimit", "0.01");
+    /* room between the columns for the fan of edges, so each stays visible */
+    agattr(c->g, AGRAPH, "ranksep", "1.2");
+    Agraph_t *inputs = cluster_of(&c->clusters, c->g, "inputs", c->p, &c->y, &c->nomem);
+    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !mclimit || !inputs) {
+        free(col);
+        c->nomem = 1;
+        return;
+    }
+    for (size_t i = 0; i < mg_mlp_size(nv->m, 0) && !c->nomem; i++)
+        col[i] = view_node(c, inputs, nv->in[i], NULL);
+    double wmax = max_abs_weight(s->g, nv->m);
+    Agnode_t **prev = col, **cur = col + width;
+    for (size_t l = 0; l < nv->layers && !c->nomem; l++) {
+        view_layer(c, &vy, l, prev, cur, wmax);
+        Agnode_t **t = prev;
+        prev = cur, cur = t;
+    }
+    for (size_t i = 0; i < s->size && !c->nomem; i++) {
+        int neuron = 0;
+        for (size_t k = 0; k < nv->total && !neuron; k++)
+            neuron = nv->out[k] == i;
+        if (!(s->mask[i] & VIZ_ROOT) || neuron)
+            continue;
+        Agnode_t *head = view_node(c, c->g, (uint32_t)i, NULL);
+        for (size_t j = 0; head && j < mg_mlp_size(nv->m, nv->layers); j++)
+            if (!agedge(c->g, prev[j], head, NULL, 1))
+                c->nomem = 1;
+    }
+    free(col);
 }
 
 /* ---- deterministic subgraph ids ---------------------------------------------------- */
@@ -664,10 +879,16 @@ Agraph_t *viz_build(const viz_spec *s)
     }
     if (s->o->color_grad)
         c.max_grad = max_abs_grad(s);
-    /* Creation order: the layout and every output byte depend on it. */
-    for (size_t i = 0; i < size && !c.nomem; i++)
-        if (s->mask[i] & VIZ_DRAWN)
-            add_value(&c, (uint32_t)i);
+    if (s->neurons) {
+        add_neurons(&c);
+    } else {
+        /* Creation order: the layout and every output byte depend on it. */
+        for (size_t i = 0; i < size && !c.nomem; i++)
+            if (s->mask[i] & VIZ_DRAWN)
+                add_value(&c, (uint32_t)i);
+        if (!c.nomem && c.clusters.count)
+            inputs_first(&c);
+    }
     clusters_free(&c.clusters);
     free(c.node);
     if (c.nomem) {

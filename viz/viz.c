@@ -281,6 +281,31 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const char *format, 
     return MG_OK;
 }
 
+/* Builds, lays out and renders spec under the Graphviz lock. */
+static mg_status render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
+                             size_t *len, char *err, size_t errsize)
+{
+    mg_status status;
+    viz_lock();
+    viz_gv_begin();
+    Agraph_t *gg = viz_build(spec);
+    if (!gg)
+        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+    else
+        status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err, errsize);
+    if (gg)
+        agclose(gg);
+    const char *gv_error = viz_gv_end();
+    viz_unlock();
+    if (status == MG_OK && gv_error) {
+        free(*out);
+        *out = NULL;
+        *len = 0;
+        status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+    }
+    return status;
+}
+
 mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                         const mg_viz_options *o, const char *format, char **out, size_t *len,
                         char *err, size_t errsize)
@@ -308,25 +333,52 @@ mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, s
                           o->max_nodes);
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
-                         .drawn = drawn};
-        viz_lock();
-        viz_gv_begin();
-        Agraph_t *gg = viz_build(&spec);
-        if (!gg)
-            status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
-        else
-            status = viz_render_graph(viz, gg, o, drawn, format, out, len, err, errsize);
-        if (gg)
-            agclose(gg);
-        const char *gv_error = viz_gv_end();
-        viz_unlock();
-        if (status == MG_OK && gv_error) {
-            free(*out);
-            *out = NULL;
-            *len = 0;
-            status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+                         .drawn = drawn, .plain_ranks = drawn > VIZ_MINLEN_MAX};
+        status = render_spec(viz, &spec, format, out, len, err, errsize);
+        if (status == MG_ERR_RENDER && o->clusters && !spec.plain_ranks) {
+            spec.plain_ranks = 1; /* dot lost an edge spanning two ranks: once more without */
+            status = render_spec(viz, &spec, format, out, len, err, errsize);
         }
     }
+    free(mask);
+    return status;
+}
+
+mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
+                                const mg_value *roots, size_t n, const mg_viz_options *o,
+                                const char *format, char **out, size_t *len, char *err,
+                                size_t errsize)
+{
+    mg_status status = check_call(viz, g, format, out, len, err, errsize);
+    if (status != MG_OK)
+        return status;
+    mg_viz_options defaults = mg_viz_options_default();
+    if (!o)
+        o = &defaults;
+    if ((status = viz_check_options(o, err, errsize)) != MG_OK)
+        return status;
+    if (!m || !roots || !n)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "no network or no root to draw");
+    size_t size = mg_graph_size(g);
+    uint8_t *mask = calloc(size ? size : 1, 1);
+    if (!mask)
+        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+    viz_neurons nv = {0};
+    if (!size || !viz_mark(g, roots, n, mask))
+        status = viz_fail(err, errsize, MG_ERR_FOREIGN, "a root is not a value of this graph");
+    else
+        status = viz_neurons_find(&nv, g, m, mask, size, err, errsize);
+    size_t drawn = nv.total + mg_mlp_size(m, 0) + n;
+    if (status == MG_OK && o->max_nodes && drawn > o->max_nodes)
+        status = viz_fail(err, errsize, MG_ERR_LIMIT,
+                          "the network has %zu neurons and inputs, more than the limit of %zu",
+                          drawn, o->max_nodes);
+    if (status == MG_OK) {
+        viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
+                         .drawn = drawn, .plain_ranks = 1, .neurons = &nv};
+        status = render_spec(viz, &spec, format, out, len, err, errsize);
+    }
+    viz_neurons_free(&nv);
     free(mask);
     return status;
 }

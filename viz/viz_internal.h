@@ -10,6 +10,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
 /* The longest label shown, in bytes of the original label (cut at a UTF-8
@@ -60,6 +61,24 @@ mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize);
  * number drawn, or 0 if a root is not a value of g. */
 size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mask);
 
+/* The neuron view's map of a network onto one example's forward graph. */
+typedef struct viz_neurons {
+    const mg_mlp *m;
+    size_t layers, total; /* layers; neurons in all */
+    size_t *first;        /* per layer (and one past the last): its first neuron's flat index */
+    uint32_t *out;        /* per neuron: the value index of its output */
+    size_t *count;        /* per neuron: its values drawn (scratch) */
+    uint32_t *in;         /* per network input: its value index */
+} viz_neurons;
+
+/* Fills nv from the drawn values (mask, size entries): MG_OK, or
+ * MG_ERR_INVALID (not one example's annotated forward graph of m) or
+ * MG_ERR_NOMEM, with nv empty and the reason in err. Free with
+ * viz_neurons_free. */
+mg_status viz_neurons_find(viz_neurons *nv, const mg_graph *g, const mg_mlp *m,
+                           const uint8_t *mask, size_t size, char *err, size_t errsize);
+void viz_neurons_free(viz_neurons *nv);
+
 /* What one Graphviz graph is built from. */
 typedef struct viz_spec {
     const mg_graph *g;
@@ -73,7 +92,15 @@ typedef struct viz_spec {
                                  * scene's master layout), or NULL */
     const double *fixed;        /* per value: value box w,h then op node w,h
                                  * (4 doubles, inches) for scene frames, or NULL */
+    int plain_ranks;            /* 1: no minlen on edges entering a cluster */
+    const viz_neurons *neurons; /* the neuron view of this network, or NULL */
 } viz_spec;
+
+/* Edges entering a cluster span two ranks (layers side by side) only in
+ * graphs up to this many values: dot 2.42 sometimes loses such an edge in
+ * wide clustered graphs ("lost edge"), and a failed layout of a big graph is
+ * slow to retry. */
+#define VIZ_MINLEN_MAX 600
 
 /* Builds the Graphviz graph of spec. Call with the Graphviz lock held. Returns
  * the graph (agclose it) or NULL (MG_ERR_NOMEM). */

@@ -46,6 +46,7 @@
 
 #include <micrograd/engine.h>
 #include <micrograd/export.h>
+#include <micrograd/nn.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,6 +130,26 @@ MG_API void mg_viz_free_output(char *out);
 /* Number of values a render of roots would draw (the size of the union of
  * their traces), or 0 if a root is not a value of g. Changes nothing. */
 MG_API size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n);
+
+/* ---- networks: one node per neuron ----------------------------------------- */
+
+/* The coarse picture of a network for when its scalar graph is too large to
+ * read: the inputs, one cluster per layer ("layer 2 (tanh)") holding one node
+ * per neuron ({ neuron 3 | data | grad }: its output and, unless
+ * o->forward_only, its grad), an edge from every node of a layer to every
+ * neuron of the next (coloured by the weight's sign, negative dashed, as
+ * thick as its size; the weight as a tooltip), and each root that is not a
+ * neuron's output (a loss) fed by the outputs. roots[0..n) must be the
+ * forward graph of one example made by mg_mlp_forward (or _inputs) with
+ * MG_NN_ANNOTATE, or something built on it; a neuron's output is the last
+ * value of its group there. Formats, options, ownership and errors as
+ * mg_viz_render; max_nodes limits the nodes drawn here (inputs, neurons,
+ * roots). MG_ERR_INVALID also when the roots are not such a graph of m (for
+ * instance the loss over several examples). */
+MG_API mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
+                                       const mg_value *roots, size_t n,
+                                       const mg_viz_options *o, const char *format,
+                                       char **out, size_t *len, char *err, size_t errsize);
 
 /* ---- scenes: one layout, many frames --------------------------------------- */
 
