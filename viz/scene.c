@@ -122,21 +122,8 @@ static mg_status measure(mg_viz_scene *s, char *err, size_t errsize)
     }
     viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
                      .drawn = s->drawn, .grad_chars = chars};
-    mg_status status;
-    viz_lock();
-    viz_gv_begin();
-    Agraph_t *gg = viz_build(&spec);
-    if (!gg)
-        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
-    else
-        status = viz_layout_sizes(s->viz, gg, s->mask, s->size, s->fixed, err, errsize);
-    if (gg)
-        agclose(gg);
-    const char *gv_error = viz_gv_end();
-    viz_unlock();
+    mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err, errsize);
     free(chars);
-    if (status == MG_OK && gv_error)
-        status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
     return status;
 }
 
@@ -201,39 +188,13 @@ mg_viz_scene *mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
 mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags, const char *format,
                               char **out, size_t *len, char *err, size_t errsize)
 {
-    if (out)
-        *out = NULL;
-    if (len)
-        *len = 0;
-    if (!scene || !out || !len)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "a required argument is NULL");
-    if (!viz_format_known(format))
-        return viz_fail(err, errsize, MG_ERR_INVALID,
-                        "unknown format '%s' (svg, png, pdf, dot or plain)",
-                        format ? format : "(null)");
+    mg_status status = viz_check_output(scene != NULL, format, out, len, err, errsize);
+    if (status != MG_OK)
+        return status;
     if (mg_graph_size(scene->g) < scene->size)
         return viz_fail(err, errsize, MG_ERR_FOREIGN,
                         "the graph lost values of the scene (a reset below them)");
     viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
                      .flags = flags, .drawn = scene->drawn, .fixed = scene->fixed};
-    mg_status status;
-    viz_lock();
-    viz_gv_begin();
-    Agraph_t *gg = viz_build(&spec);
-    if (!gg)
-        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
-    else
-        status = viz_render_graph(scene->viz, gg, &scene->o, scene->drawn, format, out, len,
-                                  err, errsize);
-    if (gg)
-        agclose(gg);
-    const char *gv_error = viz_gv_end();
-    viz_unlock();
-    if (status == MG_OK && gv_error) {
-        free(*out);
-        *out = NULL;
-        *len = 0;
-        status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
-    }
-    return status;
+    return viz_render_spec(scene->viz, &spec, format, out, len, err, errsize);
 }

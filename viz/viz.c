@@ -264,15 +264,14 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, si
     return status;
 }
 
-/* Checks what every render needs; MG_OK or MG_ERR_INVALID. */
-static mg_status check_call(mg_viz *viz, const mg_graph *g, const char *format, char **out,
-                            size_t *len, char *err, size_t errsize)
+mg_status viz_check_output(int given, const char *format, char **out, size_t *len, char *err,
+                           size_t errsize)
 {
     if (out)
         *out = NULL;
     if (len)
         *len = 0;
-    if (!viz || !g || !out || !len)
+    if (!given || !out || !len)
         return viz_fail(err, errsize, MG_ERR_INVALID, "a required argument is NULL");
     if (!viz_format_known(format))
         return viz_fail(err, errsize, MG_ERR_INVALID,
@@ -281,9 +280,25 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const char *format, 
     return MG_OK;
 }
 
-/* Builds, lays out and renders spec under the Graphviz lock. */
-static mg_status render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
-                             size_t *len, char *err, size_t errsize)
+/* Checks what every render of a graph needs and points *o at defaults when it
+ * is NULL; MG_OK or MG_ERR_INVALID. */
+static mg_status check_call(mg_viz *viz, const mg_graph *g, const mg_viz_options **o,
+                            mg_viz_options *defaults, const char *format, char **out,
+                            size_t *len, char *err, size_t errsize)
+{
+    mg_status status = viz_check_output(viz && g, format, out, len, err, errsize);
+    if (status != MG_OK)
+        return status;
+    *defaults = mg_viz_options_default();
+    if (!*o)
+        *o = defaults;
+    return viz_check_options(*o, err, errsize);
+}
+
+/* Builds spec's graph under the Graphviz lock, then renders it to format
+ * (*out, *len) or, when sizes is not NULL, only stores its boxes' sizes there. */
+static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
+                          size_t *len, double *sizes, char *err, size_t errsize)
 {
     mg_status status;
     viz_lock();
@@ -291,6 +306,8 @@ static mg_status render_spec(mg_viz *viz, const viz_spec *spec, const char *form
     Agraph_t *gg = viz_build(spec);
     if (!gg)
         status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+    else if (sizes)
+        status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err, errsize);
     else
         status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err, errsize);
     if (gg)
@@ -298,25 +315,35 @@ static mg_status render_spec(mg_viz *viz, const viz_spec *spec, const char *form
     const char *gv_error = viz_gv_end();
     viz_unlock();
     if (status == MG_OK && gv_error) {
-        free(*out);
-        *out = NULL;
-        *len = 0;
+        if (!sizes) {
+            free(*out);
+            *out = NULL;
+            *len = 0;
+        }
         status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
     }
     return status;
+}
+
+mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
+                          size_t *len, char *err, size_t errsize)
+{
+    return run_spec(viz, spec, format, out, len, NULL, err, errsize);
+}
+
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char *err,
+                           size_t errsize)
+{
+    return run_spec(viz, spec, NULL, NULL, NULL, sizes, err, errsize);
 }
 
 mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                         const mg_viz_options *o, const char *format, char **out, size_t *len,
                         char *err, size_t errsize)
 {
-    mg_status status = check_call(viz, g, format, out, len, err, errsize);
+    mg_viz_options defaults;
+    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err, errsize);
     if (status != MG_OK)
-        return status;
-    mg_viz_options defaults = mg_viz_options_default();
-    if (!o)
-        o = &defaults;
-    if ((status = viz_check_options(o, err, errsize)) != MG_OK)
         return status;
     if (!roots || !n)
         return viz_fail(err, errsize, MG_ERR_INVALID, "no root to draw");
@@ -334,10 +361,10 @@ mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, s
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
                          .drawn = drawn, .plain_ranks = drawn > VIZ_MINLEN_MAX};
-        status = render_spec(viz, &spec, format, out, len, err, errsize);
+        status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
         if (status == MG_ERR_RENDER && o->clusters && !spec.plain_ranks) {
             spec.plain_ranks = 1; /* dot lost an edge spanning two ranks: once more without */
-            status = render_spec(viz, &spec, format, out, len, err, errsize);
+            status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
         }
     }
     free(mask);
@@ -349,13 +376,9 @@ mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
                                 const char *format, char **out, size_t *len, char *err,
                                 size_t errsize)
 {
-    mg_status status = check_call(viz, g, format, out, len, err, errsize);
+    mg_viz_options defaults;
+    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err, errsize);
     if (status != MG_OK)
-        return status;
-    mg_viz_options defaults = mg_viz_options_default();
-    if (!o)
-        o = &defaults;
-    if ((status = viz_check_options(o, err, errsize)) != MG_OK)
         return status;
     if (!m || !roots || !n)
         return viz_fail(err, errsize, MG_ERR_INVALID, "no network or no root to draw");
@@ -376,7 +399,7 @@ mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
                          .drawn = drawn, .plain_ranks = 1, .neurons = &nv};
-        status = render_spec(viz, &spec, format, out, len, err, errsize);
+        status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
     }
     viz_neurons_free(&nv);
     free(mask);

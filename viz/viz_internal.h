@@ -129,6 +129,24 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, si
 mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
                            double *fixed, char *err, size_t errsize);
 
+/* Builds, lays out and renders spec under the Graphviz lock (taking it) into
+ * a malloc'd *out of *len bytes. MG_OK, or the error with *out NULL and the
+ * reason in err (MG_ERR_RENDER when Graphviz reported an error). */
+mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
+                          size_t *len, char *err, size_t errsize);
+
+/* Builds spec's graph under the Graphviz lock (taking it) and stores the
+ * size of every drawn value's box and op node in sizes, as viz_layout_sizes.
+ * MG_OK, MG_ERR_NOMEM or MG_ERR_RENDER with the reason in err. */
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char *err,
+                           size_t errsize);
+
+/* Sets *out = NULL and *len = 0 (when given) and checks what every render
+ * needs: given nonzero (the caller's own objects are there), out, len and a
+ * known format. MG_OK or MG_ERR_INVALID with the reason in err. */
+mg_status viz_check_output(int given, const char *format, char **out, size_t *len, char *err,
+                           size_t errsize);
+
 /* 1 if format is one this module renders. */
 int viz_format_known(const char *format);
 
