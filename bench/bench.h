@@ -19,6 +19,9 @@
 double bench_now_ns(void);
 /* Nanoseconds of a monotonic wall clock. */
 double bench_wall_ns(void);
+/* Writes "fmt ..." to err (BENCH_ERR_SIZE bytes) and returns -1, the failure
+ * every bench function reports. */
+int bench_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The median of v[0..n) (sorts v; n >= 1). */
 double bench_median(double *v, size_t n);
 /* The process's peak resident memory so far, in bytes (0 if unknown). */

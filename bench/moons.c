@@ -7,7 +7,6 @@
 #include <micrograd/engine.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +29,6 @@ typedef struct moons_data {
     double init[PARAMS];
 } moons_data;
 
-__attribute__((format(printf, 2, 3)))
-static int failed(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, BENCH_ERR_SIZE, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* ---- the data ------------------------------------------------------------ */
 
 /* Reads one number that must end at one of `ends` (NUL ends a line); advances
@@ -59,18 +48,18 @@ static int read_number(const char **p, const char *ends, double *out)
 static int parse_points(const char *const *lines, moons_data *d, char *err)
 {
     if (!lines[0] || strcmp(lines[0], "x0,x1,y") != 0)
-        return failed(err, "moons100.csv: expected the header 'x0,x1,y'");
+        return bench_fail(err, "moons100.csv: expected the header 'x0,x1,y'");
     int i = 0;
     for (const char *const *line = lines + 1; *line; line++, i++) {
         const char *p = *line;
         if (i == POINTS)
-            return failed(err, "moons100.csv: more than %d points", POINTS);
+            return bench_fail(err, "moons100.csv: more than %d points", POINTS);
         if (!read_number(&p, ",", &d->x[i][0]) || !read_number(&p, ",", &d->x[i][1]) ||
             !read_number(&p, "", &d->y[i]) || *p)
-            return failed(err, "moons100.csv:%d: not x0,x1,y", i + 2);
+            return bench_fail(err, "moons100.csv:%d: not x0,x1,y", i + 2);
     }
     if (i != POINTS)
-        return failed(err, "moons100.csv: %d points, not %d", i, POINTS);
+        return bench_fail(err, "moons100.csv: %d points, not %d", i, POINTS);
     return 0;
 }
 
@@ -83,13 +72,13 @@ static int parse_init(const char *const *lines, moons_data *d, char *err)
         if (*p == '#' || *p == '\0')
             continue;
         if (n == PARAMS)
-            return failed(err, "moons_init.csv: more than %d parameters", PARAMS);
+            return bench_fail(err, "moons_init.csv: more than %d parameters", PARAMS);
         if (!read_number(&p, "", &d->init[n]) || *p)
-            return failed(err, "moons_init.csv:%d: not a number", i + 1);
+            return bench_fail(err, "moons_init.csv:%d: not a number", i + 1);
         n++;
     }
     if (n != PARAMS)
-        return failed(err, "moons_init.csv: %d parameters, the network has %d", n, PARAMS);
+        return bench_fail(err, "moons_init.csv: %d parameters, the network has %d", n, PARAMS);
     return 0;
 }
 
@@ -152,7 +141,7 @@ static int engine_train(const moons_data *d, double *losses, double *step_ns, be
 {
     mg_graph *g = mg_graph_new();
     if (!g)
-        return failed(err, "moons: out of memory");
+        return bench_fail(err, "moons: out of memory");
     mg_value params[PARAMS];
     for (int i = 0; i < PARAMS; i++)
         params[i] = mg_leaf_role(g, d->init[i], MG_ROLE_PARAM);
@@ -174,7 +163,7 @@ static int engine_train(const moons_data *d, double *losses, double *step_ns, be
     }
     m->values_per_step = mg_graph_size(g);
     m->graph_bytes_last = mg_graph_bytes(g);
-    int status = mg_graph_status(g) == MG_OK ? 0 : failed(err, "moons: %s", mg_graph_error(g));
+    int status = mg_graph_status(g) == MG_OK ? 0 : bench_fail(err, "moons: %s", mg_graph_error(g));
     mg_graph_free(g);
     return status;
 }
@@ -225,7 +214,7 @@ static int yardstick_train(const moons_data *d, size_t capacity, double *losses,
 {
     ys_graph t = {malloc(capacity * sizeof *t.n), 0};
     if (!t.n)
-        return failed(err, "moons: out of memory");
+        return bench_fail(err, "moons: out of memory");
     for (int i = 0; i < PARAMS; i++)
         ys_leaf(&t, d->init[i]);
     for (int k = 0; k < STEPS; k++) {
@@ -248,7 +237,7 @@ static int yardstick_train(const moons_data *d, size_t capacity, double *losses,
 int bench_moons_run(int runs, bench_moons *m, char *err)
 {
     if (runs < 1 || runs > MAX_RUNS)
-        return failed(err, "moons: runs must be 1..%d", MAX_RUNS);
+        return bench_fail(err, "moons: runs must be 1..%d", MAX_RUNS);
     moons_data d;
     if (parse_points(bench_moons_points_csv, &d, err) || parse_init(bench_moons_init_csv, &d, err))
         return -1;

@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,6 @@
 extern char **environ;
 
 #define MAX_RUNS 64
-
-__attribute__((format(printf, 2, 3)))
-static int failed(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, BENCH_ERR_SIZE, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---- spawning dot ------------------------------------------------------------- */
 
@@ -122,7 +111,7 @@ static double spawn_dot(const char *dot, const char *text, size_t len, char **sv
 {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0)
-        return failed(err, "pipe: %s", strerror(errno));
+        return bench_fail(err, "pipe: %s", strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
@@ -154,11 +143,11 @@ static double spawn_dot(const char *dot, const char *text, size_t len, char **sv
         }
     double ns = bench_now_ns() - t0 + timeval_ns(child.ru_utime) + timeval_ns(child.ru_stime);
     if (rc != 0)
-        return failed(err, "cannot run %s: %s", dot, strerror(rc));
+        return bench_fail(err, "cannot run %s: %s", dot, strerror(rc));
     if (bad || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (*svg_len >= 0)
             free(*svg);
-        return failed(err, "%s -Tsvg failed", dot);
+        return bench_fail(err, "%s -Tsvg failed", dot);
     }
     return ns;
 }
@@ -179,7 +168,7 @@ static double render_once(mg_viz *viz, const mg_graph *g, mg_value root, const c
     mg_status s = mg_viz_render(viz, g, &root, 1, &o, format, &data, &n, why, sizeof why);
     double ns = bench_now_ns() - t0;
     if (s != MG_OK)
-        return failed(err, "render %s: %s", format, why);
+        return bench_fail(err, "render %s: %s", format, why);
     if (out) {
         *out = data;
         *len = n;
@@ -287,7 +276,7 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
                         char *err)
 {
     if (runs < 1 || runs > MAX_RUNS)
-        return failed(err, "render: runs must be 1..%d", MAX_RUNS);
+        return bench_fail(err, "render: runs must be 1..%d", MAX_RUNS);
     *out = (bench_render){0};
     size_t len = 0;
     char *text = neuron_text(&len);
@@ -297,14 +286,14 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
     free(text);
     if (!p) {
         mg_graph_free(g);
-        return failed(err, "render: cannot parse the neuron example");
+        return bench_fail(err, "render: cannot parse the neuron example");
     }
     mg_value root = mg_program_value(p, mg_program_root(p));
     mg_backward(g, root);
     double t0 = bench_now_ns();
     mg_viz *viz = mg_viz_new();
     double t1 = bench_now_ns();
-    int status = viz ? 0 : failed(err, "render: cannot start Graphviz");
+    int status = viz ? 0 : bench_fail(err, "render: cannot start Graphviz");
     double ns = status ? 0 : render_once(viz, g, root, "svg", NULL, NULL, err);
     if (ns < 0)
         status = -1;
@@ -321,7 +310,7 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
 int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
 {
     if (runs < 1 || runs > MAX_RUNS || png_runs < 1 || png_runs > MAX_RUNS)
-        return failed(err, "render: runs must be 1..%d", MAX_RUNS);
+        return bench_fail(err, "render: runs must be 1..%d", MAX_RUNS);
     *out = (bench_render){0};
     static const size_t sizes[] = {3, 4, 4, 1};
     mg_graph *g = mg_graph_new();
@@ -333,11 +322,11 @@ int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
     int status = -1;
     if (!g || !viz || mg_dataset_tiny(&d) != MG_OK ||
         mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m) != MG_OK) {
-        failed(err, "render: cannot set up MLP(3,[4,4,1])");
+        bench_fail(err, "render: cannot set up MLP(3,[4,4,1])");
     } else {
         mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, MG_NN_ANNOTATE, NULL);
         if (!mg_value_ok(loss) || mg_backward(g, loss) != MG_OK)
-            failed(err, "render: %s", mg_graph_error(g));
+            bench_fail(err, "render: %s", mg_graph_error(g));
         else
             status = measure_graph(viz, g, loss, runs, png_runs, runs > 1, out, err);
     }

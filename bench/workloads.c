@@ -59,8 +59,7 @@ size_t bench_max_rss_bytes(void)
     return (size_t)u.ru_maxrss * 1024u; /* Linux reports kilobytes */
 }
 
-__attribute__((format(printf, 2, 3)))
-static int failed(char *err, const char *fmt, ...)
+int bench_fail(char *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -71,7 +70,7 @@ static int failed(char *err, const char *fmt, ...)
 
 static int engine_failed(char *err, const mg_graph *g, const char *what)
 {
-    return failed(err, "%s: %s", what, g ? mg_graph_error(g) : "out of memory");
+    return bench_fail(err, "%s: %s", what, g ? mg_graph_error(g) : "out of memory");
 }
 
 /* Bit-for-bit equality (the yardstick must do the engine's exact arithmetic). */
@@ -136,14 +135,14 @@ static int chain_same(const chain_out *a, const chain_out *b)
 int bench_chain(size_t values, int runs, bench_pair *out, char *err)
 {
     if (runs < 1 || runs > MAX_RUNS)
-        return failed(err, "runs must be 1..%d", MAX_RUNS);
+        return bench_fail(err, "runs must be 1..%d", MAX_RUNS);
     size_t links = chain_links(values);
     mg_graph *g = mg_graph_new();
     ys_graph t = {malloc((3 + 2 * links) * sizeof *t.n), 0};
     if (!g || !t.n) {
         mg_graph_free(g);
         free(t.n);
-        return failed(err, "chain: out of memory");
+        return bench_fail(err, "chain: out of memory");
     }
     mg_leaf(g, CHAIN_Y0, NULL);
     mg_leaf(g, CHAIN_K, NULL);
@@ -174,7 +173,7 @@ int bench_chain_big(size_t values, bench_big *out, char *err)
     size_t links = chain_links(values);
     mg_graph *g = mg_graph_new();
     if (!g)
-        return failed(err, "chain: out of memory");
+        return bench_fail(err, "chain: out of memory");
     mg_leaf(g, CHAIN_Y0, NULL);
     mg_leaf(g, CHAIN_K, NULL);
     mg_leaf(g, CHAIN_C, NULL);
@@ -190,7 +189,7 @@ int bench_chain_big(size_t values, bench_big *out, char *err)
     if (mg_graph_status(g) != MG_OK)
         status = engine_failed(err, g, "10M chain");
     else if (!(cold.dc > 0) || !chain_same(&cold, &warm))
-        status = failed(err, "10M chain: backward gave dc = %g, then %g", cold.dc, warm.dc);
+        status = bench_fail(err, "10M chain: backward gave dc = %g, then %g", cold.dc, warm.dc);
     mg_graph_free(g);
     return status;
 }
@@ -247,7 +246,7 @@ static int sum_same(const sum_out *a, const sum_out *b)
 int bench_sum(size_t terms, int runs, bench_pair *out, char *err)
 {
     if (runs < 1 || runs > MAX_RUNS || terms < 1)
-        return failed(err, "sum: runs must be 1..%d and terms >= 1", MAX_RUNS);
+        return bench_fail(err, "sum: runs must be 1..%d and terms >= 1", MAX_RUNS);
     mg_graph *g = mg_graph_new();
     double *xs = malloc(2 * terms * sizeof *xs);
     ys_graph t = {malloc(4 * terms * sizeof *t.n), 0};
@@ -255,7 +254,7 @@ int bench_sum(size_t terms, int runs, bench_pair *out, char *err)
         mg_graph_free(g);
         free(xs);
         free(t.n);
-        return failed(err, "sum: out of memory");
+        return bench_fail(err, "sum: out of memory");
     }
     double *ws = xs + terms;
     for (size_t i = 0; i < terms; i++) {
