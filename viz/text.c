@@ -100,7 +100,10 @@ static unsigned char whitespace(unsigned char c)
 
 static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
 
-void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
+/* Appends the shown part of bytes, whitespace as a space, control bytes
+ * dropped, a backslash before every byte of `special` and & as &amp;
+ * (entities are decoded: keep & itself), then an ellipsis if cut. */
+static void escape(viz_buf *b, const char *bytes, size_t len, const char *special)
 {
     int cut;
     size_t n = shown_length(bytes, len, &cut);
@@ -108,27 +111,8 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
         unsigned char c = whitespace((unsigned char)bytes[i]);
         if (c < 0x20 || c == 0x7F)
             continue;
-        if (strchr("{}|<>\\", c))
+        if (strchr(special, c))
             viz_buf_add(b, "\\", 1);
-        if (c == '&')
-            viz_buf_puts(b, "&amp;"); /* entities are decoded: keep & itself */
-        else
-            viz_buf_add(b, (const char *)&c, 1);
-    }
-    if (cut)
-        viz_buf_puts(b, ellipsis);
-}
-
-void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
-{
-    int cut;
-    size_t n = shown_length(bytes, len, &cut);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = whitespace((unsigned char)bytes[i]);
-        if (c < 0x20 || c == 0x7F)
-            continue;
-        if (c == '\\')
-            viz_buf_add(b, "\\", 1); /* else \N, \G, \l are Graphviz escapes */
         if (c == '&')
             viz_buf_puts(b, "&amp;");
         else
@@ -136,6 +120,16 @@ void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
     }
     if (cut)
         viz_buf_puts(b, ellipsis);
+}
+
+void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
+{
+    escape(b, bytes, len, "{}|<>\\");
+}
+
+void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
+{
+    escape(b, bytes, len, "\\"); /* else \N, \G, \l are Graphviz escapes */
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
