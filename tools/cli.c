@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -489,4 +490,35 @@ void cli_source_free(cli_source *src)
     mg_graph_free(src->graph);
     free(src->text);
     memset(src, 0, sizeof *src);
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+void cli_getopt_reset(void)
+{
+    opterr = 0;
+    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+}
+
+int cli_help(const char *help)
+{
+    fputs(help, stdout);
+    return cli_finish_stdout(CLI_OK);
+}
+
+int cli_option_error(const char *command, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
+    return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+}
+
+int cli_take_file(const char *command, int argc, char **argv, const char **file)
+{
+    for (; optind < argc; optind++) {
+        if (*file)
+            return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
+        *file = argv[optind];
+    }
+    return -1;
 }

@@ -61,6 +61,18 @@ int cli_parse_numbers(const char *command, const char *option, const char *text,
  * Returns a static string, or NULL after printing a usage error. */
 const char *cli_picture_format(const char *command, const char *path, const char *format);
 
+/* getopt_long around the subcommands (optstring starting with ':'). */
+/* Resets getopt for a new argv and keeps it from printing. */
+void cli_getopt_reset(void);
+/* Prints help on standard output; returns cli_finish_stdout(CLI_OK). */
+int cli_help(const char *help);
+/* The usage error of getopt_long's ':' (an option without its value) or '?'
+ * (an unknown option); returns CLI_USAGE. */
+int cli_option_error(const char *command, int c, char **argv);
+/* Takes the operands left after the options as the one FILE: sets *file (if
+ * there is one) and returns -1, or returns a usage error for a second one. */
+int cli_take_file(const char *command, int argc, char **argv, const char **file);
+
 /* An expression file parsed into a graph, with its root picked. */
 typedef struct cli_source {
     const char *path;    /* as given ("-" for standard input) */

@@ -75,18 +75,14 @@ static int parse_options(int argc, char **argv, int *json, int *quick)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;
-    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
         switch (c) {
         case 'j': *json = 1; break;
         case 'q': *quick = 1; break;
-        case 'h':
-            fputs(bench_help, stdout);
-            return cli_finish_stdout(CLI_OK);
-        default:
-            return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+        case 'h': return cli_help(bench_help);
+        default: return cli_option_error(argv[0], c, argv);
         }
     }
     if (optind < argc)

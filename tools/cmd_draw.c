@@ -282,8 +282,7 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     mlp_args *m = a->mlp;
     *m = (mlp_args){.seed = 1337, .hidden = MG_ACT_TANH, .output = MG_ACT_TANH};
     *a = (draw_args){.viz = mg_viz_options_default(), .mlp = m};
-    opterr = 0;
-    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":ho:T:", draw_options, NULL)) != -1) {
         switch (c) {
@@ -291,25 +290,18 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         case OPT_COLOR_GRAD: a->viz.color_grad = 1; break;
         case OPT_EDGE_GRADS: a->viz.edge_grads = 1; break;
         case OPT_NO_CLUSTERS: a->viz.clusters = 0; break;
-        case 'h':
-            fputs(draw_help, stdout);
-            return cli_finish_stdout(CLI_OK);
+        case 'h': return cli_help(draw_help);
         case ':':
-            return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-        case '?':
-            return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        case '?': return cli_option_error(command, c, argv);
         default:
             if (!take_value(command, c, a))
                 return CLI_USAGE;
             break;
         }
     }
-    for (; optind < argc; optind++) {
-        if (a->file)
-            return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
-        a->file = argv[optind];
-    }
-    int status = check_mlp_args(command, a);
+    int status = cli_take_file(command, argc, argv, &a->file);
+    if (status < 0)
+        status = check_mlp_args(command, a);
     if (status >= 0)
         return status;
     if (!(a->format = cli_picture_format(command, a->out, a->format)))

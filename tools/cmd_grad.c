@@ -56,8 +56,7 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
     };
     const char *command = argv[0];
     *o = (value_options){.h = 1e-6, .tol = 1e-6};
-    opterr = 0;
-    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", is_check ? long_options : grad_options, NULL)) !=
            -1) {
@@ -76,8 +75,7 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         }
         case 'h':
         case OPT_HELP:
-            fputs(help, stdout);
-            return cli_finish_stdout(CLI_OK);
+            return cli_help(help);
         case ':':
             return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
         default: {
@@ -94,11 +92,9 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         }
         }
     }
-    for (; optind < argc; optind++) {
-        if (o->file)
-            return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
-        o->file = argv[optind];
-    }
+    int status = cli_take_file(command, argc, argv, &o->file);
+    if (status >= 0)
+        return status;
     if (!o->file)
         return cli_usage_error(command, "missing FILE (use - for standard input)");
     return -1;

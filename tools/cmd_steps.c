@@ -120,8 +120,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
     const char *command = argv[0];
     *o = (steps_options){
         .render = {.precision = 4, .rankdir = "LR", .max_nodes = STEPS_MAX_NODES_DEFAULT}};
-    opterr = 0;
-    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    cli_getopt_reset();
     int c;
     long n;
     while ((c = getopt_long(argc, argv, ":ho:T:", long_options, NULL)) != -1) {
@@ -146,21 +145,12 @@ static int parse_options(int argc, char **argv, steps_options *o)
                 return cli_usage_error(command, "--rankdir must be LR or TB, not '%s'", optarg);
             o->render.rankdir = optarg;
             break;
-        case 'h':
-            fputs(steps_help, stdout);
-            return cli_finish_stdout(CLI_OK);
-        case ':':
-            return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        case 'h': return cli_help(steps_help);
+        default: return cli_option_error(command, c, argv);
         }
     }
-    for (; optind < argc; optind++) {
-        if (o->file)
-            return cli_usage_error(command, "one FILE only ('%s' is extra)", argv[optind]);
-        o->file = argv[optind];
-    }
-    return check_options(command, o);
+    int status = cli_take_file(command, argc, argv, &o->file);
+    return status >= 0 ? status : check_options(command, o);
 }
 
 /* ---- captions ------------------------------------------------------------ */

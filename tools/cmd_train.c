@@ -206,18 +206,13 @@ static int parse_options(int argc, char **argv, train_options *o)
         {NULL, 0, NULL, 0},
     };
     *o = (train_options){.data = "tiny", .steps = -1, .seed = 1337, .loss = -1};
-    opterr = 0;
-    optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(train_help, stdout);
-            return cli_finish_stdout(CLI_OK);
-        }
-        if (c == ':')
-            return cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
-        if (c == '?')
-            return cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        if (c == 'h')
+            return cli_help(train_help);
+        if (c == ':' || c == '?')
+            return cli_option_error("train", c, argv);
         int status = take_option(c, optarg, o);
         if (status >= 0)
             return status;
