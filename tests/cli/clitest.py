@@ -77,6 +77,18 @@ def expect_true(cond, what):
         raise AssertionError(what)
 
 
+def golden(name, data):
+    """Checks data against tests/golden/NAME byte for byte; with
+    MG_UPDATE_GOLDEN=1 in the environment, first rewrites the file with it."""
+    path = source('tests', 'golden', name)
+    if os.environ.get('MG_UPDATE_GOLDEN'):
+        with open(path, 'wb') as f:
+            f.write(data)
+    with open(path, 'rb') as f:
+        want = f.read()
+    expect_true(data == want, f'{name}: output differs from the golden file ({len(data)} vs {len(want)} bytes)')
+
+
 def test(fn):
     _tests.append(fn)
     return fn

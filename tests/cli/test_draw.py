@@ -8,7 +8,7 @@ import stat
 import xml.etree.ElementTree as ET
 
 import clitest
-from clitest import expect, expect_true, run, source, tempdir, test
+from clitest import expect, expect_true, golden, run, source, tempdir, test
 
 L_MG = source('examples', 'L.mg')
 NEURON_MG = source('examples', 'neuron.mg')
@@ -23,16 +23,6 @@ NEURON_VALUES = [('x1', '2.0000', '-1.5000'), ('x2', '0.0000', '0.5000'),
                  ('b', '6.8814', '0.5000'), ('x1w1', '-6.0000', '0.5000'),
                  ('x2w2', '0.0000', '0.5000'), ('x1w1x2w2', '-6.0000', '0.5000'),
                  ('n', '0.8814', '0.5000'), ('o', '0.7071', '1.0000')]
-
-
-def golden(name, data):
-    path = source('tests', 'golden', name)
-    if os.environ.get('MG_UPDATE_GOLDEN'):
-        with open(path, 'wb') as f:
-            f.write(data)
-    with open(path, 'rb') as f:
-        want = f.read()
-    expect_true(data == want, f'{name}: output differs from the golden file ({len(data)} vs {len(want)} bytes)')
 
 
 def svg_nodes(svg_bytes):

@@ -11,20 +11,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import clitest
-from clitest import expect, expect_true, run, source, tempdir, test
+from clitest import expect, expect_true, golden, run, source, tempdir, test
 
 SVG_NS = '{http://www.w3.org/2000/svg}'
 L_MG = source('examples', 'L.mg')
-
-
-def golden(name, data):
-    path = source('tests', 'golden', name)
-    if os.environ.get('MG_UPDATE_GOLDEN'):
-        with open(path, 'wb') as f:
-            f.write(data)
-    with open(path, 'rb') as f:
-        want = f.read()
-    expect_true(data == want, f'{name}: output differs from the golden file ({len(data)} vs {len(want)} bytes)')
 
 
 def svg_parts(svg_bytes):
