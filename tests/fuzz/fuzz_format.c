@@ -10,16 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                  \
-        }                                                                             \
-    } while (0)
+#include "fuzz.h"
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
