@@ -1,0 +1,83 @@
+"""Checks the manual page micrograd(1): it renders without a single warning
+(groff -man -ww, and man -l when man-db is there), its title line carries the
+project's version, and it documents every command the program lists in
+--help and every long option each command lists in its own --help.
+
+    python3 test_man.py docs/micrograd.1 path/to/micrograd VERSION
+
+Exits 77 (meson's "skipped") when groff is not installed.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def render(cmd, env=None):
+    """Runs a renderer; returns its problems (non-zero exit, any warning)."""
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+    problems = []
+    if p.returncode != 0:
+        problems.append(f'{" ".join(cmd)}: exit status {p.returncode}')
+    if p.stderr.strip():
+        problems.append(f'{" ".join(cmd)}: warnings:\n{p.stderr.decode("utf-8", "replace")}')
+    return problems, p.stdout.decode('utf-8', 'replace')
+
+
+def help_text(program, *args):
+    p = subprocess.run([program, *args, '--help'], capture_output=True, timeout=60,
+                       env=dict(os.environ, NO_COLOR='1'))
+    if p.returncode != 0:
+        raise SystemExit(f'{program} {" ".join(args)} --help: exit status {p.returncode}')
+    return p.stdout.decode('utf-8', 'replace')
+
+
+def commands_of(program):
+    """The command names listed under 'commands:' in the program's --help."""
+    text = help_text(program)
+    block = text.split('commands:\n', 1)[1].split('\n\n', 1)[0]
+    return [line.split()[0] for line in block.splitlines() if line.strip()]
+
+
+def main():
+    page, program, version = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not shutil.which('groff'):
+        print('groff is not installed: skipped')
+        return SKIP
+    problems, text = render(['groff', '-man', '-Tutf8', '-ww', page])
+    if len(text.splitlines()) < 200:
+        problems.append(f'groff rendered only {len(text.splitlines())} lines')
+    if shutil.which('man'):
+        env = dict(os.environ, MANWIDTH='80', MAN_DISABLE_SECCOMP='1')
+        more, _ = render(['man', '--warnings=w', '-l', page], env)
+        problems += more
+
+    with open(page, encoding='utf-8') as f:
+        source = f.read()
+    plain = source.replace('\\-', '-')
+    title = re.search(r'^\.TH MICROGRAD 1 \S+ "micrograd-c ([^"]+)"', source, re.M)
+    if not title or title.group(1) != version:
+        problems.append(f'.TH line does not say version {version}')
+
+    commands = commands_of(program)
+    if 'grad' not in commands:
+        problems.append(f'could not read the command list from --help: {commands}')
+    for command in commands:
+        if not re.search(rf'^\.SS "micrograd {command}\b', plain, re.M):
+            problems.append(f'command {command!r} has no section (.SS "micrograd {command} ...")')
+        if not re.search(rf'^\.SY micrograd\n\.B {command}\n', plain, re.M):
+            problems.append(f'command {command!r} is missing from the SYNOPSIS')
+        for option in sorted(set(re.findall(r'(?<![\w-])--[a-z][a-z0-9-]*', help_text(program, command)))):
+            if not re.search(rf'{option}(?![a-z0-9-])', plain):
+                problems.append(f'option {option} of {command!r} is not documented')
+
+    for problem in problems:
+        print(problem)
+    print(f'{"FAIL" if problems else "ok"}: {page}: {len(commands)} commands checked')
+    return 1 if problems else 0
+
+
+sys.exit(main())
