@@ -47,11 +47,13 @@ def main():
     if not shutil.which('groff'):
         print('groff is not installed: skipped')
         return SKIP
-    problems, text = render(['groff', '-man', '-Tutf8', '-ww', page])
+    # C.UTF-8 exists on every Debian system: an unset or ungenerated locale
+    # would otherwise make man warn about the locale, not about the page.
+    env = dict(os.environ, LC_ALL='C.UTF-8', MANWIDTH='80', MAN_DISABLE_SECCOMP='1')
+    problems, text = render(['groff', '-man', '-Tutf8', '-ww', page], env)
     if len(text.splitlines()) < 200:
         problems.append(f'groff rendered only {len(text.splitlines())} lines')
     if shutil.which('man'):
-        env = dict(os.environ, MANWIDTH='80', MAN_DISABLE_SECCOMP='1')
         more, _ = render(['man', '--warnings=w', '-l', page], env)
         problems += more
 
