@@ -70,14 +70,16 @@ int main(void)
 }
 C
 
-export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$dest
+PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR=$dest
 pkg-config --exists micrograd || fail "pkg-config cannot find micrograd"
 [ "$(pkg-config --modversion micrograd)" = "$version" ] || fail "pkg-config version is not $version"
 flags=$(pkg-config --cflags --libs micrograd)
 echo "pkg-config --cflags --libs micrograd: $flags"
 extra=()
 [ "$sanitize" = none ] || extra=("-fsanitize=$sanitize")
-# shellcheck disable=SC2086 # the flags are a list of words
+# The flags are a list of words: split them.
+# shellcheck disable=SC2086
 "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror "${extra[@]}" "$dest/user.c" -o "$dest/user" $flags ||
     fail "compiling against the installed library"
 
