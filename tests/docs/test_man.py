@@ -1,7 +1,11 @@
 """Checks the manual page micrograd(1): it renders without a single warning
 (groff -man -ww, and man -l when man-db is there), its title line carries the
-project's version, and it documents every command the program lists in
---help and every long option each command lists in its own --help.
+project's version, it documents every command the program lists in --help and
+every long option each command lists in its own --help, and its EXAMPLES run:
+each `$ micrograd ...` line whose command this build has is run (in a folder
+holding a copy of examples/) and must exit 0 and print what the page shows
+("..." stands for lines left out; a line starting with a space continues the
+one above).
 
     python3 test_man.py docs/micrograd.1 path/to/micrograd VERSION
 
@@ -12,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 SKIP = 77
 
@@ -40,6 +45,72 @@ def commands_of(program):
     text = help_text(program)
     block = text.split('commands:\n', 1)[1].split('\n\n', 1)[0]
     return [line.split()[0] for line in block.splitlines() if line.strip()]
+
+
+def unroff(text):
+    """The text of an .EX block as the reader sees it."""
+    for escape, plain in (('\\-', '-'), ('\\(aq', "'"), ('\\(mu', '\u00d7'), ('\\&', ''),
+                          ('\\e', '\\')):
+        text = text.replace(escape, plain)
+    return text
+
+
+def example_sessions(source):
+    """(command, shown output lines) for each '$ ' line of the EXAMPLES."""
+    section = source.split('\n.SH EXAMPLES\n', 1)[1].split('\n.SH ', 1)[0]
+    sessions = []
+    for block in re.findall(r'^\.EX\n(.*?)^\.EE', section, re.M | re.S):
+        lines = []
+        for line in unroff(block).splitlines():
+            if line.startswith(' ') and lines:
+                lines[-1] += line
+            else:
+                lines.append(line)
+        for line in lines:
+            if line.startswith('$ '):
+                sessions.append((line[2:], []))
+            elif sessions:
+                sessions[-1][1].append(line)
+    return sessions
+
+
+def output_matches(shown, got):
+    if '...' not in shown:
+        return shown == got
+    cut = shown.index('...')
+    head, tail = shown[:cut], shown[cut + 1:]
+    return (len(got) >= len(head) + len(tail) and got[:len(head)] == head
+            and got[len(got) - len(tail):] == tail)
+
+
+def run_examples(source, program, problems):
+    """Runs the page's example commands; returns (run, skipped)."""
+    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, NO_COLOR='1',
+               PATH=os.path.dirname(os.path.abspath(program)) + os.pathsep + os.environ['PATH'])
+    ran = skipped = 0
+    with tempfile.TemporaryDirectory() as work:
+        shutil.copytree(os.path.join(source_root, 'examples'), os.path.join(work, 'examples'))
+        for command, shown in example_sessions(source):
+            words = command.replace('|', ' ').split()
+            if 'micrograd' not in words:
+                skipped += 1  # not ours to run (cc ... pkg-config)
+                continue
+            subcommand = words[words.index('micrograd') + 1]
+            if subprocess.run([program, subcommand, '--help'], capture_output=True).returncode:
+                skipped += 1  # a command this build does not have yet
+                continue
+            p = subprocess.run(['bash', '-c', command], cwd=work, env=env, capture_output=True,
+                               timeout=300)
+            ran += 1
+            got = p.stdout.decode('utf-8', 'replace').splitlines()
+            if p.returncode != 0:
+                problems.append(f'example `{command}`: exit status {p.returncode}: '
+                                f'{p.stderr.decode("utf-8", "replace")}')
+            elif shown and not output_matches(shown, got):
+                problems.append(f'example `{command}` printed:\n' + '\n'.join(got)
+                                + '\nthe page shows:\n' + '\n'.join(shown))
+    return ran, skipped
 
 
 def main():
@@ -76,9 +147,12 @@ def main():
             if not re.search(rf'{option}(?![a-z0-9-])', plain):
                 problems.append(f'option {option} of {command!r} is not documented')
 
+    ran, skipped = run_examples(source, program, problems)
+
     for problem in problems:
         print(problem)
-    print(f'{"FAIL" if problems else "ok"}: {page}: {len(commands)} commands checked')
+    print(f'{"FAIL" if problems else "ok"}: {page}: {len(commands)} commands documented, '
+          f'{ran} examples run ({skipped} not run: not micrograd, or not in this build)')
     return 1 if problems else 0
 
 
