@@ -5,9 +5,10 @@
  *     cc prog.c $(pkg-config --cflags --libs micrograd)
  *
  * Each module's header stays usable on its own (<micrograd/engine.h>, ...).
- * Every module header installed under include/micrograd/ is listed here: the
- * nn library's <micrograd/nn.h> and the picture module's <micrograd/viz.h>
- * join this list when those modules are part of the build.
+ * Every module header installed under include/micrograd/ is listed here. The
+ * drawing functions (viz.h, plot.h) live in the micrograd-viz library:
+ *
+ *     cc prog.c $(pkg-config --cflags --libs micrograd-viz)
  */
 #ifndef MICROGRAD_MICROGRAD_H
 #define MICROGRAD_MICROGRAD_H
@@ -15,5 +16,11 @@
 #include <micrograd/export.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
+#include <micrograd/rng.h>
+#include <micrograd/csv.h>
+#include <micrograd/nn.h>
+#include <micrograd/lesson.h>
+#include <micrograd/viz.h>
+#include <micrograd/plot.h>
 
 #endif
