@@ -15,7 +15,9 @@
  *
  * Ownership: the graph owns every value, label and scratch buffer made in it.
  * Values are handles (an index plus a tag of the graph that made them), never
- * pointers, so the arena may grow and move without invalidating them.
+ * pointers, so the arena may grow and move without invalidating them. The tag
+ * comes from the graph's address: a handle of a freed graph can pass for one of
+ * a new graph allocated at the same address.
  *
  * Errors are sticky, as in cairo: an op that fails (out of memory, a handle of
  * another graph, an operand that is itself an error) returns MG_NONE and records
@@ -146,8 +148,11 @@ typedef struct mg_mark {
     size_t label_bytes;
 } mg_mark;
 MG_API mg_mark mg_graph_mark(const mg_graph *g);
-/* Handles to values made after the mark become invalid (MG_ERR_FOREIGN).
- * A mark taken after this reset point is ignored. Can't fail. */
+/* Handles to values made after the mark become invalid (MG_ERR_FOREIGN) until
+ * new values reuse their indices: after that an old handle names the new value
+ * (the check is an index bound, not a generation). A mark beyond the graph's
+ * current size is ignored; one taken after an earlier reset and made stale by
+ * later growth is not detected. Can't fail. */
 MG_API void mg_graph_reset(mg_graph *g, mg_mark mark);
 
 /* ---- making values ------------------------------------------------------- */
