@@ -423,6 +423,32 @@ int cli_parse_numbers(const char *command, const char *option, const char *text,
     return 0;
 }
 
+int cli_parse_sizes(const char *command, const char *option, const char *text, size_t max_count,
+                    size_t max_width, size_t *out, size_t *n)
+{
+    const char *p = text;
+    *n = 0;
+    while (*n < max_count && isdigit((unsigned char)*p)) {
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(p, &end, 10);
+        if (errno == ERANGE || x == 0 || x > max_width || (*end != ',' && *end != '\0'))
+            break;
+        out[(*n)++] = (size_t)x;
+        if (*end == '\0') {
+            if (*n >= 2)
+                return 1;
+            break;
+        }
+        p = end + 1;
+    }
+    cli_usage_error(command,
+                    "%s wants the inputs then each layer's width (3,4,4,1): 2 to %zu whole "
+                    "numbers from 1 to %zu, not '%s'",
+                    option, max_count, max_width, text);
+    return 0;
+}
+
 const char *cli_picture_format(const char *command, const char *path, const char *format)
 {
     static const char *const known[] = {"svg", "png", "pdf", "dot"};

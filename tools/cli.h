@@ -53,6 +53,11 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 
 /* "2,3,-1": 1 to cap finite numbers separated by commas, into out[0..*n).
  * Returns 1, or prints a usage error naming option and returns 0. */
+/* A network's sizes, "3,4,4,1": the inputs then each layer's width, whole
+ * numbers from 1 to max_width, at least 2 and at most max_count of them. Returns
+ * 1 and sets out[0..*n), or 0 after one usage error naming option and text. */
+int cli_parse_sizes(const char *command, const char *option, const char *text, size_t max_count,
+                    size_t max_width, size_t *out, size_t *n);
 int cli_parse_numbers(const char *command, const char *option, const char *text, double *out,
                       size_t cap, size_t *n);
 

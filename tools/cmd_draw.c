@@ -127,26 +127,11 @@ static const struct option draw_options[] = {
 /* "3,4,4,1" -> m->sizes; 1, or 0 after a usage error. */
 static int parse_mlp_sizes(const char *command, const char *text, mlp_args *m)
 {
-    double v[MLP_MAX_SIZES];
     size_t n = 0, params = 0;
-    int ok = cli_parse_numbers(command, "--mlp", text, v, MLP_MAX_SIZES, &n);
-    if (!ok)
+    if (!cli_parse_sizes(command, "--mlp", text, MLP_MAX_SIZES, MLP_MAX_WIDTH, m->sizes, &n))
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] != floor(v[i]) || v[i] < 1 || v[i] > MLP_MAX_WIDTH) {
-            cli_usage_error(command, "--mlp wants whole numbers from 1 to %d, not '%s'",
-                            MLP_MAX_WIDTH, text);
-            return 0;
-        }
-        m->sizes[i] = (size_t)v[i];
-        if (i > 0)
-            params += (m->sizes[i - 1] + 1) * m->sizes[i];
-    }
-    if (n < 2) {
-        cli_usage_error(command, "--mlp wants the inputs then at least one layer (3,4,4,1), not '%s'",
-                        text);
-        return 0;
-    }
+    for (size_t i = 1; i < n; i++)
+        params += (m->sizes[i - 1] + 1) * m->sizes[i];
     if (params > MLP_MAX_PARAMS) {
         cli_usage_error(command, "--mlp %s has %zu parameters; at most %d can be drawn", text,
                         params, MLP_MAX_PARAMS);

@@ -1,7 +1,5 @@
 /* micrograd train: an MLP on the video's examples, micrograd's moons demo or a
  * CSV file; progress, a summary or JSON, and an optional plot. */
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -108,30 +106,7 @@ enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_S
 /* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
 static int parse_sizes(const char *text, train_options *o)
 {
-    const char *p = text;
-    o->nsizes = 0;
-    for (;;) {
-        char *end;
-        errno = 0;
-        if (!isdigit((unsigned char)*p) || o->nsizes > MAX_LAYERS)
-            break;
-        unsigned long long n = strtoull(p, &end, 10);
-        if (errno == ERANGE || n == 0 || n > 100000)
-            break;
-        o->sizes[o->nsizes++] = (size_t)n;
-        if (*end == '\0') {
-            if (o->nsizes >= 2)
-                return 1;
-            break;
-        }
-        if (*end != ',')
-            break;
-        p = end + 1;
-    }
-    cli_usage_error("train", "--sizes wants at least two whole numbers from 1 to 100000 "
-                             "separated by commas (at most %d layers), not '%s'",
-                    MAX_LAYERS, text);
-    return 0;
+    return cli_parse_sizes("train", "--sizes", text, MAX_LAYERS + 1, 100000, o->sizes, &o->nsizes);
 }
 
 /* Applies one option; returns -1 to go on, or an exit status. */

@@ -172,11 +172,11 @@ def mlp_usage_errors_exit_2_and_write_nothing():
     pre = 'micrograd: error: draw: '
     post = " (see 'micrograd draw --help')\n"
     cases = [
-        (['--mlp', '3,0,1', '--input', '1,2,3'], "--mlp wants whole numbers from 1 to 100000, not '3,0,1'"),
-        (['--mlp', '3,4.5,1', '--input', '1,2,3'], "--mlp wants whole numbers from 1 to 100000, not '3,4.5,1'"),
-        (['--mlp', '3', '--input', '1,2,3'], "--mlp wants the inputs then at least one layer (3,4,4,1), not '3'"),
-        (['--mlp', 'a,b', '--input', '1'], "--mlp wants 1 to 33 finite numbers separated by commas, not 'a,b'"),
-        (['--mlp', '3,4,,1', '--input', '1,2,3'], "--mlp wants 1 to 33 finite numbers separated by commas, not '3,4,,1'"),
+        (['--mlp', '3,0,1', '--input', '1,2,3'], "--mlp wants the inputs then each layer's width (3,4,4,1): 2 to 33 whole numbers from 1 to 100000, not '3,0,1'"),
+        (['--mlp', '3,4.5,1', '--input', '1,2,3'], "--mlp wants the inputs then each layer's width (3,4,4,1): 2 to 33 whole numbers from 1 to 100000, not '3,4.5,1'"),
+        (['--mlp', '3', '--input', '1,2,3'], "--mlp wants the inputs then each layer's width (3,4,4,1): 2 to 33 whole numbers from 1 to 100000, not '3'"),
+        (['--mlp', 'a,b', '--input', '1'], "--mlp wants the inputs then each layer's width (3,4,4,1): 2 to 33 whole numbers from 1 to 100000, not 'a,b'"),
+        (['--mlp', '3,4,,1', '--input', '1,2,3'], "--mlp wants the inputs then each layer's width (3,4,4,1): 2 to 33 whole numbers from 1 to 100000, not '3,4,,1'"),
         (['--mlp', '3,4,4,1', '--input', '2,3'], '--input has 2 numbers, but --mlp 3,4,4,1 takes 3 inputs'),
         (['--mlp', '3,4,4,1', '--input', '2,3,-1,5'], '--input has 4 numbers, but --mlp 3,4,4,1 takes 3 inputs'),
         (['--mlp', '3,4,4,1', '--input', '2,nan,1'], "--input wants 1 to 100000 finite numbers separated by commas, not '2,nan,1'"),

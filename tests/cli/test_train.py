@@ -163,8 +163,8 @@ def init_must_match_the_network():
 @test
 def usage_errors_exit_2():
     cases = [
-        (['--sizes', '3,x'], "micrograd: error: train: --sizes wants at least two whole numbers "
-         "from 1 to 100000 separated by commas (at most 64 layers), not '3,x' "
+        (['--sizes', '3,x'], "micrograd: error: train: --sizes wants the inputs then each "
+         "layer's width (3,4,4,1): 2 to 65 whole numbers from 1 to 100000, not '3,x' "
          "(see 'micrograd train --help')\n"),
         (['--data', 'moons', '--sizes', '3,4,1'], "micrograd: error: train: --sizes starts with 3 "
          "inputs, but the data have 2 (see 'micrograd train --help')\n"),
