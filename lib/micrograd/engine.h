@@ -152,7 +152,8 @@ MG_API mg_mark mg_graph_mark(const mg_graph *g);
  * new values reuse their indices: after that an old handle names the new value
  * (the check is an index bound, not a generation). A mark beyond the graph's
  * current size is ignored; one taken after an earlier reset and made stale by
- * later growth is not detected. Can't fail. */
+ * later growth is not detected. A kept value labelled or grouped after the
+ * mark loses that label or group (its bytes were dropped). Can't fail. */
 MG_API void mg_graph_reset(mg_graph *g, mg_mark mark);
 
 /* ---- making values ------------------------------------------------------- */
