@@ -414,7 +414,7 @@ size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value *out, s
     return n;
 }
 
-void mg_lesson_flags(const mg_lesson *lesson, size_t frame, unsigned char *flags, size_t n)
+void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size_t n)
 {
     if (!flags)
         return;

@@ -137,16 +137,16 @@ static void video_l_changed_and_flags(void **state)
     assert_int_equal(ch[0].index, v.e.index);
     assert_int_equal(ch[1].index, v.c.index);
     assert_int_equal(mg_lesson_changed(l, 4, NULL, 0), 2); /* the count without copying */
-    unsigned char flags[7];
+    uint8_t flags[7];
     mg_lesson_flags(l, 2, flags, 7);
-    const unsigned char want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
+    const uint8_t want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
                                     MG_LESSON_CURRENT};
     assert_memory_equal(flags, want2, 7);
     mg_lesson_flags(l, 1, flags, 7);
-    const unsigned char want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
+    const uint8_t want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
     assert_memory_equal(flags, want1, 7);
     mg_lesson_flags(l, 0, flags, 7);
-    const unsigned char none[7] = {0};
+    const uint8_t none[7] = {0};
     assert_memory_equal(flags, none, 7);
     mg_lesson_flags(l, 9, flags, 7);
     assert_memory_equal(flags, none, 7);

@@ -324,9 +324,9 @@ static void test_options(void **state)
     mg_viz_free_output(dot);
 
     uint8_t flags[7] = {0};
-    flags[3] = MG_VIZ_CURRENT;
-    flags[0] = flags[1] = MG_VIZ_CHANGED;
-    flags[5] = MG_VIZ_DIM;
+    flags[3] = MG_LESSON_CURRENT;
+    flags[0] = flags[1] = MG_LESSON_CHANGED;
+    flags[5] = MG_LESSON_DIM;
     o = mg_viz_options_default();
     o.flags = flags;
     char *svg = render(g, &L, 1, &o, "svg", NULL);
@@ -602,12 +602,12 @@ static void test_scene_frames_keep_positions(void **state)
         memset(flags, 0, size);
         if (k == n) {
             mg_set_grad(g, loss, 1.0);
-            flags[loss.index] = MG_VIZ_CURRENT;
+            flags[loss.index] = MG_LESSON_CURRENT;
         } else if (k < n) {
             if (mg_value_op(g, values[k]) == MG_OP_LEAF)
                 continue;
             mg_backward_local(g, values[k]);
-            flags[values[k].index] = MG_VIZ_CURRENT;
+            flags[values[k].index] = MG_LESSON_CURRENT;
         }
         /* every step runs; a sample of frames is laid out (each takes ~0.1 s) */
         int frame = frames++;

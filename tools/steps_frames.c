@@ -14,8 +14,7 @@ struct steps_frames {
     mg_viz *viz;
     mg_viz_scene *scene;
     size_t nvalues;          /* mg_graph_size at layout time */
-    unsigned char *lesson;   /* MG_LESSON_* per value */
-    uint8_t *flags;          /* MG_VIZ_* per value */
+    uint8_t *flags;          /* MG_LESSON_* per value */
     char *out;               /* the last render */
 };
 
@@ -42,10 +41,9 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
         return CLI_FAILED;
     }
     f->nvalues = mg_graph_size(g);
-    f->lesson = malloc(f->nvalues + 1);
     f->flags = malloc(f->nvalues + 1);
     f->viz = mg_viz_new();
-    if (!f->lesson || !f->flags || !f->viz) {
+    if (!f->flags || !f->viz) {
         cli_error(f->viz ? "out of memory" : "cannot start Graphviz (out of memory, or no plugins)");
         steps_frames_close(f);
         return CLI_FAILED;
@@ -74,10 +72,7 @@ int steps_frames_render(steps_frames *f, mg_lesson *lesson, size_t frame, const 
         cli_error("no frame %zu in the lesson", frame);
         return CLI_FAILED;
     }
-    mg_lesson_flags(lesson, frame, f->lesson, f->nvalues);
-    for (size_t i = 0; i < f->nvalues; i++)
-        f->flags[i] = (uint8_t)(((f->lesson[i] & MG_LESSON_CURRENT) ? MG_VIZ_CURRENT : 0) |
-                                ((f->lesson[i] & MG_LESSON_CHANGED) ? MG_VIZ_CHANGED : 0));
+    mg_lesson_flags(lesson, frame, f->flags, f->nvalues);
     mg_viz_free_output(f->out);
     f->out = NULL;
     char err[512];
@@ -96,7 +91,6 @@ void steps_frames_close(steps_frames *f)
     mg_viz_free_output(f->out);
     mg_viz_scene_free(f->scene);
     mg_viz_free(f->viz);
-    free(f->lesson);
     free(f->flags);
     free(f);
 }

@@ -82,7 +82,7 @@ typedef struct viz_spec {
     const mg_viz_options *o;
     size_t size;                /* entries of mask (and flags, when given) */
     const uint8_t *mask;        /* VIZ_DRAWN / VIZ_ROOT per value */
-    const uint8_t *flags;       /* MG_VIZ_* per value, or NULL */
+    const uint8_t *flags;       /* MG_LESSON_* per value, or NULL */
     size_t drawn;               /* values with VIZ_DRAWN */
     const uint8_t *grad_chars;  /* per value: instead of the grad, show the
                                  * widest text of this many characters (a

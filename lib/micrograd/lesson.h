@@ -27,6 +27,7 @@
 #define MICROGRAD_LESSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <micrograd/engine.h>
 #include <micrograd/export.h>
@@ -41,10 +42,16 @@ typedef struct mg_lesson_options {
     int precision; /* digits after the point in captions, 0..17; -1: 4 (the picture's default) */
 } mg_lesson_options;
 
-/* Per-value flags of a frame (mg_lesson_flags). */
+/* Per-value flags of a frame: an array of bytes indexed by value index, made
+ * by mg_lesson_flags and read by the viz module's pictures (the one set of
+ * highlight flags: scenes render a frame's flags, and mg_viz_options.flags
+ * takes the same bits). */
 enum {
-    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame */
-    MG_LESSON_CHANGED = 2  /* a value whose grad this frame changed */
+    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame
+                            * (drawn bold and marked, with its op) */
+    MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed */
+    MG_LESSON_DIM = 4      /* de-emphasised (greyed); never set by mg_lesson_flags,
+                            * for callers that show part of a graph */
 };
 
 /* Builds every frame of the lesson of root in g. On success returns MG_OK and
@@ -77,7 +84,7 @@ MG_API size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value 
 /* Fills flags[0..n) (indexed by value index; n is usually mg_graph_size()) with
  * the MG_LESSON_* bits of frame i, 0 elsewhere. Can't fail; a frame out of
  * range gives all zeros. */
-MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, unsigned char *flags, size_t n);
+MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size_t n);
 
 /* Sets the graph's grads to their state at frame i (after its step). Stepping
  * forward one frame costs one local backward; going back replays from frame 0.

@@ -27,7 +27,7 @@
  *     uint8_t *flags = calloc(mg_graph_size(g), 1);
  *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // grads 0
  *     mg_set_grad(g, L, 1.0);                                             // then each
- *     flags[v.index] = MG_VIZ_CURRENT;                                    // op value v,
+ *     flags[v.index] = MG_LESSON_CURRENT;                                  // op value v,
  *     mg_backward_local(g, v);                                            // in reverse
  *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // order
  *     mg_viz_scene_free(s);
@@ -46,6 +46,7 @@
 
 #include <micrograd/engine.h>
 #include <micrograd/export.h>
+#include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 
 #ifdef __cplusplus
@@ -70,13 +71,6 @@ typedef enum mg_viz_rankdir {
     MG_VIZ_RANKDIR_TB = 1  /* top to bottom */
 } mg_viz_rankdir;
 
-/* Per-value highlight flags (an array indexed by value index). */
-enum {
-    MG_VIZ_CURRENT = 1, /* the value (and its op) being worked on: bold, marked */
-    MG_VIZ_CHANGED = 2, /* a value whose grad just changed */
-    MG_VIZ_DIM = 4      /* de-emphasised (greyed) */
-};
-
 typedef struct mg_viz_options {
     mg_viz_rankdir rankdir;
     int precision;         /* digits after the point, 0..17 (default 4) */
@@ -91,7 +85,8 @@ typedef struct mg_viz_options {
     int clusters;          /* 1 (default): one cluster per mg_group path component */
     const char *title;     /* drawn above the graph; NULL or "" for none */
     size_t max_nodes;      /* refuse graphs with more values; 0 = no limit */
-    const uint8_t *flags;  /* MG_VIZ_* per value index (mg_graph_size entries), or NULL */
+    const uint8_t *flags;  /* highlights: the lesson's MG_LESSON_* bits per value index
+                            * (mg_graph_size entries), or NULL */
 } mg_viz_options;
 
 /* The defaults: LR, precision 4, grads shown, light theme, automatic dpi,
@@ -166,7 +161,7 @@ MG_API mg_viz_scene *mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
                                       const mg_viz_options *o, char *err, size_t errsize);
 
 /* Renders one frame with the graph's current data and grads and the given flags
- * (MG_VIZ_* per value index, mg_graph_size entries at scene creation, or NULL).
+ * (MG_LESSON_* per value index, mg_graph_size entries at scene creation, or NULL).
  * Formats and ownership as mg_viz_render. Node positions are the same in every
  * frame. */
 MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags,
