@@ -58,18 +58,13 @@ static void last_frame_is_the_draw_picture(void **state)
         char err[256];
         mg_lesson *l = NULL;
         assert_int_equal(mg_lesson_new(g, root, NULL, &l, err, sizeof err), MG_OK);
-        mg_viz_scene *scene = mg_viz_scene_new(viz, g, root, NULL, err, sizeof err);
-        assert_non_null(scene);
-        size_t n = mg_graph_size(g), last = mg_lesson_frame_count(l) - 1;
-        unsigned char *flags = malloc(n);
-        assert_non_null(flags);
+        mg_viz_scene *scene;
+        assert_int_equal(mg_viz_scene_new(viz, l, NULL, &scene, err, sizeof err), MG_OK);
+        size_t last = mg_lesson_frame_count(l) - 1;
         char *frame = NULL, *first = NULL, *draw = NULL;
         size_t len;
-        assert_int_equal(mg_lesson_goto(l, 0), MG_OK);
-        assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &first, &len, err, sizeof err), MG_OK);
-        assert_int_equal(mg_lesson_goto(l, last), MG_OK);
-        mg_lesson_flags(l, last, flags, n);
-        assert_int_equal(mg_viz_scene_render(scene, flags, "svg", &frame, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, 0, "svg", &first, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, last, "svg", &frame, &len, err, sizeof err), MG_OK);
         /* draw: forward, backward from zero grads, the default picture */
         mg_graph *g2 = mg_graph_new();
         mg_program *p2 = mg_parse(g2, sources[s], strlen(sources[s]), NULL);
@@ -86,7 +81,6 @@ static void last_frame_is_the_draw_picture(void **state)
         mg_viz_free_output(frame);
         mg_viz_free_output(first);
         mg_viz_free_output(draw);
-        free(flags);
         mg_viz_scene_free(scene);
         mg_lesson_free(l);
         mg_program_free(p);
@@ -94,6 +88,167 @@ static void last_frame_is_the_draw_picture(void **state)
         mg_graph_free(g);
         mg_graph_free(g2);
     }
+}
+
+/* A lesson of the program src, with its graph and program. */
+typedef struct parsed {
+    mg_graph *g;
+    mg_program *p;
+    mg_value root;
+    mg_lesson *lesson;
+} parsed;
+
+static parsed parse_lesson(const char *src)
+{
+    parsed r = {.g = mg_graph_new()};
+    assert_non_null(r.g);
+    r.p = mg_parse(r.g, src, strlen(src), NULL);
+    assert_non_null(r.p);
+    r.root = mg_program_value(r.p, mg_program_root(r.p));
+    char err[256];
+    assert_int_equal(mg_lesson_new(r.g, r.root, NULL, &r.lesson, err, sizeof err), MG_OK);
+    return r;
+}
+
+static void parsed_free(parsed *r)
+{
+    mg_lesson_free(r->lesson);
+    mg_program_free(r->p);
+    mg_graph_free(r->g);
+}
+
+/* The width (inches) of node `name` in Graphviz's plain output. */
+static double plain_width(const char *plain, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\nnode %s ", name);
+    const char *line = strstr(plain, key);
+    assert_non_null(line);
+    double x, y, w;
+    assert_int_equal(sscanf(line + strlen(key), "%lf %lf %lf", &x, &y, &w), 3);
+    return w;
+}
+
+/* x's grad is 1, 1, -99, then 1 again: the widest text it ever shows is in
+ * the middle of the lesson, and its box is as wide as that in every frame. */
+static void scene_boxes_are_sized_by_the_lesson(void **state)
+{
+    mg_viz *viz = *state;
+    parsed r = parse_lesson("x = 5\ny = x*100 - x*100 + x\n");
+    mg_value x = mg_program_value(r.p, (size_t)mg_program_find(r.p, "x"));
+    assert_int_equal(x.index, 0);
+    size_t frames = mg_lesson_frame_count(r.lesson);
+    assert_int_equal(frames, 6);
+    char err[256], *plain;
+    size_t len;
+    double drawn[6];
+    for (size_t i = 0; i < frames; i++) { /* draw's own boxes, fitted to each frame's text */
+        assert_int_equal(mg_lesson_goto(r.lesson, i), MG_OK);
+        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, NULL, "plain", &plain, &len, err,
+                                       sizeof err), MG_OK);
+        drawn[i] = plain_width(plain, "v0");
+        mg_viz_free_output(plain);
+    }
+    assert_same_double(mg_grad(r.g, x), 1.0);
+    assert_true(drawn[4] > drawn[5]); /* "grad -99.0000" is wider than "grad 1.0000" */
+    assert_int_equal(mg_lesson_goto(r.lesson, 2), MG_OK);
+    mg_viz_scene *scene;
+    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, err, sizeof err), MG_OK);
+    assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
+    assert_same_double(mg_grad(r.g, x), 1.0);
+    double first = 0;
+    for (size_t i = 0; i < frames; i++) {
+        assert_int_equal(mg_viz_scene_render(scene, i, "plain", &plain, &len, err, sizeof err),
+                         MG_OK);
+        double w = plain_width(plain, "v0");
+        mg_viz_free_output(plain);
+        if (i == 0)
+            first = w;
+        assert_same_double(w, first);
+        assert_true(w >= drawn[4]);
+    }
+    mg_viz_scene_free(scene);
+    parsed_free(&r);
+}
+
+/* The class attribute of node `id` in an SVG ("" if there is none). */
+static void node_class(char *buf, size_t size, const char *svg, const char *id)
+{
+    char key[64];
+    snprintf(key, sizeof key, "<g id=\"%s\" class=\"", id);
+    const char *p = strstr(svg, key);
+    buf[0] = '\0';
+    if (p) {
+        p += strlen(key);
+        snprintf(buf, size, "%.*s", (int)strcspn(p, "\""), p);
+    }
+}
+
+/* Every frame of a scene: the lesson moved there, the lesson's flags drawn as
+ * the nodes' classes (the same ones mg_viz_render draws from the same bits),
+ * bytes that do not depend on the order frames are rendered in. */
+static void scene_frames_follow_the_lesson(void **state)
+{
+    mg_viz *viz = *state;
+    parsed r = parse_lesson(sources[0]);
+    size_t frames = mg_lesson_frame_count(r.lesson), n = mg_graph_size(r.g);
+    mg_viz_scene *scene;
+    char err[256];
+    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, err, sizeof err), MG_OK);
+    char *svg[5];
+    size_t len;
+    uint8_t flags[7];
+    assert_int_equal(frames, 5);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < frames; i++) {
+        assert_int_equal(mg_viz_scene_render(scene, i, "svg", &svg[i], &len, err, sizeof err),
+                         MG_OK);
+        assert_int_equal(mg_lesson_at(r.lesson), i);
+        mg_lesson_flags(r.lesson, i, flags, n);
+        mg_viz_options o = mg_viz_options_default();
+        o.flags = flags;
+        char *draw;
+        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, &o, "svg", &draw, &len, err,
+                                       sizeof err), MG_OK);
+        for (size_t v = 0; v < n; v++) {
+            char id[16], cls[128], draw_cls[128];
+            snprintf(id, sizeof id, "v%zu", v);
+            node_class(cls, sizeof cls, svg[i], id);
+            node_class(draw_cls, sizeof draw_cls, draw, id);
+            assert_string_equal(cls, draw_cls);
+            assert_int_equal(strstr(cls, " current") != NULL, (flags[v] & MG_LESSON_CURRENT) != 0);
+            assert_int_equal(strstr(cls, " changed") != NULL, (flags[v] & MG_LESSON_CHANGED) != 0);
+        }
+        mg_viz_free_output(draw);
+    }
+    /* frame 3 (d = e + c): d and its op current, e and c changed */
+    char cls[128];
+    node_class(cls, sizeof cls, svg[3], "v4");
+    assert_string_equal(cls, "node value result current");
+    node_class(cls, sizeof cls, svg[3], "v4_op");
+    assert_string_equal(cls, "node op current");
+    node_class(cls, sizeof cls, svg[3], "v2");
+    assert_string_equal(cls, "node value input changed");
+    /* out of order, the same bytes */
+    const size_t order[] = {3, 0, 4, 1, 1};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        char *again;
+        assert_int_equal(mg_viz_scene_render(scene, order[k], "svg", &again, &len, err,
+                                             sizeof err), MG_OK);
+        assert_int_equal(len, strlen(svg[order[k]]));
+        assert_memory_equal(again, svg[order[k]], len);
+        mg_viz_free_output(again);
+    }
+    char *none = (char *)err;
+    assert_int_equal(mg_viz_scene_render(scene, 5, "svg", &none, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "no frame 5 in a lesson of 5 frames");
+    assert_null(none);
+    assert_int_equal(mg_lesson_at(r.lesson), 1); /* unmoved */
+    for (size_t i = 0; i < frames; i++)
+        mg_viz_free_output(svg[i]);
+    mg_viz_scene_free(scene);
+    parsed_free(&r);
 }
 
 static int setup(void **state)
@@ -112,6 +267,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(last_frame_is_the_draw_picture),
+        cmocka_unit_test(scene_boxes_are_sized_by_the_lesson),
+        cmocka_unit_test(scene_frames_follow_the_lesson),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -181,7 +181,7 @@ static int write_page(const steps_options *o, steps_frames *frames, mg_lesson *l
     for (size_t i = 0; i < n && status == CLI_OK; i++) {
         const char *svg;
         size_t svg_len;
-        status = steps_frames_render(frames, lesson, i, "svg", &svg, &svg_len);
+        status = steps_frames_render(frames, i, "svg", &svg, &svg_len);
         if (status == CLI_OK)
             steps_page_frame(out, i, svg, svg_len, mg_lesson_caption(lesson, i));
     }
@@ -372,7 +372,7 @@ static int write_dir(const steps_options *o, steps_frames *frames, mg_lesson *le
         size_t len;
         char name[64];
         snprintf(name, sizeof name, "step-%03zu.%s", i, format);
-        status = steps_frames_render(frames, lesson, i, format, &data, &len);
+        status = steps_frames_render(frames, i, format, &data, &len);
         if (status == CLI_OK)
             status = staging_write(&s, name, data, len);
     }
@@ -423,8 +423,7 @@ int cmd_steps(int argc, char **argv)
         status = cli_finish_stdout(CLI_OK);
     } else if (status == CLI_OK) {
         steps_frames *frames = NULL;
-        mg_value root = mg_program_value(src.program, src.root);
-        status = steps_frames_open(&frames, src.graph, root, &o.render);
+        status = steps_frames_open(&frames, lesson, &o.render);
         if (status == CLI_OK)
             status = is_page(o.out) ? write_page(&o, frames, lesson) : write_dir(&o, frames, lesson);
         steps_frames_close(frames);

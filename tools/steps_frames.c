@@ -2,7 +2,6 @@
  * module's scenes: one layout, then one render per frame. */
 #include "steps_frames.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +12,6 @@
 struct steps_frames {
     mg_viz *viz;
     mg_viz_scene *scene;
-    size_t nvalues;          /* mg_graph_size at layout time */
-    uint8_t *flags;          /* MG_LESSON_* per value */
     char *out;               /* the last render */
 };
 
@@ -31,8 +28,7 @@ static int viz_failure(mg_status status, const char *err)
     return CLI_FAILED;
 }
 
-int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
-                      const steps_render_options *options)
+int steps_frames_open(steps_frames **out, mg_lesson *lesson, const steps_render_options *options)
 {
     *out = NULL;
     steps_frames *f = calloc(1, sizeof *f);
@@ -40,11 +36,9 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    f->nvalues = mg_graph_size(g);
-    f->flags = malloc(f->nvalues + 1);
     f->viz = mg_viz_new();
-    if (!f->flags || !f->viz) {
-        cli_error(f->viz ? "out of memory" : "cannot start Graphviz (out of memory, or no plugins)");
+    if (!f->viz) {
+        cli_error("cannot start Graphviz (out of memory, or no plugins)");
         steps_frames_close(f);
         return CLI_FAILED;
     }
@@ -53,30 +47,22 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
     o.rankdir = strcmp(options->rankdir, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
     o.max_nodes = options->max_nodes;
     char err[512];
-    f->scene = mg_viz_scene_new(f->viz, g, root, &o, err, sizeof err);
-    if (!f->scene) {
-        /* The scene says why but not which status; the limit is the input's. */
-        int status = viz_failure(o.max_nodes && mg_viz_count(g, &root, 1) > o.max_nodes
-                                     ? MG_ERR_LIMIT : MG_ERR_RENDER, err);
+    mg_status status = mg_viz_scene_new(f->viz, lesson, &o, &f->scene, err, sizeof err);
+    if (status != MG_OK) {
         steps_frames_close(f);
-        return status;
+        return viz_failure(status, err);
     }
     *out = f;
     return CLI_OK;
 }
 
-int steps_frames_render(steps_frames *f, mg_lesson *lesson, size_t frame, const char *format,
-                        const char **data, size_t *len)
+int steps_frames_render(steps_frames *f, size_t frame, const char *format, const char **data,
+                        size_t *len)
 {
-    if (mg_lesson_goto(lesson, frame) != MG_OK) {
-        cli_error("no frame %zu in the lesson", frame);
-        return CLI_FAILED;
-    }
-    mg_lesson_flags(lesson, frame, f->flags, f->nvalues);
     mg_viz_free_output(f->out);
     f->out = NULL;
     char err[512];
-    mg_status status = mg_viz_scene_render(f->scene, f->flags, format, &f->out, len, err,
+    mg_status status = mg_viz_scene_render(f->scene, frame, format, &f->out, len, err,
                                            sizeof err);
     if (status != MG_OK)
         return viz_failure(status, err);
@@ -91,6 +77,5 @@ void steps_frames_close(steps_frames *f)
     mg_viz_free_output(f->out);
     mg_viz_scene_free(f->scene);
     mg_viz_free(f->viz);
-    free(f->flags);
     free(f);
 }

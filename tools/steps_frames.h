@@ -16,15 +16,14 @@ typedef struct steps_render_options {
 
 typedef struct steps_frames steps_frames;
 
-/* Lays out the graph of root. Returns CLI_OK and *out, or an exit status after
- * printing why (then *out is NULL). Close with steps_frames_close. */
-int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
-                      const steps_render_options *options);
+/* Lays out the graph of the lesson. Returns CLI_OK and *out, or an exit status
+ * after printing why (then *out is NULL). Close with steps_frames_close. */
+int steps_frames_open(steps_frames **out, mg_lesson *lesson, const steps_render_options *options);
 /* Moves the lesson to frame and renders it in format ("svg" or "png"). The
  * bytes are owned by frames and valid until the next render or close.
  * Returns CLI_OK, or an exit status after printing why. */
-int steps_frames_render(steps_frames *frames, mg_lesson *lesson, size_t frame,
-                        const char *format, const char **data, size_t *len);
+int steps_frames_render(steps_frames *frames, size_t frame, const char *format,
+                        const char **data, size_t *len);
 /* Frees everything; NULL is a no-op. */
 void steps_frames_close(steps_frames *frames);
 

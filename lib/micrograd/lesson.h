@@ -65,6 +65,10 @@ MG_API mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_optio
 /* Frees the lesson (not the graph). NULL is a no-op. */
 MG_API void mg_lesson_free(mg_lesson *lesson);
 
+/* The graph the lesson steps, and its root. */
+MG_API mg_graph *mg_lesson_graph(const mg_lesson *lesson);
+MG_API mg_value mg_lesson_root(const mg_lesson *lesson);
+
 /* Number of frames: 2 + the number of op values the root depends on. */
 MG_API size_t mg_lesson_frame_count(const mg_lesson *lesson);
 
@@ -90,6 +94,10 @@ MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flag
  * forward one frame costs one local backward; going back replays from frame 0.
  * Returns MG_OK, or MG_ERR_INVALID for a frame out of range (nothing changes). */
 MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
+
+/* The frame the graph's grads are at: the last one after mg_lesson_new, then
+ * the one mg_lesson_goto went to. */
+MG_API size_t mg_lesson_at(const mg_lesson *lesson);
 
 /* The name captions use for v: its label, else for an unnamed constant its
  * number in parentheses ("(2)", "(-1)"), else "v" and its index ("v12"). Invalid UTF-8 and

@@ -18,19 +18,23 @@
  * with edges operand -> op -> value. Node ids come from creation order (`v12`,
  * `v12_op`), so the same graph gives byte-identical DOT, SVG and PNG output.
  *
- * A scene is for the backward lesson: laid out once, then rendered as many
- * frames as wanted, each showing the graph's current data and grads and the
- * caller's highlight flags, with every node at the same place in every frame:
+ * A scene draws a backward lesson (micrograd/lesson.h): laid out once, then
+ * rendered frame by frame, each frame showing the grads and highlights the
+ * lesson gives it, with every node at the same place in every frame:
  *
- *     mg_zero_grad(g);
- *     mg_viz_scene *s = mg_viz_scene_new(viz, g, L, &o, err, sizeof err);
- *     uint8_t *flags = calloc(mg_graph_size(g), 1);
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // grads 0
- *     mg_set_grad(g, L, 1.0);                                             // then each
- *     flags[v.index] = MG_LESSON_CURRENT;                                  // op value v,
- *     mg_backward_local(g, v);                                            // in reverse
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // order
+ *     mg_lesson *lesson;
+ *     mg_viz_scene *s;
+ *     mg_lesson_new(g, L, NULL, &lesson, err, sizeof err);
+ *     mg_viz_scene_new(viz, lesson, &o, &s, err, sizeof err);
+ *     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
+ *         mg_viz_scene_render(s, i, "svg", &svg, &len, err, sizeof err);  // frame i
+ *         ...                                                             // + its caption
+ *         mg_viz_free_output(svg);
+ *     }
  *     mg_viz_scene_free(s);
+ *     mg_lesson_free(lesson);
+ *
+ * mg_viz_lesson_page() makes the whole lesson one self-contained HTML page.
  *
  * Errors: functions return an mg_status and write one sentence to err (when err
  * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
@@ -150,29 +154,32 @@ MG_API mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_
 
 typedef struct mg_viz_scene mg_viz_scene;
 
-/* Lays out the graph of root once, sizing every value's box for the widest grad
- * text the backward pass will show in any frame (it replays the lesson's steps on
- * the grads and puts them back as they were), so frames never move a node. The
- * options are copied (o NULL: defaults; flags, edge_grads and color_grad are not
- * used by scenes: frames pass their own flags). viz and g must outlive the
- * scene, and g must keep the values root depends on (no reset below them).
- * Returns the scene, or NULL with the reason in err. */
-MG_API mg_viz_scene *mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
-                                      const mg_viz_options *o, char *err, size_t errsize);
+/* Lays out the graph of the lesson's root once, sizing every value's box for
+ * the widest grad text any of the lesson's frames shows (it steps the lesson
+ * through them with mg_lesson_goto and leaves it at the frame it was at), so
+ * frames never move a node. The options are copied (o NULL: defaults;
+ * flags, edge_grads and color_grad are not used by scenes: each frame has the
+ * lesson's flags). viz and the lesson must outlive the scene, and the graph
+ * must keep the values the root depends on (no reset below them). On success
+ * returns MG_OK and *out (free with mg_viz_scene_free). On failure returns
+ * MG_ERR_INVALID (a NULL argument, a bad option), MG_ERR_LIMIT (more values
+ * than o->max_nodes), MG_ERR_FOREIGN (the graph lost the root), MG_ERR_NOMEM
+ * or MG_ERR_RENDER, sets *out to NULL and
+ * writes why to err; the lesson is then at the frame it was at too. */
+MG_API mg_status mg_viz_scene_new(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
+                                  mg_viz_scene **out, char *err, size_t errsize);
 
-/* Renders one frame with the graph's current data and grads and the given flags
- * (MG_LESSON_* per value index, mg_graph_size entries at scene creation, or NULL).
- * Formats and ownership as mg_viz_render. Node positions are the same in every
- * frame. */
-MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags,
-                                     const char *format, char **out, size_t *len, char *err,
-                                     size_t errsize);
+/* Renders frame `frame` of the lesson: moves the lesson there
+ * (mg_lesson_goto: the graph's grads are then the frame's), and draws its
+ * grads with the frame's highlights (mg_lesson_flags: the current value and
+ * its op, the values whose grads changed). Formats and ownership as
+ * mg_viz_render; MG_ERR_INVALID also for a frame out of range. Node positions
+ * are the same in every frame, and a frame's bytes do not depend on the
+ * frames rendered before it. */
+MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
+                                     char **out, size_t *len, char *err, size_t errsize);
 
-/* The values of the scene in creation order (the order backward visits them in
- * reverse): writes up to cap handles to out and returns how many there are. */
-MG_API size_t mg_viz_scene_values(const mg_viz_scene *scene, mg_value *out, size_t cap);
-
-/* Frees the scene. NULL is a no-op. */
+/* Frees the scene (not the lesson). NULL is a no-op. */
 MG_API void mg_viz_scene_free(mg_viz_scene *scene);
 
 #ifdef __cplusplus
