@@ -1,5 +1,6 @@
-/* The lesson through the viz module's scenes: the last frame shows what the
- * draw picture shows: the same nodes and edges with the same texts. */
+/* The lesson through the viz module: scenes made from the lesson (the last
+ * frame shows what the draw picture shows, boxes sized by the lesson's
+ * frames, each frame the lesson's grads and flags) and the lesson page. */
 #include "test_common.h"
 
 #include <stdlib.h>
@@ -251,6 +252,171 @@ static void scene_frames_follow_the_lesson(void **state)
     parsed_free(&r);
 }
 
+/* ---- the page ------------------------------------------------------------ */
+
+static size_t count_of(const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* The text of frame i's caption in the page, its lines joined back as the
+ * lesson writes them: the headline span, then "; " between term lines. */
+static char *page_caption(const char *page, size_t i)
+{
+    char key[64];
+    snprintf(key, sizeof key, "<figure class=\"frame\" id=\"step-%zu\"", i + 1);
+    const char *frame = strstr(page, key);
+    assert_non_null(frame);
+    const char *from = strstr(frame, "<figcaption>") + strlen("<figcaption>");
+    const char *end = strstr(from, "</figcaption>");
+    char *out = calloc((size_t)(end - from) + 1, 1);
+    assert_non_null(out);
+    size_t n = 0;
+    static const char term[] = "<span class=\"term\">", next[] = "</span><span class=\"term\">";
+    for (const char *p = from; p < end;) {
+        if (strncmp(p, next, strlen(next)) == 0) {
+            n += (size_t)sprintf(out + n, "; ");
+            p += strlen(next);
+        } else if (strncmp(p, term, strlen(term)) == 0) {
+            out[n++] = ' '; /* the first term line, after the headline's ":" */
+            p += strlen(term);
+        } else if (*p == '<') {
+            p = strchr(p, '>') + 1; /* other tags: their text only */
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    return out;
+}
+
+static void page_holds_every_frame_caption_and_control(void **state)
+{
+    mg_viz *viz = *state;
+    parsed r = parse_lesson(sources[1]); /* the neuron: 7 frames */
+    size_t frames = mg_lesson_frame_count(r.lesson);
+    assert_int_equal(frames, 7);
+    assert_int_equal(mg_lesson_goto(r.lesson, 2), MG_OK);
+    double grad_n = mg_grad(r.g, mg_value_at(r.g, 8));
+    char err[256], *page, *again;
+    size_t len, len2;
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &page, &len, err,
+                                        sizeof err), MG_OK);
+    assert_int_equal(strlen(page), len);
+    assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
+    assert_same_double(mg_grad(r.g, mg_value_at(r.g, 8)), grad_n);
+    assert_true(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
+    assert_int_equal(count_of(page, "<svg"), frames);
+    assert_int_equal(count_of(page, "</svg>"), frames);
+    assert_int_equal(count_of(page, "<figure class=\"frame\""), frames);
+    assert_int_equal(count_of(page, "<figcaption>"), frames);
+    assert_int_equal(count_of(page, " hidden>"), frames - 1);
+    for (size_t i = 0; i < frames; i++) {
+        char *caption = page_caption(page, i);
+        assert_string_equal(caption, mg_lesson_caption(r.lesson, i));
+        free(caption);
+    }
+    assert_non_null(strstr(page, "<span class=\"term\">n.grad += (1 - o.data²) × o.grad = "
+                                 "(1 - 0.7071²) × 1.0000 = 0.5000</span>"));
+    static const char *const controls[] = {
+        "<button id=\"prev\" type=\"button\" disabled>",
+        "<button id=\"next\" type=\"button\">",
+        "<input id=\"slider\" type=\"range\" min=\"0\" max=\"6\" value=\"0\"",
+        "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\">",
+        "<span id=\"counter\" aria-live=\"polite\">step 1 of 7</span>",
+        "<title>neuron · backpropagation, step by step</title>", "<h1>neuron</h1>",
+        "<script>\n", "ArrowRight: at + 1", "Home: 0, End: n - 1"};
+    for (size_t i = 0; i < sizeof controls / sizeof *controls; i++)
+        if (!strstr(page, controls[i]))
+            fail_msg("no %s in the page", controls[i]);
+    /* ids made unique per frame: step 2 (frame 1) has f1-v0 ..., its root o current */
+    assert_non_null(strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed current\">"));
+    assert_null(strstr(page, "<!--"));
+    assert_null(strstr(page, "xmlns"));
+    /* the same bytes from a second call */
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &again, &len2, err,
+                                        sizeof err), MG_OK);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, page, len);
+    mg_viz_free_output(again);
+    mg_viz_free_output(page);
+    parsed_free(&r);
+}
+
+/* One source per colour: the CSS custom property the legend uses is the very
+ * fill the current value has in the pictures, in every theme. */
+static void page_colours_come_from_the_theme(void **state)
+{
+    mg_viz *viz = *state;
+    parsed r = parse_lesson(sources[0]);
+    const mg_viz_theme themes[] = {MG_VIZ_THEME_LIGHT, MG_VIZ_THEME_DARK, MG_VIZ_THEME_PRINT};
+    char seen[3][16];
+    for (size_t t = 0; t < 3; t++) {
+        mg_viz_options o = mg_viz_options_default();
+        o.theme = themes[t];
+        char err[256], *page;
+        size_t len;
+        assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, NULL, &page, &len, err,
+                                            sizeof err), MG_OK);
+        assert_non_null(strstr(page, "<h1>L</h1>")); /* no title: the root's name */
+        assert_non_null(strstr(page, ".legend .current{background:var(--mg-current-fill);"
+                                     "border-color:var(--mg-current-line)}"));
+        assert_non_null(strstr(page, "<i class=\"current\"></i>this step"));
+        assert_non_null(strstr(page, "<i class=\"changed\"></i>grad just changed"));
+        const char *var = strstr(page, "--mg-current-fill:");
+        assert_non_null(var);
+        var += strlen("--mg-current-fill:");
+        size_t n = strcspn(var, ";");
+        assert_true(n > 0 && n < sizeof seen[t]);
+        snprintf(seen[t], sizeof seen[t], "%.*s", (int)n, var);
+        /* frame 3's current value (d, v4) is filled with it */
+        const char *node = strstr(page, "<g id=\"f3-v4\" class=\"node value result current\">");
+        assert_non_null(node);
+        char fill[64];
+        snprintf(fill, sizeof fill, "fill=\"%s\"", seen[t]);
+        const char *at = strstr(node, fill);
+        assert_true(at && at < strstr(node, "</g>"));
+        mg_viz_free_output(page);
+    }
+    assert_string_equal(seen[0], "#fff3a3");
+    assert_string_not_equal(seen[1], seen[0]);
+    parsed_free(&r);
+}
+
+static void page_errors(void **state)
+{
+    mg_viz *viz = *state;
+    parsed r = parse_lesson(sources[0]);
+    mg_viz_options o = mg_viz_options_default();
+    o.max_nodes = 6;
+    char err[256], *page = err;
+    size_t len = 99;
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, err, sizeof err),
+                     MG_ERR_LIMIT);
+    assert_string_equal(err, "the graph has 7 values, more than the limit of 6");
+    assert_null(page);
+    assert_int_equal(len, 0);
+    assert_int_equal(mg_lesson_at(r.lesson), 4);
+    o = mg_viz_options_default();
+    o.precision = 18;
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "precision 18 is not in 0..17");
+    assert_int_equal(mg_viz_lesson_page(viz, NULL, NULL, "L", &page, &len, err, sizeof err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err, "a required argument is NULL");
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "L", NULL, &len, NULL, 0),
+                     MG_ERR_INVALID);
+    /* the title is text: escaped */
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "a<b & \"c\"", &page, &len, err,
+                                        sizeof err), MG_OK);
+    assert_non_null(strstr(page, "<h1>a&lt;b &amp; &quot;c&quot;</h1>"));
+    mg_viz_free_output(page);
+    parsed_free(&r);
+}
+
 static int setup(void **state)
 {
     *state = mg_viz_new();
@@ -269,6 +435,9 @@ int main(void)
         cmocka_unit_test(last_frame_is_the_draw_picture),
         cmocka_unit_test(scene_boxes_are_sized_by_the_lesson),
         cmocka_unit_test(scene_frames_follow_the_lesson),
+        cmocka_unit_test(page_holds_every_frame_caption_and_control),
+        cmocka_unit_test(page_colours_come_from_the_theme),
+        cmocka_unit_test(page_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

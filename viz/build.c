@@ -63,6 +63,14 @@ static const palette themes[] = {
     },
 };
 
+void viz_theme_css(viz_buf *b, mg_viz_theme theme)
+{
+    const palette *p = &themes[theme];
+    viz_buf_printf(b, "--mg-current-fill:%s;--mg-current-line:%s;"
+                      "--mg-changed-fill:%s;--mg-changed-line:%s",
+                   p->current_fill, p->current_line, p->changed_fill, p->changed_line);
+}
+
 static const char font[] = "Helvetica,Arial,sans-serif";
 
 /* ---- attribute symbols ------------------------------------------------------ */

@@ -1,5 +1,6 @@
 /* Private plumbing of the viz module, shared by viz.c (renderer), build.c
- * (micrograd graph -> Graphviz graph) and scene.c (one layout, many frames). */
+ * (micrograd graph -> Graphviz graph), scene.c (one layout, many frames) and
+ * page.c (the lesson page). */
 #ifndef MICROGRAD_VIZ_INTERNAL_H
 #define MICROGRAD_VIZ_INTERNAL_H
 
@@ -45,6 +46,15 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
 /* Appends text escaped for a plain (non-record) label: `\` doubled, control
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
+
+/* Appends text escaped for HTML (an element's text or a quoted attribute):
+ * & < > " as entities, every other byte as it is. */
+void viz_escape_html(viz_buf *b, const char *bytes, size_t len);
+
+/* Appends the highlight colours of a theme's palette as CSS custom properties
+ * ("--mg-current-fill:#fff3a3;..."): the lesson page colours its legend and
+ * accents with the very colours the pictures use. */
+void viz_theme_css(viz_buf *b, mg_viz_theme theme);
 
 /* Writes "fmt ..." to err (if err and errsize), returns status. */
 mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)

@@ -34,7 +34,8 @@
  *     mg_viz_scene_free(s);
  *     mg_lesson_free(lesson);
  *
- * mg_viz_lesson_page() makes the whole lesson one self-contained HTML page.
+ * mg_viz_lesson_page() makes the whole lesson one self-contained HTML page
+ * (see its comment for a worked example).
  *
  * Errors: functions return an mg_status and write one sentence to err (when err
  * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
@@ -181,6 +182,62 @@ MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const ch
 
 /* Frees the scene (not the lesson). NULL is a no-op. */
 MG_API void mg_viz_scene_free(mg_viz_scene *scene);
+
+/* ---- the lesson page ------------------------------------------------------- */
+
+/* The step-by-step page of a lesson: one self-contained HTML document (UTF-8)
+ * that any front-end can write to a file or show, the same bytes for the same
+ * lesson and options. It holds, per frame, a <figure class="frame"
+ * id="step-N"> (N = frame + 1; only step 1 is shown at first) with the frame's
+ * SVG inline (a scene of the lesson, so no node moves between steps; ids made
+ * unique per frame) and its caption (mg_lesson_caption; the headline in bold,
+ * each "x.grad += ..." term on a line of its own); then the controls:
+ * Previous and Next buttons, a slider, a step counter, Zoom (the picture at
+ * its own size, scrolled to the current step), the arrow, Home, End and Z
+ * keys, and "#step-N" in the address opens step N. Style and script are
+ * inline: the page loads nothing, from the network or from other files, and
+ * prints one frame per sheet.
+ *
+ * The pictures are drawn as o says (as mg_viz_scene_new; o NULL: defaults,
+ * so graphs above MG_VIZ_MAX_NODES_DEFAULT values are refused, and the page
+ * grows as values x frames: `micrograd steps` sets max_nodes to 500). The
+ * page's highlight colours come from the picture's theme (o->theme) through
+ * the SVG's classes: the nodes carry "current" and "changed", the legend's
+ * swatches the same classes, coloured by CSS custom properties written from
+ * the theme's palette (--mg-current-fill, --mg-current-line,
+ * --mg-changed-fill, --mg-changed-line). title is the page's heading and
+ * <title> (UTF-8, escaped here); NULL: the root's name (mg_lesson_value_name).
+ *
+ * The lesson is stepped through every frame and left at the frame it was at.
+ * On success returns MG_OK and sets *out (malloc'd, with a NUL after the *len
+ * bytes; free with mg_viz_free_output) and *len. On failure returns the error
+ * of mg_viz_scene_new or mg_viz_scene_render (MG_ERR_INVALID for a NULL
+ * argument or a bad option, MG_ERR_LIMIT for more values than o->max_nodes,
+ * MG_ERR_NOMEM, MG_ERR_RENDER), sets *out = NULL, *len = 0 and writes why to
+ * err.
+ *
+ *     mg_viz *viz = mg_viz_new();
+ *     mg_lesson *lesson;
+ *     mg_viz_options o = mg_viz_options_default();
+ *     char err[256], *html;
+ *     size_t len;
+ *     o.max_nodes = 500;                       // one whole picture per frame
+ *     if (mg_lesson_new(g, L, NULL, &lesson, err, sizeof err) == MG_OK &&
+ *         mg_viz_lesson_page(viz, lesson, &o, "L", &html, &len, err, sizeof err) == MG_OK) {
+ *         fwrite(html, 1, len, file);           // a page of its own
+ *         mg_viz_free_output(html);
+ *     } else {
+ *         fprintf(stderr, "%s\n", err);
+ *     }
+ *     mg_lesson_free(lesson);
+ *
+ * The document's style and script are written for a page of their own (they
+ * style <body> and find the controls by id): to show it inside another page,
+ * as a notebook cell does, put it in an <iframe srcdoc="..."> with its & and "
+ * escaped, one iframe per lesson. */
+MG_API mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
+                                    const char *title, char **out, size_t *len, char *err,
+                                    size_t errsize);
 
 #ifdef __cplusplus
 }
