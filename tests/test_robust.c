@@ -142,6 +142,9 @@ static void handles_dropped_by_reset(void **state)
     assert_true(isnan(mg_data(g, z)));
     assert_null(mg_label(g, z, NULL));
     assert_int_equal(mg_set_grad(g, y, 1.0), MG_ERR_FOREIGN);
+    /* the setter's failure is sticky, as the ops' are */
+    assert_string_equal(mg_graph_error(g), "mg_set_grad: value 1 no longer exists (dropped by a reset)");
+    mg_graph_clear_error(g);
     assert_int_equal(mg_backward(g, z), MG_ERR_FOREIGN);
     assert_string_equal(mg_graph_error(g), "value 2 no longer exists (dropped by a reset)");
     mg_graph_clear_error(g);
@@ -152,11 +155,13 @@ static void handles_dropped_by_reset(void **state)
     mg_value q = mg_mul_vd(g, w, 2.0);
     assert_int_equal(mg_backward(g, q), MG_OK);
     assert_same_double(mg_grad(g, w), 2.0);
-    /* A mark from later than the graph is now (or from another graph) is ignored. */
+    /* A mark from later than the graph is now (or from another graph) is
+     * ignored, and recorded. */
     mg_mark late = {1000, 0, 0};
     mg_graph_reset(g, late);
     assert_int_equal(mg_graph_size(g), 3);
-    assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_graph_reset: the mark is past the graph's end");
     mg_graph_free(g);
 }
 
@@ -210,19 +215,34 @@ static void wrong_ops_and_roles(void **state)
     mg_graph_clear_error(g);
     assert_false(mg_value_ok(mg_leaf_role(g, 1.0, MG_ROLE_RESULT)));
     mg_graph_clear_error(g);
+    /* Setters record their failures too, the first one staying. */
     assert_int_equal(mg_set_role(g, a, MG_ROLE_RESULT), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a leaf cannot be a RESULT");
     assert_int_equal(mg_set_role(g, a, (mg_role)9), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a leaf cannot be a RESULT");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_set_role(g, a, (mg_role)9), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: 9 is not a role");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_set_role(g, mg_exp(g, a), MG_ROLE_PARAM), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a value made by an op is always a RESULT");
+    mg_graph_clear_error(g);
     assert_int_equal(mg_set_label_n(g, a, NULL, 3), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_label_n: no bytes for a label of 3 bytes");
+    mg_graph_clear_error(g);
     assert_false(mg_value_ok(mg_operand(g, a, 0)));
     assert_false(mg_value_ok(mg_operand(g, mg_exp(g, a), 1)));
     assert_false(mg_value_ok(mg_operand(g, mg_exp(g, a), -1)));
-    assert_false(mg_value_ok(mg_value_at(g, 3)));
+    assert_false(mg_value_ok(mg_value_at(g, 4)));
     assert_string_equal(mg_op_symbol((mg_op)99), "?");
     assert_int_equal(mg_op_arity((mg_op)99), 0);
     assert_string_equal(mg_status_str((mg_status)99), "unknown status");
-    assert_int_equal(mg_graph_reserve(g, (size_t)UINT32_MAX + 1), MG_ERR_LIMIT);
-    assert_int_equal(mg_graph_size(g), 3);
     assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_graph_reserve(g, (size_t)UINT32_MAX + 1), MG_ERR_LIMIT);
+    assert_int_equal(mg_graph_size(g), 4);
+    assert_int_equal(mg_graph_status(g), MG_ERR_LIMIT);
+    assert_string_equal(mg_graph_error(g), "mg_graph_reserve: a graph holds at most 4294967294 values");
     mg_graph_free(g);
 }
 

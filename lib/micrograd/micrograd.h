@@ -14,6 +14,7 @@
 #define MICROGRAD_MICROGRAD_H
 
 #include <micrograd/export.h>
+#include <micrograd/error.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
 #include <micrograd/rng.h>
