@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fail.h"
+
 static const char *const status_text[] = {
 #define MG_STATUS_TEXT(name, text) text,
     MG_STATUS_TABLE(MG_STATUS_TEXT)
@@ -31,7 +33,24 @@ void mg_error_clear(mg_error *err)
     err->message[0] = '\0';
 }
 
-mg_status mg_error_set(mg_error *err, mg_status status, int line, int col, const char *fmt, ...)
+/* Ends a message cut at the buffer's end before a UTF-8 sequence it split. */
+static void cut_whole_characters(char *message, size_t size)
+{
+    size_t end = size - 1, start = end;
+    while (start > 0 && ((unsigned char)message[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0 || (unsigned char)message[start - 1] < 0xC0)
+        return; /* no lead byte before the continuation bytes: nothing to mend */
+    unsigned char lead = (unsigned char)message[start - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (end - (start - 1) < want)
+        message[start - 1] = '\0';
+}
+
+static mg_status error_vset(mg_error *err, mg_status status, int line, int col,
+                            const char *fmt, va_list ap) MG_PRINTF(5, 0);
+static mg_status error_vset(mg_error *err, mg_status status, int line, int col,
+                            const char *fmt, va_list ap)
 {
     if (!err)
         return status;
@@ -42,28 +61,46 @@ mg_status mg_error_set(mg_error *err, mg_status status, int line, int col, const
     err->status = status;
     err->line = line;
     err->col = col;
-    if (!fmt) {
+    int n = fmt ? vsnprintf(err->message, sizeof err->message, fmt, ap) : -1;
+    if (n < 0)
         snprintf(err->message, sizeof err->message, "%s", mg_status_str(status));
-        return status;
-    }
+    else if ((size_t)n >= sizeof err->message)
+        cut_whole_characters(err->message, sizeof err->message);
+    return status;
+}
+
+mg_status mg_error_set(mg_error *err, mg_status status, int line, int col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    error_vset(err, status, line, col, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        snprintf(err->message, sizeof err->message, "%s", mg_status_str(status));
-    } else if ((size_t)n >= sizeof err->message) {
-        /* Cut: drop a UTF-8 sequence the limit split. */
-        size_t end = sizeof err->message - 1;
-        size_t start = end;
-        while (start > 0 && ((unsigned char)err->message[start - 1] & 0xC0) == 0x80)
-            start--;
-        if (start > 0 && (unsigned char)err->message[start - 1] >= 0xC0) {
-            unsigned char lead = (unsigned char)err->message[start - 1];
-            size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-            if (end - (start - 1) < want)
-                err->message[start - 1] = '\0';
-        }
-    }
     return status;
+}
+
+mg_status fail_graph_v(mg_graph *g, mg_error *err, mg_status status, int line, int col,
+                       const char *fmt, va_list ap)
+{
+    mg_error local;
+    if (!err)
+        err = &local;
+    error_vset(err, status, line, col, fmt, ap);
+    mg_graph_set_error(g, status, err->message);
+    return status;
+}
+
+mg_status fail_graph(mg_graph *g, mg_error *err, mg_status status, int line, int col,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_graph_v(g, err, status, line, col, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+mg_status fail_in_error(const mg_graph *g, mg_error *err)
+{
+    return mg_error_set(err, mg_graph_status(g), 0, 0, "the graph is in error: %s",
+                        mg_graph_error(g));
 }

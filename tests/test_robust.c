@@ -246,27 +246,34 @@ static void wrong_ops_and_roles(void **state)
     mg_graph_free(g);
 }
 
-/* The parser with no graph, no text, no diag, and the program accessors with
- * no program or an index past the end. */
+/* The parser with no graph, no text, no mg_error, and the program accessors
+ * with no program or an index past the end. */
 static void parser_misuse(void **state)
 {
     (void)state;
-    mg_diag d;
-    assert_null(mg_parse(NULL, "a = 1", 5, &d));
+    mg_error d;
+    mg_program *p;
+    assert_int_equal(mg_parse(NULL, "a = 1", 5, &p, &d), MG_ERR_INVALID);
     assert_int_equal(d.status, MG_ERR_INVALID);
     assert_string_equal(d.message, "no graph or no text to parse");
     mg_graph *g = mg_graph_new();
-    assert_null(mg_parse(g, NULL, 5, &d));
+    assert_int_equal(mg_parse(g, NULL, 5, &p, &d), MG_ERR_INVALID);
     assert_int_equal(d.status, MG_ERR_INVALID);
-    assert_null(mg_parse(g, NULL, 0, &d));
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, NULL, 0, &p, &d), MG_ERR_SYNTAX);
+    assert_null(p);
     assert_int_equal(d.status, MG_ERR_SYNTAX);
     assert_int_equal(d.line, 1);
     assert_int_equal(d.col, 1);
     assert_string_equal(d.message, "no statement: write at least one 'name = expression'");
-    assert_null(mg_parse(g, "a = ", 4, NULL)); /* no diag: still an error, no crash */
+    mg_graph_clear_error(g);
+    /* no mg_error: still an error, recorded in the graph, no crash */
+    assert_int_equal(mg_parse(g, "a = ", 4, &p, NULL), MG_ERR_SYNTAX);
+    assert_string_equal(mg_graph_error(g), "expected an expression, found end of file");
+    mg_graph_clear_error(g);
     /* Not NUL-terminated: exactly len bytes are read. */
     char exact[5] = {'a', ' ', '=', ' ', '7'};
-    mg_program *p = mg_parse(g, exact, sizeof exact, &d);
+    assert_int_equal(mg_parse(g, exact, sizeof exact, &p, &d), MG_OK);
     assert_non_null(p);
     assert_same_double(mg_data(g, mg_program_value(p, 0)), 7.0);
     assert_int_equal(mg_program_count(p), 1);
@@ -284,29 +291,35 @@ static void parser_misuse(void **state)
     assert_int_equal(mg_program_find(NULL, "a"), -1);
     assert_int_equal(mg_program_root(NULL), 0);
     mg_program_free(NULL);
-    /* A failed parse leaves the graph usable and its status clean. */
     assert_int_equal(mg_graph_status(g), MG_OK);
     mg_graph_free(g);
 }
 
-/* A parse that fails part way: values built so far stay, a reset to a mark
- * taken before drops them, and a second parse in the same graph works. */
+/* A parse that fails part way: values built so far stay and the failure is
+ * the graph's sticky error; a reset to a mark taken before drops the values,
+ * and once the error is cleared a second parse in the same graph works. */
 static void failed_parse_then_reset(void **state)
 {
     (void)state;
     mg_graph *g = mg_graph_new();
     mg_mark m = mg_graph_mark(g);
     const char *bad = "a = 1\nb = a * 2\nc = b +\n";
-    mg_diag d;
-    assert_null(mg_parse(g, bad, strlen(bad), &d));
+    mg_error d;
+    mg_program *p;
+    assert_int_equal(mg_parse(g, bad, strlen(bad), &p, &d), MG_ERR_SYNTAX);
     assert_int_equal(d.line, 3);
     assert_int_equal(d.col, 8);
+    assert_int_equal(mg_graph_status(g), MG_ERR_SYNTAX);
+    assert_string_equal(mg_graph_error(g), d.message);
     assert_true(mg_graph_size(g) > 0);
     mg_graph_reset(g, m);
     assert_int_equal(mg_graph_size(g), 0);
     const char *good = "a = 1\nb = a * 2\n";
-    mg_program *p = mg_parse(g, good, strlen(good), &d);
-    assert_non_null(p);
+    assert_int_equal(mg_parse(g, good, strlen(good), &p, &d), MG_ERR_SYNTAX); /* refused */
+    assert_null(p);
+    assert_string_equal(d.message, "the graph is in error: expected an expression, found end of line");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, good, strlen(good), &p, &d), MG_OK);
     assert_int_equal(mg_backward(g, mg_program_value(p, 1)), MG_OK);
     assert_same_double(mg_grad(g, mg_program_value(p, 0)), 2.0);
     mg_program_free(p);

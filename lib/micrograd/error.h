@@ -6,9 +6,9 @@
  *     if (mg_table_parse(text, len, &t, &err) != MG_OK)
  *         fprintf(stderr, "%s:%d:%d: error: %s\n", file, err.line, err.col, err.message);
  *
- * A library function that fails fills its mg_error (when the caller passed
- * one: err may always be NULL) and returns the same status; on success it
- * leaves err untouched. Nothing in the library prints, exits or aborts.
+ * A library function taking an mg_error clears it first (err may always be
+ * NULL); when it fails it fills it and returns the same status, so after a
+ * success err reads MG_OK. Nothing in the library prints, exits or aborts.
  */
 #ifndef MICROGRAD_ERROR_H
 #define MICROGRAD_ERROR_H
