@@ -53,25 +53,26 @@ static void last_frame_is_the_draw_picture(void **state)
     mg_viz *viz = *state;
     for (size_t s = 0; s < sizeof sources / sizeof *sources; s++) {
         mg_graph *g = mg_graph_new();
-        mg_program *p = mg_parse(g, sources[s], strlen(sources[s]), NULL);
-        assert_non_null(p);
+        mg_program *p = NULL;
+        assert_int_equal(mg_parse(g, sources[s], strlen(sources[s]), &p, NULL), MG_OK);
         mg_value root = mg_program_value(p, mg_program_root(p));
-        char err[256];
+        mg_error err;
         mg_lesson *l = NULL;
-        assert_int_equal(mg_lesson_new(g, root, NULL, &l, err, sizeof err), MG_OK);
-        mg_viz_scene *scene;
-        assert_int_equal(mg_viz_scene_new(viz, l, NULL, &scene, err, sizeof err), MG_OK);
+        assert_int_equal(mg_lesson_new(g, root, NULL, &l, &err), MG_OK);
+        mg_viz_scene *scene = NULL;
+        assert_int_equal(mg_viz_scene_new(viz, l, NULL, &scene, &err), MG_OK);
         size_t last = mg_lesson_frame_count(l) - 1;
         char *frame = NULL, *first = NULL, *draw = NULL;
         size_t len;
-        assert_int_equal(mg_viz_scene_render(scene, 0, "svg", &first, &len, err, sizeof err), MG_OK);
-        assert_int_equal(mg_viz_scene_render(scene, last, "svg", &frame, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, 0, "svg", &first, &len, &err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, last, "svg", &frame, &len, &err), MG_OK);
         /* draw: forward, backward from zero grads, the default picture */
         mg_graph *g2 = mg_graph_new();
-        mg_program *p2 = mg_parse(g2, sources[s], strlen(sources[s]), NULL);
+        mg_program *p2 = NULL;
+        assert_int_equal(mg_parse(g2, sources[s], strlen(sources[s]), &p2, NULL), MG_OK);
         mg_value root2 = mg_program_value(p2, mg_program_root(p2));
         assert_int_equal(mg_backward(g2, root2), MG_OK);
-        assert_int_equal(mg_viz_render(viz, g2, &root2, 1, NULL, "svg", &draw, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_render(viz, g2, &root2, 1, NULL, "svg", &draw, &len, &err), MG_OK);
         char *a = summary(frame), *b = summary(draw), *c = summary(first);
         assert_string_equal(a, b);
         assert_string_not_equal(a, c); /* frame 0 shows other grads: the summary sees texts */
@@ -103,11 +104,9 @@ static parsed parse_lesson(const char *src)
 {
     parsed r = {.g = mg_graph_new()};
     assert_non_null(r.g);
-    r.p = mg_parse(r.g, src, strlen(src), NULL);
-    assert_non_null(r.p);
+    assert_int_equal(mg_parse(r.g, src, strlen(src), &r.p, NULL), MG_OK);
     r.root = mg_program_value(r.p, mg_program_root(r.p));
-    char err[256];
-    assert_int_equal(mg_lesson_new(r.g, r.root, NULL, &r.lesson, err, sizeof err), MG_OK);
+    assert_int_equal(mg_lesson_new(r.g, r.root, NULL, &r.lesson, NULL), MG_OK);
     return r;
 }
 
@@ -140,13 +139,14 @@ static void scene_boxes_are_sized_by_the_lesson(void **state)
     assert_int_equal(x.index, 0);
     size_t frames = mg_lesson_frame_count(r.lesson);
     assert_int_equal(frames, 6);
-    char err[256], *plain;
+    mg_error err;
+    char *plain;
     size_t len;
     double drawn[6];
     for (size_t i = 0; i < frames; i++) { /* draw's own boxes, fitted to each frame's text */
         assert_int_equal(mg_lesson_goto(r.lesson, i), MG_OK);
-        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, NULL, "plain", &plain, &len, err,
-                                       sizeof err), MG_OK);
+        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, NULL, "plain", &plain, &len, &err),
+                         MG_OK);
         drawn[i] = plain_width(plain, "v0");
         mg_viz_free_output(plain);
     }
@@ -154,12 +154,12 @@ static void scene_boxes_are_sized_by_the_lesson(void **state)
     assert_true(drawn[4] > drawn[5]); /* "grad -99.0000" is wider than "grad 1.0000" */
     assert_int_equal(mg_lesson_goto(r.lesson, 2), MG_OK);
     mg_viz_scene *scene;
-    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, err, sizeof err), MG_OK);
+    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, &err), MG_OK);
     assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
     assert_same_double(mg_grad(r.g, x), 1.0);
     double first = 0;
     for (size_t i = 0; i < frames; i++) {
-        assert_int_equal(mg_viz_scene_render(scene, i, "plain", &plain, &len, err, sizeof err),
+        assert_int_equal(mg_viz_scene_render(scene, i, "plain", &plain, &len, &err),
                          MG_OK);
         double w = plain_width(plain, "v0");
         mg_viz_free_output(plain);
@@ -194,23 +194,22 @@ static void scene_frames_follow_the_lesson(void **state)
     parsed r = parse_lesson(sources[0]);
     size_t frames = mg_lesson_frame_count(r.lesson), n = mg_graph_size(r.g);
     mg_viz_scene *scene;
-    char err[256];
-    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, err, sizeof err), MG_OK);
+    mg_error err;
+    assert_int_equal(mg_viz_scene_new(viz, r.lesson, NULL, &scene, &err), MG_OK);
     char *svg[5];
     size_t len;
     uint8_t flags[7];
     assert_int_equal(frames, 5);
     assert_int_equal(n, 7);
     for (size_t i = 0; i < frames; i++) {
-        assert_int_equal(mg_viz_scene_render(scene, i, "svg", &svg[i], &len, err, sizeof err),
+        assert_int_equal(mg_viz_scene_render(scene, i, "svg", &svg[i], &len, &err),
                          MG_OK);
         assert_int_equal(mg_lesson_at(r.lesson), i);
         mg_lesson_flags(r.lesson, i, flags, n);
         mg_viz_options o = mg_viz_options_default();
         o.flags = flags;
         char *draw;
-        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, &o, "svg", &draw, &len, err,
-                                       sizeof err), MG_OK);
+        assert_int_equal(mg_viz_render(viz, r.g, &r.root, 1, &o, "svg", &draw, &len, &err), MG_OK);
         for (size_t v = 0; v < n; v++) {
             char id[16], cls[128], draw_cls[128];
             snprintf(id, sizeof id, "v%zu", v);
@@ -234,16 +233,15 @@ static void scene_frames_follow_the_lesson(void **state)
     const size_t order[] = {3, 0, 4, 1, 1};
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         char *again;
-        assert_int_equal(mg_viz_scene_render(scene, order[k], "svg", &again, &len, err,
-                                             sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, order[k], "svg", &again, &len, &err), MG_OK);
         assert_int_equal(len, strlen(svg[order[k]]));
         assert_memory_equal(again, svg[order[k]], len);
         mg_viz_free_output(again);
     }
-    char *none = (char *)err;
-    assert_int_equal(mg_viz_scene_render(scene, 5, "svg", &none, &len, err, sizeof err),
+    char *none = (char *)&err;
+    assert_int_equal(mg_viz_scene_render(scene, 5, "svg", &none, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "no frame 5 in a lesson of 5 frames");
+    assert_string_equal(err.message, "no frame 5 in a lesson of 5 frames");
     assert_null(none);
     assert_int_equal(mg_lesson_at(r.lesson), 1); /* unmoved */
     for (size_t i = 0; i < frames; i++)
@@ -300,10 +298,10 @@ static void page_holds_every_frame_caption_and_control(void **state)
     assert_int_equal(frames, 7);
     assert_int_equal(mg_lesson_goto(r.lesson, 2), MG_OK);
     double grad_n = mg_grad(r.g, mg_value_at(r.g, 8));
-    char err[256], *page, *again;
+    mg_error err;
+    char *page, *again;
     size_t len, len2;
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &page, &len, err,
-                                        sizeof err), MG_OK);
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &page, &len, &err), MG_OK);
     assert_int_equal(strlen(page), len);
     assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
     assert_same_double(mg_grad(r.g, mg_value_at(r.g, 8)), grad_n);
@@ -332,12 +330,12 @@ static void page_holds_every_frame_caption_and_control(void **state)
         if (!strstr(page, controls[i]))
             fail_msg("no %s in the page", controls[i]);
     /* ids made unique per frame: step 2 (frame 1) has f1-v0 ..., its root o current */
-    assert_non_null(strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed current\">"));
+    assert_non_null(
+        strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed current\">"));
     assert_null(strstr(page, "<!--"));
     assert_null(strstr(page, "xmlns"));
     /* the same bytes from a second call */
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &again, &len2, err,
-                                        sizeof err), MG_OK);
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &again, &len2, &err), MG_OK);
     assert_int_equal(len2, len);
     assert_memory_equal(again, page, len);
     mg_viz_free_output(again);
@@ -356,10 +354,10 @@ static void page_colours_come_from_the_theme(void **state)
     for (size_t t = 0; t < 3; t++) {
         mg_viz_options o = mg_viz_options_default();
         o.theme = themes[t];
-        char err[256], *page;
+        mg_error err;
+    char *page;
         size_t len;
-        assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, NULL, &page, &len, err,
-                                            sizeof err), MG_OK);
+        assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, NULL, &page, &len, &err), MG_OK);
         assert_non_null(strstr(page, "<h1>L</h1>")); /* no title: the root's name */
         assert_non_null(strstr(page, ".legend .current{background:var(--mg-current-fill);"
                                      "border-color:var(--mg-current-line)}"));
@@ -391,36 +389,43 @@ static void page_errors(void **state)
     parsed r = parse_lesson(sources[0]);
     mg_viz_options o = mg_viz_options_default();
     o.max_nodes = 6;
-    char err[256], *page = err;
+    mg_error err;
+    char *page = (char *)&err;
     size_t len = 99;
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, err, sizeof err),
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, &err),
                      MG_ERR_LIMIT);
-    assert_string_equal(err, "the graph has 7 values, more than the limit of 6");
+    assert_string_equal(err.message, "the graph has 7 values, more than the limit of 6");
     assert_null(page);
     assert_int_equal(len, 0);
     assert_int_equal(mg_lesson_at(r.lesson), 4);
+    assert_int_equal(mg_graph_status(r.g), MG_OK); /* a picture's failure, not the graph's */
     o = mg_viz_options_default();
     o.precision = 18;
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, err, sizeof err),
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "L", &page, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "precision 18 is not in 0..17");
-    assert_int_equal(mg_viz_lesson_page(viz, NULL, NULL, "L", &page, &len, err, sizeof err),
+    assert_string_equal(err.message, "precision 18 is not in 0..17");
+    assert_int_equal(mg_viz_lesson_page(viz, NULL, NULL, "L", &page, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "a required argument is NULL");
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "L", NULL, &len, NULL, 0),
+    assert_string_equal(err.message, "a required argument is NULL");
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "L", NULL, &len, NULL),
                      MG_ERR_INVALID);
     /* the title is text: escaped */
-    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "a<b & \"c\"", &page, &len, err,
-                                        sizeof err), MG_OK);
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "a<b & \"c\"", &page, &len, &err),
+                     MG_OK);
     assert_non_null(strstr(page, "<h1>a&lt;b &amp; &quot;c&quot;</h1>"));
+    assert_int_equal(err.status, MG_OK); /* a success clears err */
+    assert_string_equal(err.message, "");
     mg_viz_free_output(page);
     parsed_free(&r);
 }
 
 static int setup(void **state)
 {
-    *state = mg_viz_new();
-    return *state ? 0 : -1;
+    mg_viz *viz;
+    if (mg_viz_new(&viz, NULL) != MG_OK)
+        return -1;
+    *state = viz;
+    return 0;
 }
 
 static int teardown(void **state)

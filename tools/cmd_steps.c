@@ -194,13 +194,14 @@ static void page_title(char *buf, size_t size, const char *path)
 
 static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 {
-    char name[256], err[512], *page;
+    char name[256], *page;
     size_t len;
+    mg_error err;
     page_title(name, sizeof name, o->file);
     mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title ? o->title : name,
-                                          &page, &len, err, sizeof err);
+                                          &page, &len, &err);
     if (status != MG_OK)
-        return viz_failure(status, err);
+        return viz_failure(status, err.message);
     int written = cli_write_output(o->out, page, len);
     mg_viz_free_output(page);
     return written;
@@ -375,11 +376,13 @@ static int write_frames(staging *s, const char *format, mg_viz_scene *scene, siz
 {
     int status = CLI_OK;
     for (size_t i = 0; i < count && status == CLI_OK; i++) {
-        char name[64], err[512], *data;
+        char name[64], *data;
         size_t len;
+        mg_error err;
         snprintf(name, sizeof name, "step-%03zu.%s", i, format);
-        mg_status rendered = mg_viz_scene_render(scene, i, format, &data, &len, err, sizeof err);
-        status = rendered == MG_OK ? staging_write(s, name, data, len) : viz_failure(rendered, err);
+        mg_status rendered = mg_viz_scene_render(scene, i, format, &data, &len, &err);
+        status = rendered == MG_OK ? staging_write(s, name, data, len)
+                                   : viz_failure(rendered, err.message);
         mg_viz_free_output(data);
     }
     return status;
@@ -387,11 +390,11 @@ static int write_frames(staging *s, const char *format, mg_viz_scene *scene, siz
 
 static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 {
-    char err[512];
+    mg_error err;
     mg_viz_scene *scene;
-    mg_status made = mg_viz_scene_new(viz, lesson, &o->viz, &scene, err, sizeof err);
+    mg_status made = mg_viz_scene_new(viz, lesson, &o->viz, &scene, &err);
     if (made != MG_OK)
-        return viz_failure(made, err);
+        return viz_failure(made, err.message);
     staging s;
     int status = staging_open(&s, o->out);
     size_t n = mg_lesson_frame_count(lesson);
@@ -433,10 +436,10 @@ int cmd_steps(int argc, char **argv)
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
         mg_lesson_options lo = {.precision = o.viz.precision};
-        char err[256];
+        mg_error err;
         mg_value root = mg_program_value(src.program, src.root);
-        if (mg_lesson_new(src.graph, root, &lo, &lesson, err, sizeof err) != MG_OK) {
-            cli_error("%s", err);
+        if (mg_lesson_new(src.graph, root, &lo, &lesson, &err) != MG_OK) {
+            cli_error("%s", err.message);
             status = CLI_FAILED;
         }
     }
@@ -444,9 +447,10 @@ int cmd_steps(int argc, char **argv)
         write_captions(stdout, lesson);
         status = cli_finish_stdout(CLI_OK);
     } else if (status == CLI_OK) {
-        mg_viz *viz = mg_viz_new();
-        if (!viz) {
-            cli_error("cannot start Graphviz (out of memory, or no plugins)");
+        mg_viz *viz;
+        mg_error err;
+        if (mg_viz_new(&viz, &err) != MG_OK) {
+            cli_error("%s", err.message);
             status = CLI_FAILED;
         } else {
             status = is_page(o.out) ? write_page(&o, viz, lesson) : write_dir(&o, viz, lesson);

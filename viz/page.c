@@ -256,12 +256,12 @@ static void page_end(viz_buf *b, size_t nframes)
 
 /* Every frame of the scene's lesson, with its caption. */
 static mg_status put_frames(viz_buf *b, mg_viz_scene *scene, const mg_lesson *lesson,
-                            char *err, size_t errsize)
+                            mg_error *err)
 {
     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
         char *svg;
         size_t len;
-        mg_status status = mg_viz_scene_render(scene, i, "svg", &svg, &len, err, errsize);
+        mg_status status = mg_viz_scene_render(scene, i, "svg", &svg, &len, err);
         if (status != MG_OK)
             return status;
         put_frame(b, i, svg, len, mg_lesson_caption(lesson, i));
@@ -271,15 +271,15 @@ static mg_status put_frames(viz_buf *b, mg_viz_scene *scene, const mg_lesson *le
 }
 
 mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
-                             const char *title, char **out, size_t *len, char *err,
-                             size_t errsize)
+                             const char *title, char **out, size_t *len, mg_error *err)
 {
-    mg_status status = viz_check_output(viz && lesson, "svg", out, len, err, errsize);
+    mg_error_clear(err);
+    mg_status status = viz_check_output(viz && lesson, "svg", out, len, err);
     if (status != MG_OK)
         return status;
     size_t at = mg_lesson_at(lesson);
     mg_viz_scene *scene;
-    status = mg_viz_scene_new(viz, lesson, o, &scene, err, errsize);
+    status = mg_viz_scene_new(viz, lesson, o, &scene, err);
     if (status != MG_OK)
         return status;
     char name[128];
@@ -289,12 +289,12 @@ mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_option
     size_t nframes = mg_lesson_frame_count(lesson);
     viz_buf page = {0};
     page_begin(&page, title, nframes, o ? o->theme : MG_VIZ_THEME_LIGHT);
-    status = put_frames(&page, scene, lesson, err, errsize);
+    status = put_frames(&page, scene, lesson, err);
     page_end(&page, nframes);
     mg_viz_scene_free(scene);
     mg_lesson_goto(lesson, at);
     if (status == MG_OK && page.failed)
-        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory for the page");
+        status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for the page");
     if (status != MG_OK) {
         viz_buf_free(&page);
         return status;

@@ -2,13 +2,18 @@
  *
  * A worked example (the picture `micrograd draw` makes):
  *
- *     mg_viz *viz = mg_viz_new();                  // one per process, reused
+ *     mg_viz *viz;                                 // one per process, reused
+ *     mg_error err;
+ *     if (mg_viz_new(&viz, &err) != MG_OK) {
+ *         fprintf(stderr, "%s\n", err.message);
+ *         return 1;
+ *     }
  *     mg_viz_options o = mg_viz_options_default();
- *     char err[256], *svg;
+ *     char *svg;
  *     size_t len;
  *     mg_backward(g, L);
- *     if (mg_viz_render(viz, g, &L, 1, &o, "svg", &svg, &len, err, sizeof err) != MG_OK)
- *         fprintf(stderr, "%s\n", err);
+ *     if (mg_viz_render(viz, g, &L, 1, &o, "svg", &svg, &len, &err) != MG_OK)
+ *         fprintf(stderr, "%s\n", err.message);
  *     else
  *         fwrite(svg, 1, len, stdout), mg_viz_free_output(svg);
  *     mg_viz_free(viz);
@@ -24,11 +29,12 @@
  *
  *     mg_lesson *lesson;
  *     mg_viz_scene *s;
- *     mg_lesson_new(g, L, NULL, &lesson, err, sizeof err);
- *     mg_viz_scene_new(viz, lesson, &o, &s, err, sizeof err);
+ *     if (mg_lesson_new(g, L, NULL, &lesson, &err) != MG_OK ||
+ *         mg_viz_scene_new(viz, lesson, &o, &s, &err) != MG_OK)
+ *         ... err.message says why ...
  *     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
- *         mg_viz_scene_render(s, i, "svg", &svg, &len, err, sizeof err);  // frame i
- *         ...                                                             // + its caption
+ *         mg_viz_scene_render(s, i, "svg", &svg, &len, &err);  // frame i
+ *         ...                                                  // with its caption
  *         mg_viz_free_output(svg);
  *     }
  *     mg_viz_scene_free(s);
@@ -37,8 +43,10 @@
  * mg_viz_lesson_page() makes the whole lesson one self-contained HTML page
  * (see its comment for a worked example).
  *
- * Errors: functions return an mg_status and write one sentence to err (when err
- * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
+ * Errors: functions return an mg_status and say why in their mg_error (err may
+ * be NULL; see error.h). The renders read a const graph and change nothing in
+ * it; scenes and the page step a lesson's grads and record nothing in the
+ * graph. Nothing here prints, exits or aborts on input.
  * Graphviz is not thread-safe; this module serialises every call into it with
  * one process-wide lock, so distinct mg_viz objects may be used from distinct
  * threads (renders then run one at a time).
@@ -105,9 +113,10 @@ typedef struct mg_viz mg_viz;
 /* A renderer, reused across renders. Every renderer of the process uses one
  * Graphviz context, made by the first mg_viz_new and kept until the process
  * exits (Graphviz 2.42 reads freed memory when a context is freed and another
- * one made). Returns NULL if memory is short or Graphviz cannot load its
- * plugins. Free with mg_viz_free. */
-MG_API mg_viz *mg_viz_new(void);
+ * one made). Returns MG_OK and *out (free with mg_viz_free); or MG_ERR_NOMEM,
+ * MG_ERR_RENDER (Graphviz cannot start or load its plugins) or MG_ERR_INVALID
+ * (out NULL), with *out NULL and the reason in err. */
+MG_API mg_status mg_viz_new(mg_viz **out, mg_error *err);
 /* Frees the renderer (not the shared Graphviz context). NULL is a no-op. */
 MG_API void mg_viz_free(mg_viz *viz);
 
@@ -118,11 +127,11 @@ MG_API void mg_viz_free(mg_viz *viz);
  * the *len bytes; free with mg_viz_free_output) and *len. On error returns
  * MG_ERR_INVALID (bad argument, unknown format, bad option), MG_ERR_FOREIGN (a
  * root of another graph), MG_ERR_LIMIT (more values than o->max_nodes),
- * MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL, *len = 0, writes why to err.
- * The graph is not changed. */
+ * MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL, *len = 0 and says why in err
+ * (may be NULL). The graph is not changed. */
 MG_API mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                                const mg_viz_options *o, const char *format, char **out,
-                               size_t *len, char *err, size_t errsize);
+                               size_t *len, mg_error *err);
 
 /* Frees a buffer returned by a render. NULL is a no-op. */
 MG_API void mg_viz_free_output(char *out);
@@ -149,7 +158,7 @@ MG_API size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n);
 MG_API mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
                                        const mg_value *roots, size_t n,
                                        const mg_viz_options *o, const char *format,
-                                       char **out, size_t *len, char *err, size_t errsize);
+                                       char **out, size_t *len, mg_error *err);
 
 /* ---- scenes: one layout, many frames --------------------------------------- */
 
@@ -165,20 +174,21 @@ typedef struct mg_viz_scene mg_viz_scene;
  * returns MG_OK and *out (free with mg_viz_scene_free). On failure returns
  * MG_ERR_INVALID (a NULL argument, a bad option), MG_ERR_LIMIT (more values
  * than o->max_nodes), MG_ERR_FOREIGN (the graph lost the root), MG_ERR_NOMEM
- * or MG_ERR_RENDER, sets *out to NULL and
- * writes why to err; the lesson is then at the frame it was at too. */
+ * or MG_ERR_RENDER, with *out NULL and the reason in err (may be NULL); the
+ * lesson is at the frame it was at either way. The call takes the lesson, not
+ * the graph: a failure is a picture's, not recorded in the graph. */
 MG_API mg_status mg_viz_scene_new(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
-                                  mg_viz_scene **out, char *err, size_t errsize);
+                                  mg_viz_scene **out, mg_error *err);
 
 /* Renders frame `frame` of the lesson: moves the lesson there
  * (mg_lesson_goto: the graph's grads are then the frame's), and draws its
  * grads with the frame's highlights (mg_lesson_flags: the current value and
  * its op, the values whose grads changed). Formats and ownership as
- * mg_viz_render; MG_ERR_INVALID also for a frame out of range. Node positions
- * are the same in every frame, and a frame's bytes do not depend on the
- * frames rendered before it. */
+ * mg_viz_render; MG_ERR_INVALID also for a frame out of range (the lesson
+ * does not move then). Node positions are the same in every frame, and a
+ * frame's bytes do not depend on the frames rendered before it. */
 MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
-                                     char **out, size_t *len, char *err, size_t errsize);
+                                     char **out, size_t *len, mg_error *err);
 
 /* Frees the scene (not the lesson). NULL is a no-op. */
 MG_API void mg_viz_scene_free(mg_viz_scene *scene);
@@ -213,31 +223,33 @@ MG_API void mg_viz_scene_free(mg_viz_scene *scene);
  * bytes; free with mg_viz_free_output) and *len. On failure returns the error
  * of mg_viz_scene_new or mg_viz_scene_render (MG_ERR_INVALID for a NULL
  * argument or a bad option, MG_ERR_LIMIT for more values than o->max_nodes,
- * MG_ERR_NOMEM, MG_ERR_RENDER), sets *out = NULL, *len = 0 and writes why to
- * err.
+ * MG_ERR_NOMEM, MG_ERR_RENDER), sets *out = NULL, *len = 0 and says why in err
+ * (may be NULL).
  *
- *     mg_viz *viz = mg_viz_new();
- *     mg_lesson *lesson;
+ *     mg_viz *viz;
+ *     mg_lesson *lesson = NULL;
  *     mg_viz_options o = mg_viz_options_default();
- *     char err[256], *html;
+ *     mg_error err;
+ *     char *html;
  *     size_t len;
  *     o.max_nodes = 500;                       // one whole picture per frame
- *     if (mg_lesson_new(g, L, NULL, &lesson, err, sizeof err) == MG_OK &&
- *         mg_viz_lesson_page(viz, lesson, &o, "L", &html, &len, err, sizeof err) == MG_OK) {
+ *     if (mg_viz_new(&viz, &err) == MG_OK &&
+ *         mg_lesson_new(g, L, NULL, &lesson, &err) == MG_OK &&
+ *         mg_viz_lesson_page(viz, lesson, &o, "L", &html, &len, &err) == MG_OK) {
  *         fwrite(html, 1, len, file);           // a page of its own
  *         mg_viz_free_output(html);
  *     } else {
- *         fprintf(stderr, "%s\n", err);
+ *         fprintf(stderr, "%s\n", err.message);
  *     }
  *     mg_lesson_free(lesson);
+ *     mg_viz_free(viz);
  *
  * The document's style and script are written for a page of their own (they
  * style <body> and find the controls by id): to show it inside another page,
  * as a notebook cell does, put it in an <iframe srcdoc="..."> with its & and "
  * escaped, one iframe per lesson. */
 MG_API mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
-                                    const char *title, char **out, size_t *len, char *err,
-                                    size_t errsize);
+                                    const char *title, char **out, size_t *len, mg_error *err);
 
 #ifdef __cplusplus
 }
