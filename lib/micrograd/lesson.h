@@ -1,7 +1,9 @@
 /* The backward lesson: backpropagation cut into frames a teacher can step
  * through, each with the state of every grad and a caption writing out the
  * chain rule with the real numbers. No drawing here: a frame says which value is
- * current and which grads changed; the viz module turns that into pictures.
+ * current and which grads changed; the viz module turns that into pictures
+ * (micrograd/viz.h: mg_viz_scene_new renders a lesson's frames,
+ * mg_viz_lesson_page makes its whole step-by-step page).
  *
  *     mg_lesson *lesson;
  *     mg_error err;
