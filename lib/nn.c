@@ -606,7 +606,7 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
         return MG_NONE;
     }
     if (!reserve_scores(m, d->count)) {
-        mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for the scores of the examples");
+        mg_graph_set_error(g, MG_ERR_NOMEM, "out of memory for the scores of the examples");
         return MG_NONE;
     }
     forward_all(g, m, d, flags);
