@@ -60,7 +60,7 @@ mg_viz_options mg_viz_options_default(void)
 {
     return (mg_viz_options){
         .rankdir = MG_VIZ_RANKDIR_LR,
-        .precision = 4,
+        .precision = MG_PRECISION_DEFAULT,
         .theme = MG_VIZ_THEME_LIGHT,
         .clusters = 1,
         .max_nodes = MG_VIZ_MAX_NODES_DEFAULT,
@@ -74,9 +74,9 @@ mg_status viz_check_options(const mg_viz_options *o, mg_error *err)
     if (o->theme != MG_VIZ_THEME_LIGHT && o->theme != MG_VIZ_THEME_DARK &&
         o->theme != MG_VIZ_THEME_PRINT)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "unknown theme %d", (int)o->theme);
-    if (o->precision < 0 || o->precision > 17)
-        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "precision %d is not in 0..17",
-                            o->precision);
+    if (o->precision < 0 || o->precision > MG_PRECISION_MAX)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "precision %d is not in 0..%d",
+                            o->precision, MG_PRECISION_MAX);
     if (o->dpi < 0 || o->dpi > 1200)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "dpi %d is not in 1..1200", o->dpi);
     return MG_OK;

@@ -10,6 +10,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <micrograd/format.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -45,9 +46,6 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
 
-/* A number as the picture shows it: "%.*f", or "%.*e" past 1e15 so a huge
- * value cannot make a huge box. size >= 64. */
-void viz_format_number(char *buf, size_t size, double x, int precision);
 
 /* Checks options; MG_OK or MG_ERR_INVALID with the reason in err. */
 mg_status viz_check_options(const mg_viz_options *o, mg_error *err);
