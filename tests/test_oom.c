@@ -37,6 +37,7 @@ static void engine_step(mg_graph *g, int step)
         mg_value y = mg_add(g, mg_mul(g, x, acc), mg_sub(g, x, mg_div_vd(g, acc, 3.0)));
         y = mg_tanh(g, mg_add_dv(g, 1.0, mg_neg(g, y)));
         y = mg_sigmoid(g, mg_relu(g, mg_exp(g, mg_pow(g, y, 2.0))));
+        y = mg_pow_value(g, mg_add_vd(g, y, 1.0), acc);
         acc = mg_add(g, acc, mg_log(g, mg_add_vd(g, y, 1.0)));
         mg_set_group(g, y, i % 10 < 5 ? "layer 1/neuron 1" : "layer 1/neuron 2");
         mg_set_label(g, acc, mg_label(g, x, NULL));
