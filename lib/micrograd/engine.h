@@ -24,9 +24,9 @@
  * until mg_graph_clear_error(). An op that fails (out of memory, a handle of
  * another graph, an operand that is itself an error) returns MG_NONE; ops on
  * MG_NONE return MG_NONE. The engine's calls keep working on a graph in error;
- * mg_parse, mg_mlp_new and the nn layer's losses refuse to build on one (its
- * values may be missing). Check mg_graph_status() once at the end. The
- * library never prints, exits or aborts on bad input.
+ * mg_parse, mg_mlp_new, mg_mlp_loss and mg_mlp_train_step refuse to build on
+ * one (its values may be missing). Check mg_graph_status() once at the end.
+ * The library never prints, exits or aborts on bad input.
  *
  *   Record and return: the ops (MG_NONE), mg_leaf, mg_set_data, mg_set_grad,
  *   mg_set_role, mg_set_label(_n), mg_set_group, mg_graph_reserve,
