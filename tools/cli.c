@@ -385,7 +385,49 @@ const char *cli_picture_format(const char *command, const char *path, const char
 
 /* ---- expression files ---------------------------------------------------- */
 
-int cli_source_load(cli_source *src, const char *path, const char *root_name)
+/* Shows line `line` of text with a caret under column col (a byte count): the
+ * caret counts characters, so it sits right under UTF-8 text, and copies tabs. */
+static void show_source_line(const char *text, size_t len, int line, int col)
+{
+    const char *p = text, *end = text + len;
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    size_t n = (size_t)((eol ? eol : end) - p);
+    if (n && p[n - 1] == '\r')
+        n--;
+    if (n > 200 || line < 1 || col < 1)
+        return; /* a very long line would bury the message */
+    fprintf(stderr, "    %.*s\n    ", (int)n, p);
+    for (size_t i = 0; i + 1 < (size_t)col && i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            fputc(p[i] == '\t' ? '\t' : ' ', stderr);
+    fputs("^\n", stderr);
+}
+
+/* A named value whose data is NaN or infinite: a warning (an error with
+ * CLI_STRICT) at the first one, naming it and its line. */
+static int check_finite(const cli_source *src, int flags)
+{
+    const mg_program *p = src->program;
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        double x = mg_data(src->graph, mg_program_value(p, i));
+        if (isfinite(x))
+            continue;
+        char num[MG_NUMBER_SIZE];
+        mg_format_repr(num, sizeof num, x);
+        int line = mg_program_line(p, i), col = mg_program_col(p, i);
+        fprintf(stderr, "%s:%d:%d: %s: '%s' is %s\n", cli_display_name(src->path), line, col,
+                flags & CLI_STRICT ? "error" : "warning", mg_program_name(p, i), num);
+        show_source_line(src->text, src->len, line, col);
+        return flags & CLI_STRICT ? CLI_USAGE : CLI_OK;
+    }
+    return CLI_OK;
+}
+
+int cli_source_load(cli_source *src, const char *path, const char *root_name, int flags)
 {
     memset(src, 0, sizeof *src);
     src->path = path;
@@ -398,9 +440,11 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name)
         return CLI_FAILED;
     }
     mg_diag diag;
-    src->program = mg_parse(src->graph, src->text, src->len, &diag);
+    mg_parse_options options = {.as_micrograd = (flags & CLI_AS_MICROGRAD) != 0};
+    src->program = mg_parse_with(src->graph, src->text, src->len, &options, &diag);
     if (!src->program) {
         cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
+        show_source_line(src->text, src->len, diag.line, diag.col);
         return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
     }
     src->root = mg_program_root(src->program);
@@ -412,7 +456,13 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name)
         }
         src->root = (size_t)i;
     }
-    return CLI_OK;
+    return check_finite(src, flags);
+}
+
+void cli_source_backward(cli_source *src)
+{
+    if (!mg_program_sets_grads(src->program))
+        mg_backward(src->graph, mg_program_value(src->program, src->root));
 }
 
 void cli_source_free(cli_source *src)

@@ -86,10 +86,18 @@ typedef struct cli_source {
     size_t root;         /* index in program of the root name */
 } cli_source;
 
-/* Reads and parses path; root_name NULL picks the last name assigned.
- * Returns CLI_OK, or an exit status after printing FILE:LINE:COL errors.
- * Always call cli_source_free, even on failure. */
-int cli_source_load(cli_source *src, const char *path, const char *root_name);
+/* cli_source_load's flags: --as-micrograd and --strict. */
+enum { CLI_AS_MICROGRAD = 1, CLI_STRICT = 2 };
+
+/* Reads and parses path; root_name NULL picks the program's root (what it
+ * called backward() or draw_dot() on, else the last name assigned). Returns
+ * CLI_OK, or an exit status after printing FILE:LINE:COL errors with the line
+ * and a caret. A named value that is NaN or infinite gets a warning (with
+ * CLI_STRICT an error, exit 2). Always call cli_source_free, even on failure. */
+int cli_source_load(cli_source *src, const char *path, const char *root_name, int flags);
+/* Runs backward from the root, unless the program made its grads itself
+ * (called backward() or set x.grad): then they stay as it left them. */
+void cli_source_backward(cli_source *src);
 void cli_source_free(cli_source *src);
 
 #endif

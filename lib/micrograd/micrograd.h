@@ -18,6 +18,7 @@
 #include <micrograd/format.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
+#include <micrograd/suggest.h>
 #include <micrograd/rng.h>
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>

@@ -50,17 +50,40 @@ typedef struct mg_program mg_program;
  * drop them). diag may be NULL. A program with no statement is an error. A
  * leading UTF-8 byte order mark is skipped (columns count from after it). */
 MG_API mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag);
+
+typedef struct mg_parse_options {
+    /* 1: build the graph micrograd itself builds: a - b as a + (b * -1), a / b
+     * as a * b**-1, -a as a * -1, and a number on the left of + * - / after
+     * the value (2 * a as a * 2), as its __rmul__ and friends do; ** takes only
+     * a number exponent. The same numbers as micrograd, bit for bit. */
+    int as_micrograd;
+} mg_parse_options;
+
+/* mg_parse with options (o NULL: the defaults, all 0). */
+MG_API mg_program *mg_parse_with(mg_graph *g, const char *src, size_t len,
+                                 const mg_parse_options *o, mg_diag *diag);
 MG_API void mg_program_free(mg_program *p);
 
-/* The names in definition order, each with its value and the line defining it. */
+/* The bindings in program order: each assignment to a name is one, with its
+ * value and the line and column of the name (`c = a + b` then `c += 1` are
+ * two bindings of c, to two values). */
 MG_API size_t mg_program_count(const mg_program *p);
 MG_API const char *mg_program_name(const mg_program *p, size_t i);
 MG_API mg_value mg_program_value(const mg_program *p, size_t i);
 MG_API int mg_program_line(const mg_program *p, size_t i);
-/* The index of the name, or -1 when the program does not define it. */
+MG_API int mg_program_col(const mg_program *p, size_t i);
+/* 1 if binding i is its name's latest (what the name means at the end). */
+MG_API int mg_program_is_latest(const mg_program *p, size_t i);
+/* The index of the name's latest binding, or -1 when the program does not
+ * define it. */
 MG_API long mg_program_find(const mg_program *p, const char *name);
-/* The index of the root: the last name assigned. */
+/* The index of the root: the binding the program called backward() or
+ * draw_dot() on (the last such call), else the last binding. */
 MG_API size_t mg_program_root(const mg_program *p);
+/* 1 if the program made its grads itself: it called backward() or
+ * _backward(), or set an x.grad. A front-end then shows the grads as the
+ * program left them instead of running backward from the root. */
+MG_API int mg_program_sets_grads(const mg_program *p);
 
 #ifdef __cplusplus
 }
