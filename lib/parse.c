@@ -174,7 +174,7 @@ typedef enum tok_kind {
 } tok_kind;
 
 /* Why a T_BAD token is bad. */
-typedef enum bad_kind { BAD_BYTE, BAD_CHAR, BAD_NUMBER, BAD_STRING } bad_kind;
+typedef enum bad_kind { BAD_BYTE, BAD_CHAR, BAD_NUMBER, BAD_LONG_NUMBER, BAD_STRING } bad_kind;
 
 typedef struct token {
     tok_kind kind;
@@ -349,7 +349,11 @@ static const char *scan_number(const char *p, const char *end, token *t)
         if (*c != '_')
             buf[n++] = *c;
     buf[n] = '\0';
-    t->number = n < sizeof buf - 1 ? strtod(buf, NULL) : strtod("inf", NULL);
+    if (n == sizeof buf - 1) {
+        t->bad = BAD_LONG_NUMBER;
+        return NULL;
+    }
+    t->number = strtod(buf, NULL);
     return q;
 }
 
@@ -469,10 +473,22 @@ static token next_token(lexer *lx)
         while (p < lx->end && (n = name_char(p, lx->end, 0)) != 0)
             p += n;
         t.kind = T_NAME;
+        uint32_t cp;
+        if (p < lx->end && (unsigned char)*p >= 0x80) {
+            /* w₁: a character Python does not take in a name, where it is */
+            size_t m = utf8_decode(p, lx->end, &cp);
+            t.kind = T_BAD;
+            t.bad = m ? BAD_CHAR : BAD_BYTE;
+            m = m ? m : 1;
+            t.col += (int)(p - lx->at);
+            t.text = p;
+            lx->at = p;
+            p += m;
+        }
     } else if (is_digit(c) || (c == '.' && p + 1 < lx->end && is_digit(p[1]))) {
+        t.bad = BAD_NUMBER;
         const char *q = scan_number(p, lx->end, &t);
         t.kind = q ? T_NUMBER : T_BAD;
-        t.bad = BAD_NUMBER;
         p = q ? q : p;
         /* `2a`, `1e`, `1.2.3`: one bad token, not a number followed by more. */
         while (p < lx->end && (is_ascii_name_char(*p) || *p == '.')) {
@@ -642,6 +658,8 @@ static int error_token(parser *ps, const char *what)
     const pending *open = open_paren(ps);
     if (open && t->line > open->line && t->kind != T_BAD)
         return error_at(ps, MG_ERR_SYNTAX, open->line, open->col, "this '(' is never closed");
+    if (t->kind == T_BAD && t->bad == BAD_LONG_NUMBER)
+        return error_at(ps, MG_ERR_SYNTAX, t->line, t->col, "number too long (over 511 characters)");
     if (t->kind == T_BAD && t->bad == BAD_NUMBER)
         return error_at(ps, MG_ERR_SYNTAX, t->line, t->col, "invalid number %s", found);
     if (t->kind == T_BAD && t->bad == BAD_STRING)
@@ -1262,6 +1280,9 @@ static int parse_operand_token(parser *ps, int *expect_operand)
         return error_at(ps, MG_ERR_SYNTAX, t.line, t.col,
                         "'%.*s' is a function: write %.*s(x)", shown, t.text, shown, t.text);
     long i = lookup(ps->prog, t.text, t.len);
+    const pending *open = open_paren(ps);
+    if (i < 0 && after.kind == T_ASSIGN && open && t.line > open->line)
+        return error_at(ps, MG_ERR_SYNTAX, open->line, open->col, "this '(' is never closed");
     if (i < 0)
         return not_defined(ps, &t);
     *expect_operand = 0;

@@ -398,8 +398,11 @@ static void show_source_line(const char *text, size_t len, int line, int col)
     size_t n = (size_t)((eol ? eol : end) - p);
     if (n && p[n - 1] == '\r')
         n--;
-    if (n > 200 || line < 1 || col < 1)
-        return; /* a very long line would bury the message */
+    size_t blank = 0;
+    while (blank < n && (p[blank] == ' ' || p[blank] == '\t'))
+        blank++;
+    if (n > 200 || blank == n || line < 1 || col < 1)
+        return; /* a blank line shows nothing, a very long one would bury the message */
     fprintf(stderr, "    %.*s\n    ", (int)n, p);
     for (size_t i = 0; i + 1 < (size_t)col && i < n; i++)
         if ((p[i] & 0xC0) != 0x80)
