@@ -174,7 +174,9 @@ typedef enum tok_kind {
 } tok_kind;
 
 /* Why a T_BAD token is bad. */
-typedef enum bad_kind { BAD_BYTE, BAD_CHAR, BAD_NUMBER, BAD_LONG_NUMBER, BAD_STRING } bad_kind;
+typedef enum bad_kind {
+    BAD_BYTE, BAD_CHAR, BAD_NAME_CHAR, BAD_NUMBER, BAD_LONG_NUMBER, BAD_STRING
+} bad_kind;
 
 typedef struct token {
     tok_kind kind;
@@ -478,7 +480,7 @@ static token next_token(lexer *lx)
             /* w₁: a character Python does not take in a name, where it is */
             size_t m = utf8_decode(p, lx->end, &cp);
             t.kind = T_BAD;
-            t.bad = m ? BAD_CHAR : BAD_BYTE;
+            t.bad = m ? BAD_NAME_CHAR : BAD_BYTE;
             m = m ? m : 1;
             t.col += (int)(p - lx->at);
             t.text = p;
@@ -629,7 +631,7 @@ static void describe(const token *t, char *buf, size_t size)
             snprintf(buf, size, "byte 0x%02X", c);
         return;
     }
-    if (t->kind == T_BAD && t->bad == BAD_CHAR) {
+    if (t->kind == T_BAD && (t->bad == BAD_CHAR || t->bad == BAD_NAME_CHAR)) {
         uint32_t cp = 0;
         utf8_decode(t->text, t->text + t->len, &cp);
         snprintf(buf, size, "character '%.*s' (U+%04X)", (int)t->len, t->text, (unsigned)cp);
@@ -665,6 +667,8 @@ static int error_token(parser *ps, const char *what)
     if (t->kind == T_BAD && t->bad == BAD_STRING)
         return error_at(ps, MG_ERR_SYNTAX, t->line, t->col, "this string is never closed");
     if (t->kind == T_BAD && t->bad == BAD_CHAR)
+        return error_at(ps, MG_ERR_SYNTAX, t->line, t->col, "invalid %s", found);
+    if (t->kind == T_BAD && t->bad == BAD_NAME_CHAR)
         return error_at(ps, MG_ERR_SYNTAX, t->line, t->col,
                         "invalid %s in a name (a label can hold it: Value(1.0, label='%.*s'))",
                         found, (int)t->len, t->text);

@@ -385,11 +385,32 @@ const char *cli_picture_format(const char *command, const char *path, const char
 
 /* ---- expression files ---------------------------------------------------- */
 
+/* 1 if the n bytes are UTF-8 text with no control character but tab. */
+static int printable(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!k || i + k > n || (c < 0x20 && c != '\t') || c == 0x7F)
+            return 0;
+        for (size_t j = 1; j < k; j++)
+            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += k;
+    }
+    return 1;
+}
+
 /* Shows line `line` of text with a caret under column col (a byte count): the
- * caret counts characters, so it sits right under UTF-8 text, and copies tabs. */
+ * caret counts characters, so it sits right under UTF-8 text, and copies tabs.
+ * A blank line, a line over 200 bytes or one that is not printable UTF-8
+ * shows nothing. */
 static void show_source_line(const char *text, size_t len, int line, int col)
 {
     const char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* columns count from after a byte order mark */
     for (int l = 1; l < line && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         p = nl ? nl + 1 : end;
@@ -401,8 +422,8 @@ static void show_source_line(const char *text, size_t len, int line, int col)
     size_t blank = 0;
     while (blank < n && (p[blank] == ' ' || p[blank] == '\t'))
         blank++;
-    if (n > 200 || blank == n || line < 1 || col < 1)
-        return; /* a blank line shows nothing, a very long one would bury the message */
+    if (n > 200 || blank == n || line < 1 || col < 1 || !printable(p, n))
+        return;
     fprintf(stderr, "    %.*s\n    ", (int)n, p);
     for (size_t i = 0; i + 1 < (size_t)col && i < n; i++)
         if ((p[i] & 0xC0) != 0x80)
