@@ -511,11 +511,28 @@ int cli_help(const char *help)
     return cli_finish_stdout(CLI_OK);
 }
 
-int cli_option_error(const char *command, int c, char **argv)
+const char *cli_suggest_option(const char *word, const struct option *options)
 {
+    enum { MAX_OPTIONS = 48, MAX_NAME = 40 };
+    static char names[MAX_OPTIONS][MAX_NAME];
+    const char *list[MAX_OPTIONS];
+    size_t n = 0;
+    for (; options && options[n].name && n < MAX_OPTIONS; n++) {
+        snprintf(names[n], MAX_NAME, "--%s", options[n].name);
+        list[n] = names[n];
+    }
+    return mg_suggest(word, strcspn(word, "="), list, n);
+}
+
+int cli_option_error(const char *command, int c, char **argv, const struct option *options)
+{
+    const char *word = argv[optind - 1];
     if (c == ':')
-        return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-    return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        return cli_usage_error(command, "option '%s' needs a value", word);
+    const char *near = strncmp(word, "--", 2) == 0 ? cli_suggest_option(word, options) : NULL;
+    if (near)
+        return cli_usage_error(command, "unknown option '%s': did you mean '%s'?", word, near);
+    return cli_usage_error(command, "unknown option '%s'", word);
 }
 
 int cli_take_file(const char *command, int argc, char **argv, const char **file)

@@ -9,6 +9,9 @@
 #include <micrograd/engine.h>
 #include <micrograd/format.h>
 #include <micrograd/parse.h>
+#include <micrograd/suggest.h>
+
+struct option; /* <getopt.h> */
 
 /* Exit statuses (SPEC §5). */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -70,8 +73,11 @@ void cli_getopt_reset(void);
 /* Prints help on standard output; returns cli_finish_stdout(CLI_OK). */
 int cli_help(const char *help);
 /* The usage error of getopt_long's ':' (an option without its value) or '?'
- * (an unknown option); returns CLI_USAGE. */
-int cli_option_error(const char *command, int c, char **argv);
+ * (an unknown option, with "did you mean" from options); returns CLI_USAGE. */
+int cli_option_error(const char *command, int c, char **argv, const struct option *options);
+/* The long option of options ("--json") that word ("--jsn", "--jsn=1")
+ * misspells, or NULL (mg_suggest). */
+const char *cli_suggest_option(const char *word, const struct option *options);
 /* Takes the operands left after the options as the one FILE: sets *file (if
  * there is one) and returns -1, or returns a usage error for a second one. */
 int cli_take_file(const char *command, int argc, char **argv, const char **file);

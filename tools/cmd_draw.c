@@ -288,7 +288,7 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         case OPT_STRICT: a->flags |= CLI_STRICT; break;
         case 'h': return cli_help(draw_help);
         case ':':
-        case '?': return cli_option_error(command, c, argv);
+        case '?': return cli_option_error(command, c, argv, draw_options);
         default:
             if (!take_value(command, c, a))
                 return CLI_USAGE;

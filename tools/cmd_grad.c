@@ -96,7 +96,8 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
              * unknown short one (whose word argv[optind - 1] may not be yet: -xh). */
             const char *word = argv[optind - 1];
             if (optopt == 0)
-                return cli_usage_error(command, "unknown option '%s'", word);
+                return cli_option_error(command, '?', argv,
+                                        is_check ? long_options : grad_options);
             if (optopt >= OPT_ROOT)
                 return cli_usage_error(command, "option '%.*s' takes no value",
                                        (int)strcspn(word, "="), word);

@@ -157,7 +157,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->render.rankdir = optarg;
             break;
         case 'h': return cli_help(steps_help);
-        default: return cli_option_error(command, c, argv);
+        default: return cli_option_error(command, c, argv, long_options);
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
