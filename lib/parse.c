@@ -881,12 +881,28 @@ static int reduce_binary(parser *ps, const pending *p)
     return apply_binary(ps, p->token, a, &b, p->line, p->col);
 }
 
+/* op (a function) on v. The lecture's Value.tanh() computes (e^2x - 1) /
+ * (e^2x + 1), which can differ from tanh() in the last bit: the method, and
+ * with --as-micrograd the function too, give micrograd's number (and where
+ * e^2x overflows, where Python raises, the limit tanh gives). */
+static mg_value apply_function(parser *ps, mg_op op, mg_value v, int method)
+{
+    mg_value out = mg_unary(ps->g, op, v);
+    if (op == MG_OP_TANH && (method || ps->as_micrograd) && mg_value_ok(out)) {
+        double e = exp(2.0 * mg_data(ps->g, v));
+        if (isfinite(e))
+            mg_set_data(ps->g, out, (e - 1.0) / (e + 1.0));
+    }
+    return out;
+}
+
 /* A unary op on v; micrograd's -v is v * -1. */
 static mg_value unary_value(parser *ps, const pending *p, mg_value v)
 {
     if (p->kind == K_NEGATE && ps->as_micrograd)
         return micrograd_negate(ps, v);
-    return mg_unary(ps->g, p->kind == K_NEGATE ? MG_OP_NEG : p->function, v);
+    return p->kind == K_NEGATE ? mg_unary(ps->g, MG_OP_NEG, v)
+                               : apply_function(ps, p->function, v, 0);
 }
 
 static int reduce_unary(parser *ps, const pending *p)
@@ -1242,7 +1258,7 @@ static int parse_attribute(parser *ps)
         return error_at(ps, MG_ERR_SYNTAX, close.line, close.col, "%s() takes no arguments", attr);
     if (i >= 5)
         return run_backward(ps, o, &name);
-    mg_value v = mg_unary(ps->g, find_function(name.text, name.len)->op, o->value);
+    mg_value v = apply_function(ps, find_function(name.text, name.len)->op, o->value, 1);
     *o = (operand){.kind = O_VALUE, .value = v, .binding = -1, .line = name.line, .col = name.col};
     return mg_value_ok(v) ? 1 : graph_error(ps, name.line, name.col);
 }
