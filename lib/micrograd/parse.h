@@ -1,26 +1,41 @@
-/* The expression language (.mg files): parses a program and builds its values
- * in a graph.
+/* The expression language (.mg files): micrograd's straight-line Python.
+ * Parses a program and runs it on a graph, statement by statement.
  *
- *     # the first example of the video
- *     a = 2.0; b = -3.0; c = 10
- *     e = a*b
- *     d = e + c
- *     f = -2.0
- *     L = d * f
+ *     # the first example of the video        # the same, as the lecture writes it
+ *     a = 2.0; b = -3.0; c = 10                a = Value(2.0, label='a')
+ *     e = a*b                                  b = Value(-3.0, label='b')
+ *     d = e + c                                c = Value(10.0, label='c')
+ *     f = -2.0                                 e = a*b; e.label = 'e'
+ *     L = d * f                                d = e + c; d.label = 'd'
+ *                                              f = Value(-2.0, label='f')
+ *                                              L = d * f; L.label = 'L'
+ *                                              L.backward()
  *
  *     mg_diag diag;
  *     mg_program *p = mg_parse(g, text, len, &diag);
  *     if (!p) fprintf(stderr, "%s:%d:%d: error: %s\n", file, diag.line, diag.col, diag.message);
  *
- * Statements are separated by newlines or ';'; '#' starts a comment.
- * `name = number` makes a leaf labelled name; `name = expression` labels the
- * result (a name given to an existing value is an alias, as in Python).
- * Operators + - * / ** with Python's precedence (-x**2 is -(x**2), ** is right
- * associative), unary -, parentheses, and tanh exp log relu sigmoid. `x ** 2`
- * with a constant exponent is one pow value (micrograd's); an exponent that is a
- * value makes a Value ** Value (MG_OP_POWV). Arithmetic on plain numbers is
- * folded, as Python folds it before micrograd sees it. No recursion: any
- * nesting depth parses.
+ * Statements are separated by newlines or ';'; '#' starts a comment; inside
+ * parentheses a newline is a space. `name = number` makes a leaf labelled
+ * name; `name = expression` labels the result unless it has a label (a name
+ * given to an existing value is an alias, as in Python). Assigning a name
+ * again (`c = ...`, `c += ...`) binds it to a new value; the value it named
+ * loses the label the name gave it. Operators + - * / ** with Python's
+ * precedence (-x**2 is -(x**2), ** is right associative), unary - +,
+ * parentheses, tanh exp log relu sigmoid as functions and as methods
+ * (x.tanh() computes as the lecture's Value.tanh: (e^2x - 1) / (e^2x + 1)),
+ * Value(data, label='...'), x.data and x.grad (plain numbers), x.label = ...,
+ * x.data = ..., x.grad = ..., x.backward() and x._backward() (run there and
+ * then), draw_dot(x) (marks the root), micrograd's imports (ignored), Python's
+ * numbers (1_000, 0x10, .5, 5.) and strings ('', "", r'', triple quotes), and
+ * Python's identifiers (XID_Start/XID_Continue). `# mg: param` at the end of
+ * a line makes the leaves it assigns MG_ROLE_PARAM. `x ** 2` with a constant
+ * exponent is one pow value (micrograd's); an exponent that is a value makes a
+ * Value ** Value (MG_OP_POWV). Arithmetic on plain numbers is folded, as
+ * Python folds it before micrograd sees it, and is an error where Python
+ * raises (1/0, 0**-1, (-8)**(1/3)). Lines of other Python (import numpy, def,
+ * for, class, print, MLP) are errors that say what to do instead. No
+ * recursion: any nesting depth parses.
  */
 #ifndef MICROGRAD_PARSE_H
 #define MICROGRAD_PARSE_H
