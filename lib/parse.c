@@ -450,6 +450,28 @@ static int scan_operator(const char *p, const char *end, token *t)
     return n;
 }
 
+/* A name at lx->at; returns its end. A character after it that Python does not
+ * take in a name (w₁) makes the token a bad one, at that character. */
+static const char *scan_name(lexer *lx, token *t)
+{
+    const char *p = lx->at;
+    size_t n;
+    while (p < lx->end && (n = name_char(p, lx->end, p == lx->at)) != 0)
+        p += n;
+    t->kind = T_NAME;
+    if (p < lx->end && (unsigned char)*p >= 0x80) {
+        uint32_t cp;
+        size_t m = utf8_decode(p, lx->end, &cp);
+        t->kind = T_BAD;
+        t->bad = m ? BAD_NAME_CHAR : BAD_BYTE;
+        t->col += (int)(p - lx->at);
+        t->text = p;
+        lx->at = p;
+        p += m ? m : 1;
+    }
+    return p;
+}
+
 static token next_token(lexer *lx)
 {
     skip_space(lx);
@@ -470,23 +492,8 @@ static token next_token(lexer *lx)
         t.kind = q ? T_STRING : T_BAD;
         t.bad = BAD_STRING;
         p = q ? q : p + 1;
-    } else if ((n = name_char(p, lx->end, 1)) != 0) {
-        p += n;
-        while (p < lx->end && (n = name_char(p, lx->end, 0)) != 0)
-            p += n;
-        t.kind = T_NAME;
-        uint32_t cp;
-        if (p < lx->end && (unsigned char)*p >= 0x80) {
-            /* w₁: a character Python does not take in a name, where it is */
-            size_t m = utf8_decode(p, lx->end, &cp);
-            t.kind = T_BAD;
-            t.bad = m ? BAD_NAME_CHAR : BAD_BYTE;
-            m = m ? m : 1;
-            t.col += (int)(p - lx->at);
-            t.text = p;
-            lx->at = p;
-            p += m;
-        }
+    } else if (name_char(p, lx->end, 1)) {
+        p = scan_name(lx, &t);
     } else if (is_digit(c) || (c == '.' && p + 1 < lx->end && is_digit(p[1]))) {
         t.bad = BAD_NUMBER;
         const char *q = scan_number(p, lx->end, &t);
