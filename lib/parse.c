@@ -364,21 +364,25 @@ static const char *scan_string(const char *p, const char *end, lexer *lx)
 {
     char quote = *p;
     int triple = end - p >= 3 && p[1] == quote && p[2] == quote;
+    const char *start = p;
     p += triple ? 3 : 1;
     while (p < end) {
         if (*p == '\\' && p + 1 < end) {
             p += 2;
             continue;
         }
-        if (*p == '\n') {
-            if (!triple)
-                return NULL;
-            if (lx->line < INT32_MAX)
-                lx->line++;
-            lx->line_start = p + 1;
-        }
-        if (*p == quote && (!triple || (end - p >= 3 && p[1] == quote && p[2] == quote)))
+        if (*p == '\n' && !triple)
+            return NULL;
+        if (*p == quote && (!triple || (end - p >= 3 && p[1] == quote && p[2] == quote))) {
+            /* a closed string: its lines count (an unclosed one is read again) */
+            for (const char *q = start; q < p; q++)
+                if (*q == '\n') {
+                    if (lx->line < INT32_MAX)
+                        lx->line++;
+                    lx->line_start = q + 1;
+                }
             return p + (triple ? 3 : 1);
+        }
         p++;
     }
     return NULL;
@@ -682,6 +686,11 @@ static int error_token(parser *ps, const char *what)
     if (t->kind == T_BAD && t->len == 1 && t->text[0] == '^')
         return error_at(ps, MG_ERR_SYNTAX, t->line, t->col,
                         "'^' is not a power in Python (it is bitwise xor): write x ** 2");
+    if (t->kind == T_BAD && t->len == 1 && (t->text[0] == '[' || t->text[0] == '{'))
+        return error_at(ps, MG_ERR_SYNTAX, t->line, t->col,
+                        "%s: lists and dicts are not part of this language (one name per value; "
+                        "'micrograd train --data FILE.csv' trains on a data set)",
+                        t->text[0] == '[' ? "'['" : "'{'");
     if (t->kind == T_BAD)
         return error_at(ps, MG_ERR_SYNTAX, t->line, t->col, "unexpected %s", found);
     if (t->kind == T_ASSIGN || t->kind == T_AUGMENT)

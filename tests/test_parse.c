@@ -782,6 +782,9 @@ static const error_case lecture_errors[] = {
      "a string is not a number (text goes in a label: Value(1.0, label='...'))"},
     {"a = Value(1.0)\nb = a * 2  # mg: param", 0, 2, 1, MG_ERR_SYNTAX,
      "'# mg: param' marks a leaf, and 'b' is made by '*'"},
+    {"ys = [1.0, -1.0, -1.0, 1.0]", 0, 1, 6, MG_ERR_SYNTAX,
+     "'[': lists and dicts are not part of this language (one name per value; "
+     "'micrograd train --data FILE.csv' trains on a data set)"},
     {"a = 1; a.backward()", 0, 0, 0, MG_OK, NULL}, /* parses: the end of the table */
 };
 
