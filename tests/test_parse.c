@@ -782,6 +782,8 @@ static const error_case lecture_errors[] = {
      "a string is not a number (text goes in a label: Value(1.0, label='...'))"},
     {"a = Value(1.0)\nb = a * 2  # mg: param", 0, 2, 1, MG_ERR_SYNTAX,
      "'# mg: param' marks a leaf, and 'b' is made by '*'"},
+    {"'''doc\nmore'''\nb = zz", 0, 3, 5, MG_ERR_NAME, "'zz' is not defined"},
+    {"a = 1\nb = '''x\ny\nz", 0, 2, 5, MG_ERR_SYNTAX, "this string is never closed"},
     {"ys = [1.0, -1.0, -1.0, 1.0]", 0, 1, 6, MG_ERR_SYNTAX,
      "'[': lists and dicts are not part of this language (one name per value; "
      "'micrograd train --data FILE.csv' trains on a data set)"},
