@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "ident_table.h"
 
 /* ---- program: every binding in order, with a hash index of the latest ---- */
@@ -569,7 +570,7 @@ typedef struct parser {
     token tok;
     mg_graph *g;
     mg_program *prog;
-    mg_diag *diag;
+    mg_error *err;
     int as_micrograd;
     operand *operands;
     size_t n_operands, operand_capacity;
@@ -614,14 +615,12 @@ static const struct function *find_function(const char *s, size_t n)
 static int error_at(parser *ps, mg_status status, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Every failure of the parse ends here: in err and in the graph. */
 static int error_at(parser *ps, mg_status status, int line, int col, const char *fmt, ...)
 {
-    ps->diag->status = status;
-    ps->diag->line = line;
-    ps->diag->col = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ps->diag->message, sizeof ps->diag->message, fmt, ap);
+    fail_graph_v(ps->g, ps->err, status, line, col, fmt, ap);
     va_end(ap);
     return 0;
 }
@@ -1157,7 +1156,7 @@ static int parse_value_call(parser *ps, const token *callee, const token *open)
         return graph_error(ps, callee->line, callee->col);
     if (label && mg_set_label_n(ps->g, v, ps->strings + label->value.text,
                                 label->value.text_len) != MG_OK)
-        return out_of_memory(ps);
+        return graph_error(ps, callee->line, callee->col);
     return push_operand(ps, (operand){.kind = O_VALUE, .value = v, .binding = -1,
                                       .line = callee->line, .col = callee->col});
 }
@@ -1392,7 +1391,7 @@ static int parse_expression(parser *ps, end_mode mode)
         } else if (mode == END_ARGUMENT && (k == T_RPAREN || k == T_COMMA) &&
                    reduce_while(ps, 0, 0) && ps->n_ops == base_ops) {
             return 1;
-        } else if (ps->diag->status != MG_OK) {
+        } else if (ps->err->status != MG_OK) {
             return 0;
         } else if (k == T_RPAREN) {
             if (ps->n_ops == base_ops)
@@ -1461,7 +1460,7 @@ static int bind(parser *ps, const token *name, operand *o)
     }
     if (!mg_label(ps->g, v, NULL)) {
         if (mg_set_label_n(ps->g, v, name->text, name->len) != MG_OK)
-            return out_of_memory(ps);
+            return graph_error(ps, name->line, name->col);
         ps->named[v.index] = 1;
     }
     if (!define(ps->prog, name->text, name->len, v, name->line, name->col))
@@ -1524,8 +1523,10 @@ static int parse_attribute_assignment(parser *ps, const token *name, const token
     if (which == 0) {
         if (r->kind != O_STRING)
             return error_at(ps, MG_ERR_SYNTAX, r->line, r->col, "a label is text: x.label = '...'");
-        if (!grow_named(ps) || mg_set_label_n(ps->g, v, ps->strings + r->text, r->text_len) != MG_OK)
+        if (!grow_named(ps))
             return out_of_memory(ps);
+        if (mg_set_label_n(ps->g, v, ps->strings + r->text, r->text_len) != MG_OK)
+            return graph_error(ps, r->line, r->col);
         ps->named[v.index] = 0;
         return 1;
     }
@@ -1656,21 +1657,27 @@ static int parse_program(parser *ps)
     return 1;
 }
 
-mg_program *mg_parse_with(mg_graph *g, const char *src, size_t len, const mg_parse_options *o,
-                          mg_diag *diag)
+mg_status mg_parse_with(mg_graph *g, const char *src, size_t len, const mg_parse_options *o,
+                        mg_program **out, mg_error *err)
 {
-    mg_diag scratch;
-    parser ps = {.g = g, .diag = diag ? diag : &scratch, .as_micrograd = o && o->as_micrograd};
-    *ps.diag = (mg_diag){MG_OK, 0, 0, ""};
-    if (!g || (!src && len)) {
+    mg_error scratch;
+    parser ps = {.g = g, .err = err ? err : &scratch, .as_micrograd = o && o->as_micrograd};
+    mg_error_clear(ps.err);
+    if (out)
+        *out = NULL;
+    if (!g || !out || (!src && len)) {
         error_at(&ps, MG_ERR_INVALID, 1, 1, "no graph or no text to parse");
-        return NULL;
+        return ps.err->status;
     }
+    if (mg_graph_status(g) != MG_OK) /* its values may be missing: build on none of them */
+        return fail_in_error(g, ps.err);
     ps.prog = calloc(1, sizeof *ps.prog);
     if (!ps.prog) {
         error_at(&ps, MG_ERR_NOMEM, 1, 1, "out of memory");
-        return NULL;
+        return ps.err->status;
     }
+    if (!src)
+        src = ""; /* no text: parse zero bytes of an empty one */
     ps.prog->root = -1;
     ps.lx = (lexer){.src = src, .end = src + len, .at = src, .line_start = src, .line = 1};
     /* A UTF-8 byte order mark, as some editors write, is not part of line 1. */
@@ -1683,12 +1690,13 @@ mg_program *mg_parse_with(mg_graph *g, const char *src, size_t len, const mg_par
     free(ps.named);
     if (!ok) {
         mg_program_free(ps.prog);
-        return NULL;
+        return ps.err->status;
     }
-    return ps.prog;
+    *out = ps.prog;
+    return MG_OK;
 }
 
-mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
+mg_status mg_parse(mg_graph *g, const char *src, size_t len, mg_program **out, mg_error *err)
 {
-    return mg_parse_with(g, src, len, NULL, diag);
+    return mg_parse_with(g, src, len, NULL, out, err);
 }

@@ -463,13 +463,12 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name, in
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    mg_diag diag;
+    mg_error err;
     mg_parse_options options = {.as_micrograd = (flags & CLI_AS_MICROGRAD) != 0};
-    src->program = mg_parse_with(src->graph, src->text, src->len, &options, &diag);
-    if (!src->program) {
-        cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
-        show_source_line(src->text, src->len, diag.line, diag.col);
-        return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
+    if (mg_parse_with(src->graph, src->text, src->len, &options, &src->program, &err) != MG_OK) {
+        cli_input_error(cli_display_name(path), err.line, err.col, "%s", err.message);
+        show_source_line(src->text, src->len, err.line, err.col);
+        return err.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
     }
     src->root = mg_program_root(src->program);
     if (root_name) {

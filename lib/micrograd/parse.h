@@ -11,9 +11,10 @@
  *                                              L = d * f; L.label = 'L'
  *                                              L.backward()
  *
- *     mg_diag diag;
- *     mg_program *p = mg_parse(g, text, len, &diag);
- *     if (!p) fprintf(stderr, "%s:%d:%d: error: %s\n", file, diag.line, diag.col, diag.message);
+ *     mg_program *p;
+ *     mg_error err;
+ *     if (mg_parse(g, text, len, &p, &err) != MG_OK)
+ *         fprintf(stderr, "%s:%d:%d: error: %s\n", file, err.line, err.col, err.message);
  *
  * Statements are separated by newlines or ';'; '#' starts a comment; inside
  * parentheses a newline is a space. `name = number` makes a leaf labelled
@@ -43,40 +44,40 @@
 #include <stddef.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/error.h>
 #include <micrograd/export.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Where and why parsing failed. line and col are 1-based; col counts bytes. */
-typedef struct mg_diag {
-    mg_status status; /* MG_ERR_SYNTAX, MG_ERR_NAME, MG_ERR_NOMEM, MG_ERR_LIMIT */
-    int line;
-    int col;
-    char message[256]; /* one sentence, no position, no trailing newline */
-} mg_diag;
-
 typedef struct mg_program mg_program;
 
-/* Parses len bytes of src (any bytes; NUL is an error, not an end) and builds
- * the values in g. Returns the program (free with mg_program_free), or NULL with
- * *diag filled in. On error, values already built stay in g (reset to a mark to
- * drop them). diag may be NULL. A program with no statement is an error. A
+/* Parses len bytes of src (any bytes; NUL is an error, not an end; src may be
+ * NULL when len is 0) and runs the program on g. Returns MG_OK and *out, the
+ * program (free with mg_program_free); or MG_ERR_SYNTAX, MG_ERR_NAME,
+ * MG_ERR_NOMEM, MG_ERR_LIMIT or MG_ERR_INVALID (NULL g or out; arithmetic on
+ * numbers that Python refuses, 1/0) with *out NULL, err (may be NULL) saying
+ * where (1-based line and byte column) and why, and the same error recorded in
+ * g. On error, values already built stay in g (reset to a mark to drop them,
+ * and clear the error to parse again). A graph already in error is refused (its
+ * status, with no position). A program with no assignment is an error. A
  * leading UTF-8 byte order mark is skipped (columns count from after it). */
-MG_API mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag);
+MG_API mg_status mg_parse(mg_graph *g, const char *src, size_t len, mg_program **out,
+                          mg_error *err);
 
 typedef struct mg_parse_options {
     /* 1: build the graph micrograd itself builds: a - b as a + (b * -1), a / b
      * as a * b**-1, -a as a * -1, and a number on the left of + * - / after
-     * the value (2 * a as a * 2), as its __rmul__ and friends do; ** takes only
-     * a number exponent. The same numbers as micrograd, bit for bit. */
+     * the value (2 * a as a * 2), as its __rmul__ and friends do; tanh(x)
+     * computed as the lecture's Value.tanh; ** takes only a number exponent.
+     * The same numbers as micrograd, bit for bit. */
     int as_micrograd;
 } mg_parse_options;
 
 /* mg_parse with options (o NULL: the defaults, all 0). */
-MG_API mg_program *mg_parse_with(mg_graph *g, const char *src, size_t len,
-                                 const mg_parse_options *o, mg_diag *diag);
+MG_API mg_status mg_parse_with(mg_graph *g, const char *src, size_t len,
+                               const mg_parse_options *o, mg_program **out, mg_error *err);
 MG_API void mg_program_free(mg_program *p);
 
 /* The bindings in program order: each assignment to a name is one, with its

@@ -40,7 +40,7 @@ static double *values_of(const mg_graph *g)
 }
 
 /* A failed parse: a known status, a position inside the text, one line of message. */
-static void check_diag(const mg_diag *d, const char *src, size_t len)
+static void check_diag(const mg_error *d, const char *src, size_t len)
 {
     /* MG_ERR_INVALID: arithmetic on numbers that Python refuses (1/0) */
     CHECK(d->status == MG_ERR_SYNTAX || d->status == MG_ERR_NAME || d->status == MG_ERR_INVALID);
@@ -136,13 +136,16 @@ static void check_autograd(mg_graph *g, mg_value root, const mg_value *t, size_t
 /* Parsing again after a reset to the mark taken before the first parse gives
  * the same outcome and the same values, bit for bit. */
 static void check_reparse(mg_graph *g, mg_mark m, const char *src, size_t size,
-                          const mg_program *first, const mg_diag *first_diag, const double *data)
+                          const mg_program *first, const mg_error *first_diag, const double *data)
 {
     size_t size_before = mg_graph_size(g);
     mg_graph_reset(g, m);
     CHECK(mg_graph_size(g) == 0);
-    mg_diag diag;
-    mg_program *p = mg_parse(g, src, size, &diag);
+    mg_graph_clear_error(g); /* a failed parse left its error there */
+    mg_error diag;
+    mg_program *p;
+    mg_status st = mg_parse(g, src, size, &p, &diag);
+    CHECK(st == diag.status);
     CHECK(!p == !first);
     if (!p)
         CHECK(diag.line == first_diag->line && diag.col == first_diag->col &&
@@ -161,11 +164,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mg_graph *g = mg_graph_new();
     CHECK(g);
     mg_mark start = mg_graph_mark(g);
-    mg_diag diag;
-    mg_program *p = mg_parse(g, src, size, &diag);
-    if (!p) {
+    mg_error diag;
+    mg_program *p;
+    mg_status st = mg_parse(g, src, size, &p, &diag);
+    CHECK(st == diag.status);
+    if (st != MG_OK) {
+        CHECK(!p);
         check_diag(&diag, src, size);
-        CHECK(mg_graph_status(g) == MG_OK); /* a syntax error is not a graph error */
+        /* the failure is the graph's sticky error, word for word */
+        CHECK(mg_graph_status(g) == st && strcmp(mg_graph_error(g), diag.message) == 0);
         double *parsed = values_of(g);
         check_reparse(g, start, src, size, NULL, &diag, parsed);
         free(parsed);
