@@ -647,6 +647,10 @@ static void describe(const token *t, char *buf, size_t size)
         snprintf(buf, size, "character '%.*s' (U+%04X)", (int)t->len, t->text, (unsigned)cp);
         return;
     }
+    if (t->kind == T_STRING) { /* it may span lines: a message is one */
+        snprintf(buf, size, "a string");
+        return;
+    }
     int shown = t->len > 40 ? 40 : (int)t->len;
     snprintf(buf, size, "'%.*s%s'", shown, t->text, t->len > 40 ? "..." : "");
 }

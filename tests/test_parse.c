@@ -811,6 +811,8 @@ static const error_case lecture_errors[] = {
      "'# mg: param' marks a leaf, and 'b' is made by '*'"},
     {"'''doc\nmore'''\nb = zz", 0, 3, 5, MG_ERR_NAME, "'zz' is not defined"},
     {"a = 1\nb = '''x\ny\nz", 0, 2, 5, MG_ERR_SYNTAX, "this string is never closed"},
+    {"x = 1 \"\"\"two\nlines\"\"\"", 0, 1, 7, MG_ERR_SYNTAX,
+     "expected an operator or the end of the statement, found a string"},
     {"ys = [1.0, -1.0, -1.0, 1.0]", 0, 1, 6, MG_ERR_SYNTAX,
      "'[': lists and dicts are not part of this language (one name per value; "
      "'micrograd train --data FILE.csv' trains on a data set)"},
