@@ -1052,6 +1052,12 @@ static int decode_string(parser *ps, const token *t, operand *o)
     return 1;
 }
 
+/* The bytes of an O_STRING operand ('' may have none). */
+static const char *string_of(const parser *ps, const operand *o)
+{
+    return ps->strings ? ps->strings + o->text : "";
+}
+
 /* The number an operand stands for where a number is wanted (x.grad = ...). */
 static int number_of(parser *ps, const operand *o, double *x)
 {
@@ -1158,8 +1164,9 @@ static int parse_value_call(parser *ps, const token *callee, const token *open)
     mg_value v = mg_leaf(ps->g, data, NULL);
     if (!mg_value_ok(v))
         return graph_error(ps, callee->line, callee->col);
-    if (label && mg_set_label_n(ps->g, v, ps->strings + label->value.text,
-                                label->value.text_len) != MG_OK)
+    /* label='' is micrograd's default: no label (the name gives one) */
+    if (label && label->value.text_len &&
+        mg_set_label_n(ps->g, v, string_of(ps, &label->value), label->value.text_len) != MG_OK)
         return graph_error(ps, callee->line, callee->col);
     return push_operand(ps, (operand){.kind = O_VALUE, .value = v, .binding = -1,
                                       .line = callee->line, .col = callee->col});
@@ -1529,7 +1536,7 @@ static int parse_attribute_assignment(parser *ps, const token *name, const token
             return error_at(ps, MG_ERR_SYNTAX, r->line, r->col, "a label is text: x.label = '...'");
         if (!grow_named(ps))
             return out_of_memory(ps);
-        if (mg_set_label_n(ps->g, v, ps->strings + r->text, r->text_len) != MG_OK)
+        if (mg_set_label_n(ps->g, v, r->text_len ? string_of(ps, r) : NULL, r->text_len) != MG_OK)
             return graph_error(ps, r->line, r->col);
         ps->named[v.index] = 0;
         return 1;

@@ -487,6 +487,11 @@ static void value_constructor_and_labels(void **state)
     assert_string_equal(mg_label(r.g, value_of(&r, "b"), NULL), "\\n");
     assert_int_equal(mg_program_line(r.p, 1), 4);
     done(&r);
+    /* label='' is micrograd's default, no label: the name gives one; x.label = '' takes it away */
+    r = parse_ok("x = Value(1.0, label='')\ny = x * 2\ny.label = \"\"\n");
+    assert_string_equal(mg_label(r.g, value_of(&r, "x"), NULL), "x");
+    assert_null(mg_label(r.g, value_of(&r, "y"), NULL));
+    done(&r);
 }
 
 static void methods_and_attributes(void **state)
