@@ -1567,11 +1567,13 @@ static const char *const other_keywords[] = {
     "nonlocal", "del", "assert", "raise", "pass", "break", "continue", "async", "await",
 };
 
-/* import and from: micrograd's own imports are taken (and mean nothing here). */
+/* import and from: micrograd's own imports, and the lecture's `import math`,
+ * are taken (and mean nothing here). */
 static int parse_import(parser *ps, const token *word)
 {
     token module = next_token(&ps->lx);
-    if (module.kind == T_NAME && same(module.text, module.len, "micrograd")) {
+    if (module.kind == T_NAME && (same(module.text, module.len, "micrograd") ||
+                                  (word->text[0] == 'i' && same(module.text, module.len, "math")))) {
         while (!is_statement_end(ps->tok.kind))
             ps->tok = next_token(&ps->lx);
         return 1;

@@ -724,7 +724,7 @@ static const error_case lecture_errors[] = {
      "a Value has no attribute 'tnah': did you mean 'tanh'? (it has data, grad, label and the "
      "methods tanh() exp() log() relu() sigmoid() backward())"},
     {"res = 1; y = rse * 2", 0, 1, 14, MG_ERR_NAME, "'rse' is not defined: did you mean 'res'?"},
-    {"import numpy as np", 0, 1, 1, MG_ERR_SYNTAX,
+    {"import math\nimport numpy as np", 0, 2, 1, MG_ERR_SYNTAX,
      "'import numpy': this language has no modules (micrograd's own imports are taken, and "
      "ignored)"},
     {"from graphviz import Digraph", 0, 1, 1, MG_ERR_SYNTAX,
