@@ -85,7 +85,8 @@ MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, unsigned char
  * Returns MG_OK, or MG_ERR_INVALID for a frame out of range (nothing changes). */
 MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
 
-/* The name captions use for v: its label, else for an unnamed constant its
+/* The name captions use for v: its label (in parentheses if it has a space
+ * or an operator: "(x1*w1 + x2*w2)"), else for an unnamed constant its
  * number in parentheses ("(2)", "(-1)"), else "v" and its index ("v12"). Invalid UTF-8 and
  * control characters are replaced by U+FFFD. Writes at most size bytes with a
  * NUL (truncating on a character boundary) and returns buf. */
