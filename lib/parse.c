@@ -155,7 +155,6 @@ typedef struct token {
     const char *text;
     size_t len;
     int line, col;
-    double number;
 } token;
 
 typedef struct lexer {

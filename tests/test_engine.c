@@ -210,6 +210,53 @@ static void micrograd_sanity_check(void **state)
     mg_graph_free(g);
 }
 
+/* The mixed forms with a plain double, micrograd's `a + 1`, `2 * a`, `1 - a`,
+ * `1 / a`: the double is a CONST leaf on its own side, and the grads follow. */
+static void every_mixed_form(void **state)
+{
+    (void)state;
+    typedef mg_value (*vd)(mg_graph *, mg_value, double);
+    typedef mg_value (*dv)(mg_graph *, double, mg_value);
+    static const struct {
+        mg_op op;
+        vd value_double;
+        dv double_value;
+    } forms[] = {
+        {MG_OP_ADD, mg_add_vd, mg_add_dv},
+        {MG_OP_SUB, mg_sub_vd, mg_sub_dv},
+        {MG_OP_MUL, mg_mul_vd, mg_mul_dv},
+        {MG_OP_DIV, mg_div_vd, mg_div_dv},
+    };
+    const double x = 4.0, k = 0.5;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        for (int left = 0; left < 2; left++) {
+            mg_graph *g = mg_graph_new();
+            mg_value a = mg_leaf(g, x, "a");
+            mg_value y = left ? forms[i].double_value(g, k, a) : forms[i].value_double(g, a, k);
+            mg_value c = mg_operand(g, y, left ? 0 : 1);
+            assert_int_equal(mg_value_op(g, y), forms[i].op);
+            assert_int_equal(mg_operand(g, y, left ? 1 : 0).index, a.index);
+            assert_int_equal(mg_value_role(g, c), MG_ROLE_CONST);
+            assert_same_double(mg_data(g, c), k);
+            assert_same_double(mg_data(g, y), left ? mg_op_forward(forms[i].op, k, x)
+                                                   : mg_op_forward(forms[i].op, x, k));
+            assert_int_equal(mg_backward(g, y), MG_OK);
+            assert_same_double(mg_grad(g, a), mg_op_local_grad(forms[i].op, left ? 1 : 0,
+                                                               left ? k : x, left ? x : k,
+                                                               mg_data(g, y)));
+            mg_graph_free(g);
+        }
+    }
+    /* by hand, the one no other test uses: 1 / a at a = 4 */
+    mg_graph *g = mg_graph_new();
+    mg_value a = mg_leaf(g, 4.0, "a");
+    mg_value r = mg_div_dv(g, 1.0, a);
+    assert_same_double(mg_data(g, r), 0.25);
+    mg_backward(g, r);
+    assert_same_double(mg_grad(g, a), -0.0625);
+    mg_graph_free(g);
+}
+
 /* ---- backward ------------------------------------------------------------ */
 
 static void value_used_twice_gets_both_contributions(void **state)
@@ -515,6 +562,7 @@ int main(void)
         cmocka_unit_test(video_neuron_tanh),
         cmocka_unit_test(video_neuron_exp),
         cmocka_unit_test(micrograd_sanity_check),
+        cmocka_unit_test(every_mixed_form),
         cmocka_unit_test(value_used_twice_gets_both_contributions),
         cmocka_unit_test(backward_touches_only_what_root_depends_on),
         cmocka_unit_test(backward_accumulates_and_zero_grad_resets),

@@ -70,15 +70,14 @@ static const char draw_help[] =
     "  micrograd draw examples/neuron.mg -T dot | dot -Tsvg > neuron.svg\n"
     "  echo 'x = 3; y = x**2 + x' | micrograd draw - --edge-grads -o y.pdf\n";
 
-/* The longest --mlp and --input lists; the parameter cap keeps a mistyped
- * size from allocating gigabytes before the node limit refuses the picture. */
+/* The longest --mlp and --input lists. */
 #define MLP_MAX_SIZES 33
 #define MLP_MAX_WIDTH 100000
-#define MLP_MAX_PARAMS 1000000
 
 typedef struct mlp_args {
     size_t sizes[MLP_MAX_SIZES];
     size_t nsizes;                    /* 0: no --mlp */
+    size_t params;
     double input[MLP_MAX_WIDTH], target[MLP_MAX_WIDTH];
     size_t ninput, ntarget;
     int has_input, has_target, has_seed, has_activation;
@@ -132,12 +131,13 @@ static int parse_mlp_sizes(const char *command, const char *text, mlp_args *m)
         return 0;
     for (size_t i = 1; i < n; i++)
         params += (m->sizes[i - 1] + 1) * m->sizes[i];
-    if (params > MLP_MAX_PARAMS) {
+    if (params > MG_MLP_MAX_PARAMS) {
         cli_usage_error(command, "--mlp %s has %zu parameters; at most %d can be drawn", text,
-                        params, MLP_MAX_PARAMS);
+                        params, MG_MLP_MAX_PARAMS);
         return 0;
     }
     m->nsizes = n;
+    m->params = params;
     m->text = text;
     return 1;
 }
@@ -217,7 +217,7 @@ static int take_value(const char *command, int c, draw_args *a)
         a->viz.precision = (int)n;
         return 1;
     case OPT_DPI:
-        if (!cli_parse_long(command, "--dpi", optarg, 1, 1200, &n))
+        if (!cli_parse_long(command, "--dpi", optarg, 1, MG_VIZ_DPI_MAX, &n))
             return 0;
         a->viz.dpi = (int)n;
         return 1;
@@ -257,6 +257,11 @@ static int check_mlp_args(const char *command, const draw_args *a)
     if (m->has_target && m->ntarget != m->sizes[m->nsizes - 1])
         return cli_usage_error(command, "--target has %zu numbers, but --mlp %s has %zu outputs",
                                m->ntarget, m->text, m->sizes[m->nsizes - 1]);
+    /* every parameter is a value of the picture: refuse before building */
+    if (!m->neurons && a->viz.max_nodes && m->params > a->viz.max_nodes)
+        return cli_usage_error(command, "--mlp %s has %zu parameters, more values than the limit "
+                               "of %zu; use --view neurons, or --max-nodes N to draw it anyway "
+                               "(--max-nodes 0: no limit)", m->text, m->params, a->viz.max_nodes);
     return -1;
 }
 
@@ -269,7 +274,7 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     *a = (draw_args){.viz = mg_viz_options_default(), .mlp = m};
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":ho:T:", draw_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":ho:T:", draw_options)) != -1) {
         switch (c) {
         case OPT_FORWARD: a->viz.forward_only = 1; break;
         case OPT_COLOR_GRAD: a->viz.color_grad = 1; break;
@@ -289,7 +294,8 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         status = check_mlp_args(command, a);
     if (status >= 0)
         return status;
-    if (!(a->format = cli_picture_format(command, a->out, a->format)))
+    if (!(a->format = cli_output_format(command, "-o", a->out, a->format,
+                                         CLI_PICTURE_FORMATS | CLI_FORMAT_OPTION_T)))
         return CLI_USAGE;
     int to_stdout = !a->out || strcmp(a->out, "-") == 0;
     if (to_stdout && (strcmp(a->format, "png") == 0 || strcmp(a->format, "pdf") == 0) &&
@@ -337,35 +343,30 @@ static int render_file(const draw_args *a, cli_source *src, char **out, size_t *
 }
 
 /* Labels the outputs "ypred" (or ypred1, ypred2, ...) and, with --target,
- * adds the loss; sets the roots to draw. 0 on success, -1 on a graph error. */
+ * adds the loss over target leaves named as the title does (ypred - y: y, or
+ * y1, y2, ...). 0 on success, -1 on a graph error. */
 static int add_outputs(mg_graph *g, const mlp_args *m, mg_value *outs, mg_value *loss)
 {
     size_t nout = m->sizes[m->nsizes - 1];
     char label[32];
     for (size_t j = 0; j < nout; j++) {
-        if (nout == 1)
-            snprintf(label, sizeof label, "ypred");
-        else
-            snprintf(label, sizeof label, "ypred%zu", j + 1);
+        snprintf(label, sizeof label, nout == 1 ? "ypred" : "ypred%zu", j + 1);
         mg_set_label(g, outs[j], label);
     }
     if (m->has_target) {
-        size_t first = mg_graph_size(g);
-        *loss = mg_loss_sse(g, outs, m->target, nout);
-        mg_set_label(g, *loss, "loss");
-        /* the loss made one constant per output, its target, in order: name
-         * them as the title does (ypred - y) */
-        size_t k = 0;
-        for (size_t i = first; i < mg_graph_size(g); i++) {
-            mg_value v = mg_value_at(g, i);
-            if (mg_value_role(g, v) != MG_ROLE_CONST)
-                continue;
-            if (nout == 1)
-                snprintf(label, sizeof label, "y");
-            else
-                snprintf(label, sizeof label, "y%zu", ++k);
-            mg_set_label(g, v, label);
+        mg_value *targets = malloc(nout * sizeof *targets);
+        if (!targets) {
+            mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for the targets");
+            return -1;
         }
+        for (size_t j = 0; j < nout; j++) {
+            targets[j] = mg_leaf_role(g, m->target[j], MG_ROLE_CONST);
+            snprintf(label, sizeof label, nout == 1 ? "y" : "y%zu", j + 1);
+            mg_set_label(g, targets[j], label);
+        }
+        *loss = mg_loss_sse_values(g, outs, targets, nout);
+        mg_set_label(g, *loss, "loss");
+        free(targets);
     }
     return mg_graph_status(g) == MG_OK ? 0 : -1;
 }
@@ -386,11 +387,10 @@ static void append_list(char *buf, size_t size, size_t *k, const double *v, size
  * with a target ", y = [1.0]: loss = sum((ypred - y)**2)". Cut to size. */
 static void mlp_title(const mlp_args *m, char *buf, size_t size)
 {
-    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", m->sizes[0]);
-    for (size_t i = 1; i < m->nsizes && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", m->sizes[i]);
-    if (k < size)
-        k += (size_t)snprintf(buf + k, size - k, "]), %s, x = ",
+    mg_mlp_describe(buf, size, m->sizes, m->nsizes);
+    size_t k = strlen(buf);
+    if (k + 1 < size)
+        k += (size_t)snprintf(buf + k, size - k, ", %s, x = ",
                               m->hidden == MG_ACT_TANH ? "tanh" : "ReLU, linear output");
     append_list(buf, size, &k, m->input, m->ninput);
     if (m->has_target && k < size) {

@@ -98,6 +98,22 @@ def formats_from_option_and_extension():
 
 
 @test
+def format_names_ignore_case():
+    # one rule for every command: x.PNG means PNG, and so does -T PNG
+    d = tempdir()
+    magic = {'png': b'\x89PNG\r\n\x1a\n', 'pdf': b'%PDF-', 'svg': b'<?xml', 'dot': b'digraph'}
+    for name, fmt in (('L.PNG', 'png'), ('L.Svg', 'svg'), ('L.PDF', 'pdf'), ('L.GV', 'dot')):
+        out = os.path.join(d, name)
+        r = run(['draw', L_MG, '-o', out])
+        expect(r.status, 0, f'{name}: {r.err}')
+        with open(out, 'rb') as f:
+            expect_true(f.read().startswith(magic[fmt]), name)
+    r = run(['draw', L_MG, '-T', 'DOT'])
+    expect(r.status, 0, r.err)
+    expect_true(r.out.startswith(magic['dot']), '-T DOT')
+
+
+@test
 def png_dpi_sets_the_size():
     d = tempdir()
     sizes = []
@@ -169,8 +185,9 @@ def usage_errors_exit_2():
     cases = [
         (['draw'], 'missing FILE (use - for standard input)'),
         (['draw', L_MG, '-T', 'gif'], "unknown format 'gif' (svg, png, pdf or dot)"),
-        (['draw', L_MG, '-o', 'out.txt'], "unknown output extension '.txt' (svg, png, pdf, dot or gv; or use -T)"),
-        (['draw', L_MG, '-o', 'noext'], "cannot tell the format of 'noext' from its name; use -T svg|png|pdf|dot"),
+        (['draw', L_MG, '-o', 'out.txt'], "-o 'out.txt': unknown extension '.txt' (.svg, .png, .pdf, .dot or .gv; or use -T)"),
+        (['draw', L_MG, '-o', 'noext'], "-o 'noext': no extension to tell the format by (.svg, .png, .pdf, .dot or .gv; or use -T)"),
+        (['draw', L_MG, '-o', 'x.html'], "-o 'x.html': unknown extension '.html' (.svg, .png, .pdf, .dot or .gv; or use -T)"),
         (['draw', L_MG, '--rankdir', 'RL'], "--rankdir must be LR or TB, not 'RL'"),
         (['draw', L_MG, '--theme', 'neon'], "--theme must be light, dark or print, not 'neon'"),
         (['draw', L_MG, '--bogus'], "unknown option '--bogus'"),

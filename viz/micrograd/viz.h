@@ -77,12 +77,15 @@ enum {
     MG_VIZ_DIM = 4      /* de-emphasised (greyed) */
 };
 
+/* The highest PNG resolution mg_viz_options.dpi takes. */
+#define MG_VIZ_DPI_MAX 1200
+
 typedef struct mg_viz_options {
     mg_viz_rankdir rankdir;
     int precision;         /* digits after the point, 0..17 (default 4) */
     int forward_only;      /* 1: no grad fields */
     mg_viz_theme theme;
-    int dpi;               /* PNG resolution, 1..1200; 0 = automatic (default):
+    int dpi;               /* PNG resolution, 1..MG_VIZ_DPI_MAX; 0 = automatic (default):
                             * 192, lowered so the image stays within 4
                             * megapixels (PNG time grows with pixels) */
     int color_grad;        /* 1: fill values by the sign and size of their grad */
