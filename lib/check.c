@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "ops_formulas.h"
 
 #define NOT_TRACED UINT32_MAX
@@ -226,29 +227,15 @@ static mg_check_result check_one(tape *t, size_t p, double analytic, const mg_ch
 
 /* ---- the check ----------------------------------------------------------- */
 
-/* Fills err and records the failure in g (the first error wins there). */
-static mg_status failed(mg_graph *g, mg_error *err, mg_status status, const char *fmt, ...)
-    MG_PRINTF(4, 5);
-static mg_status failed(mg_graph *g, mg_error *err, mg_status status, const char *fmt, ...)
-{
-    char message[sizeof err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    if (g)
-        mg_graph_set_error(g, status, message);
-    return mg_error_set(err, status, 0, 0, "%s", message);
-}
-
 static mg_status check_options(mg_graph *g, const mg_check_options *o, mg_error *err)
 {
     if ((unsigned)o->values > MG_CHECK_ALL || (unsigned)o->scheme > MG_CHECK_FORWARD)
-        return failed(g, err, MG_ERR_INVALID, "mg_check: unknown values or scheme");
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "mg_check: unknown values or scheme");
     if (!(isfinite(o->h) && o->h > 0) || !(isfinite(o->tol) && o->tol > 0))
-        return failed(g, err, MG_ERR_INVALID, "mg_check: h and tol must be finite and positive");
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0,
+                          "mg_check: h and tol must be finite and positive");
     if (o->only_count && !o->only)
-        return failed(g, err, MG_ERR_INVALID, "mg_check: only_count without only");
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "mg_check: only_count without only");
     return MG_OK;
 }
 
@@ -256,12 +243,12 @@ static mg_status check_options(mg_graph *g, const mg_check_options *o, mg_error 
 static mg_status check_handle(mg_graph *g, mg_value v, const char *what, mg_error *err)
 {
     if (!mg_value_ok(v))
-        return failed(g, err, MG_ERR_INVALID, "mg_check: %s is MG_NONE (the result of an earlier "
-                      "error)", what);
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0,
+                          "mg_check: %s is MG_NONE (the result of an earlier error)", what);
     mg_value here = mg_value_at(g, v.index);
     if (!mg_value_ok(here) || here.tag != v.tag)
-        return failed(g, err, MG_ERR_FOREIGN, "mg_check: %s %u is not a value of this graph",
-                      what, (unsigned)v.index);
+        return fail_graph(g, err, MG_ERR_FOREIGN, 0, 0,
+                          "mg_check: %s %u is not a value of this graph", what, (unsigned)v.index);
     return MG_OK;
 }
 
@@ -327,9 +314,9 @@ mg_status mg_check(mg_graph *g, mg_value root, const mg_check_options *options,
     if (out)
         *out = (mg_check_report){0};
     if (!g || !out)
-        return failed(g, err, MG_ERR_INVALID, "mg_check: no graph or no report");
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "mg_check: no graph or no report");
     if (mg_graph_status(g) != MG_OK)
-        return mg_error_set(err, mg_graph_status(g), 0, 0, "%s", mg_graph_error(g));
+        return fail_in_error(g, err);
     mg_check_options o = options ? *options : mg_check_options_default();
     mg_status s = check_options(g, &o, err);
     if (s == MG_OK)
@@ -343,10 +330,11 @@ mg_status mg_check(mg_graph *g, mg_value root, const mg_check_options *options,
     tape t;
     int ok = tape_alloc(&t, n) && trace && local && list;
     if (!ok) {
-        s = failed(g, err, MG_ERR_NOMEM, "no memory to check %zu values", n);
+        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "no memory to check %zu values", n);
         goto done;
     }
     mg_trace(g, root, trace, n);
+    memset(local, 0xff, ((size_t)root.index + 1) * sizeof *local); /* all NOT_TRACED */
     tape_fill(&t, g, trace, local);
     long picked = pick(g, &t, local, root.index, &o, list, err);
     if (picked < 0) {
@@ -355,7 +343,7 @@ mg_status mg_check(mg_graph *g, mg_value root, const mg_check_options *options,
     }
     out->results = malloc((size_t)picked * sizeof *out->results + 1);
     if (!out->results) {
-        s = failed(g, err, MG_ERR_NOMEM, "no memory for %ld results", picked);
+        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "no memory for %ld results", picked);
         goto done;
     }
     if ((s = run_backward(g, root, trace, n, err)) != MG_OK)

@@ -1,6 +1,7 @@
 /* Engine tests: every op's value and derivative (by hand, against libm bit for
  * bit, and against central differences), backward's order and accumulation,
  * mark/reset, labels, groups, and errors. */
+#include <micrograd/check.h>
 #include <micrograd/engine.h>
 
 #include <stdlib.h>
@@ -116,25 +117,30 @@ static void tanh_is_finite_for_every_finite_input(void **state)
 
 /* ---- derivatives against central differences ----------------------------- */
 
+/* Every op's backward against the gradient check (central differences), at
+ * points inside its domain. */
 static void every_op_against_central_differences(void **state)
 {
     (void)state;
-    const double h = 1e-6;
     const double points[][2] = {{0.7, -1.3}, {-2.1, 0.4}, {1.9, 2.6}, {0.35, 3.2}};
     for (int op = MG_OP_ADD; op < MG_OP_COUNT; op++) {
         for (size_t p = 0; p < sizeof points / sizeof *points; p++) {
             double x = points[p][0], y = points[p][1], k = 2.5;
-            if (op == MG_OP_LOG || op == MG_OP_POW)
+            if (op == MG_OP_LOG || op == MG_OP_POW || op == MG_OP_POWV)
                 x = fabs(x); /* stay in the domain */
-            double gx, gy;
-            grads_at((mg_op)op, x, y, k, &gx, &gy);
-            double nx = (value_at((mg_op)op, x + h, y, k) - value_at((mg_op)op, x - h, y, k)) / (2 * h);
-            double ny = 0.0;
-            if (mg_op_arity((mg_op)op) == 2)
-                ny = (value_at((mg_op)op, x, y + h, k) - value_at((mg_op)op, x, y - h, k)) / (2 * h);
-            if (!close_enough(gx, nx, 1e-6) || !close_enough(gy, ny, 1e-6))
-                fail_msg("%s at (%g, %g): analytic %.17g %.17g, numeric %.17g %.17g",
-                         mg_op_symbol((mg_op)op), x, y, gx, gy, nx, ny);
+            mg_graph *g = mg_graph_new();
+            mg_value vx = mg_leaf(g, x, "x"), vy = mg_leaf(g, y, "y");
+            mg_value out = apply(g, (mg_op)op, vx, vy, k);
+            mg_check_report r;
+            assert_int_equal(mg_check(g, out, NULL, &r, NULL), MG_OK);
+            assert_int_equal(r.count, mg_op_arity((mg_op)op) == 2 ? 2 : 1);
+            for (size_t i = 0; i < r.count; i++)
+                if (r.results[i].verdict != MG_CHECK_OK)
+                    fail_msg("%s at (%g, %g), operand %zu: analytic %.17g, numeric %.17g",
+                             mg_op_symbol((mg_op)op), x, y, i, r.results[i].analytic,
+                             r.results[i].numeric);
+            mg_check_report_free(&r);
+            mg_graph_free(g);
         }
     }
 }
@@ -454,6 +460,75 @@ static void labels_hold_any_bytes(void **state)
     mg_graph_free(g);
 }
 
+/* A label pointer stays valid until the next reset or free, as engine.h says:
+ * labels live in chunks that never move. Giving one value another's label
+ * reads the source while the pool grows (a buffer grown with realloc read
+ * freed memory here), and a label held across many more labels stays put. */
+static void label_pointers_stay_valid(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value prev = mg_leaf(g, 0.0, "seed label");
+    const char *held = mg_label(g, prev, NULL);
+    for (int i = 1; i <= 3000; i++) {
+        mg_value v = mg_leaf(g, (double)i, NULL);
+        const char *src = mg_label(g, prev, NULL);
+        assert_int_equal(mg_set_label(g, v, src), MG_OK); /* copies from the pool into it */
+        assert_ptr_equal(mg_label(g, prev, NULL), src);
+        assert_string_equal(mg_label(g, v, NULL), "seed label");
+        if (i % 7 == 0) { /* longer and longer labels, so every chunk fills in turn */
+            char text[600];
+            snprintf(text, sizeof text, "%0*d", i % 590 + 1, i);
+            assert_true(mg_value_ok(mg_leaf(g, 1.0, text)));
+        }
+        prev = v;
+    }
+    assert_ptr_equal(mg_label(g, mg_value_at(g, 0), NULL), held);
+    assert_string_equal(held, "seed label");
+    /* Groups: the same pool, the same promise. */
+    assert_int_equal(mg_set_group(g, prev, "layer 1/neuron 1"), MG_OK);
+    const char *group = mg_group(g, prev);
+    for (int i = 0; i < 2000; i++)
+        assert_true(mg_value_ok(mg_leaf(g, 1.0, "a label of some length, again and again")));
+    assert_ptr_equal(mg_group(g, prev), group);
+    assert_int_equal(mg_set_group(g, mg_value_at(g, 1), mg_group(g, prev)), MG_OK);
+    assert_string_equal(mg_group(g, mg_value_at(g, 1)), "layer 1/neuron 1");
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
+/* A label bigger than the pool's next chunks goes to the first chunk that
+ * holds it whole; smaller ones after it still fit, and a reset reuses it all. */
+static void labels_of_every_size(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    static char big[300000];
+    memset(big, 'x', sizeof big - 1);
+    mg_value a = mg_leaf(g, 1.0, "a");
+    mg_mark m = mg_graph_mark(g);
+    size_t bytes = 0;
+    for (int round = 0; round < 3; round++) {
+        mg_value b = mg_leaf(g, 2.0, big);
+        mg_value c = mg_leaf(g, 3.0, "c");
+        size_t len = 0;
+        assert_int_equal(strlen(mg_label(g, b, &len)), sizeof big - 1);
+        assert_int_equal(len, sizeof big - 1);
+        assert_string_equal(mg_label(g, c, NULL), "c");
+        assert_string_equal(mg_label(g, a, NULL), "a");
+        if (round == 0)
+            bytes = mg_graph_bytes(g);
+        assert_int_equal(mg_graph_bytes(g), bytes); /* the chunks are kept */
+        mg_graph_reset(g, m);
+    }
+    assert_int_equal(mg_set_label_n(g, a, "", 0), MG_OK); /* an empty label is a label */
+    size_t len = 9;
+    assert_string_equal(mg_label(g, a, &len), "");
+    assert_int_equal(len, 0);
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
 static void groups_and_roles(void **state)
 {
     (void)state;
@@ -573,6 +648,8 @@ int main(void)
         cmocka_unit_test(non_finite_values_propagate),
         cmocka_unit_test(reset_to_mark_keeps_memory_flat),
         cmocka_unit_test(labels_hold_any_bytes),
+        cmocka_unit_test(label_pointers_stay_valid),
+        cmocka_unit_test(labels_of_every_size),
         cmocka_unit_test(groups_and_roles),
         cmocka_unit_test(op_table_and_operands),
         cmocka_unit_test(errors_are_sticky_and_never_crash),
