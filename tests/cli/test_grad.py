@@ -189,6 +189,15 @@ def check_scales_the_step():
 
 
 @test
+def check_draws_no_progress_bar_when_quick():
+    # the bar waits half a second: a quick check leaves the terminal alone
+    status, out, tty = clitest.run_tty_stderr(['check', '-'], stdin=L_SRC)
+    expect(status, 0, tty)
+    expect(tty, b'')
+    expect_true(out.endswith(b'ok: 4 leaves, h = 1e-06\n'), out)
+
+
+@test
 def check_option_values():
     see = " (see 'micrograd check --help')\n"
     for args, err in ((['--values', 'some'], "--values must be leaves or all, not 'some'"),

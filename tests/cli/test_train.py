@@ -245,6 +245,17 @@ def outputs_take_any_case_of_extension():
 
 
 @test
+def progress_bar_on_a_terminal():
+    status, out, tty = clitest.run_tty_stderr(['train', '--steps', '20'])
+    expect(status, 0, tty)
+    expect_true(out.startswith(b'tiny: MLP(3, [4, 4, 1])'), out)
+    expect_true(tty.startswith(b'\r\x1b[K['), tty[:40])
+    last = tty.split(b'\r\x1b[K')[-1]
+    expect_true(last.startswith(b'[##############################] 20/20  loss '), last)
+    expect_true(last.endswith(b'%\r\n'), last)  # the terminal's newline ends the bar
+
+
+@test
 def plot_failure_leaves_files_alone():
     d = tempdir()
     r = run(['train', '--steps', '2', '--plot', os.path.join(d, 'no', 'such', 'dir.png')])
