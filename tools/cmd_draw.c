@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <micrograd/check.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -59,6 +60,8 @@ static const char draw_help[] =
     "                      0: no limit; layout time grows fast past a few thousand)\n"
     "  --title TEXT        a title above the graph\n"
     "  --no-clusters       ignore value groups (no cluster boxes)\n"
+    "  --numeric           beside each grad, the numeric one (num): the root's central\n"
+    "                      difference over that value, as micrograd check computes it\n"
     "  -h, --help          this help\n"
     "\n"
     "examples:\n"
@@ -89,13 +92,14 @@ typedef struct mlp_args {
 
 typedef struct draw_args {
     const char *file, *out, *format, *root;
+    int numeric;                      /* --numeric */
     mg_viz_options viz;
     mlp_args *mlp;
 } draw_args;
 
 enum {
     OPT_ROOT = 256, OPT_FORWARD, OPT_RANKDIR, OPT_PRECISION, OPT_THEME, OPT_DPI,
-    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS,
+    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS, OPT_NUMERIC,
     OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW
 };
 
@@ -113,6 +117,7 @@ static const struct option draw_options[] = {
     {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"title", required_argument, NULL, OPT_TITLE},
     {"no-clusters", no_argument, NULL, OPT_NO_CLUSTERS},
+    {"numeric", no_argument, NULL, OPT_NUMERIC},
     {"mlp", required_argument, NULL, OPT_MLP},
     {"input", required_argument, NULL, OPT_INPUT},
     {"target", required_argument, NULL, OPT_TARGET},
@@ -265,6 +270,22 @@ static int check_mlp_args(const char *command, const draw_args *a)
     return -1;
 }
 
+/* --numeric wants grads to stand beside, in boxes of values. */
+static int check_numeric_args(const char *command, const draw_args *a)
+{
+    if (!a->numeric)
+        return -1;
+    if (a->viz.forward_only)
+        return cli_usage_error(command, "--numeric stands beside the grads: not with --forward-only");
+    if (a->mlp->nsizes && !a->mlp->has_target)
+        return cli_usage_error(command, "--numeric with --mlp needs --target (the loss it "
+                                        "differentiates)");
+    if (a->mlp->neurons)
+        return cli_usage_error(command, "--numeric shows in the boxes of values: not with "
+                                        "--view neurons");
+    return -1;
+}
+
 /* Parses draw's argv; returns -1 to go on, or an exit status. */
 static int parse_draw(int argc, char **argv, draw_args *a)
 {
@@ -280,6 +301,7 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         case OPT_COLOR_GRAD: a->viz.color_grad = 1; break;
         case OPT_EDGE_GRADS: a->viz.edge_grads = 1; break;
         case OPT_NO_CLUSTERS: a->viz.clusters = 0; break;
+        case OPT_NUMERIC: a->numeric = 1; break;
         case 'h': return cli_help(draw_help);
         case ':':
         case '?': return cli_option_error(command, c, argv);
@@ -292,6 +314,8 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     int status = cli_take_file(command, argc, argv, &a->file);
     if (status < 0)
         status = check_mlp_args(command, a);
+    if (status < 0)
+        status = check_numeric_args(command, a);
     if (status >= 0)
         return status;
     if (!(a->format = cli_output_format(command, "-o", a->out, a->format,
@@ -332,14 +356,50 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
     return CLI_OK;
 }
 
+/* With --numeric: backward from root and the gradient check of every value
+ * root depends on, into *numeric (per value index, NaN for the others; free
+ * it). Without: only the backward pass, unless forward-only. An exit status. */
+static int grads_of(const draw_args *a, mg_graph *g, mg_value root, double **numeric)
+{
+    *numeric = NULL;
+    if (!a->numeric) {
+        if (!a->viz.forward_only)
+            mg_backward(g, root);
+        return CLI_OK;
+    }
+    size_t n = mg_graph_size(g);
+    double *num = malloc((n + 1) * sizeof *num);
+    mg_check_options o = mg_check_options_default();
+    o.values = MG_CHECK_ALL;
+    mg_check_report r;
+    mg_error err;
+    if (!num || mg_check(g, root, &o, &r, &err) != MG_OK) {
+        cli_error("cannot check the grads: %s", num ? err.message : "out of memory");
+        free(num);
+        return CLI_FAILED;
+    }
+    for (size_t i = 0; i < n; i++)
+        num[i] = (double)NAN;
+    for (size_t i = 0; i < r.count; i++)
+        num[r.results[i].value.index] = r.results[i].numeric;
+    mg_check_report_free(&r);
+    *numeric = num;
+    return CLI_OK;
+}
+
 /* Renders the source's root after a backward pass (unless forward-only). */
 static int render_file(const draw_args *a, cli_source *src, char **out, size_t *len)
 {
     mg_value root = mg_program_value(src->program, src->root);
-    if (!a->viz.forward_only)
-        mg_backward(src->graph, root);
-    return render_roots(a, src->graph, NULL, &root, 1, &a->viz, cli_display_name(src->path), out,
-                        len);
+    mg_viz_options o = a->viz;
+    double *numeric;
+    int status = grads_of(a, src->graph, root, &numeric);
+    o.numeric = numeric;
+    if (status == CLI_OK)
+        status = render_roots(a, src->graph, NULL, &root, 1, &o, cli_display_name(src->path), out,
+                              len);
+    free(numeric);
+    return status;
 }
 
 /* Labels the outputs "ypred" (or ypred1, ypred2, ...) and, with --target,
@@ -427,17 +487,21 @@ static int render_mlp(const draw_args *a, char **out, size_t *len)
                   g && outs ? mg_graph_error(g) : mg_status_str(s));
     } else {
         mg_viz_options o = a->viz;
+        double *numeric = NULL;
         if (!m->has_target)
             o.forward_only = 1;
-        else if (!o.forward_only)
-            mg_backward(g, loss);
+        else
+            status = grads_of(a, g, loss, &numeric);
+        o.numeric = numeric;
         char title[512];
         if (!o.title) {
             mlp_title(m, title, sizeof title);
             o.title = title;
         }
-        status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
-                              m->has_target ? 1 : nout, &o, "the MLP", out, len);
+        if (!m->has_target || status == CLI_OK)
+            status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
+                                  m->has_target ? 1 : nout, &o, "the MLP", out, len);
+        free(numeric);
     }
     mg_mlp_free(net);
     mg_graph_free(g);

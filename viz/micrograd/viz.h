@@ -104,6 +104,9 @@ typedef struct mg_viz_options {
     const char *title;     /* drawn above the graph; NULL or "" for none */
     size_t max_nodes;      /* refuse graphs with more values; 0 = no limit */
     const uint8_t *flags;  /* MG_VIZ_* per value index (mg_graph_size entries), or NULL */
+    const double *numeric; /* per value index (mg_graph_size entries): a numeric
+                            * derivative to show beside the grad, "| num
+                            * 6.0000" (mg_check's, say); NaN for none; or NULL */
 } mg_viz_options;
 
 /* The defaults: LR, precision 4, grads shown, light theme, automatic dpi,
