@@ -13,6 +13,9 @@
 /* Exit statuses (SPEC §5). */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
+/* The largest --max-nodes a command takes (0 is no limit at all). */
+#define CLI_MAX_NODES_MAX 100000000
+
 /* "micrograd: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "FILE:LINE:COL: error: ..." on stderr, compiler style. */

@@ -227,7 +227,7 @@ static int take_value(const char *command, int c, draw_args *a)
         a->viz.dpi = (int)n;
         return 1;
     case OPT_MAX_NODES:
-        if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+        if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
             return 0;
         a->viz.max_nodes = (size_t)n;
         return 1;

@@ -132,7 +132,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.precision = (int)n;
             break;
         case OPT_MAX_NODES:
-            if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+            if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
                 return CLI_USAGE;
             o->viz.max_nodes = (size_t)n;
             break;

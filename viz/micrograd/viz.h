@@ -89,7 +89,7 @@ typedef enum mg_viz_rankdir {
 
 typedef struct mg_viz_options {
     mg_viz_rankdir rankdir;
-    int precision;         /* digits after the point, 0..17 (default 4) */
+    int precision;         /* digits after the point, 0..MG_PRECISION_MAX (default 4) */
     int forward_only;      /* 1: no grad fields */
     mg_viz_theme theme;
     int dpi;               /* PNG resolution, 1..MG_VIZ_DPI_MAX; 0 = automatic (default):
