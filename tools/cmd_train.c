@@ -144,7 +144,7 @@ static int take_option(int c, const char *arg, train_options *o)
     }
 }
 
-/* --plot's formats (a plot is PNG or SVG), and --draw's. */
+/* --plot's formats: a plot is PNG or SVG (--draw takes every picture format). */
 #define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG)
 
 /* The mg_plot_format of a name cli_output_format returned. */
