@@ -60,6 +60,8 @@ struct mg_graph {
     size_t pool_len;    /* offsets in use: the next entry goes here or later */
     size_t pool_bytes;  /* bytes of the chunks allocated */
     uint32_t last_group; /* the most recent group entry, reused when equal */
+    uint32_t resets;    /* resets so far: tells one reset from the next */
+    mg_mark undo_from, undo_end; /* the last reset: from undo_end back to undo_from */
     uint32_t tag;
     mg_status status;
     char message[256];
@@ -195,13 +197,19 @@ mg_status mg_graph_reserve(mg_graph *g, size_t n)
 
 mg_mark mg_graph_mark(const mg_graph *g)
 {
-    mg_mark m = {0, 0, 0};
+    mg_mark m = {0, 0, 0, 0};
     if (g) {
         m.values = g->count;
         m.exponents = g->exponent_count;
         m.label_bytes = g->pool_len;
+        m.resets = g->resets;
     }
     return m;
+}
+
+static int same_place(mg_mark a, mg_mark b)
+{
+    return a.values == b.values && a.exponents == b.exponents && a.label_bytes == b.label_bytes;
 }
 
 void mg_graph_reset(mg_graph *g, mg_mark m)
@@ -212,6 +220,9 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
         fail(g, MG_ERR_INVALID, "mg_graph_reset: the mark is past the graph's end");
         return;
     }
+    g->undo_end = mg_graph_mark(g);
+    g->undo_from = m;
+    g->resets++;
     g->count = m.values;
     g->exponent_count = m.exponents;
     g->pool_len = m.label_bytes;
@@ -226,6 +237,20 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
         if (g->groups && g->groups[i] > g->pool_len)
             g->groups[i] = 0;
     }
+}
+
+int mg_graph_unreset(mg_graph *g, mg_mark end)
+{
+    /* One reset since `end` was taken, that one dropped exactly [from, end),
+     * and nothing was made or labelled since: the dropped records, exponents
+     * and label bytes are still there, untouched. */
+    if (!g || end.resets + 1 != g->resets || !same_place(end, g->undo_end) ||
+        !same_place(mg_graph_mark(g), g->undo_from))
+        return 0;
+    g->count = end.values;
+    g->exponent_count = end.exponents;
+    g->pool_len = end.label_bytes;
+    return 1;
 }
 
 /* ---- handles ------------------------------------------------------------- */
@@ -769,16 +794,34 @@ void mg_zero_grad(mg_graph *g)
         g->nodes[i].grad = 0.0;
 }
 
-void mg_forward(mg_graph *g)
+/* Recomputes values [from, count) and, when zero_grads, clears their grads.
+ * * and + first, as in backward_one: they are nearly every value of a neuron. */
+static void forward_from(mg_graph *g, uint32_t from, int zero_grads)
 {
-    if (!g)
-        return;
     mg_node *n = g->nodes;
-    for (uint32_t i = 0; i < g->count; i++) {
+    for (uint32_t i = from; i < g->count; i++) {
         mg_node *v = &n[i];
-        if (v->op != MG_OP_LEAF)
+        if (zero_grads)
+            v->grad = 0.0;
+        if (v->op == MG_OP_MUL)
+            v->data = op_forward(MG_OP_MUL, n[v->a].data, n[v->b].data);
+        else if (v->op == MG_OP_ADD)
+            v->data = op_forward(MG_OP_ADD, n[v->a].data, n[v->b].data);
+        else if (v->op != MG_OP_LEAF)
             v->data = op_forward((mg_op)v->op, n[v->a].data, second(g, v));
     }
+}
+
+void mg_forward(mg_graph *g)
+{
+    if (g)
+        forward_from(g, 0, 0);
+}
+
+void mg_replay(mg_graph *g, mg_mark from)
+{
+    if (g && from.values <= g->count)
+        forward_from(g, from.values, 1);
 }
 
 size_t mg_trace(mg_graph *g, mg_value root, mg_value *out, size_t cap)
