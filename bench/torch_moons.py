@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """micrograd's moons demo as PyTorch tensors, beside `micrograd bench`'s figure.
 
 The same network (MLP(2,[16,16,1]), ReLU hidden layers, linear output), the

@@ -33,7 +33,7 @@ typedef struct mg_node {
     uint8_t op;     /* mg_op */
     uint8_t role;   /* mg_role */
     uint8_t seen;   /* scratch for mg_backward/mg_trace: reachable from root */
-    uint8_t unused;
+    uint8_t grouped; /* 1: groups[index] holds the value's group */
     uint32_t label; /* 1 + pool offset of the label (see pool_put), 0 when none */
 } mg_node;
 
@@ -53,7 +53,7 @@ static_assert(MG_OP_COUNT <= UINT8_MAX, "ops fit the op byte");
 struct mg_graph {
     mg_node *nodes;
     uint32_t count, capacity;
-    uint32_t *groups;   /* per value, like label; NULL until the first group */
+    uint32_t *groups;   /* per value, like label, where grouped; NULL until the first */
     double *exponents;  /* pow exponents, indexed by mg_node.b */
     uint32_t exponent_count, exponent_capacity;
     char *chunks[POOL_CHUNKS]; /* labels and groups: [uint32 length][bytes][NUL] */
@@ -234,8 +234,8 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
     for (uint32_t i = 0; i < g->count; i++) {
         if (g->nodes[i].label > g->pool_len)
             g->nodes[i].label = 0;
-        if (g->groups && g->groups[i] > g->pool_len)
-            g->groups[i] = 0;
+        if (g->nodes[i].grouped && g->groups[i] > g->pool_len)
+            g->nodes[i].grouped = 0;
     }
 }
 
@@ -380,10 +380,8 @@ static inline uint32_t push(mg_graph *g, mg_op op, uint32_t a, uint32_t b, doubl
     v->op = (uint8_t)op;
     v->role = (uint8_t)role;
     v->seen = 0;
-    v->unused = 0;
+    v->grouped = 0; /* so push never touches the group table */
     v->label = 0;
-    if (UNLIKELY(g->groups != NULL))
-        g->groups[i] = 0;
     return i;
 }
 
@@ -713,8 +711,7 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (!valid(g, v))
         return g ? bad_handle(g, v, "mg_set_group") : MG_ERR_FOREIGN;
     if (!group) {
-        if (g->groups)
-            g->groups[v.index] = 0;
+        g->nodes[v.index].grouped = 0;
         return MG_OK;
     }
     if (!g->groups) {
@@ -730,6 +727,7 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (g->last_group && g->last_group <= g->pool_len &&
         strcmp(pool_get(g, g->last_group, &last_len), group) == 0 && last_len == len) {
         g->groups[v.index] = g->last_group;
+        g->nodes[v.index].grouped = 1;
         return MG_OK;
     }
     uint32_t entry;
@@ -737,12 +735,13 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (s != MG_OK)
         return s;
     g->groups[v.index] = g->last_group = entry;
+    g->nodes[v.index].grouped = 1;
     return MG_OK;
 }
 
 const char *mg_group(const mg_graph *g, mg_value v)
 {
-    if (!valid(g, v) || !g->groups || !g->groups[v.index])
+    if (!valid(g, v) || !g->nodes[v.index].grouped)
         return NULL;
     return pool_get(g, g->groups[v.index], NULL);
 }
