@@ -83,12 +83,11 @@ def train(torch, x, y, init):
     return seconds, loss.item(), accuracy
 
 
-def micrograd_moons_ms(program):
+def micrograd_figures(program):
     env = dict(os.environ, MICROGRAD_DOT='')
     out = subprocess.run([program, 'bench', '--json'], env=env, check=True,
                          capture_output=True, text=True).stdout
-    figures = json.loads(out)
-    return figures['moons_train_ms'], figures['moons_final_loss']
+    return json.loads(out)
 
 
 def main():
@@ -115,7 +114,8 @@ def main():
         seconds, loss, accuracy = train(torch, x, y, init)
         times.append(seconds * 1e3)
     torch_ms = statistics.median(times)
-    ours_ms, ours_loss = micrograd_moons_ms(args.micrograd)
+    figures = micrograd_figures(args.micrograd)
+    ours_ms, ours_loss = figures['moons_train_ms'], figures['moons_final_loss']
     result = {
         'torch_version': torch.__version__,
         'torch_train_ms': torch_ms,
@@ -124,6 +124,7 @@ def main():
         'micrograd_train_ms': ours_ms,
         'micrograd_final_loss': ours_loss,
         'ratio': ours_ms / torch_ms,
+        'yardstick_ratios': {k: figures[k] for k in ('chain_ratio', 'sum_ratio', 'moons_ratio')},
     }
     if args.json:
         print(json.dumps(result))
@@ -132,6 +133,8 @@ def main():
               f'(final loss {loss!r}, accuracy {accuracy:.0%})')
         print(f'micrograd bench moons_train_ms: {ours_ms:.1f} ms (final loss {ours_loss!r})')
         print(f'micrograd / PyTorch: {ours_ms / torch_ms:.2f}')
+        print('engine / yardstick: ' + ', '.join(
+            f'{k[:-6]} {v:.2f}' for k, v in result['yardstick_ratios'].items()))
     return 0
 
 
