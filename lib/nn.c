@@ -654,9 +654,10 @@ static int kept_matches(const kept_step *k, const mg_dataset *d, mg_loss loss, d
            memcmp(k->y, d->y, d->count * sizeof *d->y) == 0;
 }
 
-/* Remembers the step just built; without memory for the copy, nothing is kept. */
-static void keep_step(kept_step *k, const mg_dataset *d, mg_loss loss, double alpha,
-                      unsigned flags, mg_mark from, mg_value total)
+/* Remembers the step just built: MG_OK, or MG_ERR_NOMEM recorded (the copy
+ * of the data could not be made; nothing is kept). */
+static mg_status keep_step(mg_graph *g, kept_step *k, const mg_dataset *d, mg_loss loss,
+                           double alpha, unsigned flags, mg_mark from, mg_value total)
 {
     k->valid = 0;
     size_t nx = d->count * d->inputs;
@@ -666,7 +667,7 @@ static void keep_step(kept_step *k, const mg_dataset *d, mg_loss loss, double al
         if (x)
             k->x = x;
         if (!x || !y)
-            return;
+            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0, "out of memory for the training data");
         k->y = y;
         k->cap = cap;
     }
@@ -674,6 +675,7 @@ static void keep_step(kept_step *k, const mg_dataset *d, mg_loss loss, double al
     memcpy(k->y, d->y, d->count * sizeof *d->y);
     *k = (kept_step){1, from, from, total, d, k->x, k->y, d->count, d->inputs, k->cap,
                      loss, alpha, flags};
+    return MG_OK;
 }
 
 /* The step's loss: the kept graph replayed when it is this step's, else built. */
@@ -692,8 +694,8 @@ static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss l
     k->valid = 0;
     *from = mg_graph_mark(g);
     mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
-    if (mg_value_ok(total))
-        keep_step(k, d, loss, alpha, flags, *from, total);
+    if (mg_value_ok(total) && keep_step(g, k, d, loss, alpha, flags, *from, total) != MG_OK)
+        return MG_NONE;
     return total;
 }
 
