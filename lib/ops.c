@@ -35,6 +35,10 @@ static const mg_op_info table[] = {
     [MG_OP_SIGMOID] = {"sigmoid", "sigmoid", 1, 0, 0, 0,
                        "'sigmoid' scales the gradient by σ × (1 - σ)",
                        {"{out} × (1 - {out})", NULL}},
+    [MG_OP_TANH_MICROGRAD] = {"tanh_micrograd", "tanh", 1, 0, 0, 0,
+                              "'tanh' (as micrograd computes it, (e^2x - 1) / (e^2x + 1)) "
+                              "scales the gradient by 1 - tanh²",
+                              {"1 - {out}²", NULL}},
     [MG_OP_POWV] = {"powv", "**", 2, 0, 1, 0,
                     "'**' of two values: the base gets exponent × base^(exponent-1), the "
                     "exponent gets ln(base) × result",
