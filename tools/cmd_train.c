@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <micrograd/nn.h>
+#if CLI_HAVE_VIZ
 #include <micrograd/plot.h>
 #include <micrograd/viz.h>
+#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -151,6 +153,7 @@ static int take_option(int c, const char *arg, train_options *o)
     }
 }
 
+#if CLI_HAVE_VIZ
 /* The plot format from OUT's extension; -1 when it is neither .png nor .svg. */
 static int plot_format(const char *path)
 {
@@ -161,6 +164,7 @@ static int plot_format(const char *path)
         return MG_PLOT_SVG;
     return -1;
 }
+#endif
 
 /* Parses argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, train_options *o)
@@ -194,6 +198,7 @@ static int parse_options(int argc, char **argv, train_options *o)
     }
     if (optind < argc)
         return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+#if CLI_HAVE_VIZ
     if (o->plot && plot_format(o->plot) < 0)
         return cli_usage_error("train", "--plot wants a .png or .svg file, not '%s'", o->plot);
     if (o->draw && (strcmp(o->draw, "-") == 0 ||
@@ -201,6 +206,10 @@ static int parse_options(int argc, char **argv, train_options *o)
         return strcmp(o->draw, "-") == 0
                    ? cli_usage_error("train", "--draw wants a file name (.svg, .png, .pdf or .dot)")
                    : CLI_USAGE;
+#else
+    if (o->plot || o->draw)
+        return cli_no_drawing(o->plot ? "train --plot" : "train --draw");
+#endif
     return -1;
 }
 
@@ -491,6 +500,7 @@ static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
     return CLI_OK;
 }
 
+#if CLI_HAVE_VIZ
 static int plot_score(void *ctx, const double *xy, size_t n, double *out)
 {
     void **c = ctx;
@@ -611,6 +621,7 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
     mg_graph_reset(g, mark);
     return status;
 }
+#endif
 
 static void print_json(const train_options *o, const train_setup *s, const double *history,
                        double accuracy)
@@ -653,12 +664,15 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
+#if CLI_HAVE_VIZ
     int view = DRAW_EXAMPLE;
     if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
         goto done;
+#endif
     double accuracy = 0.0;
     if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
         goto done;
+#if CLI_HAVE_VIZ
     if (o->plot) {
         char title[512];
         double last = history[s->steps - 1];
@@ -673,6 +687,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)
         goto done;
+#endif
     if (o->json) {
         print_json(o, s, history, accuracy);
     } else {
