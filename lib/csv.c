@@ -195,7 +195,7 @@ mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_diag *d
     field *fields = malloc(MAX_FIELDS * sizeof *fields);
     double *x = malloc(MAX_FIELDS * sizeof *x);
     mg_status s = fields && x ? MG_OK : report(diag, MG_ERR_NOMEM, 1, 1, "out of memory");
-    const char *p = text, *end = text + len;
+    const char *p = len ? text : "", *end = p + len; /* (NULL, 0) too: NULL + 0 is undefined */
     while (s == MG_OK && p < end) {
         if (r.line == INT_MAX) {
             s = report(diag, MG_ERR_LIMIT, r.line, 1, "too many lines");

@@ -666,6 +666,8 @@ mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
         error_at(&ps, MG_ERR_NOMEM, 1, 1, "out of memory");
         return NULL;
     }
+    if (!src)
+        src = ""; /* (NULL, 0) is the empty text: NULL + 0 is undefined */
     ps.lx = (lexer){.src = src, .end = src + len, .at = src, .line_start = src, .line = 1};
     /* A UTF-8 byte order mark, as some editors write, is not part of line 1. */
     if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)

@@ -158,7 +158,7 @@ static void frame(cairo_t *cr, const box *b)
  * finite, else a linear range over the finite ones. */
 static axis loss_axis(const double *loss, size_t n)
 {
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
     int positive = 1;
     for (size_t k = 0; k < n; k++) {
         if (!isfinite(loss[k])) {
@@ -236,7 +236,7 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
  * one side pair so that one unit is as long on both axes. */
 static void data_window(const mg_dataset *d, const box *b, axis *ax, axis *ay)
 {
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (size_t r = 0; r < d->count; r++) {
         x0 = fmin(x0, d->x[2 * r]);
         x1 = fmax(x1, d->x[2 * r]);
