@@ -14,6 +14,8 @@ status, standard output and standard error exactly.
 The program's path is argv[1]; MG_SOURCE_ROOT names the source tree;
 MG_HAVE_VIZ=0 says the program was built without drawing (-Dviz=disabled):
 then the tests marked @drawing are skipped, with that reason.
+MG_TIMEOUT_MULTIPLIER (meson's asan test setup sets it) stretches every
+timeout, as meson's own --timeout-multiplier does the test's.
 """
 import os
 import subprocess
@@ -25,6 +27,7 @@ PROGRAM = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else 'micrograd'
 SOURCE_ROOT = os.environ.get(
     'MG_SOURCE_ROOT', os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 HAVE_VIZ = os.environ.get('MG_HAVE_VIZ', '1') != '0'
+SLOWDOWN = float(os.environ.get('MG_TIMEOUT_MULTIPLIER', '1'))
 _tests = []
 
 
@@ -42,6 +45,7 @@ class Result:
 
 def run(args, stdin=b'', cwd=None, env=None, timeout=120, stdin_closed=False):
     """Runs the program with args; returns a Result (stderr decoded as text)."""
+    timeout *= SLOWDOWN
     full_env = dict(os.environ, NO_COLOR='1')
     if env:
         full_env.update(env)
