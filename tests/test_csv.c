@@ -13,7 +13,7 @@ static void table_parses_header_comments_crlf(void **state)
     const char text[] = "# points\r\nx0, x1 ,y\r\n\r\n1,2,-1\n  0.5 ,-3e-1, 1 # a comment\n"
                         "# end\n4,5,1";
     mg_table t;
-    mg_diag diag;
+    mg_error diag;
     assert_int_equal(mg_table_parse(text, sizeof text - 1, &t, &diag), MG_OK);
     assert_int_equal(t.header, 1);
     assert_int_equal(t.rows, 3);
@@ -44,7 +44,7 @@ static void table_parses_header_comments_crlf(void **state)
 static void expect_csv_error(const char *text, size_t len, int line, int col, const char *message)
 {
     mg_table t;
-    mg_diag diag;
+    mg_error diag;
     assert_int_equal(mg_table_parse(text, len, &t, &diag), MG_ERR_SYNTAX);
     assert_int_equal(t.rows, 0);
     assert_null(t.cells);

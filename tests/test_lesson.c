@@ -14,10 +14,11 @@ static mg_lesson *lesson_of(mg_graph *g, mg_value root, int precision)
 {
     mg_lesson_options o = {.precision = precision};
     mg_lesson *l = NULL;
-    char err[256] = "";
-    mg_status s = mg_lesson_new(g, root, &o, &l, err, sizeof err);
+    mg_error err;
+    mg_status s = mg_lesson_new(g, root, &o, &l, &err);
     if (s != MG_OK)
-        fail_msg("mg_lesson_new: %s (%s)", mg_status_str(s), err);
+        fail_msg("mg_lesson_new: %s (%s)", mg_status_str(s), err.message);
+    assert_int_equal(err.status, MG_OK);
     assert_non_null(l);
     return l;
 }
@@ -110,15 +111,23 @@ static void video_l_grads_at_each_frame(void **state)
         {0, 0, -2, -2, -2, 4, 1},
         {6, -4, -2, -2, -2, 4, 1},
     };
+    assert_ptr_equal(mg_lesson_graph(l), g);
+    assert_int_equal(mg_lesson_root(l).index, v.L.index);
+    assert_int_equal(mg_lesson_at(l), 4); /* made: at the last frame */
     static const size_t visits[] = {0, 1, 2, 3, 4, 2, 4, 0, 3, 1, 1, 4};
     for (size_t k = 0; k < sizeof visits / sizeof *visits; k++) {
         size_t f = visits[k];
         assert_int_equal(mg_lesson_goto(l, f), MG_OK);
+        assert_int_equal(mg_lesson_at(l), f);
         for (size_t i = 0; i < 7; i++)
             assert_same_double(mg_grad(g, order[i]), want[f][i]);
     }
     assert_int_equal(mg_lesson_goto(l, 5), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_at(l), 4);
     assert_same_double(mg_grad(g, v.a), 6.0); /* nothing changed */
+    assert_null(mg_lesson_graph(NULL));
+    assert_false(mg_value_ok(mg_lesson_root(NULL)));
+    assert_int_equal(mg_lesson_at(NULL), 0);
     mg_lesson_free(l);
     mg_graph_free(g);
 }
@@ -137,16 +146,16 @@ static void video_l_changed_and_flags(void **state)
     assert_int_equal(ch[0].index, v.e.index);
     assert_int_equal(ch[1].index, v.c.index);
     assert_int_equal(mg_lesson_changed(l, 4, NULL, 0), 2); /* the count without copying */
-    unsigned char flags[7];
+    uint8_t flags[7];
     mg_lesson_flags(l, 2, flags, 7);
-    const unsigned char want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
-                                    MG_LESSON_CURRENT};
+    const uint8_t want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
+                              MG_LESSON_CURRENT};
     assert_memory_equal(flags, want2, 7);
     mg_lesson_flags(l, 1, flags, 7);
-    const unsigned char want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
+    const uint8_t want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
     assert_memory_equal(flags, want1, 7);
     mg_lesson_flags(l, 0, flags, 7);
-    const unsigned char none[7] = {0};
+    const uint8_t none[7] = {0};
     assert_memory_equal(flags, none, 7);
     mg_lesson_flags(l, 9, flags, 7);
     assert_memory_equal(flags, none, 7);
@@ -476,22 +485,34 @@ static void errors_leave_grads_alone(void **state)
     video_l v = build_l(g);
     mg_set_grad(g, v.a, 5.0);
     mg_lesson *l = (mg_lesson *)&l; /* not NULL: must be cleared */
-    char err[128];
+    mg_error err;
     mg_lesson_options o = {.precision = 18};
-    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, err, sizeof err), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, &err), MG_ERR_INVALID);
     assert_null(l);
-    assert_string_equal(err, "precision must be between 0 and 17");
-    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, err, sizeof err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "precision must be between 0 and 17");
+    /* recorded in the graph, which it takes */
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "precision must be between 0 and 17");
+    /* a graph keeping an earlier error: the status still names this failure */
+    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "the root is not a value of this graph");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, &err), MG_ERR_INVALID);
     assert_null(l);
-    assert_string_equal(err, "an operand is MG_NONE (the result of an earlier error)");
+    assert_string_equal(err.message, "an operand is MG_NONE (the result of an earlier error)");
+    assert_string_equal(mg_graph_error(g), err.message);
     mg_graph_clear_error(g);
     mg_value stranger = mg_leaf(other, 1.0, "s");
     (void)stranger;
     mg_value foreign = {v.L.index, 0xdeadbeef};
-    assert_int_equal(mg_lesson_new(g, foreign, NULL, &l, err, sizeof err), MG_ERR_FOREIGN);
-    assert_string_equal(err, "value 6 belongs to another graph");
-    assert_int_equal(mg_lesson_new(NULL, v.L, NULL, &l, err, sizeof err), MG_ERR_INVALID);
-    assert_int_equal(mg_lesson_new(g, v.L, NULL, NULL, NULL, 0), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_new(g, foreign, NULL, &l, &err), MG_ERR_FOREIGN);
+    assert_string_equal(err.message, "value 6 belongs to another graph");
+    assert_int_equal(mg_graph_status(g), MG_ERR_FOREIGN);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_lesson_new(NULL, v.L, NULL, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "no graph or no place for the lesson");
+    assert_int_equal(mg_lesson_new(g, v.L, NULL, NULL, NULL), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
     assert_same_double(mg_grad(g, v.a), 5.0);
     assert_int_equal(mg_lesson_frame_count(NULL), 0);
     assert_string_equal(mg_lesson_caption(NULL, 0), "");

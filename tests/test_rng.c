@@ -27,7 +27,7 @@ static void rng_streams_are_fixed(void **state)
     mg_rng_seed(&r, 1337);
     const size_t sizes[] = {2, 16, 16, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m, NULL), MG_OK);
     const mg_value *p = mg_mlp_params(m);
     assert_same_double(mg_data(g, p[0]), 0.3518868239180091);
     assert_same_double(mg_data(g, p[1]), 0.6289472960898503);
