@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include <micrograd/micrograd.h>
+#include <micrograd/viz.h>
 
 int main(void)
 {

@@ -13,8 +13,8 @@
 
 static const char *const sources[] = {
     "a = 2.0\nb = -3.0\nc = 10\ne = a*b\nd = e + c\nf = -2.0\nL = d * f\n",
-    "x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\n"
-    "x1w1 = x1*w1\nx2w2 = x2*w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)\n",
+    ("x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\n"
+     "x1w1 = x1*w1\nx2w2 = x2*w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)\n"),
     "a = 3\nb = a*a\nc = b + a*2 - exp(a)/4\n",
     "x = 0.5\ny = -x**3 + log(x + 2) * sigmoid(x) - relu(x - 1) / 3\n",
 };

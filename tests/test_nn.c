@@ -1,13 +1,12 @@
 /* nn tests: forward values against hand computation, every parameter's grad
  * against central differences, the losses by hand, flat memory across
- * training steps, RNG streams, moons data, CSV tables and their errors. */
-#include <micrograd/csv.h>
+ * training steps, moons data, misuse. (CSV tables: test_csv.c; the random
+ * number streams: test_rng.c.) */
 #include <micrograd/check.h>
 #include <micrograd/nn.h>
 #include <micrograd/rng.h>
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "test_common.h"
 
@@ -348,51 +347,7 @@ static void replayed_steps_match_rebuilt_steps(void **state)
     assert_true(losses[0][11] < losses[0][0]);
 }
 
-/* ---- random numbers and data --------------------------------------------------------- */
-
-/* Expected values from an independent implementation of splitmix64 and
- * xoshiro256** (splitmix64(0)'s first output is the published 0xe220a8397b1dcdaf). */
-static void rng_streams_are_fixed(void **state)
-{
-    (void)state;
-    mg_rng r;
-    mg_rng_seed(&r, 1337);
-    assert_true(mg_rng_next(&r) == 0xad0aa0a04f822edcu);
-    assert_true(mg_rng_next(&r) == 0xd0815851ce885defu);
-    assert_true(mg_rng_next(&r) == 0xc70b17471e263e43u);
-    mg_rng_seed(&r, 0);
-    assert_true(mg_rng_next(&r) == 0x99ec5f36cb75f2b4u);
-    assert_true(mg_rng_next(&r) == 0xbf6e1f784956452au);
-    mg_rng_seed(&r, 1337);
-    assert_same_double(mg_rng_uniform(&r), 0.6759434119590045);
-    assert_same_double(mg_rng_range(&r, -1.0, 1.0), 0.6289472960898503);
-    /* MLP weights: the first weights of seed 1337, in parameters() order */
-    mg_graph *g = mg_graph_new();
-    mg_rng_seed(&r, 1337);
-    const size_t sizes[] = {2, 16, 16, 1};
-    mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m, NULL), MG_OK);
-    const mg_value *p = mg_mlp_params(m);
-    assert_same_double(mg_data(g, p[0]), 0.3518868239180091);
-    assert_same_double(mg_data(g, p[1]), 0.6289472960898503);
-    assert_same_double(mg_data(g, p[2]), 0.0); /* the bias */
-    assert_same_double(mg_data(g, p[3]), 0.5550259682898273);
-    for (size_t k = 0; k < mg_mlp_param_count(m); k++)
-        assert_true(mg_data(g, p[k]) >= -1.0 && mg_data(g, p[k]) < 1.0);
-    mg_mlp_free(m);
-    mg_graph_free(g);
-    /* below: every residue, nothing out of range */
-    int seen[7] = {0};
-    mg_rng_seed(&r, 5);
-    for (int i = 0; i < 700; i++) {
-        uint64_t v = mg_rng_below(&r, 7);
-        assert_true(v < 7);
-        seen[v]++;
-    }
-    for (int i = 0; i < 7; i++)
-        assert_true(seen[i] > 60);
-    assert_true(mg_rng_below(&r, 0) == 0);
-}
+/* ---- data ---------------------------------------------------------------------------- */
 
 static void moons_are_two_half_circles(void **state)
 {
@@ -437,74 +392,6 @@ static void moons_are_two_half_circles(void **state)
     mg_dataset_free(&a);
     mg_dataset_free(&b);
     assert_int_equal(mg_dataset_moons(&a, 0, 0.1, &r), MG_ERR_INVALID);
-}
-
-/* ---- CSV ------------------------------------------------------------------------------- */
-
-static void table_parses_header_comments_crlf(void **state)
-{
-    (void)state;
-    const char text[] = "# points\r\nx0, x1 ,y\r\n\r\n1,2,-1\n  0.5 ,-3e-1, 1 # a comment\n"
-                        "# end\n4,5,1";
-    mg_table t;
-    mg_error diag;
-    assert_int_equal(mg_table_parse(text, sizeof text - 1, &t, &diag), MG_OK);
-    assert_int_equal(t.header, 1);
-    assert_int_equal(t.rows, 3);
-    assert_int_equal(t.cols, 3);
-    const double want[] = {1, 2, -1, 0.5, -0.3, 1, 4, 5, 1};
-    for (size_t i = 0; i < 9; i++)
-        assert_same_double(t.cells[i], want[i]);
-    assert_int_equal(t.lines[0], 4);
-    assert_int_equal(t.lines[1], 5);
-    assert_int_equal(t.lines[2], 7);
-    mg_dataset d;
-    assert_int_equal(mg_dataset_from_table(&d, &t), MG_OK);
-    assert_int_equal(d.inputs, 2);
-    assert_same_double(d.x[2], 0.5);
-    assert_same_double(d.y[1], 1.0);
-    mg_dataset_free(&d);
-    mg_table_free(&t);
-    /* one column, no header: an init file */
-    assert_int_equal(mg_table_parse("0.25\n# c\n-1\n", 11, &t, NULL), MG_OK);
-    assert_int_equal(t.header, 0);
-    assert_int_equal(t.rows, 2);
-    assert_int_equal(t.cols, 1);
-    assert_int_equal(mg_dataset_from_table(&d, &t), MG_ERR_INVALID);
-    mg_table_free(&t);
-}
-
-/* Parses text and expects an error at line:col with this message. */
-static void expect_csv_error(const char *text, size_t len, int line, int col, const char *message)
-{
-    mg_table t;
-    mg_error diag;
-    assert_int_equal(mg_table_parse(text, len, &t, &diag), MG_ERR_SYNTAX);
-    assert_int_equal(t.rows, 0);
-    assert_null(t.cells);
-    if (diag.line != line || diag.col != col || strcmp(diag.message, message) != 0)
-        fail_msg("got %d:%d '%s', want %d:%d '%s'", diag.line, diag.col, diag.message, line,
-                 col, message);
-}
-
-#define CSV_ERROR(text, line, col, message) \
-    expect_csv_error(text, sizeof text - 1, line, col, message)
-
-static void table_errors_have_positions(void **state)
-{
-    (void)state;
-    CSV_ERROR("1,2,3\n4,abc,6\n", 2, 3, "expected a number, found 'abc'");
-    CSV_ERROR("x,y\n1,2\n3,  4x \n", 3, 5, "expected a number, found '4x'");
-    CSV_ERROR("1,2,3\n4,5\n", 2, 4, "expected 3 fields, found 2");
-    CSV_ERROR("1,2,3\n4,5,6,7\n", 2, 7, "expected 3 fields, found 4");
-    CSV_ERROR("1,,3\n", 1, 3, "empty field");
-    CSV_ERROR("1,2\n3,\n", 2, 3, "empty field");
-    CSV_ERROR("1,inf\n", 1, 3, "'inf' is not a finite number");
-    CSV_ERROR("1,1e999\n", 1, 3, "'1e999' is not a finite number");
-    CSV_ERROR("1,2\n3,4\0,5\n", 2, 4, "NUL byte in the input");
-    CSV_ERROR("", 1, 1, "no data rows");
-    CSV_ERROR("# only a comment\n\nx,y\n", 3, 1, "no data rows");
-    CSV_ERROR("1,x\n", 1, 3, "expected a number, found 'x'"); /* mixed: not a header */
 }
 
 /* ---- misuse ----------------------------------------------------------------------------- */
@@ -607,10 +494,7 @@ int main(void)
         cmocka_unit_test(train_step_updates_like_sgd),
         cmocka_unit_test(replayed_steps_match_rebuilt_steps),
         cmocka_unit_test(training_memory_is_flat),
-        cmocka_unit_test(rng_streams_are_fixed),
         cmocka_unit_test(moons_are_two_half_circles),
-        cmocka_unit_test(table_parses_header_comments_crlf),
-        cmocka_unit_test(table_errors_have_positions),
         cmocka_unit_test(bad_shapes_and_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,12 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_USAGE;
 }
 
+int cli_no_drawing(const char *what)
+{
+    cli_error("%s: this micrograd was built without drawing (configure with -Dviz=enabled)", what);
+    return CLI_USAGE;
+}
+
 const char *cli_display_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "<stdin>" : path;

@@ -29,6 +29,15 @@ void cli_input_error(const char *file, int line, int col, const char *fmt, ...)
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* CLI_HAVE_VIZ (set by tools/meson.build) is 1 when this program draws (the
+ * viz option found Graphviz and cairo), 0 when it was built without: then
+ * tools/nodraw.c stands for draw, steps and bench, and train refuses --plot
+ * and --draw. */
+/* The one refusal of a drawing command or option in a program built without
+ * drawing: "micrograd: error: WHAT: this micrograd was built without drawing
+ * (configure with -Dviz=enabled)". Returns CLI_USAGE. */
+int cli_no_drawing(const char *what);
+
 /* The name to show for an input path ("-" shows as "<stdin>"). */
 const char *cli_display_name(const char *path);
 

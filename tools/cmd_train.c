@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include <micrograd/nn.h>
+#if CLI_HAVE_VIZ
 #include <micrograd/plot.h>
 #include <micrograd/viz.h>
+#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -144,6 +146,7 @@ static int take_option(int c, const char *arg, train_options *o)
     }
 }
 
+#if CLI_HAVE_VIZ
 /* --plot's formats: a plot is PNG or SVG (--draw takes every picture format). */
 #define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG)
 
@@ -152,6 +155,7 @@ static mg_plot_format plot_format(const char *name)
 {
     return strcmp(name, "png") == 0 ? MG_PLOT_PNG : MG_PLOT_SVG;
 }
+#endif
 
 /* Parses argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, train_options *o)
@@ -185,6 +189,7 @@ static int parse_options(int argc, char **argv, train_options *o)
     }
     if (optind < argc)
         return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+#if CLI_HAVE_VIZ
     /* standard output carries the report: plots and drawings go to files */
     if (o->plot && strcmp(o->plot, "-") == 0)
         return cli_usage_error("train", "--plot wants a file name, not standard output");
@@ -196,6 +201,10 @@ static int parse_options(int argc, char **argv, train_options *o)
     if (o->draw && !(o->draw_format = cli_output_format("train", "--draw", o->draw, NULL,
                                                         CLI_PICTURE_FORMATS)))
         return CLI_USAGE;
+#else
+    if (o->plot || o->draw)
+        return cli_no_drawing(o->plot ? "train --plot" : "train --draw");
+#endif
     return -1;
 }
 
@@ -444,6 +453,7 @@ static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
     return CLI_OK;
 }
 
+#if CLI_HAVE_VIZ
 static int plot_score(void *ctx, const double *xy, size_t n, double *out)
 {
     void **c = ctx;
@@ -564,6 +574,7 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
     mg_graph_reset(g, mark);
     return status;
 }
+#endif
 
 static void print_json(const train_options *o, const train_setup *s, const double *history,
                        double accuracy)
@@ -608,12 +619,15 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
+#if CLI_HAVE_VIZ
     int view = DRAW_EXAMPLE;
     if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
         goto done;
+#endif
     double accuracy = 0.0;
     if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
         goto done;
+#if CLI_HAVE_VIZ
     if (o->plot) {
         char title[512];
         double last = history[s->steps - 1];
@@ -629,6 +643,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)
         goto done;
+#endif
     if (o->json) {
         print_json(o, s, history, accuracy);
     } else {

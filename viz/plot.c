@@ -156,7 +156,7 @@ static void frame(cairo_t *cr, const box *b)
  * finite, else a linear range over the finite ones. */
 static axis loss_axis(const double *loss, size_t n)
 {
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
     int positive = 1;
     for (size_t k = 0; k < n; k++) {
         if (!isfinite(loss[k])) {
@@ -234,7 +234,7 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
  * one side pair so that one unit is as long on both axes. */
 static void data_window(const mg_dataset *d, const box *b, axis *ax, axis *ay)
 {
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (size_t r = 0; r < d->count; r++) {
         x0 = fmin(x0, d->x[2 * r]);
         x1 = fmax(x1, d->x[2 * r]);
@@ -386,6 +386,60 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* cairo names an SVG's images and surfaces after process-wide counters, so the
+ * same picture drawn twice in one process says "image5", then "image13".
+ * Renumbers each kind 1, 2, ... in order of first use (ids are written
+ * "image5" and "#image5"), so that the same input gives the same bytes.
+ * Returns 0, or -1 out of memory with s unchanged. A picture with more than
+ * 8 of a kind (plot.c draws one of each) keeps cairo's names. */
+static int stable_svg_ids(sink *s)
+{
+    static const char *const kinds[] = {"image", "surface"};
+    unsigned long seen[2][8];
+    size_t count[2] = {0, 0};
+    sink out = {0};
+    const unsigned char *end = s->bytes + s->len, *copied = s->bytes;
+    for (const unsigned char *p = s->bytes; p < end; p++) {
+        for (size_t k = 0; (*p == '"' || *p == '#') && k < 2; k++) {
+            size_t n = strlen(kinds[k]);
+            const unsigned char *digits = p + 1 + n, *q = digits;
+            if ((size_t)(end - p) <= n + 1 || memcmp(p + 1, kinds[k], n) != 0 || !is_digit(*q))
+                continue;
+            unsigned long id = 0;
+            for (; q < end && is_digit(*q); q++)
+                id = id * 10 + (unsigned long)(*q - '0');
+            size_t rank = 0;
+            while (rank < count[k] && seen[k][rank] != id)
+                rank++;
+            if (rank == 8) { /* more than plot.c draws: keep cairo's names */
+                free(out.bytes);
+                return 0;
+            }
+            if (rank == count[k])
+                seen[k][count[k]++] = id;
+            char number[24];
+            int len = snprintf(number, sizeof number, "%zu", rank + 1);
+            if (sink_write(&out, copied, (unsigned)(digits - copied)) != CAIRO_STATUS_SUCCESS ||
+                sink_write(&out, (const unsigned char *)number, (unsigned)len) != CAIRO_STATUS_SUCCESS) {
+                free(out.bytes);
+                return -1;
+            }
+            copied = q;
+            p = q - 1;
+            break;
+        }
+    }
+    if (sink_write(&out, copied, (unsigned)(end - copied)) != CAIRO_STATUS_SUCCESS) {
+        free(out.bytes);
+        return -1;
+    }
+    free(s->bytes);
+    *s = out;
+    return 0;
+}
+
 /* Draws the whole picture on cr; 0, or -1 when the scores failed. */
 static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 {
@@ -438,6 +492,8 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
+    if (drawn == 0 && cs == CAIRO_STATUS_SUCCESS && !s.failed && format == MG_PLOT_SVG)
+        s.failed = stable_svg_ids(&s) != 0;
     if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
         free(s.bytes);
         if (s.failed || cs == CAIRO_STATUS_NO_MEMORY)

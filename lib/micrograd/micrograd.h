@@ -5,8 +5,9 @@
  *     cc prog.c $(pkg-config --cflags --libs micrograd)
  *
  * Each module's header stays usable on its own (<micrograd/engine.h>, ...).
- * Every module header installed under include/micrograd/ is listed here. The
- * drawing functions (viz.h, plot.h) live in the micrograd-viz library:
+ * Every header of the micrograd library is listed here, and nothing else:
+ * drawing is a library of its own, micrograd-viz (Graphviz and cairo), so its
+ * users include <micrograd/viz.h> and <micrograd/plot.h> themselves and link it:
  *
  *     cc prog.c $(pkg-config --cflags --libs micrograd-viz)
  */
@@ -25,7 +26,5 @@
 #include <micrograd/nn.h>
 #include <micrograd/check.h>
 #include <micrograd/lesson.h>
-#include <micrograd/viz.h>
-#include <micrograd/plot.h>
 
 #endif

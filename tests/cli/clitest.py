@@ -11,7 +11,11 @@ status, standard output and standard error exactly.
 
     clitest.main()
 
-The program's path is argv[1]; MG_SOURCE_ROOT names the source tree.
+The program's path is argv[1]; MG_SOURCE_ROOT names the source tree;
+MG_HAVE_VIZ=0 says the program was built without drawing (-Dviz=disabled):
+then the tests marked @drawing are skipped, with that reason.
+MG_TIMEOUT_MULTIPLIER (meson's asan test setup sets it) stretches every
+timeout, as meson's own --timeout-multiplier does the test's.
 """
 import os
 import subprocess
@@ -22,6 +26,8 @@ import traceback
 PROGRAM = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else 'micrograd'
 SOURCE_ROOT = os.environ.get(
     'MG_SOURCE_ROOT', os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+HAVE_VIZ = os.environ.get('MG_HAVE_VIZ', '1') != '0'
+SLOWDOWN = float(os.environ.get('MG_TIMEOUT_MULTIPLIER', '1'))
 _tests = []
 
 
@@ -39,6 +45,7 @@ class Result:
 
 def run(args, stdin=b'', cwd=None, env=None, timeout=120, stdin_closed=False):
     """Runs the program with args; returns a Result (stderr decoded as text)."""
+    timeout *= SLOWDOWN
     full_env = dict(os.environ, NO_COLOR='1')
     if env:
         full_env.update(env)
@@ -119,10 +126,31 @@ def test(fn):
     return fn
 
 
+def drawing(fn):
+    """Marks a test that draws (under @test): skipped when HAVE_VIZ is false."""
+    fn.draws = True
+    return fn
+
+
+def refusal(args):
+    """What a micrograd built without drawing prints for the command args
+    (['draw', ...], ['train', '--plot', ...]), or None when args do not draw."""
+    if args and args[0] in ('draw', 'steps', 'bench'):
+        what = args[0]
+    else:
+        what = next((f'{args[0]} {a}' for a in args if a in ('--plot', '--draw')), None)
+    return what and (f'micrograd: error: {what}: this micrograd was built without drawing '
+                     '(configure with -Dviz=enabled)\n')
+
+
 def main():
-    failed = 0
+    failed = skipped = 0
     print(f'1..{len(_tests)}')
     for i, fn in enumerate(_tests, 1):
+        if getattr(fn, 'draws', False) and not HAVE_VIZ:
+            print(f'ok {i} - {fn.__name__} # SKIP this micrograd was built without drawing')
+            skipped += 1
+            continue
         try:
             fn()
             print(f'ok {i} - {fn.__name__}')
@@ -131,5 +159,6 @@ def main():
             print(f'not ok {i} - {fn.__name__}')
             for line in traceback.format_exc().splitlines():
                 print('# ' + line)
-    print(f'{len(_tests) - failed} passed, {failed} failed')
+    print(f'{len(_tests) - failed - skipped} passed, {failed} failed'
+          + (f', {skipped} skipped' if skipped else ''))
     sys.exit(1 if failed else 0)

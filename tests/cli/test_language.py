@@ -152,6 +152,7 @@ def the_file_picks_the_root():
 
 
 @test
+@clitest.drawing
 def draw_shows_grads_the_file_set_and_every_rebound_value():
     r = run(['draw', '-T', 'dot', '-'], stdin=LECTURE_MANUAL)
     expect(r.status, 0)
@@ -169,6 +170,7 @@ def draw_shows_grads_the_file_set_and_every_rebound_value():
 
 
 @test
+@clitest.drawing
 def parameters_marked_in_the_file_draw_as_parameters():
     r = run(['draw', '-T', 'dot', source('examples', 'neuron_lecture.py')])
     expect(r.status, 0)
@@ -178,6 +180,7 @@ def parameters_marked_in_the_file_draw_as_parameters():
 
 
 @test
+@clitest.drawing
 def unicode_labels_keep_their_spaces_in_the_svg():
     src = "θ = Value(2.0, label='θ')\nx = Value(3.0)\nŷ = θ * x; ŷ.label = 'ŷ = θ·x'\n" \
           "w = Value(1.0, label='w₁ 中文 neuron cell body')\nz = ŷ + w\n"
@@ -235,6 +238,7 @@ def errors_show_the_line_and_a_caret():
 
 
 @test
+@clitest.drawing
 def non_finite_values_warn_and_strict_refuses():
     src = b'x = Value(-1.0)\ny = x.log()\nz = y * 2\n'
     warning = "<stdin>:2:1: warning: 'y' is nan\n    y = x.log()\n    ^\n"
@@ -252,6 +256,7 @@ def non_finite_values_warn_and_strict_refuses():
 
 
 @test
+@clitest.drawing
 def did_you_mean_for_commands_and_options():
     r = run(['drwa'])
     expect((r.status, r.err),
@@ -273,6 +278,7 @@ def did_you_mean_for_commands_and_options():
 
 
 @test
+@clitest.drawing
 def as_micrograd_draws_micrograds_graph():
     expp = LECTURE_NEURON + b"e = (2*n).exp()\no = (e - 1) / (e + 1)\no.label = 'o'\no.backward()\n"
     ours = run(['draw', '-T', 'dot', '-'], stdin=expp).out

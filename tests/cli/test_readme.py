@@ -47,7 +47,12 @@ def every_console_command_runs_as_shown():
     os.symlink(PROGRAM, os.path.join(bindir, 'micrograd'))
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ['PATH'], NO_COLOR='1')
     for cmd, want in console_commands():
-        p = subprocess.run(['bash', '-c', cmd], cwd=d, env=env, capture_output=True, timeout=300)
+        words = cmd.replace('|', ' ').split()
+        refused = not clitest.HAVE_VIZ and clitest.refusal(words[words.index('micrograd') + 1:])
+        if refused:
+            want = refused.splitlines()  # a micrograd built without drawing says so
+        p = subprocess.run(['bash', '-c', cmd], cwd=d, env=env, capture_output=True,
+                           timeout=300 * clitest.SLOWDOWN)
         got = (p.stdout + p.stderr).decode('utf-8')
         if want is None:
             expect(p.returncode, 0, f'`{cmd}` exit status ({p.stderr[:300]!r})')

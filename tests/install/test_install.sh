@@ -1,15 +1,17 @@
 #!/bin/bash
 # Installs the build into a temporary DESTDIR and uses it as a C programmer
 # would: compiles and runs a program against the installed micrograd.pc with
-# `pkg-config --cflags --libs micrograd`, and checks what landed where.
+# `pkg-config --cflags --libs micrograd` (the engine alone: no Graphviz, no
+# cairo, no drawing declarations), and one against micrograd-viz.pc when the
+# build draws; checks what landed where.
 #
-#   test_install.sh BUILD_DIR VERSION CC [SANITIZE]
+#   test_install.sh BUILD_DIR VERSION CC [SANITIZE [viz|noviz]]
 #
 # SANITIZE is meson's b_sanitize ('none' or e.g. 'address,undefined'): a
 # sanitized library needs the same -fsanitize flags in the program linking it.
 set -euo pipefail
 
-build=$1 version=$2 cc=$3 sanitize=${4:-none}
+build=$1 version=$2 cc=$3 sanitize=${4:-none} viz=${5:-viz}
 dest=$(mktemp -d "${TMPDIR:-/tmp}/micrograd-install.XXXXXX")
 trap 'rm -rf "$dest"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -42,6 +44,11 @@ soname=$(objdump -p "$lib/libmicrograd.so.$version" | awk '$1 == "SONAME" { prin
 if others=$(nm -D --defined-only "$lib/libmicrograd.so.$version" | awk '{ print $3 }' |
             grep -v -e '^mg_' -e '^_init$' -e '^_fini$' -e '^_edata$' -e '^_end$' -e '^__bss_start$'); then
     fail "exported symbols without the mg_ prefix: $others"
+fi
+
+# micrograd.pc is the engine alone: nothing of Graphviz or cairo.
+if grep -n -i -E 'gvc|cgraph|graphviz|cairo|micrograd-viz' "$pc"; then
+    fail "micrograd.pc names drawing"
 fi
 
 # The program a user writes: the umbrella header and nothing else.
@@ -89,6 +96,55 @@ got=$(LD_LIBRARY_PATH=$lib "$dest/user") || fail "the program exited with status
 ldd_lib=$(LD_LIBRARY_PATH=$lib ldd "$dest/user" | awk '/libmicrograd/ { print $3 }')
 [ "$ldd_lib" = "$lib/$soname" ] || fail "the program loads '$ldd_lib', not the installed library"
 
+# The umbrella header declares no drawing: a call to it does not compile.
+printf '#include <micrograd/micrograd.h>\nint main(void) { return mg_viz_new() != 0; }\n' >"$dest/viz_call.c"
+# shellcheck disable=SC2086
+if "$cc" -std=c11 -Werror=implicit-function-declaration -c "$dest/viz_call.c" -o "$dest/viz_call.o" \
+       $flags 2>/dev/null; then
+    fail "<micrograd/micrograd.h> declares mg_viz_new"
+fi
+
+if [ "$viz" = viz ]; then
+    # Drawing: micrograd-viz.pc and its headers, and a program linked with them.
+    for f in include/micrograd/viz.h include/micrograd/plot.h; do
+        [ -e "$root/$f" ] || fail "$f is not installed"
+    done
+    # The drawing library's calls that need no Graphviz context: what links is
+    # what pkg-config gave.
+    cat >"$dest/draw.c" <<'C'
+#include <stdio.h>
+#include <micrograd/micrograd.h>
+#include <micrograd/plot.h>
+#include <micrograd/viz.h>
+
+int main(void)
+{
+    mg_graph *g = mg_graph_new();
+    mg_value a = mg_leaf(g, 2.0, "a"), b = mg_leaf(g, -3.0, "b");
+    mg_value L = mg_mul(g, a, b);
+    mg_viz_options o = mg_viz_options_default();
+    printf("%zu values, precision %d\n", mg_viz_count(g, &L, 1), o.precision);
+    mg_graph_free(g);
+    return 0;
+}
+C
+    pkg-config --exists micrograd-viz || fail "pkg-config cannot find micrograd-viz"
+    vflags=$(pkg-config --cflags --libs micrograd-viz)
+    echo "pkg-config --cflags --libs micrograd-viz: $vflags"
+    # shellcheck disable=SC2086
+    "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror "${extra[@]}" "$dest/draw.c" -o "$dest/draw" $vflags ||
+        fail "compiling against the installed micrograd-viz"
+    got=$(LD_LIBRARY_PATH=$lib "$dest/draw") || fail "the drawing program exited with status $?"
+    [ "$got" = "3 values, precision 4" ] || fail "the drawing program printed '$got'"
+else
+    # Without drawing nothing of it is installed.
+    for f in include/micrograd/viz.h include/micrograd/plot.h; do
+        [ ! -e "$root/$f" ] || fail "$f is installed by a build without drawing"
+    done
+    [ -z "$(find "$dest" -name 'micrograd-viz.pc' -o -name 'libmicrograd-viz*')" ] ||
+        fail "micrograd-viz is installed by a build without drawing"
+fi
+
 got=$(LD_LIBRARY_PATH=$lib "$root/bin/micrograd" --version) || fail "installed micrograd --version"
 [ "$got" = "micrograd $version" ] || fail "installed micrograd --version printed '$got'"
-echo "ok: installed, linked with pkg-config and ran"
+echo "ok: installed, linked with pkg-config and ran ($viz)"
