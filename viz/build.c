@@ -142,7 +142,11 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
     mg_value v = mg_value_at(g, i);
     size_t len;
     const char *label = mg_label(g, v, &len);
-    char num[64];
+    char num[64], name[96];
+    if ((!label || !len) && s->lesson_names) { /* "v13", "(1)": as captions say */
+        label = mg_lesson_value_name(g, v, name, sizeof name);
+        len = strlen(label);
+    }
     int lr = o->rankdir == MG_VIZ_RANKDIR_LR;
     viz_buf_puts(b, lr ? "{ " : "");
     if (label && len) {

@@ -232,7 +232,16 @@ def last_frame_is_what_draw_shows():
         frame = read(os.path.join(d, 'frames', last))
         r = run(['draw', src, '-T', 'svg'])
         expect(r.status, 0, f'draw {name}')
-        expect(texts(frame), texts(r.out), f'texts of the last frame of {name} and of draw')
+        # but each unnamed box shows the name its captions call it by
+        shown = texts(frame)
+        names = [t for t in shown if re.fullmatch(r'v[0-9]+|\(-?[0-9.e+]+\)', t)]
+        expect([t for t in shown if t not in names], texts(r.out),
+               f'texts of the last frame of {name} and of draw')
+        captions = read(os.path.join(d, 'frames', 'captions.txt')).decode()
+        for n in names:
+            expect_true(n + '.grad' in captions, f'{name}: {n} named in no caption')
+        if name == 'twice':
+            expect(names, ['(2)', 'v3', 'v4', 'v5', '(4)', 'v7'], 'names of unnamed values')
 
 
 @test
