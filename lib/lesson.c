@@ -428,8 +428,10 @@ void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size
     if (!flags)
         return;
     memset(flags, 0, n);
+    /* Frame 1 runs no op (it sets the root's grad): the root is changed, not
+     * current, so its op is not highlighted. */
     mg_value v = mg_lesson_current(lesson, frame);
-    if (mg_value_ok(v) && v.index < n)
+    if (frame >= 2 && mg_value_ok(v) && v.index < n)
         flags[v.index] |= MG_LESSON_CURRENT;
     mg_value changed[2];
     size_t count = mg_lesson_changed(lesson, frame, changed, 2);

@@ -368,9 +368,10 @@ static void page_holds_every_frame_caption_and_control(void **state)
     for (size_t i = 0; i < sizeof controls / sizeof *controls; i++)
         if (!strstr(page, controls[i]))
             fail_msg("no %s in the page", controls[i]);
-    /* ids made unique per frame: step 2 (frame 1) has f1-v0 ..., its root o current */
-    assert_non_null(
-        strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed current\">"));
+    /* ids made unique per frame: step 2 (frame 1) has f1-v0 ..., its root o
+     * changed; its op, which does not run, is not highlighted */
+    assert_non_null(strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed\">"));
+    assert_non_null(strstr(page, "<g id=\"f1-v9_op\" class=\"node op\">"));
     assert_null(strstr(page, "<!--"));
     assert_null(strstr(page, "xmlns"));
     /* the same bytes from a second call */
