@@ -1,5 +1,6 @@
 """CLI tests of `micrograd steps`: captions, frame folders, the lesson page, errors."""
 import html
+import math
 import os
 import re
 
@@ -186,6 +187,64 @@ def geometry(svg):
 def texts(svg):
     """The text of every <text> element, entities decoded (Graphviz writes - as &#45;)."""
     return [html.unescape(t.decode()) for t in TEXT.findall(svg)]
+
+
+def recompute(expr):
+    """A caption's numbers line, evaluated as a reader would."""
+    e = re.sub(r'\((\S+) > 0 \? 1 : 0\)', r'(1 if \1 > 0 else 0)', expr)
+    e = e.replace('×', '*').replace('²', '**2').replace('^', '**').replace('ln(', 'log(')
+    return eval(e, {'log': math.log})
+
+
+def check_caption_arithmetic(caption, precision):
+    """Every result a caption prints with '=' is what its own printed numbers
+    give, and every one it prints with '≈' is not. Returns the number of '≈'."""
+    approx = 0
+    for part in re.findall(r'\S+\.grad \+= (.*?)(?=; \S+\.grad \+= |$)', caption):
+        chain, _, total = part.partition(' → ')
+        pieces = re.split(r' (=|≈) ', chain)
+        checks = []
+        if len(pieces) == 5:  # rule = numbers = term
+            checks.append((recompute(pieces[2]), pieces[3], pieces[4]))
+        if total:
+            m = re.fullmatch(r'\S+\.grad = (\S+) ([+-]) (\S+) (=|≈) (\S+)', total)
+            expect_true(m is not None, f'sum in {caption!r}')
+            a, b = float(m.group(1)), float(m.group(3))
+            checks.append((a + b if m.group(2) == '+' else a - b, m.group(4), m.group(5)))
+        for value, sep, shown in checks:
+            if not re.fullmatch(r'-?[0-9]+\.?[0-9]*', shown):
+                continue  # nan, inf, scientific: no rounding to check
+            again = f'{value:.{precision}f}'
+            if float(again) == 0:
+                again = again.lstrip('-')  # the caption never says -0.0000
+            approx += sep == '≈'
+            if sep == '=':
+                expect(again, shown, f'{caption!r}')
+            else:
+                expect_true(again != shown, f'needless ≈ in {caption!r}')
+    return approx
+
+
+@test
+def caption_arithmetic_matches_its_numbers():
+    """Recomputes every caption of the examples (and other precisions) from
+    the numbers it prints."""
+    approx = 0
+    sources = [source('examples', n) for n in ('L.mg', 'neuron.mg', 'neuron_exp.mg')]
+    d = tempdir()
+    sources.append(write(os.path.join(d, 'mix.mg'),
+                         b'a = 0.37\nb = -1.3\nc = a / b - a**3 + relu(b * a) + exp(a) * 3\n'
+                         b'd = tanh(c) * sigmoid(a) - log(a + 2) / b\n'))
+    for src in sources:
+        for precision in (4, 2, 1):
+            r = run(['steps', src, '--text', '--precision', str(precision)])
+            expect(r.status, 0, src)
+            for line in r.text.splitlines():
+                approx += check_caption_arithmetic(line.split(': ', 1)[1], precision)
+    expect_true(approx > 0, 'no caption needed ≈')
+    # the one the neuron written with exp got wrong, by the issue's example
+    r = run(['steps', source('examples', 'neuron_exp.mg'), '--text'])
+    expect_true('e.grad = -0.1036 + 0.1464 ≈ 0.0429' in r.text, 'the rounded sum')
 
 
 @test
