@@ -363,7 +363,7 @@ def format_names_ignore_case():
     frames = os.path.join(d, 'frames')
     r = run(['steps', src, '-o', frames, '-T', 'PNG'])
     expect(r.status, 0, r.err)
-    expect(sorted(os.listdir(frames)), ['captions.txt'] + [f'step-{i:03d}.png' for i in range(5)])
+    expect(sorted(os.listdir(frames)), ['captions.txt'] + [f'step-{i:03d}.png' for i in range(1, 6)])
     r = run(['steps', src, '-o', os.path.join(d, 'one.SVG')])
     expect(r.status, 2, 'a single picture')
     expect_true('not ' in r.err and 'one.SVG' in r.err, r.err)
