@@ -23,7 +23,7 @@ static const mg_op_info table[] = {
     [MG_OP_NEG] = {"neg", "neg", 1, 0, 0, 0, "'neg' flips the sign of the gradient",
                    {"-1", NULL}},
     [MG_OP_POW] = {"pow", "**", 1, 0, 1, 1,
-                   "'**' brings the exponent down: k × base^(k-1)", {"{b} × {a}^{b-1}", NULL}},
+                   "'**' brings the exponent down: exponent × base^(exponent-1)", {"{b} × {a}^{b-1}", NULL}},
     [MG_OP_EXP] = {"exp", "exp", 1, 0, 0, 0, "'exp' is its own derivative", {"{out}", NULL}},
     [MG_OP_LOG] = {"log", "log", 1, 0, 0, 0, "'log' divides the gradient by its input",
                    {"1 / {a}", NULL}},
