@@ -511,7 +511,7 @@ static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *
         cli_error("cannot draw the plot: %s", why);
         return CLI_FAILED;
     }
-    int status = cli_write_output(path, bytes, len);
+    int status = cli_stage_output(path, bytes, len);
     free(bytes);
     return status;
 }
@@ -554,12 +554,13 @@ static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
         mg_mark mark = mg_graph_mark(g);
         mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
         size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;
+        int fits = mg_value_ok(loss) && mg_viz_fits(g, &loss, 1, MG_VIZ_MAX_NODES_DEFAULT);
         if (!mg_value_ok(loss))
             cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
         mg_graph_reset(g, mark);
         if (!mg_value_ok(loss))
             return CLI_FAILED;
-        if (count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
+        if (fits && count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
             return CLI_OK;
     }
     return CLI_OK; /* DRAW_NEURONS */
@@ -594,16 +595,18 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         mg_backward(g, loss);
         mg_viz_options vo = mg_viz_options_default();
         vo.title = title;
-        vo.max_nodes = 0; /* plan_draw checked the size */
+        /* plan_draw picked a view that fits; the neuron view may still not */
+        cli_watchdog("the layout", CLI_LAYOUT_BUDGET);
         mg_status st = view == DRAW_NEURONS
                            ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
                                                    &len, err, sizeof err)
                            : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len, err,
                                            sizeof err);
+        cli_watchdog(NULL, 0);
         if (st != MG_OK)
             cli_error("cannot draw the network: %s", err);
         else
-            status = cli_write_output(o->draw, out, len);
+            status = cli_stage_output(o->draw, out, len);
     }
     mg_viz_free_output(out);
     mg_viz_free(viz);

@@ -125,6 +125,25 @@ size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mas
     return drawn;
 }
 
+int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_nodes)
+{
+    size_t size = mg_graph_size(g);
+    if (!g || !roots || !n || !size)
+        return 0;
+    uint8_t *mask = calloc(size, 1);
+    if (!mask)
+        return 0;
+    size_t drawn = viz_mark(g, roots, n, mask);
+    mg_viz_options o = mg_viz_options_default();
+    o.max_nodes = max_nodes;
+    viz_spec spec = {.g = g, .o = &o, .size = size, .mask = mask, .drawn = drawn};
+    viz_cost cost;
+    int fits = drawn && (!max_nodes || drawn <= max_nodes) &&
+               viz_check_cost(&spec, &cost, NULL, 0) == MG_OK;
+    free(mask);
+    return fits;
+}
+
 size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
 {
     size_t size = mg_graph_size(g);
@@ -300,11 +319,16 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const mg_viz_options
 static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
                           size_t *len, double *sizes, char *err, size_t errsize)
 {
-    mg_status status;
+    viz_cost cost;
+    mg_status status = viz_check_cost(spec, &cost, err, errsize);
+    if (status != MG_OK)
+        return status;
     viz_lock();
     viz_gv_begin();
     Agraph_t *gg = viz_build(spec);
     if (!gg)
+        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+    else if (viz_bound_layout(gg, &cost) != 0)
         status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
     else if (sizes)
         status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err, errsize);
