@@ -58,7 +58,7 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
     f->scene = mg_viz_scene_new(f->viz, g, root, &o, err, sizeof err);
     if (!f->scene) {
         /* The scene says why but not which status; the limit is the input's. */
-        int status = viz_failure(o.max_nodes && mg_viz_count(g, &root, 1) > o.max_nodes
+        int status = viz_failure(o.max_nodes && !mg_viz_fits(g, &root, 1, o.max_nodes)
                                      ? MG_ERR_LIMIT : MG_ERR_RENDER, err);
         steps_frames_close(f);
         return status;

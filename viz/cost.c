@@ -67,7 +67,7 @@ static void neuron_cost(const viz_spec *s, viz_cost *cost)
         cost->edges += prev * width;
         prev = width;
     }
-    cost->edges += prev * s->drawn; /* outputs to the roots, at most */
+    cost->edges += prev; /* the outputs to a loss */
     cost->span = 1;
 }
 
@@ -103,9 +103,9 @@ mg_status viz_check_cost(const viz_spec *spec, viz_cost *cost, char *err, size_t
                         units, 2 * cost->virtual_nodes, cost->span,
                         max * VIZ_UNITS_PER_VALUE, max);
     return viz_fail(err, errsize, MG_ERR_LIMIT,
-                    "the graph's layout would place %zu nodes, %zu of them for its %zu edges, "
-                    "more than the %zu that the limit of %zu values allows",
-                    units, cost->edges, cost->edges, max * VIZ_UNITS_PER_VALUE, max);
+                    "the graph's layout would place %zu nodes (one for each of its %zu "
+                    "edges), more than the %zu that the limit of %zu values allows",
+                    units, cost->edges, max * VIZ_UNITS_PER_VALUE, max);
 }
 
 int viz_bound_layout(Agraph_t *g, const viz_cost *cost)
