@@ -88,21 +88,21 @@ size_t viz_cost_units(const viz_cost *cost)
     return cost->nodes + cost->edges + 2 * cost->virtual_nodes;
 }
 
-mg_status viz_check_cost(const viz_spec *spec, viz_cost *cost, char *err, size_t errsize)
+mg_status viz_check_cost(const viz_spec *spec, viz_cost *cost, mg_error *err)
 {
     if (viz_estimate_cost(spec, cost) != MG_OK)
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     size_t units = viz_cost_units(cost), max = spec->o->max_nodes;
     if (!max || units <= max * VIZ_UNITS_PER_VALUE)
         return MG_OK;
     if (cost->virtual_nodes > cost->edges)
-        return viz_fail(err, errsize, MG_ERR_LIMIT,
+        return mg_error_set(err, MG_ERR_LIMIT, 0, 0,
                         "the graph's layout would place %zu nodes, %zu of them where edges "
                         "cross up to %zu ranks (a value used far from where it is made), more "
                         "than the %zu that the limit of %zu values allows",
                         units, 2 * cost->virtual_nodes, cost->span,
                         max * VIZ_UNITS_PER_VALUE, max);
-    return viz_fail(err, errsize, MG_ERR_LIMIT,
+    return mg_error_set(err, MG_ERR_LIMIT, 0, 0,
                     "the graph's layout would place %zu nodes (one for each of its %zu "
                     "edges), more than the %zu that the limit of %zu values allows",
                     units, cost->edges, max * VIZ_UNITS_PER_VALUE, max);
