@@ -51,6 +51,11 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_USAGE;
 }
 
+const char *cli_plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 const char *cli_display_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -577,7 +582,8 @@ int cli_parse_double(const char *command, const char *option, const char *text, 
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(x)) {
+    /* ERANGE also means a denormal (1e-320), which is finite: only overflow is refused */
+    if (end == text || *end != '\0' || isspace((unsigned char)*text) || !isfinite(x)) {
         cli_usage_error(command, "%s wants a finite number, not '%s'", option, text);
         return 0;
     }
@@ -591,7 +597,9 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
     char *end;
     errno = 0;
     long x = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || x < min || x > max) {
+    /* strtol skips leading blanks: refuse them, as every other option value */
+    if (end == text || *end != '\0' || isspace((unsigned char)*text) || errno == ERANGE ||
+        x < min || x > max) {
         cli_usage_error(command, "%s wants a whole number from %ld to %ld, not '%s'", option,
                         min, max, text);
         return 0;
@@ -610,7 +618,7 @@ int cli_parse_numbers(const char *command, const char *option, const char *text,
         errno = 0;
         double x = strtod(p, &end);
         /* strtod skips leading blanks and reads "nan" and "inf": refuse them */
-        if (end == p || isspace((unsigned char)*p) || errno == ERANGE || !isfinite(x) ||
+        if (end == p || isspace((unsigned char)*p) || !isfinite(x) ||
             (*end != ',' && *end != '\0'))
             break;
         out[(*n)++] = x;
@@ -653,12 +661,15 @@ const char *cli_picture_format(const char *command, const char *path, const char
 {
     static const char *const known[] = {"svg", "png", "pdf", "dot"};
     const char *f = format;
+    /* train's --draw has no -T beside it: do not point at one */
+    const char *hint = strcmp(command, "train") == 0 ? "name it .svg, .png, .pdf, .dot or .gv"
+                                                     : "use -T svg|png|pdf|dot";
     if (!f && path && strcmp(path, "-") != 0) {
         const char *slash = strrchr(path, '/');
         const char *dot = strrchr(slash ? slash + 1 : path, '.');
         if (!dot || !dot[1]) {
-            cli_usage_error(command, "cannot tell the format of '%s' from its name; use -T svg|png|pdf|dot",
-                            path);
+            cli_usage_error(command, "cannot tell the format of '%s' from its name; %s", path,
+                            hint);
             return NULL;
         }
         f = strcmp(dot + 1, "gv") == 0 ? "dot" : dot + 1;

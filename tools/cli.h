@@ -23,6 +23,9 @@ void cli_input_error(const char *file, int line, int col, const char *fmt, ...)
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "s" after a count other than 1, for "1 step" and "2 steps". */
+const char *cli_plural(size_t n);
+
 /* The name to show for an input path ("-" shows as "<stdin>"). */
 const char *cli_display_name(const char *path);
 

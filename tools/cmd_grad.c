@@ -267,7 +267,7 @@ static void print_checks(const cli_source *src, const value_options *o, const le
         printf("%-4s %s: analytic %s, numeric %s\n", c[i].ok ? "ok" : "FAIL",
                mg_program_name(p, c[i].index), a, num);
     }
-    printf("%s: %zu leaves, h = %g\n", all_ok ? "ok" : "FAILED", n, o->h);
+    printf("%s: %zu lea%s, h = %g\n", all_ok ? "ok" : "FAILED", n, n == 1 ? "f" : "ves", o->h);
 }
 
 int cmd_check(int argc, char **argv)

@@ -210,6 +210,7 @@ static int parse_options(int argc, char **argv, train_options *o)
 typedef struct train_data {
     mg_dataset set;
     mg_table table;          /* empty for tiny and generated moons */
+    char *text;              /* the table's text, for messages; or NULL */
     const char *path;        /* the table's file, or NULL */
 } train_data;
 
@@ -217,10 +218,41 @@ static void train_data_free(train_data *d)
 {
     mg_dataset_free(&d->set);
     mg_table_free(&d->table);
+    free(d->text);
+    d->text = NULL;
     d->path = NULL;
 }
 
 /* Reads and parses a numeric CSV file; prints FILE:LINE:COL errors. */
+/* The 1-based column where field k (0-based) of a line of text starts, as
+ * the CSV reader counts it (after a UTF-8 BOM on line 1, spaces skipped):
+ * where a file of one number per line goes wrong when it has several, and
+ * where a row's target is. 1 if there is no such field. */
+static int field_col(const char *text, int line, size_t k)
+{
+    const char *p = text;
+    for (int l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return 1;
+    if (line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    const char *f = p;
+    for (size_t i = 0; i < k; i++) {
+        while (*f && *f != ',' && *f != '\n')
+            f++;
+        if (*f != ',')
+            return 1;
+        f++;
+    }
+    while (*f == ' ' || *f == '\t')
+        f++;
+    return (int)(f - p) + 1;
+}
+
 static int load_table(const char *path, mg_table *t, char **text_out)
 {
     char *text;
@@ -245,7 +277,7 @@ static int load_table(const char *path, mg_table *t, char **text_out)
 static int load_points(const char *path, train_data *d)
 {
     train_data_free(d);
-    int status = load_table(path, &d->table, NULL);
+    int status = load_table(path, &d->table, &d->text);
     if (status != CLI_OK)
         return status;
     d->path = path;
@@ -323,8 +355,9 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
         if (status != CLI_OK)
             return status;
         if (d->set.inputs != s->sizes[0]) {
-            cli_error("%s: rows have %zu inputs, but the '%s' network takes %zu",
-                      cli_display_name(o->points), d->set.inputs, o->data, s->sizes[0]);
+            cli_error("%s: rows have %zu input%s, but the '%s' network takes %zu",
+                      cli_display_name(o->points), d->set.inputs, cli_plural(d->set.inputs),
+                      o->data, s->sizes[0]);
             return CLI_USAGE;
         }
     }
@@ -359,29 +392,13 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
                 char y[MG_NUMBER_SIZE];
                 mg_format_repr(y, sizeof y, d->set.y[r]);
                 cli_input_error(cli_display_name(d->path ? d->path : o->data),
-                                d->path ? d->table.lines[r] : 1, 1,
+                                d->path ? d->table.lines[r] : 1,
+                                d->path ? field_col(d->text, d->table.lines[r], d->table.cols - 1)
+                                        : 1,
                                 "the svm loss wants targets -1 or 1, not %s", y);
                 return CLI_USAGE;
             }
     return CLI_OK;
-}
-
-/* The 1-based column of the second field on a line of text: where a file of
- * one number per line goes wrong when it has several. */
-static int second_field_col(const char *text, int line)
-{
-    const char *p = text;
-    for (int l = 1; l < line && p; l++) {
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    if (!p)
-        return 1;
-    const char *comma = p;
-    while (*comma && *comma != ',' && *comma != '\n')
-        comma++;
-    return *comma == ',' ? (int)(comma - p) + 2 : 1;
 }
 
 /* Loads --init into the network's parameters. */
@@ -395,7 +412,7 @@ static int load_init(const char *path, mg_graph *g, const mg_mlp *m, const train
     const char *name = cli_display_name(path);
     size_t want = mg_mlp_param_count(m);
     if (t.cols != 1) {
-        cli_input_error(name, t.lines[0], second_field_col(text, t.lines[0]),
+        cli_input_error(name, t.lines[0], field_col(text, t.lines[0], 1),
                         "expected one number per line, found %zu fields", t.cols);
         status = CLI_USAGE;
     } else if (t.rows != want) {
@@ -573,11 +590,13 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
     char desc[256], title[512];
     describe(s->sizes, s->nsizes, desc, sizeof desc);
     if (view == DRAW_WHOLE)
-        snprintf(title, sizeof title, "%s: %s after %ld steps: the %s loss over all %zu examples",
-                 cli_display_name(o->data), desc, s->steps, mg_loss_name(s->loss), d->count);
+        snprintf(title, sizeof title, "%s: %s after %ld step%s: the %s loss over all %zu example%s",
+                 cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps),
+                 mg_loss_name(s->loss), d->count, cli_plural(d->count));
     else
-        snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss%s",
-                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->loss),
+        snprintf(title, sizeof title, "%s: %s after %ld step%s: example 1 of %zu and its %s loss%s",
+                 cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps), d->count,
+                 mg_loss_name(s->loss),
                  view == DRAW_NEURONS ? ", one node per neuron" : "");
     mg_mark mark = mg_graph_mark(g);
     mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
@@ -669,8 +688,9 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         char last_text[40] = "nan";
         if (isfinite(last))
             snprintf(last_text, sizeof last_text, "%.4g", last);
-        snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %s, accuracy %.1f%%",
-                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps, last_text,
+        snprintf(title, sizeof title, "%s: %s, %s loss, %ld step%s: loss %s, accuracy %.1f%%",
+                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps,
+                 cli_plural((size_t)s->steps), last_text,
                  accuracy * 100.0);
         if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
             goto done;
@@ -681,8 +701,9 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         print_json(o, s, history, accuracy);
     } else {
         mg_format_repr(loss_text, sizeof loss_text, history[s->steps - 1]);
-        printf("%s: %s, %s loss, %ld steps: final loss %s, accuracy %.1f%%\n", o->data, desc,
-               mg_loss_name(s->loss), s->steps, loss_text, accuracy * 100.0);
+        printf("%s: %s, %s loss, %ld step%s: final loss %s, accuracy %.1f%%\n", o->data, desc,
+               mg_loss_name(s->loss), s->steps, cli_plural((size_t)s->steps), loss_text,
+               accuracy * 100.0);
     }
     status = cli_finish_stdout(CLI_OK);
 done:

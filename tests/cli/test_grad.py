@@ -109,7 +109,7 @@ def check_passes_on_the_neuron():
 def check_fails_with_exit_1_at_a_kink():
     r = run(['check', '-'], stdin=b'x = 0\ny = relu(x)\n')
     expect(r.status, 1, 'exit')
-    expect(r.text, 'FAIL x: analytic 0.0, numeric 0.5\nFAILED: 1 leaves, h = 1e-06\n')
+    expect(r.text, 'FAIL x: analytic 0.0, numeric 0.5\nFAILED: 1 leaf, h = 1e-06\n')
 
 
 @test
@@ -117,7 +117,7 @@ def check_text_and_options():
     r = run(['check', '--h', '1e-4', '--tol', '1e-3', '-'], stdin=b'x = 3\ny = x**3\n')
     expect(r.status, 0, r.err)
     lines = r.text.splitlines()
-    expect(lines[-1], 'ok: 1 leaves, h = 0.0001')
+    expect(lines[-1], 'ok: 1 leaf, h = 0.0001')
     expect_true(lines[0].startswith('ok   x: analytic 27.0, numeric 27.0000000'), lines[0])
 
 
