@@ -523,38 +523,13 @@ void cli_json_number(FILE *out, double x)
         fprintf(out, "\"%s\"", buf);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
-static size_t utf8_length(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    else if ((c & 0xE0) == 0xC0) { n = 2; min = 0x80; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; min = 0x10000; cp = c & 0x07; }
-    else return 0;
-    if (n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 void cli_json_string(FILE *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
     for (size_t i = 0; i < len;) {
         unsigned char c = p[i];
-        size_t n = utf8_length(p + i, len - i);
+        size_t n = mg_utf8_char(s + i, len - i);
         if (n == 0) {
             fputs("\\ufffd", out);
             i++;

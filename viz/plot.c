@@ -2,6 +2,8 @@
  * 2-D classifier with its points, rendered into memory as PNG or SVG. */
 #include <micrograd/plot.h>
 
+#include "text.h"
+
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
@@ -429,16 +431,20 @@ static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    if (p->title) {
+    viz_buf title = {0};
+    if (p->title) /* cairo refuses invalid UTF-8 (a file name in Latin-1): show it as Latin-1 */
+        viz_utf8_clean(&title, p->title, strlen(p->title));
+    if (title.s) {
         /* 16 px, smaller when that would not fit the width */
         cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
         cairo_set_font_size(cr, 16);
         cairo_text_extents_t e;
-        cairo_text_extents(cr, p->title, &e);
+        cairo_text_extents(cr, title.s, &e);
         double size = e.x_advance > width - 24 ? fmax(8.0, 16 * (width - 24) / e.x_advance) : 16;
         set_rgb(cr, ink);
-        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, p->title);
+        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, title.s);
     }
+    viz_buf_free(&title);
     box left = {LEFT, TOP, PANEL_W, PANEL_H};
     loss_panel(cr, &left, p->loss, p->steps);
     if (!with_boundary)

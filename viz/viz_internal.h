@@ -26,18 +26,7 @@ struct mg_viz {
     GVC_t *gvc;
 };
 
-/* A growable NUL-terminated string; on allocation failure `failed` is set and
- * later appends do nothing, so builders check once at the end. */
-typedef struct viz_buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} viz_buf;
-
-void viz_buf_add(viz_buf *b, const char *bytes, size_t n);
-void viz_buf_puts(viz_buf *b, const char *s);
-void viz_buf_printf(viz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void viz_buf_free(viz_buf *b);
+#include "text.h"
 
 /* Appends label bytes escaped for a record field (GRAPHVIZ.md): `{}|<>\` get a
  * backslash, & becomes &amp;, control bytes are dropped, long labels are cut. */

@@ -2,9 +2,11 @@
 CSV byte order marks and hex floats, the SVM target's column, plurals,
 blanks in option values, train's format hint."""
 import os
+import re
+import xml.dom.minidom
 
 import clitest
-from clitest import expect, run, source, tempdir, test
+from clitest import expect, expect_true, run, source, tempdir, test
 
 L = source('examples', 'L.mg')
 
@@ -87,6 +89,39 @@ def train_draw_hint_has_no_T():
     expect(r.status, 2, 'exit')
     expect(r.err, "micrograd: error: train: cannot tell the format of 'x' from its name; name it "
            ".svg, .png, .pdf, .dot or .gv (see 'micrograd train --help')\n")
+
+
+@test
+def cut_off_utf8_in_titles_gives_valid_output_and_no_noise():
+    # a title ending in a cut-off sequence, and bytes that are no UTF-8 at all:
+    # shown as Latin-1, every format valid, nothing printed from the libraries
+    d = tempdir()
+    for title in (b'x\xe2\x80', b'\xff\xfe caf\xc3\xa9 \xe2\x82'):
+        for fmt in ('svg', 'pdf', 'png', 'dot'):
+            out = os.path.join(d, 'g.' + fmt).encode()
+            r = run([b'draw', L.encode(), b'--title', title, b'-o', out])
+            expect(r.status, 0, f'{title!r} {fmt}: exit ({r.err})')
+            expect(r.err, '', f'{title!r} {fmt}: silent')
+            body = open(out, 'rb').read()
+            if fmt in ('svg', 'dot'):
+                body.decode('utf-8')  # valid UTF-8 throughout
+            if fmt == 'svg':
+                xml.dom.minidom.parseString(body)
+                expect_true('x\u00e2\u0080' in body.decode() or 'caf\u00e9' in body.decode(),
+                            'shown as Latin-1')
+            if fmt == 'pdf':
+                expect_true(len(re.findall(rb'/Type\s*/Page\b', body)) == 1, 'one page')
+    # a data file whose name is not UTF-8: its plot's title shows it as Latin-1
+    data = os.path.join(d.encode(), b'donn\xe9es.csv')
+    with open(source('tests', 'data', 'moons100.csv'), 'rb') as f, open(data, 'wb') as g:
+        g.write(f.read())
+    for ext in (b'png', b'svg'):
+        plot = os.path.join(d.encode(), b'p.' + ext)
+        r = run([b'train', b'--data', data, b'--steps', b'2', b'--plot', plot])
+        expect(r.status, 0, f'plot {ext}: exit ({r.err})')
+        expect_true('cairo' not in r.err, r.err)
+        if ext == b'svg':
+            xml.dom.minidom.parseString(open(plot, 'rb').read())
 
 
 clitest.main()
