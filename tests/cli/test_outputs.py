@@ -228,6 +228,85 @@ def outputs_only_when_the_command_succeeds():
     expect_true(open(plot, 'rb').read().startswith(b'\x89PNG') and is_svg(drawing), 'both written')
 
 
+def tree(d):
+    """Every file under d with its bytes."""
+    out = {}
+    for root, dirs, files in os.walk(d):
+        for n in dirs + files:
+            p = os.path.join(root, n)
+            out[os.path.relpath(p, d)] = None if os.path.isdir(p) else open(p, 'rb').read()
+    return out
+
+
+@test
+def lesson_folder_replaced_whole_or_untouched():
+    d = tempdir()
+    les = os.path.join(d, 'les')
+    r = run(['steps', L, '-o', les])
+    expect(r.status, 0, f'exit ({r.err})')
+    os.unlink(os.path.join(les, 'step-003.svg'))
+    os.mkdir(os.path.join(les, 'step-003.svg'))  # in the way of the new lesson
+    before = tree(d)
+    r = run(['steps', source('examples', 'neuron.mg'), '-o', les])
+    expect(r.status, 1, 'exit')
+    expect(r.err, f"micrograd: error: cannot write '{les}/step-003.svg': it is not a regular "
+           'file\n')
+    expect(tree(d), before, 'wholly untouched')
+
+
+@test
+def lesson_folder_removes_exactly_the_old_lesson():
+    d = tempdir()
+    r = run(['steps', source('examples', 'neuron.mg'), '-o', d, '-T', 'png'])  # 7 frames
+    expect(r.status, 0, f'exit ({r.err})')
+    for other in ('step-1234.svg', 'step-000.svg.bak', 'notes.txt'):
+        write(os.path.join(d, other), 'mine')
+    r = run(['steps', L, '-o', d])  # 5 SVG frames replace 7 PNG ones
+    expect(r.status, 0, f'exit ({r.err})')
+    expect(sorted(os.listdir(d)), ['captions.txt', 'notes.txt', 'step-000.svg',
+                                   'step-000.svg.bak', 'step-001.svg', 'step-002.svg',
+                                   'step-003.svg', 'step-004.svg', 'step-1234.svg'])
+
+
+@test
+def lesson_folders_with_the_longest_names():
+    d = tempdir()
+    les = os.path.join(d, 'l' * 255)
+    for _ in range(2):  # made, then replaced
+        r = run(['steps', L, '-o', les])
+        expect(r.status, 0, f'exit ({r.err})')
+        expect(os.listdir(d), ['l' * 255])
+        expect(len(os.listdir(les)), 6, 'captions and 5 frames')
+
+
+@test
+def lesson_staging_removed_on_signals():
+    # PNG frames of a longer chain take a while: stop the command while it
+    # writes them, into a new folder and into an existing one
+    chain = write(os.path.join(tempdir(), 'c.mg'), 'a = 0.5\nv0 = a\n' + ''.join(
+        f'v{i} = tanh(v{i - 1} + {i})\n' for i in range(1, 12)))
+    for sig, existing in ((signal.SIGTERM, False), (signal.SIGINT, True), (signal.SIGHUP, True)):
+        d = tempdir()
+        les = os.path.join(d, 'les')
+        if existing:
+            os.mkdir(les)
+            write(os.path.join(les, 'mine.txt'), 'mine')
+        before = tree(d)
+        p = subprocess.Popen([PROGRAM, 'steps', chain, '-o', les, '-T', 'png'],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        where = les if existing else d
+        deadline = time.monotonic() + 60
+        seen = False
+        while not seen and p.poll() is None and time.monotonic() < deadline:
+            stage = [n for n in os.listdir(where) if n.startswith('.mg')]
+            seen = bool(stage) and len(os.listdir(os.path.join(where, stage[0]))) >= 3
+            time.sleep(0.005)
+        expect_true(seen, 'frames were being staged')
+        p.send_signal(sig)
+        expect(p.wait(timeout=60), -sig, f'died of signal {sig}')
+        expect(tree(d), before, f'nothing left after signal {sig}')
+
+
 @test
 def temporaries_removed_on_signals():
     # train stages its plot (a temporary beside it), then lays out its
