@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -49,6 +50,26 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     fprintf(stderr, " (see 'micrograd %s --help')\n", command);
     va_end(ap);
     return CLI_USAGE;
+}
+
+size_t cli_memory_available(void)
+{
+    size_t have = SIZE_MAX;
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[128];
+    unsigned long long kb;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1 && kb < SIZE_MAX / 1024)
+            have = (size_t)kb * 1024;
+    if (f)
+        fclose(f);
+    const int limits[] = {RLIMIT_AS, RLIMIT_DATA};
+    for (size_t i = 0; i < 2; i++) {
+        struct rlimit r;
+        if (getrlimit(limits[i], &r) == 0 && r.rlim_cur != RLIM_INFINITY && r.rlim_cur < have)
+            have = (size_t)r.rlim_cur;
+    }
+    return have;
 }
 
 const char *cli_plural(size_t n)

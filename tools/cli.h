@@ -26,6 +26,11 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* "s" after a count other than 1, for "1 step" and "2 steps". */
 const char *cli_plural(size_t n);
 
+/* Bytes of memory this process can still take: the system's available memory
+ * (MemAvailable), lowered to the address-space and data limits (ulimit -v, -d)
+ * when those are set. SIZE_MAX when nothing says. */
+size_t cli_memory_available(void);
+
 /* The name to show for an input path ("-" shows as "<stdin>"). */
 const char *cli_display_name(const char *path);
 

@@ -1,7 +1,6 @@
 /* micrograd steps: the backward lesson, frame by frame, as a page, a folder of
  * pictures, or captions on standard output. */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -655,6 +655,22 @@ static void print_json(const train_options *o, const train_setup *s, const doubl
     fputs("]}\n", stdout);
 }
 
+/* Refuses, before any work, a step whose graph would not fit in the memory
+ * there is (a full-batch step over a large file builds its loss over every
+ * row at once). */
+static int check_memory(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d)
+{
+    size_t need = 0, have = cli_memory_available();
+    if (d->count < 2 || mg_mlp_step_bytes(g, m, d, s->loss, s->alpha, d->count, &need) != MG_OK ||
+        need <= have)
+        return CLI_OK;
+    size_t per_row = need / d->count, fits = per_row ? have / per_row : 0;
+    cli_error("one training step over all %zu rows needs about %.1f GB of memory, more than the "
+              "%.1f GB there is; train on fewer rows (about %zu fit)",
+              d->count, need / 1e9, have / 1e9, fits);
+    return CLI_FAILED;
+}
+
 /* Builds the network, loads --init, trains, plots and reports. */
 static int train(const train_options *o, const train_setup *s, const train_data *d)
 {
@@ -675,6 +691,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         goto done;
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
+        goto done;
+    if ((status = check_memory(g, m, s, &d->set)) != CLI_OK)
         goto done;
     int view = DRAW_EXAMPLE;
     if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)

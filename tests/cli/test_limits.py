@@ -2,8 +2,11 @@
 refuses within its budget (large coordinates, graphs whose layout would run
 away, memory a step would need)."""
 import os
+import random
+import re
 import resource
 import time
+import subprocess
 import xml.dom.minidom
 
 import clitest
@@ -127,6 +130,36 @@ def lessons_of_worst_shapes_in_budget():
         src = write(os.path.join(d, 'g.mg'), text)
         r = timed(['steps', src, '-o', os.path.join(d, 'l.html')], 10)
         expect(r.status, want, f'exit ({r.err})')
+
+
+@test
+def train_refuses_a_step_that_cannot_fit():
+    # 100,000 rows of a 2-16-16-1 network: a full-batch step needs ~2.3 GB;
+    # under a 1 GB address-space limit it must be refused at once, not die
+    # out of memory minutes later
+    d = tempdir()
+    rng = random.Random(1)
+    data = write(os.path.join(d, 'rows.csv'), ''.join(
+        f'{rng.random():.3f},{rng.random():.3f},{rng.choice([-1, 1])}\n' for _ in range(100000)))
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1_000_000_000, resource.RLIM_INFINITY))
+    before = cpu_of_children()
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', data, '--steps', '1'],
+                       capture_output=True, preexec_fn=limit, timeout=300)
+    took = cpu_of_children() - before
+    err = p.stderr.decode()
+    expect(p.returncode, 1, f'exit ({err})')
+    expect_true(re.fullmatch(r'micrograd: error: one training step over all 100000 rows needs '
+                             r'about 2\.[0-9] GB of memory, more than the 1\.0 GB there is; train '
+                             r'on fewer rows \(about [0-9]+ fit\)\n', err), err)
+    expect_true(took < 5, f'refused in {took:.1f} s of CPU')
+    expect(p.stdout, b'', 'no output')
+    small = write(os.path.join(d, 'small.csv'), ''.join(
+        f'{rng.random():.3f},{rng.random():.3f},{rng.choice([-1, 1])}\n' for _ in range(2000)))
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', small, '--steps', '1'],
+                       capture_output=True, preexec_fn=limit, timeout=300)
+    expect(p.returncode, 0, f'a step that fits runs ({p.stderr.decode()})')
 
 
 @test
