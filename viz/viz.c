@@ -112,18 +112,27 @@ size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mas
     return drawn;
 }
 
-int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_nodes)
+/* The mask of what roots draw (free() it) and, in *drawn, how many; NULL
+ * (with *drawn 0) when there is nothing to mark or memory is short. */
+static uint8_t *mark_roots(const mg_graph *g, const mg_value *roots, size_t n, size_t *drawn)
 {
     size_t size = mg_graph_size(g);
+    *drawn = 0;
     if (!g || !roots || !n || !size)
-        return 0;
+        return NULL;
     uint8_t *mask = calloc(size, 1);
-    if (!mask)
-        return 0;
-    size_t drawn = viz_mark(g, roots, n, mask);
+    if (mask)
+        *drawn = viz_mark(g, roots, n, mask);
+    return mask;
+}
+
+int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_nodes)
+{
+    size_t drawn;
+    uint8_t *mask = mark_roots(g, roots, n, &drawn);
     mg_viz_options o = mg_viz_options_default();
     o.max_nodes = max_nodes;
-    viz_spec spec = {.g = g, .o = &o, .size = size, .mask = mask, .drawn = drawn};
+    viz_spec spec = {.g = g, .o = &o, .size = mg_graph_size(g), .mask = mask, .drawn = drawn};
     viz_cost cost;
     int fits = drawn && (!max_nodes || drawn <= max_nodes) &&
                viz_check_cost(&spec, &cost, NULL) == MG_OK;
@@ -133,14 +142,8 @@ int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_n
 
 size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
 {
-    size_t size = mg_graph_size(g);
-    if (!g || !roots || !n || !size)
-        return 0;
-    uint8_t *mask = calloc(size, 1);
-    if (!mask)
-        return 0;
-    size_t drawn = viz_mark(g, roots, n, mask);
-    free(mask);
+    size_t drawn;
+    free(mark_roots(g, roots, n, &drawn));
     return drawn;
 }
 
