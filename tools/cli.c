@@ -175,7 +175,7 @@ typedef struct temp_node {
 } temp_node;
 
 static temp_node *volatile temp_list;
-static const char *volatile watchdog_what;
+static const char *volatile watchdog_what, *volatile watchdog_hint;
 static volatile unsigned watchdog_seconds;
 
 static void remove_temps(void)
@@ -211,7 +211,12 @@ static void on_alarm(int sig)
     say(watchdog_what ? watchdog_what : "the command");
     say(" ran past its time budget of ");
     say(p);
-    say(" s of CPU time and was given up; use --max-nodes 0 to wait as long as it takes\n");
+    say(" s of CPU time and was given up");
+    if (watchdog_hint) {
+        say("; ");
+        say(watchdog_hint);
+    }
+    say("\n");
     remove_temps();
     _exit(CLI_FAILED);
 }
@@ -257,9 +262,18 @@ void cli_temp_forget(void *token)
         ((temp_node *)token)->live = 0;
 }
 
-void cli_watchdog(const char *what, unsigned seconds)
+unsigned cli_layout_budget(void)
+{
+    const char *env = getenv("MICROGRAD_LAYOUT_BUDGET");
+    char *end;
+    unsigned long s = env ? strtoul(env, &end, 10) : 0;
+    return env && *env && !*end && s >= 1 && s <= 86400 ? (unsigned)s : CLI_LAYOUT_BUDGET;
+}
+
+void cli_watchdog(const char *what, const char *hint, unsigned seconds)
 {
     watchdog_what = what;
+    watchdog_hint = hint;
     watchdog_seconds = seconds;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

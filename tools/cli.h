@@ -68,11 +68,15 @@ int cli_finish_outputs(int status);
 void *cli_temp_add(const char *path, int is_dir);
 void cli_temp_forget(void *token);
 /* A time budget: once the program has used `seconds` more of CPU time, it
- * prints that `what` ran past the budget, removes its temporary files and
- * exits with CLI_FAILED (Graphviz's layout cannot be interrupted, so only the
- * process can be). seconds 0 turns it off. what must stay valid. */
+ * prints that `what` ran past the budget (then "; " and hint, unless NULL),
+ * removes its temporary files and exits with CLI_FAILED (Graphviz's layout
+ * cannot be interrupted, so only the process can be). seconds 0 turns it
+ * off. what and hint must stay valid. */
+void cli_watchdog(const char *what, const char *hint, unsigned seconds);
+/* The CPU seconds a layout gets: CLI_LAYOUT_BUDGET, or the whole number in
+ * the environment variable MICROGRAD_LAYOUT_BUDGET (1 to 86400). */
 #define CLI_LAYOUT_BUDGET 30
-void cli_watchdog(const char *what, unsigned seconds);
+unsigned cli_layout_budget(void);
 
 /* Flushes standard output and reports a write error (a full disk, a closed
  * pipe) as CLI_FAILED; returns status unchanged otherwise. */

@@ -311,10 +311,11 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
         cli_error("%s", err.message);
         return CLI_FAILED;
     }
-    cli_watchdog("the layout", o->max_nodes ? CLI_LAYOUT_BUDGET : 0);
+    cli_watchdog("the layout", "use --max-nodes 0 to wait as long as it takes",
+                 o->max_nodes ? cli_layout_budget() : 0);
     mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, &err)
                       : mg_viz_render(viz, g, roots, n, o, a->format, out, len, &err);
-    cli_watchdog(NULL, 0);
+    cli_watchdog(NULL, NULL, 0);
     mg_viz_free(viz);
     if (s == MG_ERR_LIMIT) {
         cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)",

@@ -615,13 +615,14 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         mg_viz_options vo = mg_viz_options_default();
         vo.title = title;
         /* plan_draw picked a view that fits; the neuron view may still not */
-        cli_watchdog("the layout", CLI_LAYOUT_BUDGET);
+        cli_watchdog("the layout of --draw", "draw fewer values (a smaller network or less data)",
+                     cli_layout_budget());
         mg_status st = view == DRAW_NEURONS
                            ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
                                                    &len, &err)
                            : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len,
                                            &err);
-        cli_watchdog(NULL, 0);
+        cli_watchdog(NULL, NULL, 0);
         if (st != MG_OK)
             cli_error("cannot draw the network: %s", err.message);
         else

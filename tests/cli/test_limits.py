@@ -163,6 +163,21 @@ def train_refuses_a_step_that_cannot_fit():
 
 
 @test
+def layout_past_its_budget_is_given_up():
+    # within a raised limit, a layout that runs past its CPU budget ends with
+    # an error and leaves nothing behind
+    d = tempdir()
+    src = write(os.path.join(d, 'g.mg'), tanh_chain(100))
+    out = os.path.join(d, 'g.svg')
+    r = timed(['draw', src, '--max-nodes', '100000', '-o', out], 5,
+              env={'MICROGRAD_LAYOUT_BUDGET': '1'})
+    expect(r.status, 1, 'exit')
+    expect(r.err, 'micrograd: error: the layout ran past its time budget of 1 s of CPU time and '
+           'was given up; use --max-nodes 0 to wait as long as it takes\n')
+    expect(os.listdir(d), ['g.mg'], 'no output, no temporaries')
+
+
+@test
 def plot_of_huge_coordinates_ends():
     # ticks near 1e16 are closer than the spacing of doubles there; near 1e308
     # the spread overflows: both must still give a finished picture
