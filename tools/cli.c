@@ -241,6 +241,20 @@ static void install_handlers(void)
     }
 }
 
+void cli_hold_signals(int hold)
+{
+    static int depth;
+    static sigset_t was;
+    if (hold && depth++ == 0) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT), sigaddset(&set, SIGTERM), sigaddset(&set, SIGHUP);
+        sigprocmask(SIG_BLOCK, &set, &was);
+    } else if (!hold && depth > 0 && --depth == 0) {
+        sigprocmask(SIG_SETMASK, &was, NULL); /* a signal held meanwhile arrives now */
+    }
+}
+
 void *cli_temp_add(const char *path, int is_dir)
 {
     size_t n = strlen(path) + 1;
@@ -390,12 +404,16 @@ static int stage_file(staged *s, const struct stat *old, const void *data, size_
     }
     memcpy(s->tmp, s->target, dir);
     memcpy(s->tmp + dir, ".mgXXXXXX", sizeof ".mgXXXXXX");
+    cli_hold_signals(1); /* no signal between making the file and listing it */
     int fd = mkstemp(s->tmp);
+    int made_errno = errno;
+    if (fd >= 0)
+        s->token = cli_temp_add(s->tmp, 0);
+    cli_hold_signals(0);
     if (fd < 0) {
-        cli_error("cannot write '%s': %s", s->shown, strerror(errno));
+        cli_error("cannot write '%s': %s", s->shown, strerror(made_errno));
         return CLI_FAILED;
     }
-    s->token = cli_temp_add(s->tmp, 0);
     if (old) {
         keep_attributes(s, fd, old);
     } else {
@@ -525,6 +543,7 @@ int cli_stage_output(const char *path, const void *data, size_t len)
 
 int cli_finish_outputs(int status)
 {
+    cli_hold_signals(1); /* every output, or none: no signal between the renames */
     for (size_t i = 0; i < pending_count; i++) {
         if (status == CLI_OK)
             status = commit(&pending[i]);
@@ -533,6 +552,7 @@ int cli_finish_outputs(int status)
     free(pending);
     pending = NULL;
     pending_count = pending_cap = 0;
+    cli_hold_signals(0);
     return status;
 }
 

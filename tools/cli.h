@@ -66,6 +66,10 @@ int cli_finish_outputs(int status);
  * after the files listed after it) and returns a token, or NULL if memory is
  * short; cli_temp_forget(token) takes it off (renamed into place or removed). */
 void *cli_temp_add(const char *path, int is_dir);
+/* Holds SIGINT, SIGTERM and SIGHUP off (hold 1) until the matching release
+ * (hold 0); calls nest. Around making a temporary and listing it, so no
+ * signal comes between. */
+void cli_hold_signals(int hold);
 void cli_temp_forget(void *token);
 /* A time budget: once the program has used `seconds` more of CPU time, it
  * prints that `what` ran past the budget (then "; " and hint, unless NULL),

@@ -2,7 +2,6 @@
  * pictures, or captions on standard output. */
 #include <ctype.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -287,13 +286,18 @@ static int staging_open(staging *s, const char *target)
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    if (!mkdtemp(s->dir)) {
-        cli_error("cannot write frames to '%s': %s", target, strerror(errno));
+    cli_hold_signals(1); /* no signal between making the folder and listing it */
+    int made = mkdtemp(s->dir) != NULL;
+    int made_errno = errno;
+    if (made)
+        remember_temp(s, s->dir, 1);
+    cli_hold_signals(0);
+    if (!made) {
+        cli_error("cannot write frames to '%s': %s", target, strerror(made_errno));
         free(s->dir);
         s->dir = NULL;
         return CLI_FAILED;
     }
-    remember_temp(s, s->dir, 1);
     /* mkdtemp makes it private; the folder it becomes gets mkdir's mode. */
     mode_t mask = umask(0);
     umask(mask);
@@ -311,9 +315,11 @@ static int staging_write(staging *s, const char *name, const void *data, size_t 
         cli_error("out of memory");
         return CLI_FAILED;
     }
+    cli_hold_signals(1); /* the file is listed as soon as it is there */
     int status = cli_write_output(path, data, len);
     if (status == CLI_OK)
         remember_temp(s, path, 0);
+    cli_hold_signals(0);
     free(path);
     return status;
 }
@@ -392,10 +398,7 @@ static int commit_inside(staging *s)
         free(aside);
         return CLI_FAILED;
     }
-    sigset_t hold, was;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT), sigaddset(&hold, SIGTERM), sigaddset(&hold, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hold, &was);
+    cli_hold_signals(1);
     int ok = move_all(s->target, aside, s->old, s->old_count);
     if (ok && !move_all(s->dir, s->target, s->names, s->count)) {
         int e = errno;
@@ -413,7 +416,7 @@ static int commit_inside(staging *s)
     }
     rmdir(aside);
     free(aside);
-    sigprocmask(SIG_SETMASK, &was, NULL);
+    cli_hold_signals(0);
     return ok ? CLI_OK : CLI_FAILED;
 }
 
