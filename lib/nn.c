@@ -11,10 +11,6 @@
 
 #include "fail.h"
 
-#define MAX_PARAMS ((size_t)1 << 28)
-/* numpy's np.pi (C11's math.h has no M_PI). */
-#define PI 3.141592653589793
-
 struct mg_mlp {
     size_t layers;
     size_t *sizes;          /* layers + 1 */
@@ -44,6 +40,21 @@ const char *mg_activation_name(mg_activation act)
     if (act == MG_ACT_RELU)
         return "relu";
     return "?";
+}
+
+char *mg_mlp_describe(char *buf, size_t size, const size_t *sizes, size_t count)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!sizes || count == 0)
+        return buf;
+    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", sizes[0]);
+    for (size_t i = 1; i < count && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", sizes[i]);
+    if (k < size)
+        snprintf(buf + k, size - k, "])");
+    return buf;
 }
 
 const char *mg_loss_name(mg_loss loss)
@@ -91,16 +102,17 @@ static mg_status check_shape(mg_graph *g, const size_t *sizes, size_t count,
     for (size_t l = 0; l < count; l++) {
         if (sizes[l] == 0)
             return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "size %zu of the MLP is 0", l + 1);
-        if (sizes[l] > MAX_PARAMS)
+        if (sizes[l] > MG_MLP_MAX_PARAMS)
             return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
-                              "size %zu of the MLP is over the limit of %zu", l + 1, MAX_PARAMS);
+                              "size %zu of the MLP is over the limit of %d", l + 1,
+                              MG_MLP_MAX_PARAMS);
     }
     for (size_t l = 0; l + 1 < count; l++) {
         *nparams += (sizes[l] + 1) * sizes[l + 1];
         *neurons += sizes[l + 1];
-        if (*nparams > MAX_PARAMS)
+        if (*nparams > MG_MLP_MAX_PARAMS)
             return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
-                              "the MLP has more than %zu parameters", MAX_PARAMS);
+                              "the MLP has more than %d parameters", MG_MLP_MAX_PARAMS);
     }
     return MG_OK;
 }
@@ -269,16 +281,20 @@ mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *values, 
 
 void mg_mlp_zero_grad(mg_graph *g, const mg_mlp *m)
 {
-    if (!m)
+    if (!m) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_mlp_zero_grad: no network");
         return;
+    }
     for (size_t k = 0; k < m->nparams; k++)
         mg_set_grad(g, m->params[k], 0.0);
 }
 
 void mg_mlp_sgd(mg_graph *g, const mg_mlp *m, double lr)
 {
-    if (!m)
+    if (!m) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_mlp_sgd: no network");
         return;
+    }
     for (size_t k = 0; k < m->nparams; k++) {
         mg_value p = m->params[k];
         mg_set_data(g, p, mg_data(g, p) - lr * mg_grad(g, p));
@@ -388,18 +404,36 @@ mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, size_t coun
 
 /* ---- losses ------------------------------------------------------------- */
 
+/* sum((pred[i] - target[i])**2), each target a value of target_values or, when
+ * that is NULL, a CONST leaf of target[i] made just before its difference. */
+static mg_value sse(mg_graph *g, const mg_value *pred, const double *target,
+                    const mg_value *target_values, size_t n)
+{
+    mg_value sum = MG_NONE;
+    for (size_t i = 0; i < n; i++) {
+        mg_value t = target_values ? target_values[i] : mg_leaf_role(g, target[i], MG_ROLE_CONST);
+        mg_value e = mg_pow(g, mg_sub(g, pred[i], t), 2.0);
+        sum = i == 0 ? e : mg_add(g, sum, e);
+    }
+    return sum;
+}
+
 mg_value mg_loss_sse(mg_graph *g, const mg_value *pred, const double *target, size_t n)
 {
     if (!pred || !target || n == 0) {
         mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_sse: no examples");
         return MG_NONE;
     }
-    mg_value sum = MG_NONE;
-    for (size_t i = 0; i < n; i++) {
-        mg_value e = mg_pow(g, mg_sub_vd(g, pred[i], target[i]), 2.0);
-        sum = i == 0 ? e : mg_add(g, sum, e);
+    return sse(g, pred, target, NULL, n);
+}
+
+mg_value mg_loss_sse_values(mg_graph *g, const mg_value *pred, const mg_value *target, size_t n)
+{
+    if (!pred || !target || n == 0) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_sse_values: no examples");
+        return MG_NONE;
     }
-    return sum;
+    return sse(g, pred, NULL, target, n);
 }
 
 mg_value mg_loss_svm(mg_graph *g, const mg_value *score, const double *y, size_t n)
@@ -477,7 +511,7 @@ static double linspace_pi(size_t i, size_t n)
 {
     if (n < 2)
         return 0.0;
-    return i + 1 == n ? PI : (double)i * (PI / (double)(n - 1));
+    return i + 1 == n ? MG_PI : (double)i * (MG_PI / (double)(n - 1));
 }
 
 mg_status mg_dataset_moons(mg_dataset *d, size_t count, double noise, mg_rng *rng)
@@ -606,7 +640,7 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
         return MG_NONE;
     }
     if (!reserve_scores(m, d->count)) {
-        mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for the scores of the examples");
+        mg_graph_set_error(g, MG_ERR_NOMEM, "out of memory for the scores of the examples");
         return MG_NONE;
     }
     forward_all(g, m, d, flags);

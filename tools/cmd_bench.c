@@ -77,7 +77,7 @@ static int parse_options(int argc, char **argv, int *json, int *quick)
     };
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":h", long_options)) != -1) {
         switch (c) {
         case 'j': *json = 1; break;
         case 'q': *quick = 1; break;

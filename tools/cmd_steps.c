@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N]\n"
+    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Frame 1 is the forward pass with every grad\n"
     "0, frame 2 sets the root's grad to 1, then one frame per value made by an op, in\n"
@@ -35,7 +36,10 @@ static const char steps_help[] =
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
-    "  --root NAME      differentiate NAME (default: the last name assigned)\n"
+    "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
+    "                   or draw_dot() on, else the last name assigned)\n"
+    "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
+    "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
     "  --rankdir LR|TB  left to right (default) or top to bottom\n"
     "  --title T        the page's title (default: the file name without .mg)\n"
@@ -56,10 +60,14 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
-enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES };
+enum {
+    OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
+    OPT_AS_MICROGRAD, OPT_STRICT
+};
 
 /* Steps' own default: each frame is a whole picture in the page, so the page
  * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
@@ -67,20 +75,15 @@ enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_
 
 static int is_page(const char *out)
 {
-    size_t n = strlen(out);
-    return strcmp(out, "-") == 0 || (n > 5 && strcmp(out + n - 5, ".html") == 0) ||
-           (n > 4 && strcmp(out + n - 4, ".htm") == 0);
+    return strcmp(out, "-") == 0 || cli_format_of_name(out) == CLI_FORMAT_HTML;
 }
 
 /* A single picture's name: steps makes many frames, so it is surely a slip. */
 static int looks_like_picture(const char *out)
 {
-    static const char *const endings[] = {".svg", ".png", ".pdf", ".dot", ".txt"};
     size_t n = strlen(out);
-    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
-        if (n > 4 && strcmp(out + n - 4, endings[i]) == 0)
-            return 1;
-    return 0;
+    return (cli_format_of_name(out) & CLI_PICTURE_FORMATS) ||
+           (n > 4 && strcasecmp(out + n - 4, ".txt") == 0);
 }
 
 /* Checks the combination of options once all are read. */
@@ -99,8 +102,9 @@ static int check_options(const char *command, steps_options *o)
                                         "not '%s'", o->out);
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
-    if (o->format && strcmp(o->format, "svg") != 0 && strcmp(o->format, "png") != 0)
-        return cli_usage_error(command, "-T must be svg or png, not '%s'", o->format);
+    if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
+                                                     CLI_FORMAT_SVG | CLI_FORMAT_PNG)))
+        return CLI_USAGE;
     return -1;
 }
 
@@ -114,6 +118,8 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"rankdir", required_argument, NULL, OPT_RANKDIR},
         {"title", required_argument, NULL, OPT_TITLE},
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
+        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -123,12 +129,14 @@ static int parse_options(int argc, char **argv, steps_options *o)
     cli_getopt_reset();
     int c;
     long n;
-    while ((c = getopt_long(argc, argv, ":ho:T:", long_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":ho:T:", long_options)) != -1) {
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'T': o->format = optarg; break;
         case OPT_ROOT: o->root = optarg; break;
         case OPT_TEXT: o->text = 1; break;
+        case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
+        case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
@@ -136,7 +144,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.precision = (int)n;
             break;
         case OPT_MAX_NODES:
-            if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+            if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
                 return CLI_USAGE;
             o->viz.max_nodes = (size_t)n;
             break;
@@ -515,7 +523,7 @@ int cmd_steps(int argc, char **argv)
     if (status >= 0)
         return status;
     cli_source src;
-    status = cli_source_load(&src, o.file, o.root);
+    status = cli_source_load(&src, o.file, o.root, o.flags);
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
         mg_lesson_options lo = {.precision = o.viz.precision};

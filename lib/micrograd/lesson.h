@@ -41,7 +41,7 @@ extern "C" {
 typedef struct mg_lesson mg_lesson;
 
 typedef struct mg_lesson_options {
-    int precision; /* digits after the point in captions, 0..17; -1: 4 (the picture's default) */
+    int precision; /* digits after the point in captions, 0..MG_PRECISION_MAX; -1: 4 (the picture's default) */
 } mg_lesson_options;
 
 /* Per-value flags of a frame: an array of bytes indexed by value index, made
@@ -102,7 +102,8 @@ MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
  * the one mg_lesson_goto went to. */
 MG_API size_t mg_lesson_at(const mg_lesson *lesson);
 
-/* The name captions use for v: its label, else for an unnamed constant its
+/* The name captions use for v: its label (in parentheses if it has a space
+ * or an operator: "(x1*w1 + x2*w2)"), else for an unnamed constant its
  * number in parentheses ("(2)", "(-1)"), else "v" and its index ("v12"). Invalid UTF-8 and
  * control characters are replaced by U+FFFD. Writes at most size bytes with a
  * NUL (truncating on a character boundary) and returns buf. */

@@ -19,9 +19,11 @@
 #include <micrograd/error.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
+#include <micrograd/suggest.h>
 #include <micrograd/rng.h>
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>
+#include <micrograd/check.h>
 #include <micrograd/lesson.h>
 #include <micrograd/viz.h>
 #include <micrograd/plot.h>
