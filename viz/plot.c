@@ -425,7 +425,8 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* Draws the whole picture on cr; 0, or -1 when the scores failed. */
+/* Draws the whole picture on cr; 0, -1 when the scores failed, -2 when
+ * memory ran short. */
 static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 {
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -433,6 +434,10 @@ static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
     viz_buf title = {0};
     if (p->title) /* cairo refuses invalid UTF-8 (a file name in Latin-1): show it as Latin-1 */
         viz_utf8_clean(&title, p->title, strlen(p->title));
+    if (title.failed || (p->title && !title.s && p->title[0])) {
+        viz_buf_free(&title);
+        return -2;
+    }
     if (title.s) {
         /* 16 px, smaller when that would not fit the width */
         cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -483,7 +488,7 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
     cairo_surface_destroy(surface);
     if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
         free(s.bytes);
-        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY)
+        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY || drawn == -2)
             return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
         if (drawn != 0)
             return mg_error_set(err, MG_ERR_RENDER, 0, 0,

@@ -87,8 +87,8 @@ def blanks_in_option_values_refused_alike():
 def train_draw_hint_has_no_T():
     r = run(['train', '--draw', 'x'])
     expect(r.status, 2, 'exit')
-    expect(r.err, "micrograd: error: train: cannot tell the format of 'x' from its name; name it "
-           ".svg, .png, .pdf, .dot or .gv (see 'micrograd train --help')\n")
+    expect(r.err, "micrograd: error: train: --draw 'x': no extension to tell the format by "
+           "(.svg, .png, .pdf, .dot or .gv) (see 'micrograd train --help')\n")
 
 
 @test
