@@ -36,6 +36,9 @@ static int field_number(const field *f, double *out)
         return 0;
     memcpy(buf, f->start, n);
     buf[n] = '\0';
+    /* decimal only: strtod would also read hex floats (0x1p3) */
+    if (strpbrk(buf, "xX"))
+        return 0;
     char *end;
     errno = 0;
     double x = strtod(buf, &end);
@@ -184,6 +187,8 @@ mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_error *
     double *x = malloc(MAX_FIELDS * sizeof *x);
     mg_status s = fields && x ? MG_OK : mg_error_set(err, MG_ERR_NOMEM, 1, 1, "out of memory");
     const char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a UTF-8 byte order mark, as editors on Windows write: skipped as .mg does */
     while (s == MG_OK && p < end) {
         if (r.line == INT_MAX) {
             s = mg_error_set(err, MG_ERR_LIMIT, r.line, 1, "too many lines");

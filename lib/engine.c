@@ -121,6 +121,11 @@ size_t mg_graph_bytes(const mg_graph *g)
            (size_t)g->exponent_capacity * sizeof *g->exponents + g->pool_bytes;
 }
 
+size_t mg_graph_value_bytes(void)
+{
+    return sizeof(mg_node) + sizeof(uint32_t);
+}
+
 mg_status mg_graph_status(const mg_graph *g) { return g ? g->status : MG_ERR_INVALID; }
 
 const char *mg_graph_error(const mg_graph *g)

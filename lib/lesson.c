@@ -70,30 +70,13 @@ static void tb_printf(textbuf *tb, const char *fmt, ...)
     }
 }
 
-/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
-               : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* Overlong 3- and 4-byte forms, surrogates, and code points past U+10FFFF. */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* Copies len bytes into buf as valid, printable UTF-8 (U+FFFD for the rest). */
 static void copy_clean(char *buf, size_t size, const char *bytes, size_t len)
 {
     const unsigned char *s = (const unsigned char *)bytes;
     size_t out = 0;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_char(s + i, len - i);
+        size_t n = mg_utf8_char((const char *)s + i, len - i);
         int bad = n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f));
         const char *piece = bad ? "\xef\xbf\xbd" : (const char *)s + i;
         size_t piece_len = bad ? 3 : n;

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/format.h>
 #include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
@@ -258,6 +260,54 @@ static void test_escaping(void **state)
     char *svg = render_label("ab\0cd", 5, "svg");
     assert_non_null(strstr(svg, ">abcd<"));
     mg_viz_free_output(svg);
+}
+
+/* 1 if len bytes are valid UTF-8 throughout. */
+static int valid_utf8(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t k = mg_utf8_char(s + i, len - i);
+        if (!k)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Text ending in a cut-off sequence (and bytes that are no UTF-8 at all) in a
+ * title and a label: shown as Latin-1, the SVG and DOT valid UTF-8, and
+ * nothing printed on stderr from Graphviz, Pango or cairo. */
+static void test_invalid_utf8_shown_as_latin1(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_set_label(g, L, "L\xe2\x80");
+    mg_backward(g, L);
+    mg_viz_options o = mg_viz_options_default();
+    o.title = "x\xe2\x80";
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *capture = tmpfile();
+    assert_non_null(capture);
+    dup2(fileno(capture), 2);
+    const char *formats[] = {"svg", "dot", "pdf", "png"};
+    for (size_t i = 0; i < 4; i++) {
+        size_t len;
+        char *out = render(g, &L, 1, &o, formats[i], &len);
+        if (i < 2) {
+            assert_true(valid_utf8(out, len));
+            assert_non_null(strstr(out, "x\xc3\xa2\xc2\x80")); /* x, a-circumflex, U+0080 */
+            assert_non_null(strstr(out, "L\xc3\xa2\xc2\x80"));
+        }
+        mg_viz_free_output(out);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(ftell(capture), 0); /* the library printed nothing */
+    fclose(capture);
+    mg_graph_free(g);
 }
 
 static void test_long_label_is_cut_at_a_character(void **state)
@@ -732,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_value_used_twice_gets_two_edges),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_long_label_is_cut_at_a_character),
+        cmocka_unit_test(test_invalid_utf8_shown_as_latin1),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_themes_render),
         cmocka_unit_test(test_clusters_from_groups),

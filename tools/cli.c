@@ -1,16 +1,21 @@
 /* Shared plumbing of the micrograd subcommands (see cli.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +58,31 @@ int cli_no_drawing(const char *what)
 {
     cli_error("%s: this micrograd was built without drawing (configure with -Dviz=enabled)", what);
     return CLI_USAGE;
+}
+
+size_t cli_memory_available(void)
+{
+    size_t have = SIZE_MAX;
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[128];
+    unsigned long long kb;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1 && kb < SIZE_MAX / 1024)
+            have = (size_t)kb * 1024;
+    if (f)
+        fclose(f);
+    const int limits[] = {RLIMIT_AS, RLIMIT_DATA};
+    for (size_t i = 0; i < 2; i++) {
+        struct rlimit r;
+        if (getrlimit(limits[i], &r) == 0 && r.rlim_cur != RLIM_INFINITY && r.rlim_cur < have)
+            have = (size_t)r.rlim_cur;
+    }
+    return have;
+}
+
+const char *cli_plural(size_t n)
+{
+    return n == 1 ? "" : "s";
 }
 
 const char *cli_display_name(const char *path)
@@ -138,85 +168,410 @@ int cli_finish_stdout(int status)
     return status;
 }
 
-/* A device or pipe named as output (/dev/stdout, /dev/full) is written in
- * place: renaming over it would replace the device. */
-static int write_in_place(const char *path, const void *data, size_t len)
+/* ---- temporary files, removed on a signal -------------------------------------- */
+
+/* Every temporary file or folder made is on this list until it is renamed into
+ * place or removed; a signal (SIGINT, SIGTERM, SIGHUP) or the watchdog removes
+ * what is left. Nodes are pushed with one pointer store and retired by a flag,
+ * so the handler always sees a consistent list (nodes are never freed: a
+ * command makes a handful). */
+typedef struct temp_node {
+    struct temp_node *next;
+    volatile sig_atomic_t live;
+    int is_dir;
+    char path[];
+} temp_node;
+
+static temp_node *volatile temp_list;
+static const char *volatile watchdog_what, *volatile watchdog_hint;
+static volatile unsigned watchdog_seconds;
+
+static void remove_temps(void)
 {
-    FILE *out = fopen(path, "wb");
-    if (!out) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
+    for (temp_node *t = temp_list; t; t = t->next) /* newest first: files, then folders */
+        if (t->live)
+            (void)(t->is_dir ? rmdir(t->path) : unlink(t->path));
+}
+
+static void on_signal(int sig)
+{
+    remove_temps();
+    signal(sig, SIG_DFL);
+    raise(sig); /* dies of the signal, as the shell expects */
+}
+
+static void say(const char *s)
+{
+    ssize_t n = write(STDERR_FILENO, s, strlen(s));
+    (void)n;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    char num[24], *p = num + sizeof num;
+    unsigned s = watchdog_seconds;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + s % 10);
+    while (s /= 10);
+    say("micrograd: error: ");
+    say(watchdog_what ? watchdog_what : "the command");
+    say(" ran past its time budget of ");
+    say(p);
+    say(" s of CPU time and was given up");
+    if (watchdog_hint) {
+        say("; ");
+        say(watchdog_hint);
+    }
+    say("\n");
+    remove_temps();
+    _exit(CLI_FAILED);
+}
+
+static void install_handlers(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGPROF);
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        /* a signal ignored by whoever started us (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void cli_hold_signals(int hold)
+{
+    static int depth;
+    static sigset_t was;
+    if (hold && depth++ == 0) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT), sigaddset(&set, SIGTERM), sigaddset(&set, SIGHUP);
+        sigprocmask(SIG_BLOCK, &set, &was);
+    } else if (!hold && depth > 0 && --depth == 0) {
+        sigprocmask(SIG_SETMASK, &was, NULL); /* a signal held meanwhile arrives now */
+    }
+}
+
+void *cli_temp_add(const char *path, int is_dir)
+{
+    size_t n = strlen(path) + 1;
+    temp_node *t = malloc(sizeof *t + n);
+    if (!t)
+        return NULL;
+    memcpy(t->path, path, n);
+    t->is_dir = is_dir;
+    t->live = 1;
+    install_handlers();
+    t->next = temp_list;
+    temp_list = t;
+    return t;
+}
+
+void cli_temp_forget(void *token)
+{
+    if (token)
+        ((temp_node *)token)->live = 0;
+}
+
+unsigned cli_layout_budget(void)
+{
+    const char *env = getenv("MICROGRAD_LAYOUT_BUDGET");
+    char *end;
+    unsigned long s = env ? strtoul(env, &end, 10) : 0;
+    return env && *env && !*end && s >= 1 && s <= 86400 ? (unsigned)s : CLI_LAYOUT_BUDGET;
+}
+
+void cli_watchdog(const char *what, const char *hint, unsigned seconds)
+{
+    watchdog_what = what;
+    watchdog_hint = hint;
+    watchdog_seconds = seconds;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigfillset(&sa.sa_mask);
+    if (seconds)
+        sigaction(SIGPROF, &sa, NULL);
+    /* CPU time, not the clock: a loaded machine does not make work give up */
+    struct itimerval t = {.it_value = {.tv_sec = (time_t)seconds}};
+    setitimer(ITIMER_PROF, &t, NULL);
+}
+
+/* ---- output files -------------------------------------------------------------- */
+
+/* The file a path names once symbolic links are followed: writing through a
+ * link replaces its target (beside the target, so the rename stays atomic)
+ * and keeps the link; a dangling link names the file to create. malloc'd, or
+ * NULL with errno set. */
+static char *follow_links(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur; /* not there (to be made) or not a link */
+        char link[PATH_MAX];
+        ssize_t n = hops < 40 ? readlink(cur, link, sizeof link - 1) : -1;
+        if (n < 0) {
+            int e = hops >= 40 ? ELOOP : errno;
+            free(cur);
+            errno = e;
+            return NULL;
+        }
+        link[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
+        char *next = malloc(dir + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dir);
+            memcpy(next + dir, link, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* One output on its way: the bytes are in a temporary file beside the target
+ * (renamed onto it at commit), or, for standard output and files that are
+ * not regular (devices, FIFOs: replacing one would replace the device), kept
+ * to be written in place at commit. */
+typedef struct staged {
+    char *shown;          /* the path as given, for messages */
+    char *target;         /* links followed; NULL for standard output */
+    char *tmp;            /* the temporary, or NULL: written in place */
+    void *token;          /* tmp's place on the temporary list */
+    unsigned char *bytes; /* for in-place outputs */
+    size_t len;
+    char note[200];       /* said when committed, or "" */
+} staged;
+
+static staged *pending;
+static size_t pending_count, pending_cap;
+
+static int write_fd(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 1;
+}
+
+/* Gives the temporary what the file it replaces had: its mode, and its owner
+ * and group where the system lets us (only root can give a file away). Says
+ * in s->note what could not be kept, and that other hard links keep the old
+ * bytes (the rename gives the name a new file; writing in place instead would
+ * lose atomicity). */
+static void keep_attributes(staged *s, int fd, const struct stat *old)
+{
+    if (old->st_uid != geteuid() || old->st_gid != getegid()) {
+        if (fchown(fd, old->st_uid, old->st_gid) != 0) {
+            int group = fchown(fd, (uid_t)-1, old->st_gid) == 0;
+            snprintf(s->note, sizeof s->note,
+                     "'%s' now belongs to you%s: its owner (uid %u) can only be kept by root",
+                     s->shown, group ? "" : " and your group", (unsigned)old->st_uid);
+        }
+    }
+    fchmod(fd, old->st_mode & 07777); /* after fchown, which clears set-id bits */
+    if (old->st_nlink > 1 && !s->note[0])
+        snprintf(s->note, sizeof s->note,
+                 "'%s' was replaced by a new file: its %lu other hard link(s) keep the old "
+                 "contents",
+                 s->shown, (unsigned long)old->st_nlink - 1);
+}
+
+/* Writes the bytes to a temporary file beside s->target: a short name
+ * (".mgXXXXXX"), so that any name the file system takes can be replaced. */
+static int stage_file(staged *s, const struct stat *old, const void *data, size_t len)
+{
+    const char *slash = strrchr(s->target, '/');
+    size_t dir = slash ? (size_t)(slash - s->target) + 1 : 0;
+    s->tmp = malloc(dir + sizeof ".mgXXXXXX");
+    if (!s->tmp) {
+        cli_error("out of memory");
         return CLI_FAILED;
     }
-    int ok = write_all(out, data, len);
-    int err = errno;
-    if (fclose(out) != 0 && ok) {
+    memcpy(s->tmp, s->target, dir);
+    memcpy(s->tmp + dir, ".mgXXXXXX", sizeof ".mgXXXXXX");
+    cli_hold_signals(1); /* no signal between making the file and listing it */
+    int fd = mkstemp(s->tmp);
+    int made_errno = errno;
+    if (fd >= 0)
+        s->token = cli_temp_add(s->tmp, 0);
+    cli_hold_signals(0);
+    if (fd < 0) {
+        cli_error("cannot write '%s': %s", s->shown, strerror(made_errno));
+        return CLI_FAILED;
+    }
+    if (old) {
+        keep_attributes(s, fd, old);
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    int ok = s->token && write_fd(fd, data, len);
+    int err = s->token ? errno : ENOMEM;
+    if (close(fd) != 0 && ok) {
         ok = 0;
         err = errno;
     }
     if (!ok) {
-        cli_error("cannot write '%s': %s", path, strerror(err));
+        cli_error("cannot write '%s': %s", s->shown, strerror(err));
         return CLI_FAILED;
     }
     return CLI_OK;
 }
 
-int cli_write_output(const char *path, const void *data, size_t len)
+static void staged_free(staged *s, int remove_tmp)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        if (!write_all(stdout, data, len) || fflush(stdout) != 0) {
-            cli_error("cannot write to standard output: %s", strerror(errno));
-            return CLI_FAILED;
-        }
-        return CLI_OK;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        if (S_ISDIR(st.st_mode)) {
-            cli_error("cannot write '%s': Is a directory", path);
-            return CLI_FAILED;
-        }
-        return write_in_place(path, data, len);
-    }
-    /* The temporary sits beside the target so that rename() is atomic. */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t tmp_size = strlen(path) + 16;
-    char *tmp = malloc(tmp_size);
-    if (!tmp) {
+    if (s->tmp && remove_tmp)
+        unlink(s->tmp);
+    cli_temp_forget(s->token);
+    free(s->shown);
+    free(s->target);
+    free(s->tmp);
+    free(s->bytes);
+    memset(s, 0, sizeof *s);
+}
+
+static int stage(staged *s, const char *path, const void *data, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    int to_stdout = !path || strcmp(path, "-") == 0;
+    s->shown = strdup(to_stdout ? "-" : path);
+    if (!s->shown) {
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    snprintf(tmp, tmp_size, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        return CLI_FAILED;
+    struct stat st;
+    int exists = 0;
+    if (!to_stdout) {
+        /* An existing file by its real path (the kernel's own links, like
+         * /dev/stdout -> /proc/self/fd/1, resolve only this way); a missing
+         * one by following the links that lead to where it is to be made. */
+        exists = stat(path, &st) == 0;
+        if (exists && S_ISDIR(st.st_mode)) {
+            cli_error("cannot write '%s': Is a directory", path);
+            return CLI_FAILED;
+        }
+        s->target = !exists && errno != ENOENT ? NULL
+                    : exists && !S_ISREG(st.st_mode) ? strdup(path)
+                    : exists ? realpath(path, NULL) : follow_links(path);
+        if (!s->target) {
+            cli_error("cannot write '%s': %s", path, strerror(errno));
+            return CLI_FAILED;
+        }
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE *out = fdopen(fd, "wb");
-    int ok = out && write_all(out, data, len);
-    int err = errno;
-    if (out) {
-        if (fclose(out) != 0 && ok) {
+    if (to_stdout || (exists && !S_ISREG(st.st_mode))) {
+        s->bytes = malloc(len ? len : 1);
+        if (!s->bytes) {
+            cli_error("out of memory");
+            return CLI_FAILED;
+        }
+        memcpy(s->bytes, data, len);
+        s->len = len;
+        return CLI_OK;
+    }
+    return stage_file(s, exists ? &st : NULL, data, len);
+}
+
+static int commit(staged *s)
+{
+    int ok = 1, err = 0;
+    if (!s->target) {
+        ok = write_all(stdout, s->bytes, s->len) && fflush(stdout) == 0;
+        if (!ok) {
+            cli_error("cannot write to standard output: %s", strerror(errno));
+            return CLI_FAILED;
+        }
+    } else if (!s->tmp) {
+        int fd = open(s->target, O_WRONLY | O_TRUNC | O_NOCTTY);
+        ok = fd >= 0 && write_fd(fd, s->bytes, s->len);
+        err = errno;
+        if (fd >= 0 && close(fd) != 0 && ok) {
             ok = 0;
             err = errno;
         }
-    } else {
-        close(fd);
-    }
-    if (ok && rename(tmp, path) != 0) {
+    } else if (rename(s->tmp, s->target) != 0) {
         ok = 0;
         err = errno;
+    } else {
+        free(s->tmp); /* renamed: nothing to remove */
+        s->tmp = NULL;
     }
     if (!ok) {
-        unlink(tmp);
-        cli_error("cannot write '%s': %s", path, strerror(err));
+        cli_error("cannot write '%s': %s", s->shown, strerror(err));
+        return CLI_FAILED;
     }
-    free(tmp);
-    return ok ? CLI_OK : CLI_FAILED;
+    if (s->note[0])
+        fprintf(stderr, "micrograd: warning: %s\n", s->note);
+    return CLI_OK;
+}
+
+int cli_stage_output(const char *path, const void *data, size_t len)
+{
+    if (pending_count == pending_cap) {
+        size_t cap = pending_cap ? 2 * pending_cap : 4;
+        staged *p = realloc(pending, cap * sizeof *p);
+        if (!p) {
+            cli_error("out of memory");
+            return CLI_FAILED;
+        }
+        pending = p;
+        pending_cap = cap;
+    }
+    int status = stage(&pending[pending_count], path, data, len);
+    if (status != CLI_OK) {
+        staged_free(&pending[pending_count], 1);
+        return status;
+    }
+    pending_count++;
+    return CLI_OK;
+}
+
+int cli_finish_outputs(int status)
+{
+    cli_hold_signals(1); /* every output, or none: no signal between the renames */
+    for (size_t i = 0; i < pending_count; i++) {
+        if (status == CLI_OK)
+            status = commit(&pending[i]);
+        staged_free(&pending[i], 1);
+    }
+    free(pending);
+    pending = NULL;
+    pending_count = pending_cap = 0;
+    cli_hold_signals(0);
+    return status;
+}
+
+int cli_write_output(const char *path, const void *data, size_t len)
+{
+    staged s;
+    int status = stage(&s, path, data, len);
+    if (status == CLI_OK)
+        status = commit(&s);
+    staged_free(&s, 1);
+    return status;
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -231,38 +586,13 @@ void cli_json_number(FILE *out, double x)
         fprintf(out, "\"%s\"", buf);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
-static size_t utf8_length(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    else if ((c & 0xE0) == 0xC0) { n = 2; min = 0x80; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; min = 0x10000; cp = c & 0x07; }
-    else return 0;
-    if (n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 void cli_json_string(FILE *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
     for (size_t i = 0; i < len;) {
         unsigned char c = p[i];
-        size_t n = utf8_length(p + i, len - i);
+        size_t n = mg_utf8_char(s + i, len - i);
         if (n == 0) {
             fputs("\\ufffd", out);
             i++;
@@ -290,7 +620,8 @@ int cli_parse_double(const char *command, const char *option, const char *text, 
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(x)) {
+    /* ERANGE also means a denormal (1e-320), which is finite: only overflow is refused */
+    if (end == text || *end != '\0' || isspace((unsigned char)*text) || !isfinite(x)) {
         cli_usage_error(command, "%s wants a finite number, not '%s'", option, text);
         return 0;
     }
@@ -304,7 +635,9 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
     char *end;
     errno = 0;
     long x = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || x < min || x > max) {
+    /* strtol skips leading blanks: refuse them, as every other option value */
+    if (end == text || *end != '\0' || isspace((unsigned char)*text) || errno == ERANGE ||
+        x < min || x > max) {
         cli_usage_error(command, "%s wants a whole number from %ld to %ld, not '%s'", option,
                         min, max, text);
         return 0;
@@ -323,7 +656,7 @@ int cli_parse_numbers(const char *command, const char *option, const char *text,
         errno = 0;
         double x = strtod(p, &end);
         /* strtod skips leading blanks and reads "nan" and "inf": refuse them */
-        if (end == p || isspace((unsigned char)*p) || errno == ERANGE || !isfinite(x) ||
+        if (end == p || isspace((unsigned char)*p) || !isfinite(x) ||
             (*end != ',' && *end != '\0'))
             break;
         out[(*n)++] = x;

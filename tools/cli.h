@@ -38,6 +38,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
  * (configure with -Dviz=enabled)". Returns CLI_USAGE. */
 int cli_no_drawing(const char *what);
 
+/* "s" after a count other than 1, for "1 step" and "2 steps". */
+const char *cli_plural(size_t n);
+
+/* Bytes of memory this process can still take: the system's available memory
+ * (MemAvailable), lowered to the address-space and data limits (ulimit -v, -d)
+ * when those are set. SIZE_MAX when nothing says. */
+size_t cli_memory_available(void);
+
 /* The name to show for an input path ("-" shows as "<stdin>"). */
 const char *cli_display_name(const char *path);
 
@@ -45,11 +53,50 @@ const char *cli_display_name(const char *path);
  * buffer. Returns CLI_OK, or an exit status after printing why. */
 int cli_read_file(const char *path, char **text, size_t *len);
 
-/* Writes bytes to path atomically: a temporary file beside it, every write and
- * the close checked, then rename; on any failure the temporary is removed, an
- * existing file is untouched, the error printed and CLI_FAILED returned.
- * path NULL or "-" writes to standard output. */
+/* Writes bytes to path atomically: a temporary file beside it (a short name,
+ * so any name the file system takes works), every write and the close
+ * checked, then rename; on any failure the temporary is removed, an existing
+ * file is untouched, the error printed and CLI_FAILED returned. Symbolic
+ * links are followed: their target is replaced (atomically, beside it) and
+ * the link kept; a dangling link's target is created. Devices, FIFOs and
+ * other files that are not regular are written in place, never replaced. A
+ * replaced file keeps its mode, and its owner and group where the system
+ * allows (else a warning says so, as it does when the file had other hard
+ * links, which keep the old contents). path NULL or "-" writes to standard
+ * output. */
 int cli_write_output(const char *path, const void *data, size_t len);
+/* As cli_write_output, but the output only appears when cli_finish_outputs
+ * commits it: every output of a command appears only if the whole command
+ * succeeds. The temporary is made now (so errors show early); the bytes are
+ * copied when written in place. Returns CLI_OK or CLI_FAILED after a
+ * message. */
+int cli_stage_output(const char *path, const void *data, size_t len);
+/* When status is CLI_OK, puts every staged output in place, in the order
+ * staged, and returns CLI_OK or CLI_FAILED; otherwise removes them all and
+ * returns status. main calls it after every command. */
+int cli_finish_outputs(int status);
+
+/* Temporary files and folders are removed if a signal (SIGINT, SIGTERM,
+ * SIGHUP) ends the program: cli_temp_add lists one (is_dir: a folder, removed
+ * after the files listed after it) and returns a token, or NULL if memory is
+ * short; cli_temp_forget(token) takes it off (renamed into place or removed). */
+void *cli_temp_add(const char *path, int is_dir);
+/* Holds SIGINT, SIGTERM and SIGHUP off (hold 1) until the matching release
+ * (hold 0); calls nest. Around making a temporary and listing it, so no
+ * signal comes between. */
+void cli_hold_signals(int hold);
+void cli_temp_forget(void *token);
+/* A time budget: once the program has used `seconds` more of CPU time, it
+ * prints that `what` ran past the budget (then "; " and hint, unless NULL),
+ * removes its temporary files and exits with CLI_FAILED (Graphviz's layout
+ * cannot be interrupted, so only the process can be). seconds 0 turns it
+ * off. what and hint must stay valid. */
+void cli_watchdog(const char *what, const char *hint, unsigned seconds);
+/* The CPU seconds a layout gets: CLI_LAYOUT_BUDGET, or the whole number in
+ * the environment variable MICROGRAD_LAYOUT_BUDGET (1 to 86400). */
+#define CLI_LAYOUT_BUDGET 30
+unsigned cli_layout_budget(void);
+
 /* Flushes standard output and reports a write error (a full disk, a closed
  * pipe) as CLI_FAILED; returns status unchanged otherwise. */
 int cli_finish_stdout(int status);

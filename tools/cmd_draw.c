@@ -61,8 +61,8 @@ static const char draw_help[] =
     "  --color-grad        colour values by their grad: red negative, blue positive\n"
     "  --edge-grads        label each edge into an op with what it carries back:\n"
     "                      the local derivative times the result's grad\n"
-    "  --max-nodes N       refuse graphs with more than N values (default 2000;\n"
-    "                      0: no limit; layout time grows fast past a few thousand)\n"
+    "  --max-nodes N       refuse graphs with more than N values, or whose layout\n"
+    "                      would place more than 8 N nodes (default 2000; 0: no limit)\n"
     "  --title TEXT        a title above the graph\n"
     "  --no-clusters       ignore value groups (no cluster boxes)\n"
     "  --numeric           beside each grad, the numeric one (num): the root's central\n"
@@ -352,8 +352,11 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
         cli_error("%s", err.message);
         return CLI_FAILED;
     }
+    cli_watchdog("the layout", "use --max-nodes 0 to wait as long as it takes",
+                 o->max_nodes ? cli_layout_budget() : 0);
     mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, &err)
                       : mg_viz_render(viz, g, roots, n, o, a->format, out, len, &err);
+    cli_watchdog(NULL, NULL, 0);
     mg_viz_free(viz);
     if (s == MG_ERR_LIMIT) {
         cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)",

@@ -1,8 +1,8 @@
 /* micrograd steps: the backward lesson, frame by frame, as a page, a folder of
  * pictures, or captions on standard output. */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +44,9 @@ static const char steps_help[] =
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
     "  --rankdir LR|TB  left to right (default) or top to bottom\n"
     "  --title T        the page's title (default: the file name without .mg)\n"
-    "  --max-nodes N    refuse graphs with more than N values (default 500: a lesson\n"
-    "                   has a frame per op and the page holds them all; 0: no limit)\n"
+    "  --max-nodes N    refuse graphs with more than N values, or whose layout would\n"
+    "                   place more than 8 N nodes (default 500: a lesson has a frame\n"
+    "                   per op and the page holds them all; 0: no limit)\n"
     "  -h, --help       this help\n"
     "\n"
     "examples:\n"
@@ -219,16 +220,53 @@ static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 
 /* ---- a folder of frames -------------------------------------------------- */
 
-/* Where frames are written before they all show up in the target at once:
- * a fresh folder beside a missing target (renamed onto it at the end), or
- * inside an existing one (its files renamed into it). */
+/* A lesson folder is replaced whole or not at all. The new files are staged
+ * in a folder with a short name (".mgXXXXXX", so any name the file system
+ * takes works): beside a target that is not there yet (renamed onto it at the
+ * end), or inside one that is. Into an existing folder, with signals held
+ * off, the old lesson's files (its captions.txt and the frames that file
+ * names, in either format) are moved aside into the staging folder, the new
+ * ones moved in, then the old ones removed; a failure on the way moves
+ * everything back. Nothing else in the folder is touched. */
 typedef struct staging {
     char *target;  /* the folder asked for, without trailing slashes */
     char *dir;     /* the staging folder */
     int inside;    /* 1: dir is inside target */
     char **names;  /* files written, relative to dir */
     size_t count;
+    char **old;    /* the old lesson's files, relative to target */
+    size_t old_count;
+    void **tokens; /* the temporary list's tokens: dir, then each file */
+    size_t ntokens;
 } staging;
+
+static char *join(const char *dir, const char *name)
+{
+    size_t size = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(size);
+    if (path)
+        snprintf(path, size, "%s/%s", dir, name);
+    return path;
+}
+
+/* Appends a copy of name to *list; 0 when memory is short. */
+static int push_name(char ***list, size_t *count, const char *name)
+{
+    char **p = realloc(*list, (*count + 1) * sizeof *p);
+    if (!p)
+        return 0;
+    *list = p;
+    return (p[*count] = strdup(name)) ? (++*count, 1) : 0;
+}
+
+static void remember_temp(staging *s, const char *path, int is_dir)
+{
+    void **t = realloc(s->tokens, (s->ntokens + 1) * sizeof *t);
+    if (t) {
+        s->tokens = t;
+        t[s->ntokens++] = cli_temp_add(path, is_dir);
+    }
+}
 
 static int staging_open(staging *s, const char *target)
 {
@@ -237,26 +275,35 @@ static int staging_open(staging *s, const char *target)
     while (len > 1 && target[len - 1] == '/')
         len--;
     s->target = strndup(target, len);
-    s->dir = malloc(len + 32);
-    if (!s->target || !s->dir) {
+    if (!s->target) {
         cli_error("out of memory");
         return CLI_FAILED;
     }
     struct stat st;
-    if (stat(s->target, &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            cli_error("cannot write frames to '%s': Not a directory", target);
-            free(s->dir);
-            s->dir = NULL;
-            return CLI_FAILED;
-        }
-        s->inside = 1;
-        snprintf(s->dir, len + 32, "%s/.steps.XXXXXX", s->target);
-    } else {
-        snprintf(s->dir, len + 32, "%s.XXXXXX", s->target);
+    s->inside = stat(s->target, &st) == 0;
+    if (s->inside && !S_ISDIR(st.st_mode)) {
+        cli_error("cannot write frames to '%s': Not a directory", target);
+        return CLI_FAILED;
     }
-    if (!mkdtemp(s->dir)) {
-        cli_error("cannot write frames to '%s': %s", target, strerror(errno));
+    /* the staging folder: inside the target, or beside it (in its parent) */
+    const char *slash = strrchr(s->target, '/');
+    char *parent = s->inside ? strdup(s->target)
+                   : slash ? strndup(s->target, slash == s->target ? 1 : (size_t)(slash - s->target))
+                           : strdup(".");
+    s->dir = parent ? join(parent, ".mgXXXXXX") : NULL;
+    free(parent);
+    if (!s->dir) {
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
+    cli_hold_signals(1); /* no signal between making the folder and listing it */
+    int made = mkdtemp(s->dir) != NULL;
+    int made_errno = errno;
+    if (made)
+        remember_temp(s, s->dir, 1);
+    cli_hold_signals(0);
+    if (!made) {
+        cli_error("cannot write frames to '%s': %s", target, strerror(made_errno));
         free(s->dir);
         s->dir = NULL;
         return CLI_FAILED;
@@ -272,63 +319,126 @@ static int staging_open(staging *s, const char *target)
 /* Writes one file into the staging folder. */
 static int staging_write(staging *s, const char *name, const void *data, size_t len)
 {
-    char **names = realloc(s->names, (s->count + 1) * sizeof *names);
-    if (!names) {
-        cli_error("out of memory");
-        return CLI_FAILED;
-    }
-    s->names = names;
-    size_t size = strlen(s->dir) + strlen(name) + 2;
-    char *path = malloc(size);
-    if (!path || !(s->names[s->count] = strdup(name))) {
+    char *path = join(s->dir, name);
+    if (!path || !push_name(&s->names, &s->count, name)) {
         free(path);
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    s->count++;
-    snprintf(path, size, "%s/%s", s->dir, name);
+    cli_hold_signals(1); /* the file is listed as soon as it is there */
     int status = cli_write_output(path, data, len);
+    if (status == CLI_OK)
+        remember_temp(s, path, 0);
+    cli_hold_signals(0);
     free(path);
     return status;
+}
+
+/* The old lesson in the target: captions.txt and, for each "step-N: ..." line
+ * of it, step-N.svg and step-N.png where they are regular files. 0 when
+ * memory is short. */
+static int find_old_lesson(staging *s)
+{
+    char *path = join(s->target, "captions.txt");
+    struct stat st;
+    FILE *f = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "r") : NULL;
+    free(path);
+    if (!f)
+        return 1; /* no lesson there */
+    int ok = push_name(&s->old, &s->old_count, "captions.txt");
+    char line[128];
+    while (ok && fgets(line, sizeof line, f)) {
+        size_t n = strspn(line + 5, "0123456789");
+        if (strncmp(line, "step-", 5) != 0 || n == 0 || line[5 + n] != ':')
+            continue;
+        for (int k = 0; k < 2 && ok; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s.%s", (int)(5 + n < 40 ? 5 + n : 40), line,
+                     k ? "png" : "svg");
+            char *frame = join(s->target, name);
+            ok = frame != NULL;
+            if (ok && lstat(frame, &st) == 0 && S_ISREG(st.st_mode))
+                ok = push_name(&s->old, &s->old_count, name);
+            free(frame);
+        }
+        if (!strchr(line, '\n')) /* a long caption: skip the rest of its line */
+            for (int c; (c = fgetc(f)) != EOF && c != '\n';)
+                ;
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Moves names[0..n) from folder a to folder b; on a failure moves back what
+ * it moved and returns 0 with errno set. */
+static int move_all(const char *a, const char *b, char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *from = join(a, names[i]), *to = join(b, names[i]);
+        int ok = from && to && rename(from, to) == 0;
+        int e = from && to ? errno : ENOMEM;
+        free(from);
+        free(to);
+        if (!ok) {
+            move_all(b, a, names, i);
+            errno = e;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Everything in place inside an existing target, or nothing (see staging). */
+static int commit_inside(staging *s)
+{
+    for (size_t i = 0; i < s->count; i++) { /* a folder in the way fails before any change */
+        char *path = join(s->target, s->names[i]);
+        struct stat st;
+        int blocked = path && lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+        if (blocked)
+            cli_error("cannot write '%s': it is not a regular file", path);
+        free(path);
+        if (blocked)
+            return CLI_FAILED;
+    }
+    char *aside = join(s->dir, "old");
+    if (!aside || !find_old_lesson(s) || mkdir(aside, 0700) != 0) {
+        cli_error("cannot write frames to '%s': %s", s->target,
+                  aside ? strerror(errno) : "out of memory");
+        free(aside);
+        return CLI_FAILED;
+    }
+    cli_hold_signals(1);
+    int ok = move_all(s->target, aside, s->old, s->old_count);
+    if (ok && !move_all(s->dir, s->target, s->names, s->count)) {
+        int e = errno;
+        move_all(aside, s->target, s->old, s->old_count);
+        errno = e;
+        ok = 0;
+    }
+    if (!ok)
+        cli_error("cannot write frames to '%s': %s", s->target, strerror(errno));
+    for (size_t i = 0; ok && i < s->old_count; i++) { /* the old lesson, now aside */
+        char *path = join(aside, s->old[i]);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    rmdir(aside);
+    free(aside);
+    cli_hold_signals(0);
+    return ok ? CLI_OK : CLI_FAILED;
 }
 
 static void staging_remove(staging *s)
 {
     for (size_t i = 0; i < s->count; i++) {
-        size_t size = strlen(s->dir) + strlen(s->names[i]) + 2;
-        char *path = malloc(size);
-        if (path) {
-            snprintf(path, size, "%s/%s", s->dir, s->names[i]);
+        char *path = join(s->dir, s->names[i]);
+        if (path)
             unlink(path);
-        }
         free(path);
     }
     rmdir(s->dir);
-}
-
-/* Renames the staged files into the existing target folder. */
-static int staging_move_files(staging *s)
-{
-    int status = CLI_OK;
-    for (size_t i = 0; i < s->count; i++) {
-        size_t size = strlen(s->dir) + strlen(s->target) + strlen(s->names[i]) + 2;
-        char *from = malloc(size), *to = malloc(size);
-        if (!from || !to) {
-            status = CLI_FAILED;
-        } else {
-            snprintf(from, size, "%s/%s", s->dir, s->names[i]);
-            snprintf(to, size, "%s/%s", s->target, s->names[i]);
-            if (rename(from, to) != 0) {
-                cli_error("cannot write '%s': %s", to, strerror(errno));
-                status = CLI_FAILED;
-            }
-        }
-        free(from);
-        free(to);
-        if (status != CLI_OK)
-            break;
-    }
-    return status;
 }
 
 /* Puts everything in place (commit) or removes it; frees s. Returns the status. */
@@ -337,7 +447,7 @@ static int staging_close(staging *s, int commit)
     int status = commit ? CLI_OK : CLI_FAILED;
     if (s->dir && commit) {
         if (s->inside) {
-            status = staging_move_files(s);
+            status = commit_inside(s);
         } else if (rename(s->dir, s->target) != 0) {
             cli_error("cannot write frames to '%s': %s", s->target, strerror(errno));
             status = CLI_FAILED;
@@ -345,41 +455,18 @@ static int staging_close(staging *s, int commit)
     }
     if (s->dir && (status != CLI_OK || s->inside))
         staging_remove(s); /* what is left of it */
+    for (size_t i = 0; i < s->ntokens; i++)
+        cli_temp_forget(s->tokens[i]);
     for (size_t i = 0; i < s->count; i++)
         free(s->names[i]);
+    for (size_t i = 0; i < s->old_count; i++)
+        free(s->old[i]);
     free(s->names);
+    free(s->old);
+    free(s->tokens);
     free(s->dir);
     free(s->target);
     return status;
-}
-
-/* Removes the frames of an earlier, longer lesson from dir ("step-N.svg" or
- * ".png" with N > count, or N = 0 from a numbering that began at 0), so that
- * the folder holds one lesson. */
-static void remove_stale_frames(const char *dir, size_t count)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *name = e->d_name;
-        if (strncmp(name, "step-", 5) != 0 || !isdigit((unsigned char)name[5]))
-            continue;
-        char *end;
-        unsigned long long n = strtoull(name + 5, &end, 10);
-        if (end - name < 8 || (strcmp(end, ".svg") != 0 && strcmp(end, ".png") != 0) ||
-            (n >= 1 && n <= count))
-            continue;
-        size_t size = strlen(dir) + strlen(name) + 2;
-        char *path = malloc(size);
-        if (path) {
-            snprintf(path, size, "%s/%s", dir, name);
-            unlink(path);
-        }
-        free(path);
-    }
-    closedir(d);
 }
 
 /* Renders every frame of the scene's lesson into s. */
@@ -426,12 +513,7 @@ static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
             status = staging_write(&s, "captions.txt", text, len);
         free(text);
     }
-    char *target = strdup(s.target ? s.target : "");
-    status = staging_close(&s, status == CLI_OK);
-    if (status == CLI_OK && target)
-        remove_stale_frames(target, n);
-    free(target);
-    return status;
+    return staging_close(&s, status == CLI_OK);
 }
 
 /* ---- the command --------------------------------------------------------- */

@@ -214,6 +214,7 @@ static int parse_options(int argc, char **argv, train_options *o)
 typedef struct train_data {
     mg_dataset set;
     mg_table table;          /* empty for tiny and generated moons */
+    char *text;              /* the table's text, for messages; or NULL */
     const char *path;        /* the table's file, or NULL */
 } train_data;
 
@@ -221,10 +222,41 @@ static void train_data_free(train_data *d)
 {
     mg_dataset_free(&d->set);
     mg_table_free(&d->table);
+    free(d->text);
+    d->text = NULL;
     d->path = NULL;
 }
 
 /* Reads and parses a numeric CSV file; prints FILE:LINE:COL errors. */
+/* The 1-based column where field k (0-based) of a line of text starts, as
+ * the CSV reader counts it (after a UTF-8 BOM on line 1, spaces skipped):
+ * where a file of one number per line goes wrong when it has several, and
+ * where a row's target is. 1 if there is no such field. */
+static int field_col(const char *text, int line, size_t k)
+{
+    const char *p = text;
+    for (int l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return 1;
+    if (line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    const char *f = p;
+    for (size_t i = 0; i < k; i++) {
+        while (*f && *f != ',' && *f != '\n')
+            f++;
+        if (*f != ',')
+            return 1;
+        f++;
+    }
+    while (*f == ' ' || *f == '\t')
+        f++;
+    return (int)(f - p) + 1;
+}
+
 static int load_table(const char *path, mg_table *t, char **text_out)
 {
     char *text;
@@ -249,7 +281,7 @@ static int load_table(const char *path, mg_table *t, char **text_out)
 static int load_points(const char *path, train_data *d)
 {
     train_data_free(d);
-    int status = load_table(path, &d->table, NULL);
+    int status = load_table(path, &d->table, &d->text);
     if (status != CLI_OK)
         return status;
     d->path = path;
@@ -313,8 +345,9 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
         if (status != CLI_OK)
             return status;
         if (d->set.inputs != s->sizes[0]) {
-            cli_error("%s: rows have %zu inputs, but the '%s' network takes %zu",
-                      cli_display_name(o->points), d->set.inputs, o->data, s->sizes[0]);
+            cli_error("%s: rows have %zu input%s, but the '%s' network takes %zu",
+                      cli_display_name(o->points), d->set.inputs, cli_plural(d->set.inputs),
+                      o->data, s->sizes[0]);
             return CLI_USAGE;
         }
     }
@@ -349,29 +382,13 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
                 char y[MG_NUMBER_SIZE];
                 mg_format_repr(y, sizeof y, d->set.y[r]);
                 cli_input_error(cli_display_name(d->path ? d->path : o->data),
-                                d->path ? d->table.lines[r] : 1, 1,
+                                d->path ? d->table.lines[r] : 1,
+                                d->path ? field_col(d->text, d->table.lines[r], d->table.cols - 1)
+                                        : 1,
                                 "the svm loss wants targets -1 or 1, not %s", y);
                 return CLI_USAGE;
             }
     return CLI_OK;
-}
-
-/* The 1-based column of the second field on a line of text: where a file of
- * one number per line goes wrong when it has several. */
-static int second_field_col(const char *text, int line)
-{
-    const char *p = text;
-    for (int l = 1; l < line && p; l++) {
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    if (!p)
-        return 1;
-    const char *comma = p;
-    while (*comma && *comma != ',' && *comma != '\n')
-        comma++;
-    return *comma == ',' ? (int)(comma - p) + 2 : 1;
 }
 
 /* Loads --init into the network's parameters. */
@@ -385,7 +402,7 @@ static int load_init(const char *path, mg_graph *g, const mg_mlp *m, const train
     const char *name = cli_display_name(path);
     size_t want = mg_mlp_param_count(m);
     if (t.cols != 1) {
-        cli_input_error(name, t.lines[0], second_field_col(text, t.lines[0]),
+        cli_input_error(name, t.lines[0], field_col(text, t.lines[0], 1),
                         "expected one number per line, found %zu fields", t.cols);
         status = CLI_USAGE;
     } else if (t.rows != want) {
@@ -473,7 +490,7 @@ static int write_plot(const char *path, const char *format, const char *title, m
         cli_error("cannot draw the plot: %s", err.message);
         return CLI_FAILED;
     }
-    int status = cli_write_output(path, bytes, len);
+    int status = cli_stage_output(path, bytes, len);
     free(bytes);
     return status;
 }
@@ -516,12 +533,13 @@ static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
         mg_mark mark = mg_graph_mark(g);
         mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
         size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;
+        int fits = mg_value_ok(loss) && mg_viz_fits(g, &loss, 1, MG_VIZ_MAX_NODES_DEFAULT);
         if (!mg_value_ok(loss))
             cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
         mg_graph_reset(g, mark);
         if (!mg_value_ok(loss))
             return CLI_FAILED;
-        if (count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
+        if (fits && count <= (*view == DRAW_WHOLE ? DRAW_WHOLE_MAX : MG_VIZ_MAX_NODES_DEFAULT))
             return CLI_OK;
     }
     return CLI_OK; /* DRAW_NEURONS */
@@ -535,11 +553,13 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
     char desc[256], title[512];
     mg_mlp_describe(desc, sizeof desc, s->sizes, s->nsizes);
     if (view == DRAW_WHOLE)
-        snprintf(title, sizeof title, "%s: %s after %ld steps: the %s loss over all %zu examples",
-                 cli_display_name(o->data), desc, s->steps, mg_loss_name(s->preset.loss), d->count);
+        snprintf(title, sizeof title, "%s: %s after %ld step%s: the %s loss over all %zu example%s",
+                 cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps),
+                 mg_loss_name(s->preset.loss), d->count, cli_plural(d->count));
     else
-        snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss%s",
-                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->preset.loss),
+        snprintf(title, sizeof title, "%s: %s after %ld step%s: example 1 of %zu and its %s loss%s",
+                 cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps), d->count,
+                 mg_loss_name(s->preset.loss),
                  view == DRAW_NEURONS ? ", one node per neuron" : "");
     mg_mark mark = mg_graph_mark(g);
     mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
@@ -557,16 +577,19 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         mg_backward(g, loss);
         mg_viz_options vo = mg_viz_options_default();
         vo.title = title;
-        vo.max_nodes = 0; /* plan_draw checked the size */
+        /* plan_draw picked a view that fits; the neuron view may still not */
+        cli_watchdog("the layout of --draw", "draw fewer values (a smaller network or less data)",
+                     cli_layout_budget());
         mg_status st = view == DRAW_NEURONS
                            ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
                                                    &len, &err)
                            : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len,
                                            &err);
+        cli_watchdog(NULL, NULL, 0);
         if (st != MG_OK)
             cli_error("cannot draw the network: %s", err.message);
         else
-            status = cli_write_output(o->draw, out, len);
+            status = cli_stage_output(o->draw, out, len);
     }
     mg_viz_free_output(out);
     mg_viz_free(viz);
@@ -597,6 +620,22 @@ static void print_json(const train_options *o, const train_setup *s, const doubl
     fputs("]}\n", stdout);
 }
 
+/* Refuses, before any work, a step whose graph would not fit in the memory
+ * there is (a full-batch step over a large file builds its loss over every
+ * row at once). */
+static int check_memory(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d)
+{
+    size_t need = 0, have = cli_memory_available();
+    if (d->count < 2 || mg_mlp_step_bytes(g, m, d, s->preset.loss, s->preset.alpha, d->count, &need) != MG_OK ||
+        need <= have)
+        return CLI_OK;
+    size_t per_row = need / d->count, fits = per_row ? have / per_row : 0;
+    cli_error("one training step over all %zu rows needs about %.1f GB of memory, more than the "
+              "%.1f GB there is; train on fewer rows (about %zu fit)",
+              d->count, need / 1e9, have / 1e9, fits);
+    return CLI_FAILED;
+}
+
 /* Builds the network, loads --init, trains, plots and reports. */
 static int train(const train_options *o, const train_setup *s, const train_data *d)
 {
@@ -619,6 +658,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
+    if ((status = check_memory(g, m, s, &d->set)) != CLI_OK)
+        goto done;
 #if CLI_HAVE_VIZ
     int view = DRAW_EXAMPLE;
     if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
@@ -634,8 +675,9 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         char last_text[40] = "nan";
         if (isfinite(last))
             snprintf(last_text, sizeof last_text, "%.4g", last);
-        snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %s, accuracy %.1f%%",
-                 cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps, last_text,
+        snprintf(title, sizeof title, "%s: %s, %s loss, %ld step%s: loss %s, accuracy %.1f%%",
+                 cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps,
+                 cli_plural((size_t)s->steps), last_text,
                  accuracy * 100.0);
         if ((status = write_plot(o->plot, o->plot_format, title, g, m, &d->set, history,
                                  s->steps)) != CLI_OK)
@@ -648,8 +690,9 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         print_json(o, s, history, accuracy);
     } else {
         mg_format_repr(loss_text, sizeof loss_text, history[s->steps - 1]);
-        printf("%s: %s, %s loss, %ld steps: final loss %s, accuracy %.1f%%\n", o->data, desc,
-               mg_loss_name(s->preset.loss), s->steps, loss_text, accuracy * 100.0);
+        printf("%s: %s, %s loss, %ld step%s: final loss %s, accuracy %.1f%%\n", o->data, desc,
+               mg_loss_name(s->preset.loss), s->steps, cli_plural((size_t)s->steps), loss_text,
+               accuracy * 100.0);
     }
     status = cli_finish_stdout(CLI_OK);
 done:

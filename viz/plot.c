@@ -2,6 +2,8 @@
  * 2-D classifier with its points, rendered into memory as PNG or SVG. */
 #include <micrograd/plot.h>
 
+#include "text.h"
+
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
@@ -84,21 +86,48 @@ static void format_tick(char *buf, size_t size, double v, double step)
 {
     if (fabs(v) < step * 1e-9)
         v = 0.0;
-    snprintf(buf, size, "%.*f", step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9), v);
+    if (fabs(v) >= 1e15 || step < 1e-12) /* "%f" would print a run of digits */
+        snprintf(buf, size, "%.6g", v);
+    else
+        snprintf(buf, size, "%.*f", step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9), v);
+}
+
+/* The ticks of a linear axis: the multiples k * step inside [lo, hi], at most
+ * TICKS_MAX of them. Counting k (never `v += step`) ends even when step is
+ * below the spacing of doubles near the axis, as on an axis near 1e16; an
+ * axis too wide or too fine for that many ticks gets its two ends. Returns how
+ * many values it wrote to v. */
+#define TICKS_MAX 32
+static int linear_ticks(const axis *a, double step, double v[TICKS_MAX])
+{
+    double k0 = ceil(a->lo / step - 1e-9), k1 = floor(a->hi / step + 1e-9);
+    if (!isfinite(k0) || !isfinite(k1) || !(step > 0) || k1 - k0 >= TICKS_MAX ||
+        k0 * step == (k0 + 1) * step) {
+        if (!isfinite(a->lo) || !isfinite(a->hi))
+            return 0;
+        v[0] = a->lo;
+        v[1] = a->hi;
+        return a->hi > a->lo ? 2 : 1;
+    }
+    int n = 0;
+    for (double k = k0; k <= k1; k++)
+        v[n++] = k * step;
+    return n;
 }
 
 /* Gridlines and labels along x (linear), at least min_step apart. */
 static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want, double min_step)
 {
-    double step = fmax(nice_step(a->hi - a->lo, want), min_step);
+    double step = fmax(nice_step(a->hi - a->lo, want), min_step), v[TICKS_MAX];
     char buf[32];
-    for (double v = ceil(a->lo / step) * step; v <= a->hi + step * 1e-9; v += step) {
-        double x = map_x(b, a, v);
+    int n = linear_ticks(a, step, v);
+    for (int i = 0; i < n; i++) {
+        double x = map_x(b, a, v[i]);
         set_rgb(cr, grid_ink);
         cairo_move_to(cr, x, b->y);
         cairo_line_to(cr, x, b->y + b->h);
         cairo_stroke(cr);
-        format_tick(buf, sizeof buf, v, step);
+        format_tick(buf, sizeof buf, v[i], step);
         set_rgb(cr, ink);
         text_at(cr, x, b->y + b->h + 8, 0.5, 1.0, 12, 0, buf);
     }
@@ -124,7 +153,8 @@ static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
     char buf[32];
     if (a->log) {
         int between = a->hi - a->lo <= 2.0;
-        for (double v = a->lo; v <= a->hi + 1e-9; v += 1.0) {
+        double stride = fmax(1.0, ceil((a->hi - a->lo) / 12)); /* at most ~12 labels */
+        for (double v = a->lo; v <= a->hi + 1e-9; v += stride) {
             double decade = pow(10.0, round(v));
             snprintf(buf, sizeof buf, "%g", decade);
             tick_y(cr, b, a, v, buf);
@@ -135,10 +165,11 @@ static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
         }
         return;
     }
-    double step = nice_step(a->hi - a->lo, want);
-    for (double v = ceil(a->lo / step - 1e-9) * step; v <= a->hi + step * 1e-9; v += step) {
-        format_tick(buf, sizeof buf, v, step);
-        tick_y(cr, b, a, v, buf);
+    double step = nice_step(a->hi - a->lo, want), v[TICKS_MAX];
+    int n = linear_ticks(a, step, v);
+    for (int i = 0; i < n; i++) {
+        format_tick(buf, sizeof buf, v[i], step);
+        tick_y(cr, b, a, v[i], buf);
     }
 }
 
@@ -230,22 +261,30 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
 
 /* ---- the decision-boundary panel ---------------------------------------------------- */
 
-/* The data window: the points' bounding box padded by 0.5, then widened on
- * one side pair so that one unit is as long on both axes. */
+/* The data window: the points' bounding box padded by 0.5 (or by a
+ * millionth of their size, for points so large that 0.5 is below the spacing
+ * of doubles there), then widened on one side pair so that one unit is as
+ * long on both axes. Points with a non-finite coordinate are not drawn and do
+ * not count. */
 static void data_window(const mg_dataset *d, const box *b, axis *ax, axis *ay)
 {
     double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (size_t r = 0; r < d->count; r++) {
-        x0 = fmin(x0, d->x[2 * r]);
-        x1 = fmax(x1, d->x[2 * r]);
-        y0 = fmin(y0, d->x[2 * r + 1]);
-        y1 = fmax(y1, d->x[2 * r + 1]);
+        double x = d->x[2 * r], y = d->x[2 * r + 1];
+        if (!isfinite(x) || !isfinite(y))
+            continue;
+        x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
     }
-    x0 -= 0.5, x1 += 0.5, y0 -= 0.5, y1 += 0.5;
-    double per_px = fmax((x1 - x0) / b->w, (y1 - y0) / b->h);
-    double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-    *ax = (axis){cx - per_px * b->w / 2, cx + per_px * b->w / 2, 0};
-    *ay = (axis){cy - per_px * b->h / 2, cy + per_px * b->h / 2, 0};
+    if (x0 > x1)
+        x0 = x1 = y0 = y1 = 0.0;
+    double big = fmax(fmax(fabs(x0), fabs(x1)), fmax(fabs(y0), fabs(y1)));
+    double pad = fmax(0.5, big * 1e-6);
+    x0 -= pad, x1 += pad, y0 -= pad, y1 += pad;
+    /* halves first: the spread of points near +-1e308 would overflow */
+    double per_px = fmax((x1 / 2 - x0 / 2) / b->w, (y1 / 2 - y0 / 2) / b->h);
+    double cx = x0 / 2 + x1 / 2, cy = y0 / 2 + y1 / 2;
+    *ax = (axis){cx - per_px * b->w, cx + per_px * b->w, 0};
+    *ay = (axis){cy - per_px * b->h, cy + per_px * b->h, 0};
 }
 
 static uint32_t pixel(rgb c)
@@ -440,21 +479,30 @@ static int stable_svg_ids(sink *s)
     return 0;
 }
 
-/* Draws the whole picture on cr; 0, or -1 when the scores failed. */
+/* Draws the whole picture on cr; 0, -1 when the scores failed, -2 when
+ * memory ran short. */
 static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    if (p->title) {
+    viz_buf title = {0};
+    if (p->title) /* cairo refuses invalid UTF-8 (a file name in Latin-1): show it as Latin-1 */
+        viz_utf8_clean(&title, p->title, strlen(p->title));
+    if (title.failed || (p->title && !title.s && p->title[0])) {
+        viz_buf_free(&title);
+        return -2;
+    }
+    if (title.s) {
         /* 16 px, smaller when that would not fit the width */
         cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
         cairo_set_font_size(cr, 16);
         cairo_text_extents_t e;
-        cairo_text_extents(cr, p->title, &e);
+        cairo_text_extents(cr, title.s, &e);
         double size = e.x_advance > width - 24 ? fmax(8.0, 16 * (width - 24) / e.x_advance) : 16;
         set_rgb(cr, ink);
-        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, p->title);
+        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, title.s);
     }
+    viz_buf_free(&title);
     box left = {LEFT, TOP, PANEL_W, PANEL_H};
     loss_panel(cr, &left, p->loss, p->steps);
     if (!with_boundary)
@@ -496,7 +544,7 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
         s.failed = stable_svg_ids(&s) != 0;
     if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
         free(s.bytes);
-        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY)
+        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY || drawn == -2)
             return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
         if (drawn != 0)
             return mg_error_set(err, MG_ERR_RENDER, 0, 0,

@@ -98,6 +98,24 @@ static unsigned char whitespace(unsigned char c)
     return c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
 }
 
+void viz_utf8_latin1(viz_buf *b, unsigned char c)
+{
+    char two[2] = {(char)(0xC0 | c >> 6), (char)(0x80 | (c & 0x3F))};
+    viz_buf_add(b, two, 2);
+}
+
+void viz_utf8_clean(viz_buf *b, const char *bytes, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t k = mg_utf8_char(bytes + i, len - i);
+        if (k)
+            viz_buf_add(b, bytes + i, k);
+        else
+            viz_utf8_latin1(b, (unsigned char)bytes[i]);
+        i += k ? k : 1;
+    }
+}
+
 static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
 
 /* Appends the shown part of bytes, whitespace as a space, control bytes
@@ -111,12 +129,20 @@ static void escape(viz_buf *b, const char *bytes, size_t len, const char *specia
         unsigned char c = whitespace((unsigned char)bytes[i]);
         if (c < 0x20 || c == 0x7F)
             continue;
-        if (strchr(special, c))
-            viz_buf_add(b, "\\", 1);
-        if (c == '&')
-            viz_buf_puts(b, "&amp;");
-        else
-            viz_buf_add(b, (const char *)&c, 1);
+        size_t k = c < 0x80 ? 1 : mg_utf8_char(bytes + i, n - i);
+        if (k > 1) { /* a whole character */
+            viz_buf_add(b, bytes + i, k);
+            i += k - 1;
+        } else if (k == 0) {
+            viz_utf8_latin1(b, c);
+        } else {
+            if (strchr(special, c))
+                viz_buf_add(b, "\\", 1);
+            if (c == '&')
+                viz_buf_puts(b, "&amp;");
+            else
+                viz_buf_add(b, (const char *)&c, 1);
+        }
     }
     if (cut)
         viz_buf_puts(b, ellipsis);

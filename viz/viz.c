@@ -114,16 +114,38 @@ size_t viz_mark(const mg_graph *g, const mg_value *roots, size_t n, uint8_t *mas
     return drawn;
 }
 
-size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
+/* The mask of what roots draw (free() it) and, in *drawn, how many; NULL
+ * (with *drawn 0) when there is nothing to mark or memory is short. */
+static uint8_t *mark_roots(const mg_graph *g, const mg_value *roots, size_t n, size_t *drawn)
 {
     size_t size = mg_graph_size(g);
+    *drawn = 0;
     if (!g || !roots || !n || !size)
-        return 0;
+        return NULL;
     uint8_t *mask = calloc(size, 1);
-    if (!mask)
-        return 0;
-    size_t drawn = viz_mark(g, roots, n, mask);
+    if (mask)
+        *drawn = viz_mark(g, roots, n, mask);
+    return mask;
+}
+
+int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_nodes)
+{
+    size_t drawn;
+    uint8_t *mask = mark_roots(g, roots, n, &drawn);
+    mg_viz_options o = mg_viz_options_default();
+    o.max_nodes = max_nodes;
+    viz_spec spec = {.g = g, .o = &o, .size = mg_graph_size(g), .mask = mask, .drawn = drawn};
+    viz_cost cost;
+    int fits = drawn && (!max_nodes || drawn <= max_nodes) &&
+               viz_check_cost(&spec, &cost, NULL) == MG_OK;
     free(mask);
+    return fits;
+}
+
+size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
+{
+    size_t drawn;
+    free(mark_roots(g, roots, n, &drawn));
     return drawn;
 }
 
@@ -302,11 +324,16 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const mg_viz_options
 static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
                           size_t *len, double *sizes, mg_error *err)
 {
-    mg_status status;
+    viz_cost cost;
+    mg_status status = viz_check_cost(spec, &cost, err);
+    if (status != MG_OK)
+        return status;
     viz_lock();
     viz_gv_begin();
     Agraph_t *gg = viz_build(spec);
     if (!gg)
+        status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory building the graph");
+    else if (viz_bound_layout(gg, &cost) != 0)
         status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory building the graph");
     else if (sizes)
         status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err);

@@ -28,18 +28,7 @@ struct mg_viz {
     GVC_t *gvc;
 };
 
-/* A growable NUL-terminated string; on allocation failure `failed` is set and
- * later appends do nothing, so builders check once at the end. */
-typedef struct viz_buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} viz_buf;
-
-void viz_buf_add(viz_buf *b, const char *bytes, size_t n);
-void viz_buf_puts(viz_buf *b, const char *s);
-void viz_buf_printf(viz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void viz_buf_free(viz_buf *b);
+#include "text.h"
 
 /* Appends label bytes escaped for a record field (GRAPHVIZ.md): `{}|<>\` get a
  * backslash, & becomes &amp;, control bytes are dropped, long labels are cut. */
@@ -107,6 +96,34 @@ typedef struct viz_spec {
  * wide clustered graphs ("lost edge"), and a failed layout of a big graph is
  * slow to retry. */
 #define VIZ_MINLEN_MAX 600
+
+/* What laying out a spec will cost dot, estimated before it runs. */
+typedef struct viz_cost {
+    size_t nodes;         /* value boxes, op nodes, neuron view nodes */
+    size_t edges;
+    size_t virtual_nodes; /* one per rank an edge crosses, as dot adds them */
+    size_t span;          /* the longest edge, in ranks */
+} viz_cost;
+
+/* Fills cost for spec: MG_OK or MG_ERR_NOMEM. */
+mg_status viz_estimate_cost(const viz_spec *spec, viz_cost *cost);
+/* The size of the graph dot's positioning solves: what its time grows with. */
+size_t viz_cost_units(const viz_cost *cost);
+
+/* The layout size allowed per value of o->max_nodes: at the default limit
+ * (2,000) 16,000, measured to take at most ~3 s of CPU with the settings of
+ * viz_bound_layout (bench/README.md). */
+#define VIZ_UNITS_PER_VALUE 8
+/* Layouts up to this size are solved to the end (the pictures of small graphs
+ * stay exactly as dot draws them by default). */
+#define VIZ_UNITS_EXACT 2000
+
+/* Estimates spec's cost into *cost; MG_OK, MG_ERR_NOMEM, or MG_ERR_LIMIT with
+ * the reason in err when it exceeds what spec->o->max_nodes allows. */
+mg_status viz_check_cost(const viz_spec *spec, viz_cost *cost, mg_error *err);
+/* With the lock held, before layout: the settings that bound dot's work on g
+ * for its cost. 0, or -1 when memory is short. */
+int viz_bound_layout(Agraph_t *g, const viz_cost *cost);
 
 /* Builds the Graphviz graph of spec. Call with the Graphviz lock held. Returns
  * the graph (agclose it) or NULL (MG_ERR_NOMEM). */

@@ -8,8 +8,10 @@
  *     mg_table_free(&t);
  *
  * The format: one row per line, fields separated by commas, every field a
- * finite decimal number (spaces around it are ignored). '#' starts a comment
- * that runs to the end of the line; blank lines are skipped; CRLF is accepted.
+ * finite decimal number (spaces around it are ignored; hex floats are not
+ * numbers here). A UTF-8 byte order mark before the first line is skipped.
+ * '#' starts a comment that runs to the end of the line; blank lines are
+ * skipped; CRLF is accepted.
  * The first row may be a header: it is one when none of its fields is a number
  * (`x0,x1,y`). Every row must have as many fields as the first.
  */

@@ -96,6 +96,10 @@ MG_API void mg_graph_free(mg_graph *g);
 MG_API size_t mg_graph_size(const mg_graph *g);
 /* Bytes the graph holds from the allocator (values, labels, scratch). */
 MG_API size_t mg_graph_bytes(const mg_graph *g);
+/* Bytes of storage one value takes at most: its record and its group entry
+ * (labels and pow exponents aside). The storage grows by doubling, so a graph
+ * of n values holds up to 2 n times this. */
+MG_API size_t mg_graph_value_bytes(void);
 /* Grows the value storage to hold at least n values; on failure nothing changes
  * and MG_ERR_NOMEM or MG_ERR_LIMIT is returned and recorded. */
 MG_API mg_status mg_graph_reserve(mg_graph *g, size_t n);

@@ -46,6 +46,12 @@ MG_API char *mg_format_short(char *buf, size_t size, double x);
  * precision > 4), so a reader can tell it from zero. Returns buf. */
 MG_API char *mg_format_fixed(char *buf, size_t size, double x, int precision);
 
+/* Text, for the outputs that show it: the length (1 to 4) of the valid UTF-8
+ * character at s, n bytes being there, or 0 when s does not start one (a stray
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF, or a
+ * sequence cut off by the end). n must be at least 1. */
+MG_API size_t mg_utf8_char(const char *s, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -331,17 +331,20 @@ def dir_of_png_frames_into_an_existing_folder():
     src = write(os.path.join(d, 'L.mg'), L_SRC)
     keep = write(os.path.join(d, 'keep.txt'), b'mine')
     old = write(os.path.join(d, 'step-001.png'), b'old')
-    # Frames of an earlier, longer lesson go (and a step-000 from when frames
-    # counted from 0); files that only look alike stay.
+    # The files of an earlier, longer lesson (its captions.txt names its
+    # frames, here numbered from 0 as frames once were) go; files that only
+    # look alike stay.
+    write(os.path.join(d, 'captions.txt'),
+          ''.join(f'step-{i:03d}: old\n' for i in range(13)).encode())
     for stale in ('step-000.svg', 'step-006.png', 'step-012.svg'):
         write(os.path.join(d, stale), b'stale')
-    for other in ('step-9.svg', 'step-007.txt', 'step-007.svg.bak'):
+    for other in ('step-9.svg', 'step-007.txt', 'step-007.svg.bak', 'step-1234.svg'):
         write(os.path.join(d, other), b'other')
     r = run(['steps', src, '-o', d + '/', '-T', 'png', '--rankdir', 'TB'])
     expect(r.status, 0, 'exit')
     names = [f'step-{i:03d}.png' for i in range(1, 6)]
     expect(sorted(os.listdir(d)), ['L.mg', 'captions.txt', 'keep.txt'] + names +
-           ['step-007.svg.bak', 'step-007.txt', 'step-9.svg'])
+           ['step-007.svg.bak', 'step-007.txt', 'step-1234.svg', 'step-9.svg'])
     expect(read(keep), b'mine')
     sizes = set()
     for n in names:

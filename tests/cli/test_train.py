@@ -131,7 +131,7 @@ def csv_errors_are_file_line_col_exit_2():
     half = write(os.path.join(d, 'half.csv'), '# targets\n1,2,1\n3,4,0.5\n')
     r = run(['train', '--data', half, '--loss', 'svm'])
     expect(r.status, 2, 'exit')
-    expect(r.err, f'{half}:3:1: error: the svm loss wants targets -1 or 1, not 0.5\n')
+    expect(r.err, f'{half}:3:5: error: the svm loss wants targets -1 or 1, not 0.5\n')  # the target
     r = run(['train', '--data', os.path.join(d, 'missing.csv')])
     expect(r.status, 2, 'exit')
     expect_true(r.err.startswith(f"micrograd: error: cannot open '{d}/missing.csv': "), r.err)
@@ -149,7 +149,7 @@ def init_must_match_the_network():
     pairs = write(os.path.join(d, 'pairs.txt'), '# weights\n0.5, 0.25\n')
     r = run(['train', '--init', pairs])
     expect(r.status, 2, 'exit')
-    expect(r.err, f'{pairs}:2:5: error: expected one number per line, found 2 fields\n')
+    expect(r.err, f'{pairs}:2:6: error: expected one number per line, found 2 fields\n')
     word = write(os.path.join(d, 'word.txt'), '0.5\nzero\n')
     r = run(['train', '--init', word])
     expect(r.status, 2, 'exit')

@@ -66,11 +66,12 @@
 extern "C" {
 #endif
 
-/* The default node limit: graphs with more values are refused (MG_ERR_LIMIT)
- * unless max_nodes says otherwise. Chosen from measured dot layout times of
- * MLP loss graphs (CPU time, one core): 1,000 values 0.5-2 s, 2,000 values
- * 1.8-8.9 s, 3,000 values 6-30 s (the lower figures with clusters, which
- * constrain dot's crossing minimisation); time grows about as n^3. */
+/* The default node limit: graphs with more values, or whose layout would
+ * place more than 8 nodes per allowed value (16,000), are refused
+ * (MG_ERR_LIMIT) unless max_nodes says otherwise. dot's time grows with the
+ * nodes it places, and that counts one node per rank an edge crosses: a value
+ * used 100 times along a chain costs more than a 2,000-value network. At the
+ * limit, layouts take at most ~3 s of CPU (bench/README.md has the figures). */
 #define MG_VIZ_MAX_NODES_DEFAULT 2000
 
 typedef enum mg_viz_theme {
@@ -100,7 +101,11 @@ typedef struct mg_viz_options {
                             * they carry back (local derivative x result grad) */
     int clusters;          /* 1 (default): one cluster per mg_group path component */
     const char *title;     /* drawn above the graph; NULL or "" for none */
-    size_t max_nodes;      /* refuse graphs with more values; 0 = no limit */
+    size_t max_nodes;      /* refuse graphs with more values, or whose layout
+                            * would be larger than 8 nodes per value allowed
+                            * (what dot adds for edges that cross ranks and
+                            * for dense views counts: its time grows with it);
+                            * 0 = no limit */
     const uint8_t *flags;  /* highlights: the lesson's MG_LESSON_* bits per value index
                             * (mg_graph_size entries), or NULL */
     const double *numeric; /* per value index (mg_graph_size entries): a numeric
@@ -141,6 +146,11 @@ MG_API mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *r
 
 /* Frees a buffer returned by a render. NULL is a no-op. */
 MG_API void mg_viz_free_output(char *out);
+
+/* 1 if a render of roots with max_nodes (0: no limit) would go ahead, 0 if
+ * it would be refused as too large (MG_ERR_LIMIT) or a root is not a value of
+ * g. Changes nothing. */
+MG_API int mg_viz_fits(const mg_graph *g, const mg_value *roots, size_t n, size_t max_nodes);
 
 /* Number of values a render of roots would draw (the size of the union of
  * their traces), or 0 if a root is not a value of g. Changes nothing. */
