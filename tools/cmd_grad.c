@@ -1,8 +1,9 @@
 /* micrograd grad / micrograd check: the numbers of an expression file. */
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <micrograd/check.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -183,27 +184,8 @@ static const char check_help[] =
 
 typedef struct leaf_check {
     size_t index; /* in the program */
-    double analytic, numeric;
-    int ok;
+    mg_grad_check_result r;
 } leaf_check;
-
-static int close_enough(double analytic, double numeric, double tol)
-{
-    if (isnan(analytic) || isnan(numeric))
-        return 0;
-    if (isinf(analytic) || isinf(numeric))
-        return analytic == numeric;
-    double scale = fmax(1.0, fmax(fabs(analytic), fabs(numeric)));
-    return fabs(analytic - numeric) <= tol * scale;
-}
-
-/* The root's data with leaf x moved to data + dx, everything else as it was. */
-static double root_at(cli_source *src, mg_value x, double data, double dx)
-{
-    mg_set_data(src->graph, x, data + dx);
-    mg_forward(src->graph);
-    return mg_data(src->graph, mg_program_value(src->program, src->root));
-}
 
 /* Each named leaf once, even under two names (aliases). */
 static int is_first_name(const mg_program *p, size_t i)
@@ -215,27 +197,37 @@ static int is_first_name(const mg_program *p, size_t i)
     return 1;
 }
 
+/* Checks every named leaf through the library; returns how many (out has
+ * room for all names), or (size_t)-1 after printing why. */
 static size_t check_leaves(cli_source *src, const value_options *o, leaf_check *out)
 {
     const mg_program *p = src->program;
     mg_graph *g = src->graph;
-    mg_value root = mg_program_value(p, src->root);
-    mg_backward(g, root);
     size_t n = 0;
+    mg_value *leaves = malloc((mg_program_count(p) + 1) * sizeof *leaves);
+    mg_grad_check_result *results = malloc((mg_program_count(p) + 1) * sizeof *results);
+    if (!leaves || !results) {
+        free(leaves);
+        free(results);
+        cli_error("out of memory");
+        return (size_t)-1;
+    }
     for (size_t i = 0; i < mg_program_count(p); i++) {
         mg_value x = mg_program_value(p, i);
-        if (mg_value_op(g, x) != MG_OP_LEAF || !is_first_name(p, i))
-            continue;
-        double data = mg_data(g, x);
-        double plus = root_at(src, x, data, o->h);
-        double minus = root_at(src, x, data, -o->h);
-        root_at(src, x, data, 0.0);
-        leaf_check *c = &out[n++];
-        c->index = i;
-        c->analytic = mg_grad(g, x);
-        c->numeric = (plus - minus) / (2.0 * o->h);
-        c->ok = close_enough(c->analytic, c->numeric, o->tol);
+        if (mg_value_op(g, x) == MG_OP_LEAF && is_first_name(p, i)) {
+            out[n].index = i;
+            leaves[n++] = x;
+        }
     }
+    mg_value root = mg_program_value(p, src->root);
+    if (mg_grad_check(g, root, leaves, n, o->h, o->tol, results) != MG_OK) {
+        cli_error("cannot check the grads: %s", mg_graph_error(g));
+        n = (size_t)-1;
+    }
+    for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+        out[i].r = results[i];
+    free(leaves);
+    free(results);
     return n;
 }
 
@@ -252,19 +244,19 @@ static void print_checks(const cli_source *src, const value_options *o, const le
             fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
             cli_json_string(stdout, name, strlen(name));
             fputs(", \"analytic\": ", stdout);
-            cli_json_number(stdout, c[i].analytic);
+            cli_json_number(stdout, c[i].r.analytic);
             fputs(", \"numeric\": ", stdout);
-            cli_json_number(stdout, c[i].numeric);
-            printf(", \"ok\": %s}", c[i].ok ? "true" : "false");
+            cli_json_number(stdout, c[i].r.numeric);
+            printf(", \"ok\": %s}", c[i].r.ok ? "true" : "false");
         }
         fputs("]}\n", stdout);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         char a[40], num[40];
-        cli_format_double(a, sizeof a, c[i].analytic);
-        cli_format_double(num, sizeof num, c[i].numeric);
-        printf("%-4s %s: analytic %s, numeric %s\n", c[i].ok ? "ok" : "FAIL",
+        cli_format_double(a, sizeof a, c[i].r.analytic);
+        cli_format_double(num, sizeof num, c[i].r.numeric);
+        printf("%-4s %s: analytic %s, numeric %s\n", c[i].r.ok ? "ok" : "FAIL",
                mg_program_name(p, c[i].index), a, num);
     }
     printf("%s: %zu leaves, h = %g\n", all_ok ? "ok" : "FAILED", n, o->h);
@@ -286,10 +278,14 @@ int cmd_check(int argc, char **argv)
         } else {
             size_t n = check_leaves(&src, &o, checks);
             int all_ok = 1;
-            for (size_t i = 0; i < n; i++)
-                all_ok &= checks[i].ok;
-            print_checks(&src, &o, checks, n, all_ok);
-            status = cli_finish_stdout(all_ok ? CLI_OK : CLI_FAILED);
+            for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+                all_ok &= checks[i].r.ok;
+            if (n == (size_t)-1) {
+                status = CLI_FAILED;
+            } else {
+                print_checks(&src, &o, checks, n, all_ok);
+                status = cli_finish_stdout(all_ok ? CLI_OK : CLI_FAILED);
+            }
             free(checks);
         }
     }

@@ -20,6 +20,7 @@
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>
 #include <micrograd/lesson.h>
+#include <micrograd/check.h>
 #include <micrograd/viz.h>
 #include <micrograd/plot.h>
 
