@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops_formulas.h"
+
 /* Hints for the hot paths: errors and growth are rare, keep them out of line. */
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -64,33 +66,11 @@ static const char *const status_text[] = {
 static_assert(sizeof status_text / sizeof *status_text == MG_STATUS_COUNT,
               "one message per status");
 
-static const char *const op_symbol[] = {
-#define MG_OP_SYMBOL(name, symbol, arity) symbol,
-    MG_OP_TABLE(MG_OP_SYMBOL)
-#undef MG_OP_SYMBOL
-};
-static const int op_arity[] = {
-#define MG_OP_ARITY(name, symbol, arity) arity,
-    MG_OP_TABLE(MG_OP_ARITY)
-#undef MG_OP_ARITY
-};
-static_assert(sizeof op_symbol / sizeof *op_symbol == MG_OP_COUNT, "one symbol per op");
-
 const char *mg_status_str(mg_status status)
 {
     if ((unsigned)status >= MG_STATUS_COUNT)
         return "unknown status";
     return status_text[status];
-}
-
-const char *mg_op_symbol(mg_op op)
-{
-    return (unsigned)op < MG_OP_COUNT ? op_symbol[op] : "?";
-}
-
-int mg_op_arity(mg_op op)
-{
-    return (unsigned)op < MG_OP_COUNT ? op_arity[op] : 0;
 }
 
 /* Records the first error only: later ones are consequences of it. */
@@ -268,100 +248,50 @@ static int usable(mg_graph *g, mg_value v)
     return 0;
 }
 
-/* ---- ops: forward and backward side by side ------------------------------ */
+/* ---- ops: the formulas are ops_formulas.h's ------------------------------ */
 
-/* The forward formula of every op; k is the pow exponent. */
-static double forward(mg_op op, double a, double b, double k)
+/* The second number of v's formula: operand b's data, or POW's exponent. */
+static inline double second(const mg_graph *g, const mg_node *v)
 {
-    switch (op) {
-    case MG_OP_LEAF: return a;
-    case MG_OP_ADD: return a + b;
-    case MG_OP_SUB: return a - b;
-    case MG_OP_MUL: return a * b;
-    case MG_OP_DIV: return a / b;
-    case MG_OP_NEG: return -a;
-    case MG_OP_POW: return pow(a, k);
-    case MG_OP_EXP: return exp(a);
-    case MG_OP_LOG: return log(a);
-    case MG_OP_TANH: return tanh(a); /* finite everywhere, unlike (e^2x-1)/(e^2x+1) */
-    case MG_OP_RELU: return a < 0 ? 0.0 : a; /* micrograd's test: NaN stays NaN */
-    case MG_OP_SIGMOID: return 1.0 / (1.0 + exp(-a));
-    case MG_OP_COUNT: break;
-    }
-    return (double)NAN;
+    if (v->op == MG_OP_POW)
+        return g->exponents[v->b];
+    return op_is_binary(v->op) ? g->nodes[v->b].data : 0.0;
 }
 
-/* backward_one's rarer ops, one switch; * and + never come here. */
-static void backward_other(mg_node *n, const mg_node *v, const double *exponents)
+/* backward_one's rarer ops, through the op table's formulas; * and + never
+ * come here. */
+static void backward_other(const mg_graph *g, mg_node *n, const mg_node *v)
 {
-    const double g = v->grad;
-    switch ((mg_op)v->op) {
-    case MG_OP_LEAF:
-    case MG_OP_ADD:
-    case MG_OP_MUL:
-    case MG_OP_COUNT:
-        return;
-    case MG_OP_SUB:
-        n[v->a].grad += g;
-        n[v->b].grad += -g;
-        break;
-    case MG_OP_DIV: {
-        mg_node *b = &n[v->b];
-        n[v->a].grad += g / b->data;
-        b->grad += -(v->data / b->data) * g;
-        break;
-    }
-    case MG_OP_NEG:
-        n[v->a].grad += -g;
-        break;
-    case MG_OP_POW: {
-        mg_node *a = &n[v->a];
-        const double k = exponents[v->b];
-        a->grad += (k * pow(a->data, k - 1.0)) * g;
-        break;
-    }
-    case MG_OP_EXP:
-        n[v->a].grad += v->data * g;
-        break;
-    case MG_OP_LOG:
-        n[v->a].grad += g / n[v->a].data;
-        break;
-    case MG_OP_TANH:
-        n[v->a].grad += (1.0 - v->data * v->data) * g;
-        break;
-    case MG_OP_RELU:
-        n[v->a].grad += (v->data > 0 ? 1.0 : 0.0) * g;
-        break;
-    case MG_OP_SIGMOID:
-        n[v->a].grad += v->data * (1.0 - v->data) * g;
-        break;
-    }
+    const double a = n[v->a].data, b = second(g, v);
+    n[v->a].grad += op_chain((mg_op)v->op, 0, a, b, v->data, v->grad);
     n[v->a].seen = 1;
-    if (v->op != MG_OP_POW && op_arity[v->op] == 2)
+    if (op_is_binary(v->op)) {
+        n[v->b].grad += op_chain((mg_op)v->op, 1, a, b, v->data, v->grad);
         n[v->b].seen = 1;
+    }
 }
 
 /* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
  * Marks the operands as reached (the `seen` byte) for mg_backward's sweep.
  * * and + first, by compare and branch: nearly every value of a neuron is one
  * of them, and the switch's indirect jump costs more than two tests. */
-static inline void backward_one(mg_node *n, const mg_node *v, const double *exponents)
+static inline void backward_one(const mg_graph *g, mg_node *n, const mg_node *v)
 {
-    const double g = v->grad;
+    const double grad = v->grad;
     if (v->op == MG_OP_MUL) {
         mg_node *a = &n[v->a], *b = &n[v->b];
-        a->grad += b->data * g;
-        b->grad += a->data * g;
+        a->grad += b->data * grad; /* op_chain's MUL and ADD, inlined by hand */
+        b->grad += a->data * grad;
         a->seen = 1;
         b->seen = 1;
     } else if (v->op == MG_OP_ADD) {
         mg_node *a = &n[v->a], *b = &n[v->b];
-        a->grad += g;
-        b->grad += g;
+        a->grad += grad;
+        b->grad += grad;
         a->seen = 1;
         b->seen = 1;
     } else if (v->op != MG_OP_LEAF) {
-        backward_other(n, v, exponents);
+        backward_other(g, n, v);
     }
 }
 
@@ -416,7 +346,7 @@ static inline mg_value unary(mg_graph *g, mg_op op, mg_value a)
         return MG_NONE;
     if (UNLIKELY(!room(g)))
         return MG_NONE;
-    double x = forward(op, g->nodes[a.index].data, 0.0, 0.0);
+    double x = op_forward(op, g->nodes[a.index].data, 0.0);
     return handle(g, push(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT));
 }
 
@@ -440,7 +370,7 @@ static inline mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
     }
     if (UNLIKELY(!room(g)))
         return MG_NONE;
-    double x = forward(op, g->nodes[a.index].data, g->nodes[b.index].data, 0.0);
+    double x = op_forward(op, g->nodes[a.index].data, g->nodes[b.index].data);
     return handle(g, push(g, op, a.index, b.index, x, MG_ROLE_RESULT));
 }
 
@@ -448,7 +378,7 @@ mg_value mg_unary(mg_graph *g, mg_op op, mg_value a)
 {
     if (!g)
         return MG_NONE;
-    if ((unsigned)op >= MG_OP_COUNT || op_arity[op] != 1 || op == MG_OP_POW) {
+    if ((unsigned)op >= MG_OP_COUNT || mg_op_arity(op) != 1 || op == MG_OP_POW) {
         fail(g, MG_ERR_INVALID, "mg_unary: '%s' is not a one-operand op", mg_op_symbol(op));
         return MG_NONE;
     }
@@ -459,7 +389,7 @@ mg_value mg_binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
 {
     if (!g)
         return MG_NONE;
-    if ((unsigned)op >= MG_OP_COUNT || op_arity[op] != 2) {
+    if (!op_is_binary(op)) {
         fail(g, MG_ERR_INVALID, "mg_binary: '%s' is not a two-operand op", mg_op_symbol(op));
         return MG_NONE;
     }
@@ -500,6 +430,7 @@ mg_value mg_log(mg_graph *g, mg_value a) { return unary(g, MG_OP_LOG, a); }
 mg_value mg_tanh(mg_graph *g, mg_value a) { return unary(g, MG_OP_TANH, a); }
 mg_value mg_relu(mg_graph *g, mg_value a) { return unary(g, MG_OP_RELU, a); }
 mg_value mg_sigmoid(mg_graph *g, mg_value a) { return unary(g, MG_OP_SIGMOID, a); }
+mg_value mg_pow_value(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_POWV, a, b); }
 
 mg_value mg_pow(mg_graph *g, mg_value a, double k)
 {
@@ -512,7 +443,7 @@ mg_value mg_pow(mg_graph *g, mg_value a, double k)
     }
     if (!room(g))
         return MG_NONE;
-    double x = forward(MG_OP_POW, g->nodes[a.index].data, 0.0, k);
+    double x = op_forward(MG_OP_POW, g->nodes[a.index].data, k);
     uint32_t i = push(g, MG_OP_POW, a.index, g->exponent_count, x, MG_ROLE_RESULT);
     g->exponents[g->exponent_count++] = k;
     return handle(g, i);
@@ -590,6 +521,26 @@ double mg_pow_exponent(const mg_graph *g, mg_value v)
     if (!valid(g, v) || g->nodes[v.index].op != MG_OP_POW)
         return (double)NAN;
     return g->exponents[g->nodes[v.index].b];
+}
+
+double mg_value_local_grad(const mg_graph *g, mg_value v, int k)
+{
+    if (!valid(g, v))
+        return (double)NAN;
+    const mg_node *n = &g->nodes[v.index];
+    if (k < 0 || k >= mg_op_arity((mg_op)n->op))
+        return (double)NAN;
+    return mg_op_local_grad((mg_op)n->op, k, g->nodes[n->a].data, second(g, n), n->data);
+}
+
+double mg_value_chain(const mg_graph *g, mg_value v, int k)
+{
+    if (!valid(g, v))
+        return 0.0;
+    const mg_node *n = &g->nodes[v.index];
+    if (k < 0 || k >= mg_op_arity((mg_op)n->op))
+        return 0.0;
+    return op_chain((mg_op)n->op, k, g->nodes[n->a].data, second(g, n), n->data, n->grad);
 }
 
 mg_value mg_value_at(const mg_graph *g, size_t index)
@@ -706,7 +657,6 @@ mg_status mg_backward(mg_graph *g, mg_value root)
     if (!usable(g, root))
         return g->status;
     mg_node *n = g->nodes;
-    const double *k = g->exponents;
     n[root.index].grad = 1.0;
     n[root.index].seen = 1;
     /* Operands precede results, so one reverse sweep is a topological order;
@@ -715,7 +665,7 @@ mg_status mg_backward(mg_graph *g, mg_value root)
         mg_node *v = &n[i];
         if (v->seen) {
             v->seen = 0;
-            backward_one(n, v, k);
+            backward_one(g, n, v);
         }
     }
     return MG_OK;
@@ -728,10 +678,10 @@ mg_status mg_backward_local(mg_graph *g, mg_value v)
     if (!usable(g, v))
         return g->status;
     mg_node *n = g->nodes;
-    backward_one(n, &n[v.index], g->exponents);
+    backward_one(g, n, &n[v.index]);
     if (n[v.index].op != MG_OP_LEAF) {
         n[n[v.index].a].seen = 0;
-        if (n[v.index].op != MG_OP_POW && op_arity[n[v.index].op] == 2)
+        if (op_is_binary(n[v.index].op))
             n[n[v.index].b].seen = 0;
     }
     return MG_OK;
@@ -752,17 +702,8 @@ void mg_forward(mg_graph *g)
     mg_node *n = g->nodes;
     for (uint32_t i = 0; i < g->count; i++) {
         mg_node *v = &n[i];
-        switch (op_arity[v->op]) {
-        case 0:
-            break;
-        case 1:
-            v->data = forward((mg_op)v->op, n[v->a].data, 0.0,
-                              v->op == MG_OP_POW ? g->exponents[v->b] : 0.0);
-            break;
-        default:
-            v->data = forward((mg_op)v->op, n[v->a].data, n[v->b].data, 0.0);
-            break;
-        }
+        if (v->op != MG_OP_LEAF)
+            v->data = op_forward((mg_op)v->op, n[v->a].data, second(g, v));
     }
 }
 
@@ -778,7 +719,7 @@ size_t mg_trace(mg_graph *g, mg_value root, mg_value *out, size_t cap)
         if (!v->seen || v->op == MG_OP_LEAF)
             continue;
         n[v->a].seen = 1;
-        if (v->op != MG_OP_POW && op_arity[v->op] == 2)
+        if (op_is_binary(v->op))
             n[v->b].seen = 1;
     }
     size_t found = 0;

@@ -2,14 +2,14 @@
  * pass and a caption per frame that writes out its chain rule with numbers. */
 #include <micrograd/lesson.h>
 
+#include <micrograd/format.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_PRECISION 4
-#define MAX_PRECISION 17
 /* Names longer than this are cut (on a character boundary) in captions. */
 #define NAME_SIZE 96
 
@@ -68,27 +68,6 @@ static void tb_printf(textbuf *tb, const char *fmt, ...)
     }
 }
 
-/* The number as captions show it: fixed precision, "nan", "inf", "-inf". */
-static const char *num(char *buf, size_t size, double x, int precision)
-{
-    if (isnan(x))
-        snprintf(buf, size, "nan");
-    else if (isinf(x))
-        snprintf(buf, size, x > 0 ? "inf" : "-inf");
-    else
-        snprintf(buf, size, "%.*f", precision, x);
-    return buf;
-}
-
-/* The shortest %g text that reads back to x ("3", "0.5", "-1"). */
-static const char *shortest(char *buf, size_t size, double x)
-{
-    snprintf(buf, size, "%.15g", x);
-    if (isfinite(x) && strtod(buf, NULL) != x)
-        snprintf(buf, size, "%.17g", x);
-    return buf;
-}
-
 /* Length of the valid UTF-8 character at s (n bytes available), or 0. */
 static size_t utf8_char(const unsigned char *s, size_t n)
 {
@@ -137,7 +116,7 @@ char *mg_lesson_value_name(const mg_graph *g, mg_value v, char *buf, size_t size
     } else if (mg_value_op(g, v) == MG_OP_LEAF && mg_value_role(g, v) == MG_ROLE_CONST) {
         double x = mg_data(g, v);
         /* In parentheses, so that "(2).grad" does not read as a number. */
-        snprintf(buf, size, "(%s)", shortest(tmp, sizeof tmp, x));
+        snprintf(buf, size, "(%s)", mg_format_short(tmp, sizeof tmp, x));
     } else {
         snprintf(buf, size, "v%u", (unsigned)v.index);
     }
@@ -146,194 +125,132 @@ char *mg_lesson_value_name(const mg_graph *g, mg_value v, char *buf, size_t size
 
 /* ---- captions ------------------------------------------------------------ */
 
-/* Names and numbers of one op value and its operands, ready to print. */
-typedef struct step_text {
-    char o[NAME_SIZE], a[NAME_SIZE], b[NAME_SIZE];   /* names */
-    char V[48], G[48], A[48], B[48];                 /* o.data, o.grad, a.data, b.data */
-    char Vp[52], Ap[52];                             /* o.data, a.data; negatives in () */
-} step_text;
+/* The number as captions show it. */
+static const char *num(char *buf, double x, int precision)
+{
+    return mg_format_fixed(buf, MG_NUMBER_SIZE, x, precision);
+}
 
-/* "X.grad += SYM = NUMS = TERM", and when X already had a grad, the sum. */
-static void contribution(textbuf *tb, const char *x, const char *sym, const char *nums,
+/* "X.grad += RULE × o.grad = NUMS = TERM", and when X already had a grad, the sum. */
+static void contribution(textbuf *tb, const char *x, const char *rule, const char *nums,
                          double old, double term, int precision)
 {
-    char t[48], o[48], n[48];
-    tb_printf(tb, "%s.grad += %s", x, sym);
+    char t[MG_NUMBER_SIZE], o[MG_NUMBER_SIZE], n[MG_NUMBER_SIZE];
+    tb_printf(tb, "%s.grad += %s", x, rule);
     if (nums)
         tb_printf(tb, " = %s", nums);
-    tb_printf(tb, " = %s", num(t, sizeof t, term, precision));
+    tb_printf(tb, " = %s", num(t, term, precision));
     if (old != 0.0 || isnan(old)) {
         /* "6.0000 - 2.0000", not "6.0000 + -2.0000". */
         int minus = signbit(term) && !isnan(term);
-        tb_printf(tb, " → %s.grad = %s %s %s = %s", x, num(o, sizeof o, old, precision),
-                  minus ? "-" : "+", num(t, sizeof t, minus ? -term : term, precision),
-                  num(n, sizeof n, old + term, precision));
+        tb_printf(tb, " → %s.grad = %s %s %s = %s", x, num(o, old, precision),
+                  minus ? "-" : "+", num(t, minus ? -term : term, precision),
+                  num(n, old + term, precision));
     }
 }
 
-static void paren_if_negative(char *buf, size_t size, const char *text)
-{
-    snprintf(buf, size, text[0] == '-' ? "(%s)" : "%s", text);
-}
+/* What a rule's placeholders stand for: names ("b.data") or numbers. */
+typedef struct rule_words {
+    const char *a, *b, *b1, *out; /* {a} {b} {b-1} {out} */
+    int numbers;                  /* 1: negative numbers get parentheses */
+} rule_words;
 
-static void fill_step_text(const mg_lesson *l, mg_value v, step_text *s)
+/* Appends rule (the op table's d out / d operand, with placeholders) in words,
+ * times grad: "b.data × o.grad", "(1 - o.data²) × o.grad", "1 × o.grad". A
+ * power of 1 is left out ("a.data^1" reads as "a.data"). */
+static void rule_text(char *buf, size_t size, const char *rule, const rule_words *w,
+                      const char *grad)
 {
-    const mg_graph *g = l->g;
-    const int p = l->precision;
-    mg_value a = mg_operand(g, v, 0), b = mg_operand(g, v, 1);
-    mg_lesson_value_name(g, v, s->o, sizeof s->o);
-    mg_lesson_value_name(g, a, s->a, sizeof s->a);
-    s->b[0] = '\0';
-    s->B[0] = '\0';
-    if (mg_value_ok(b)) {
-        mg_lesson_value_name(g, b, s->b, sizeof s->b);
-        num(s->B, sizeof s->B, mg_data(g, b), p);
+    size_t out = 0;
+    int compound = strchr(rule, ' ') != NULL;
+    out += (size_t)snprintf(buf, size, "%s", compound ? "(" : "");
+    for (const char *p = rule; *p && out < size;) {
+        const char *word = NULL;
+        size_t skip = 1;
+        if (strncmp(p, "{a}", 3) == 0) word = w->a, skip = 3;
+        else if (strncmp(p, "{b}", 3) == 0) word = w->b, skip = 3;
+        else if (strncmp(p, "{out}", 5) == 0) word = w->out, skip = 5;
+        else if (strncmp(p, "^{b-1}", 6) == 0) {
+            skip = 6;
+            if (strcmp(w->b1, "1") != 0)
+                out += (size_t)snprintf(buf + out, size - out, "^%s", w->b1);
+            p += skip;
+            continue;
+        }
+        if (word) {
+            /* A negative number inside a formula reads as one in parentheses;
+             * at its start it cannot be misread. */
+            int paren = w->numbers && word[0] == '-' && p != rule;
+            out += (size_t)snprintf(buf + out, size - out, paren ? "(%s)" : "%s", word);
+        } else {
+            buf[out++] = *p;
+            buf[out] = '\0';
+        }
+        p += skip;
     }
-    num(s->V, sizeof s->V, mg_data(g, v), p);
-    num(s->G, sizeof s->G, mg_grad(g, v), p);
-    num(s->A, sizeof s->A, mg_data(g, a), p);
-    paren_if_negative(s->Vp, sizeof s->Vp, s->V);
-    paren_if_negative(s->Ap, sizeof s->Ap, s->A);
-}
-
-/* The headline "o = a + b: " (or "o = tanh(a): "), by op. */
-static void headline(textbuf *tb, const mg_graph *g, mg_value v, const step_text *s)
-{
-    mg_op op = mg_value_op(g, v);
-    char k[40];
-    if (op == MG_OP_ADD || op == MG_OP_SUB || op == MG_OP_MUL || op == MG_OP_DIV)
-        tb_printf(tb, "%s = %s %s %s: ", s->o, s->a, mg_op_symbol(op), s->b);
-    else if (op == MG_OP_NEG)
-        tb_printf(tb, "%s = -%s: ", s->o, s->a);
-    else if (op == MG_OP_POW)
-        tb_printf(tb, "%s = %s**%s: ", s->o, s->a,
-                  shortest(k, sizeof k, mg_pow_exponent(g, v)));
-    else
-        tb_printf(tb, "%s = %s(%s): ", s->o, mg_op_symbol(op), s->a);
-}
-
-/* One operand's share of a local backward: what to print and the term added. */
-typedef struct share {
-    char sym[4 * NAME_SIZE + 128]; /* the chain rule in names: "b.data × o.grad" */
-    char nums[512];                /* the same in numbers, or "" when it adds nothing */
-    double term;                  /* exactly what the engine adds */
-} share;
-
-/* The shares of a binary op; returns its one-line explanation. */
-static const char *binary_shares(const mg_graph *g, mg_value v, const step_text *s,
-                                 share *sa, share *sb)
-{
-    mg_op op = mg_value_op(g, v);
-    const double gr = mg_grad(g, v), vd = mg_data(g, v);
-    const double ad = mg_data(g, mg_operand(g, v, 0)), bd = mg_data(g, mg_operand(g, v, 1));
-    if (op == MG_OP_ADD || op == MG_OP_SUB) {
-        sa->term = gr;
-        sb->term = op == MG_OP_ADD ? gr : -gr;
-        snprintf(sa->sym, sizeof sa->sym, "1 × %s.grad", s->o);
-        snprintf(sb->sym, sizeof sb->sym, "%s × %s.grad", op == MG_OP_ADD ? "1" : "-1", s->o);
-        if (op == MG_OP_SUB)
-            snprintf(sb->nums, sizeof sb->nums, "-1 × %s", s->G);
-        return op == MG_OP_ADD ? "'+' routes the gradient unchanged"
-                               : "'-' routes the gradient, negated for the right operand";
-    }
-    if (op == MG_OP_MUL) {
-        sa->term = bd * gr;
-        sb->term = ad * gr;
-        snprintf(sa->sym, sizeof sa->sym, "%s.data × %s.grad", s->b, s->o);
-        snprintf(sa->nums, sizeof sa->nums, "%s × %s", s->B, s->G);
-        snprintf(sb->sym, sizeof sb->sym, "%s.data × %s.grad", s->a, s->o);
-        snprintf(sb->nums, sizeof sb->nums, "%s × %s", s->A, s->G);
-        return "'*' multiplies the gradient by the other operand";
-    }
-    sa->term = gr / bd;
-    sb->term = -(vd / bd) * gr;
-    snprintf(sa->sym, sizeof sa->sym, "%s.grad / %s.data", s->o, s->b);
-    snprintf(sa->nums, sizeof sa->nums, "%s / %s", s->G, s->B);
-    snprintf(sb->sym, sizeof sb->sym, "-(%s.data / %s.data) × %s.grad", s->o, s->b, s->o);
-    snprintf(sb->nums, sizeof sb->nums, "-(%s / %s) × %s", s->V, s->B, s->G);
-    return "'/': d(x/y)/dx = 1/y and d(x/y)/dy = -(x/y)/y";
-}
-
-/* The share of a unary op (pow included); returns its one-line explanation. */
-static const char *unary_share(const mg_graph *g, mg_value v, const step_text *s, share *sa)
-{
-    mg_op op = mg_value_op(g, v);
-    const double gr = mg_grad(g, v), vd = mg_data(g, v), ad = mg_data(g, mg_operand(g, v, 0));
-    if (op == MG_OP_NEG) {
-        sa->term = -gr;
-        snprintf(sa->sym, sizeof sa->sym, "-1 × %s.grad", s->o);
-        snprintf(sa->nums, sizeof sa->nums, "-1 × %s", s->G);
-        return "'neg' flips the sign of the gradient";
-    }
-    if (op == MG_OP_POW) {
-        const double k = mg_pow_exponent(g, v);
-        char kt[40], k1[40];
-        shortest(kt, sizeof kt, k);
-        shortest(k1, sizeof k1, k - 1.0);
-        sa->term = (k * pow(ad, k - 1.0)) * gr;
-        /* x^1 is shown as x. */
-        const char *hat = k - 1.0 == 1.0 ? "" : "^";
-        if (!*hat)
-            k1[0] = '\0';
-        snprintf(sa->sym, sizeof sa->sym, "%s × %s.data%s%s × %s.grad", kt, s->a, hat, k1,
-                 s->o);
-        snprintf(sa->nums, sizeof sa->nums, "%s × %s%s%s × %s", kt, *hat ? s->Ap : s->A, hat,
-                 k1, s->G);
-        return "'**' brings the exponent down: d(x^k)/dx = k × x^(k-1)";
-    }
-    if (op == MG_OP_EXP) {
-        sa->term = vd * gr;
-        snprintf(sa->sym, sizeof sa->sym, "%s.data × %s.grad", s->o, s->o);
-        snprintf(sa->nums, sizeof sa->nums, "%s × %s", s->V, s->G);
-        return "'exp' is its own derivative";
-    }
-    if (op == MG_OP_LOG) {
-        sa->term = gr / ad;
-        snprintf(sa->sym, sizeof sa->sym, "%s.grad / %s.data", s->o, s->a);
-        snprintf(sa->nums, sizeof sa->nums, "%s / %s", s->G, s->A);
-        return "'log' divides the gradient by its input: d(log x)/dx = 1/x";
-    }
-    if (op == MG_OP_TANH) {
-        sa->term = (1.0 - vd * vd) * gr;
-        snprintf(sa->sym, sizeof sa->sym, "(1 - %s²) × %s.grad", s->o, s->o);
-        snprintf(sa->nums, sizeof sa->nums, "(1 - %s²) × %s", s->Vp, s->G);
-        return "'tanh' scales the gradient by 1 - tanh²";
-    }
-    if (op == MG_OP_RELU) {
-        sa->term = (vd > 0 ? 1.0 : 0.0) * gr;
-        snprintf(sa->sym, sizeof sa->sym, "(%s > 0 ? 1 : 0) × %s.grad", s->o, s->o);
-        snprintf(sa->nums, sizeof sa->nums, "%s × %s", vd > 0 ? "1" : "0", s->G);
-        return "'relu' passes the gradient only where its output is positive";
-    }
-    sa->term = vd * (1.0 - vd) * gr;
-    snprintf(sa->sym, sizeof sa->sym, "%s × (1 - %s) × %s.grad", s->o, s->o, s->o);
-    snprintf(sa->nums, sizeof sa->nums, "%s × (1 - %s) × %s", s->V, s->Vp, s->G);
-    return "'sigmoid' scales the gradient by σ × (1 - σ)";
+    if (out < size)
+        snprintf(buf + out, size - out, "%s × %s", compound ? ")" : "", grad);
 }
 
 /* Appends the caption of v's local backward, before it runs: the grads read
- * here are the ones the step starts from. The arithmetic mirrors the engine's
- * term for term, so the sums shown are the sums it makes. */
+ * here are the ones the step starts from, and each term is the op table's
+ * mg_value_chain, exactly what the engine adds. */
 static void step_caption(textbuf *tb, const mg_lesson *l, mg_value v)
 {
     const mg_graph *g = l->g;
-    step_text s;
-    fill_step_text(l, v, &s);
+    const int p = l->precision;
+    const mg_op op = mg_value_op(g, v);
+    const mg_op_info *info = mg_op_info_of(op);
     mg_value a = mg_operand(g, v, 0), b = mg_operand(g, v, 1);
-    share sa = {.term = 0.0}, sb = {.term = 0.0};
-    sa.nums[0] = sb.nums[0] = '\0';
-    headline(tb, g, v, &s);
-    const char *intro = mg_value_ok(b) ? binary_shares(g, v, &s, &sa, &sb)
-                                       : unary_share(g, v, &s, &sa);
-    tb_printf(tb, "%s: ", intro);
-    double olda = mg_grad(g, a);
-    contribution(tb, s.a, sa.sym, sa.nums[0] ? sa.nums : NULL, olda, sa.term, l->precision);
-    if (mg_value_ok(b)) {
-        /* b may be a itself (a * a): then it starts from a's new grad. */
-        double oldb = b.index == a.index ? olda + sa.term : mg_grad(g, b);
-        tb_printf(tb, "; ");
-        contribution(tb, s.b, sb.sym, sb.nums[0] ? sb.nums : NULL, oldb, sb.term,
-                     l->precision);
+    char o[NAME_SIZE], an[NAME_SIZE], bn[NAME_SIZE] = "";
+    mg_lesson_value_name(g, v, o, sizeof o);
+    mg_lesson_value_name(g, a, an, sizeof an);
+    if (mg_value_ok(b))
+        mg_lesson_value_name(g, b, bn, sizeof bn);
+
+    /* The headline: "o = a * b: ", "o = -a: ", "o = a**2: ", "o = tanh(a): ". */
+    char k[MG_NUMBER_SIZE], k1[MG_NUMBER_SIZE];
+    if (info->has_exponent) {
+        mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
+        mg_format_short(k1, sizeof k1, mg_pow_exponent(g, v) - 1.0);
+        tb_printf(tb, "%s = %s**%s: ", o, an, k);
+    } else if (info->infix) {
+        tb_printf(tb, "%s = %s %s %s: ", o, an, info->symbol, bn);
+    } else if (op == MG_OP_NEG) {
+        tb_printf(tb, "%s = -%s: ", o, an);
+    } else {
+        tb_printf(tb, "%s = %s(%s): ", o, info->symbol, an);
+    }
+    tb_printf(tb, "%s: ", info->explain);
+
+    /* The same rule twice: in names, then in the numbers it reads. */
+    char ad[NAME_SIZE + 8], bd[NAME_SIZE + 8], od[NAME_SIZE + 8], og[NAME_SIZE + 8];
+    snprintf(ad, sizeof ad, "%s.data", an);
+    snprintf(bd, sizeof bd, "%s.data", bn);
+    snprintf(od, sizeof od, "%s.data", o);
+    snprintf(og, sizeof og, "%s.grad", o);
+    char A[MG_NUMBER_SIZE], B[MG_NUMBER_SIZE], V[MG_NUMBER_SIZE], G[MG_NUMBER_SIZE];
+    num(A, mg_data(g, a), p);
+    num(B, mg_data(g, b), p);
+    num(V, mg_data(g, v), p);
+    num(G, mg_grad(g, v), p);
+    const rule_words names = {ad, info->has_exponent ? k : bd, k1, od, 0};
+    const rule_words numbers = {A, info->has_exponent ? k : B, k1, V, 1};
+
+    double old = mg_grad(g, a), olda = old;
+    for (int i = 0; i < info->arity; i++) {
+        const char *rule = info->rule[i];
+        char sym[4 * NAME_SIZE + 128], nums[512];
+        rule_text(sym, sizeof sym, rule, &names, og);
+        rule_text(nums, sizeof nums, rule, &numbers, G);
+        double term = mg_value_chain(g, v, i);
+        if (i == 1) {
+            /* b may be a itself (a * a): then it starts from a's new grad. */
+            old = b.index == a.index ? olda + mg_value_chain(g, v, 0) : mg_grad(g, b);
+            tb_printf(tb, "; ");
+        }
+        /* A rule of plain 1 needs no second line in numbers. */
+        contribution(tb, i == 0 ? an : bn, sym, strcmp(rule, "1") ? nums : NULL, old, term, p);
     }
 }
 
@@ -357,13 +274,13 @@ static void apply_step(mg_lesson *l, size_t frame)
 /* Steps through every frame from zero grads, writing each caption. */
 static void write_captions(mg_lesson *l, textbuf *tb)
 {
-    char name[NAME_SIZE], x[48];
+    char name[NAME_SIZE], x[MG_NUMBER_SIZE];
     zero_traced(l);
     l->caption[0] = tb->len;
     mg_lesson_value_name(l->g, l->root, name, sizeof name);
     tb_printf(tb, "forward pass: every value is computed from its operands, %s = %s, and "
                   "every grad starts at 0",
-              name, num(x, sizeof x, mg_data(l->g, l->root), l->precision));
+              name, num(x, mg_data(l->g, l->root), l->precision));
     tb_printf(tb, "%c", '\0');
     l->caption[1] = tb->len;
     tb_printf(tb, "%s.grad = 1: d%s/d%s = 1, the root's gradient with respect to itself", name,
@@ -409,8 +326,8 @@ mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_options *opt
 {
     if (out)
         *out = NULL;
-    int precision = options && options->precision >= 0 ? options->precision : DEFAULT_PRECISION;
-    if (!g || !out || precision > MAX_PRECISION)
+    int precision = options && options->precision >= 0 ? options->precision : MG_PRECISION_DEFAULT;
+    if (!g || !out || precision > MG_PRECISION_MAX)
         return fail(MG_ERR_INVALID, err, errsize,
                     !g || !out ? "no graph or no place for the lesson"
                                : "precision must be between 0 and 17");

@@ -398,33 +398,23 @@ static mg_op binary_op(tok_kind k)
          : k == T_SLASH ? MG_OP_DIV : MG_OP_POW;
 }
 
-/* Arithmetic on two plain numbers, with the engine's formulas. */
-static double fold(mg_op op, double a, double b)
-{
-    if (op == MG_OP_ADD) return a + b;
-    if (op == MG_OP_SUB) return a - b;
-    if (op == MG_OP_MUL) return a * b;
-    if (op == MG_OP_DIV) return a / b;
-    return pow(a, b);
-}
-
 static int reduce_binary(parser *ps, const pending *p)
 {
     operand b = ps->operands[--ps->n_operands];
     operand *a = &ps->operands[ps->n_operands - 1];
     mg_op op = binary_op(p->token);
     if (a->is_number && b.is_number) {
-        a->number = fold(op, a->number, b.number);
+        a->number = mg_op_forward(op, a->number, b.number); /* the engine's formula */
         return 1;
     }
-    if (op == MG_OP_POW) {
-        if (!b.is_number)
-            return error_at(ps, MG_ERR_SYNTAX, b.line, b.col,
-                            "the exponent of '**' must be a constant number");
+    if (op == MG_OP_POW && b.is_number) {
+        /* A constant exponent: micrograd's `x**2`, one value, no exponent leaf. */
         if (!materialize(ps, a))
             return 0;
         a->value = mg_pow(ps->g, a->value, b.number);
     } else {
+        if (op == MG_OP_POW)
+            op = MG_OP_POWV; /* Value ** Value */
         if (!materialize(ps, a) || !materialize(ps, &b))
             return 0;
         a->value = mg_binary(ps->g, op, a->value, b.value);

@@ -174,7 +174,7 @@ static void video_neuron_captions(void **state)
         "forward pass: every value is computed from its operands, o = 0.7071, and every grad starts at 0",
         "o.grad = 1: do/do = 1, the root's gradient with respect to itself",
         "o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
-        "n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000",
+        "n.grad += (1 - o.data²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000",
         "n = x1w1x2w2 + b: '+' routes the gradient unchanged: "
         "x1w1x2w2.grad += 1 × n.grad = 0.5000; b.grad += 1 × n.grad = 0.5000",
         "x1w1x2w2 = x1w1 + x2w2: '+' routes the gradient unchanged: "
@@ -213,9 +213,10 @@ static void caption_div(void **state)
     mg_graph *g = mg_graph_new();
     mg_value a = mg_leaf(g, 6.0, "a"), b = mg_leaf(g, 3.0, "b");
     expect_step(g, mg_div(g, a, b),
-        "y = a / b: '/': d(x/y)/dx = 1/y and d(x/y)/dy = -(x/y)/y: "
-        "a.grad += y.grad / b.data = 1.0000 / 3.0000 = 0.3333; "
-        "b.grad += -(y.data / b.data) × y.grad = -(2.0000 / 3.0000) × 1.0000 = -0.6667");
+        "y = a / b: '/' divides the gradient by the divisor, and sends the divisor "
+        "-(quotient / divisor) times it: "
+        "a.grad += (1 / b.data) × y.grad = (1 / 3.0000) × 1.0000 = 0.3333; "
+        "b.grad += (-y.data / b.data) × y.grad = (-2.0000 / 3.0000) × 1.0000 = -0.6667");
 }
 
 static void caption_neg(void **state)
@@ -232,20 +233,20 @@ static void caption_pow(void **state)
     (void)state;
     mg_graph *g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, 2.0, "a"), 3.0),
-        "y = a**3: '**' brings the exponent down: d(x^k)/dx = k × x^(k-1): "
-        "a.grad += 3 × a.data^2 × y.grad = 3 × 2.0000^2 × 1.0000 = 12.0000");
+        "y = a**3: '**' brings the exponent down: k × base^(k-1): "
+        "a.grad += (3 × a.data^2) × y.grad = (3 × 2.0000^2) × 1.0000 = 12.0000");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, -2.0, "a"), -1.0),
-        "y = a**-1: '**' brings the exponent down: d(x^k)/dx = k × x^(k-1): "
-        "a.grad += -1 × a.data^-2 × y.grad = -1 × (-2.0000)^-2 × 1.0000 = -0.2500");
+        "y = a**-1: '**' brings the exponent down: k × base^(k-1): "
+        "a.grad += (-1 × a.data^-2) × y.grad = (-1 × (-2.0000)^-2) × 1.0000 = -0.2500");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, -3.0, "a"), 2.0),
-        "y = a**2: '**' brings the exponent down: d(x^k)/dx = k × x^(k-1): "
-        "a.grad += 2 × a.data × y.grad = 2 × -3.0000 × 1.0000 = -6.0000");
+        "y = a**2: '**' brings the exponent down: k × base^(k-1): "
+        "a.grad += (2 × a.data) × y.grad = (2 × (-3.0000)) × 1.0000 = -6.0000");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, 4.0, "a"), 0.5),
-        "y = a**0.5: '**' brings the exponent down: d(x^k)/dx = k × x^(k-1): "
-        "a.grad += 0.5 × a.data^-0.5 × y.grad = 0.5 × 4.0000^-0.5 × 1.0000 = 0.2500");
+        "y = a**0.5: '**' brings the exponent down: k × base^(k-1): "
+        "a.grad += (0.5 × a.data^-0.5) × y.grad = (0.5 × 4.0000^-0.5) × 1.0000 = 0.2500");
 }
 
 static void caption_exp_log(void **state)
@@ -257,8 +258,8 @@ static void caption_exp_log(void **state)
         "a.grad += y.data × y.grad = 1.0000 × 1.0000 = 1.0000");
     g = mg_graph_new();
     expect_step(g, mg_log(g, mg_leaf(g, 4.0, "a")),
-        "y = log(a): 'log' divides the gradient by its input: d(log x)/dx = 1/x: "
-        "a.grad += y.grad / a.data = 1.0000 / 4.0000 = 0.2500");
+        "y = log(a): 'log' divides the gradient by its input: "
+        "a.grad += (1 / a.data) × y.grad = (1 / 4.0000) × 1.0000 = 0.2500");
 }
 
 static void caption_tanh_relu_sigmoid(void **state)
@@ -268,19 +269,19 @@ static void caption_tanh_relu_sigmoid(void **state)
     /* tanh(-atanh(0.6)) = -0.6: the negative output is parenthesized before ². */
     expect_step(g, mg_tanh(g, mg_leaf(g, -0.69314718055994529, "a")),
         "y = tanh(a): 'tanh' scales the gradient by 1 - tanh²: "
-        "a.grad += (1 - y²) × y.grad = (1 - (-0.6000)²) × 1.0000 = 0.6400");
+        "a.grad += (1 - y.data²) × y.grad = (1 - (-0.6000)²) × 1.0000 = 0.6400");
     g = mg_graph_new();
     expect_step(g, mg_relu(g, mg_leaf(g, -1.0, "a")),
         "y = relu(a): 'relu' passes the gradient only where its output is positive: "
-        "a.grad += (y > 0 ? 1 : 0) × y.grad = 0 × 1.0000 = 0.0000");
+        "a.grad += (y.data > 0 ? 1 : 0) × y.grad = (0.0000 > 0 ? 1 : 0) × 1.0000 = 0.0000");
     g = mg_graph_new();
     expect_step(g, mg_relu(g, mg_leaf(g, 2.0, "a")),
         "y = relu(a): 'relu' passes the gradient only where its output is positive: "
-        "a.grad += (y > 0 ? 1 : 0) × y.grad = 1 × 1.0000 = 1.0000");
+        "a.grad += (y.data > 0 ? 1 : 0) × y.grad = (2.0000 > 0 ? 1 : 0) × 1.0000 = 1.0000");
     g = mg_graph_new();
     expect_step(g, mg_sigmoid(g, mg_leaf(g, 0.0, "a")),
         "y = sigmoid(a): 'sigmoid' scales the gradient by σ × (1 - σ): "
-        "a.grad += y × (1 - y) × y.grad = 0.5000 × (1 - 0.5000) × 1.0000 = 0.2500");
+        "a.grad += (y.data × (1 - y.data)) × y.grad = (0.5000 × (1 - 0.5000)) × 1.0000 = 0.2500");
 }
 
 /* Unnamed values: constants by their number, op results by their index. */

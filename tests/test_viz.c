@@ -160,8 +160,10 @@ static void test_record_label_and_op_nodes(void **state)
     assert_non_null(strstr(dot, "v3_op -> v3;"));
     assert_non_null(strstr(dot, "class=\"value result root\""));
     /* tooltips carry the numbers in full */
-    assert_non_null(strstr(dot, "tooltip=\"a: data 2, grad 6\""));
-    assert_non_null(strstr(dot, "tooltip=\"e: data -6, grad -2\""));
+    /* the one formatter: 10 is "10.0" (Python's repr), never "1e+01" */
+    assert_non_null(strstr(dot, "tooltip=\"c: data 10.0, grad -2.0\""));
+    assert_non_null(strstr(dot, "tooltip=\"a: data 2.0, grad 6.0\""));
+    assert_non_null(strstr(dot, "tooltip=\"e: data -6.0, grad -2.0\""));
     mg_viz_free_output(dot);
     mg_graph_free(g);
 }

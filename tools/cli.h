@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/format.h>
 #include <micrograd/parse.h>
 
 /* Exit statuses (SPEC §5). */
@@ -38,10 +39,7 @@ int cli_write_output(const char *path, const void *data, size_t len);
  * pipe) as CLI_FAILED; returns status unchanged otherwise. */
 int cli_finish_stdout(int status);
 
-/* The shortest text that reads back to x, laid out as Python's repr():
- * "0.1", "2.0", "-1.4999999999999993", "1e-05", "nan", "-inf". size >= 40. */
-void cli_format_double(char *buf, size_t size, double x);
-/* JSON: cli_format_double's text; non-finite as the strings "nan"/"inf"/"-inf". */
+/* JSON: mg_format_repr's text; non-finite as the strings "nan"/"inf"/"-inf". */
 void cli_json_number(FILE *out, double x);
 /* JSON string with quotes; bytes that are not valid UTF-8 become U+FFFD. */
 void cli_json_string(FILE *out, const char *s, size_t len);

@@ -179,7 +179,7 @@ static void format_value(char *buf, size_t size, const figure *f, int json)
     switch (f->kind) {
     case FIG_FIXED: snprintf(buf, size, "%.3f", f->value); break;
     case FIG_COUNT: snprintf(buf, size, "%.0f", f->value); break;
-    case FIG_EXACT: cli_format_double(buf, size, f->value); break;
+    case FIG_EXACT: mg_format_repr(buf, size, f->value); break;
     case FIG_BOOL:
         snprintf(buf, size, "%s", f->value != 0 ? (json ? "true" : "yes") : (json ? "false" : "NO"));
         break;

@@ -212,7 +212,7 @@ static int take_value(const char *command, int c, draw_args *a)
         }
         return 1;
     case OPT_PRECISION:
-        if (!cli_parse_long(command, "--precision", optarg, 0, 17, &n))
+        if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
             return 0;
         a->viz.precision = (int)n;
         return 1;
@@ -373,9 +373,9 @@ static int add_outputs(mg_graph *g, const mlp_args *m, mg_value *outs, mg_value 
 /* Appends "[2.0, 3.0, -1.0]" (Python's list) to buf at *k, within size. */
 static void append_list(char *buf, size_t size, size_t *k, const double *v, size_t n)
 {
-    char num[40];
+    char num[MG_NUMBER_SIZE];
     for (size_t i = 0; i < n && *k < size; i++) {
-        cli_format_double(num, sizeof num, v[i]);
+        mg_format_repr(num, sizeof num, v[i]);
         *k += (size_t)snprintf(buf + *k, size - *k, "%s%s", i ? ", " : "[", num);
     }
     if (*k < size)

@@ -116,9 +116,9 @@ static void print_values_text(const cli_source *src)
     printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");
     for (size_t i = 0; i < mg_program_count(p); i++) {
         mg_value v = mg_program_value(p, i);
-        char data[40], grad[40];
-        cli_format_double(data, sizeof data, mg_data(src->graph, v));
-        cli_format_double(grad, sizeof grad, mg_grad(src->graph, v));
+        char data[MG_NUMBER_SIZE], grad[MG_NUMBER_SIZE];
+        mg_format_repr(data, sizeof data, mg_data(src->graph, v));
+        mg_format_repr(grad, sizeof grad, mg_grad(src->graph, v));
         printf("%-*s  %-24s  %s\n", (int)width, mg_program_name(p, i), data, grad);
     }
 }
@@ -253,9 +253,9 @@ static void print_checks(const cli_source *src, const value_options *o, const le
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char a[40], num[40];
-        cli_format_double(a, sizeof a, c[i].r.analytic);
-        cli_format_double(num, sizeof num, c[i].r.numeric);
+        char a[MG_NUMBER_SIZE], num[MG_NUMBER_SIZE];
+        mg_format_repr(a, sizeof a, c[i].r.analytic);
+        mg_format_repr(num, sizeof num, c[i].r.numeric);
         printf("%-4s %s: analytic %s, numeric %s\n", c[i].r.ok ? "ok" : "FAIL",
                mg_program_name(p, c[i].index), a, num);
     }

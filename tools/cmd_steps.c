@@ -131,7 +131,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_TEXT: o->text = 1; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_PRECISION:
-            if (!cli_parse_long(command, "--precision", optarg, 0, 17, &n))
+            if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
                 return CLI_USAGE;
             o->render.precision = (int)n;
             break;

@@ -356,8 +356,8 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
     if (s->loss == MG_LOSS_SVM)
         for (size_t r = 0; r < d->set.count; r++)
             if (d->set.y[r] != 1.0 && d->set.y[r] != -1.0) {
-                char y[40];
-                cli_format_double(y, sizeof y, d->set.y[r]);
+                char y[MG_NUMBER_SIZE];
+                mg_format_repr(y, sizeof y, d->set.y[r]);
                 cli_input_error(cli_display_name(d->path ? d->path : o->data),
                                 d->path ? d->table.lines[r] : 1, 1,
                                 "the svm loss wants targets -1 or 1, not %s", y);
@@ -446,8 +446,8 @@ static void progress_update(progress *p, long k, double loss, double accuracy)
     if (!p->tty) {
         if (k % p->every == 0 || last) {
             /* micrograd's notebook line, so the two runs read side by side */
-            char text[40];
-            cli_format_double(text, sizeof text, loss);
+            char text[MG_NUMBER_SIZE];
+            mg_format_repr(text, sizeof text, loss);
             fprintf(stderr, "step %ld loss %s, accuracy %.1f%%\n", k, text, accuracy * 100.0);
         }
         return;
@@ -676,7 +676,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     if (o->json) {
         print_json(o, s, history, accuracy);
     } else {
-        cli_format_double(loss_text, sizeof loss_text, history[s->steps - 1]);
+        mg_format_repr(loss_text, sizeof loss_text, history[s->steps - 1]);
         printf("%s: %s, %s loss, %ld steps: final loss %s, accuracy %.1f%%\n", o->data, desc,
                mg_loss_name(s->loss), s->steps, loss_text, accuracy * 100.0);
     }

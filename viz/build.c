@@ -140,7 +140,7 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
         viz_escape_record(b, label, len);
         viz_buf_puts(b, " | ");
     }
-    viz_format_number(num, sizeof num, mg_data(g, v), o->precision);
+    mg_format_fixed(num, sizeof num, mg_data(g, v), o->precision);
     viz_buf_printf(b, "data %s", num);
     if (!o->forward_only) {
         if (s->grad_chars) {
@@ -152,7 +152,7 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
                 num[n - (size_t)o->precision - 1] = '.';
             num[n] = '\0';
         } else {
-            viz_format_number(num, sizeof num, mg_grad(g, v), o->precision);
+            mg_format_fixed(num, sizeof num, mg_grad(g, v), o->precision);
         }
         viz_buf_printf(b, " | grad %s", num);
     }
@@ -350,49 +350,12 @@ static void op_text(char *buf, size_t size, const mg_graph *g, mg_value v)
 {
     mg_op op = mg_value_op(g, v);
     if (op == MG_OP_POW) {
-        char k[64];
-        viz_format_number(k, sizeof k, mg_pow_exponent(g, v), 17);
-        /* the exponent as written: trim the fixed-point zeros ("2.5000" -> "2.5") */
-        char *dot = strchr(k, '.');
-        if (dot && !strchr(k, 'e')) {
-            char *end = k + strlen(k);
-            while (end > dot + 1 && end[-1] == '0')
-                *--end = '\0';
-            if (end == dot + 1)
-                *dot = '\0';
-        }
+        char k[MG_NUMBER_SIZE];
+        mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
         snprintf(buf, size, "**%s", k);
     } else {
         snprintf(buf, size, "%s", op == MG_OP_NEG ? "-" : mg_op_symbol(op));
     }
-}
-
-/* What the edge from operand `which` of v carries back: the local derivative
- * times v's grad, in the same form as mg_backward computes it. */
-static double contribution(const mg_graph *g, mg_value v, int which)
-{
-    double gr = mg_grad(g, v), out = mg_data(g, v);
-    double a = mg_data(g, mg_operand(g, v, 0));
-    double b = which == 1 || mg_op_arity(mg_value_op(g, v)) == 2
-                   ? mg_data(g, mg_operand(g, v, 1)) : 0.0;
-    double k = mg_pow_exponent(g, v);
-    mg_op op = mg_value_op(g, v);
-    switch (op) {
-    case MG_OP_ADD: return gr;
-    case MG_OP_SUB: return which ? -gr : gr;
-    case MG_OP_MUL: return (which ? a : b) * gr;
-    case MG_OP_DIV: return which ? -(out / b) * gr : gr / b;
-    case MG_OP_NEG: return -gr;
-    case MG_OP_POW: return (k * pow(a, k - 1.0)) * gr;
-    case MG_OP_EXP: return out * gr;
-    case MG_OP_LOG: return gr / a;
-    case MG_OP_TANH: return (1.0 - out * out) * gr;
-    case MG_OP_RELU: return (out > 0 ? 1.0 : 0.0) * gr;
-    case MG_OP_SIGMOID: return out * (1.0 - out) * gr;
-    case MG_OP_LEAF:
-    case MG_OP_COUNT: break;
-    }
-    return (double)NAN;
 }
 
 static void set_size(Agnode_t *n, const syms *y, const double *wh)
@@ -493,7 +456,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             set_minlen(c, e);
         if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
             char num[64];
-            viz_format_number(num, sizeof num, contribution(s->g, v, k), s->o->precision);
+            mg_format_fixed(num, sizeof num, mg_value_chain(s->g, v, k), s->o->precision);
             agxset(e, y->e_label, num);
         }
     }
@@ -502,20 +465,6 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         c->nomem = 1;
     else if (f & MG_VIZ_CURRENT) /* colour only: an edge's penwidth moves dot's nodes */
         agxset(e, y->e_color, (char *)c->p->current_line);
-}
-
-/* The shortest %g text that reads back to x (as Python's repr finds it). */
-static void shortest(char *buf, size_t size, double x)
-{
-    if (isnan(x)) {
-        snprintf(buf, size, "nan"); /* printf may say "-nan" */
-        return;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*g", p, x);
-        if (!isfinite(x) || strtod(buf, NULL) == x)
-            return;
-    }
 }
 
 /* The SVG tooltip of a value: its numbers in full (the shortest text that
@@ -530,11 +479,11 @@ static void set_tooltip(build_ctx *c, Agnode_t *n, mg_value v)
         viz_escape_plain(&t, label, len);
         viz_buf_puts(&t, ": ");
     }
-    char num[64];
-    shortest(num, sizeof num, mg_data(g, v));
+    char num[MG_NUMBER_SIZE];
+    mg_format_repr(num, sizeof num, mg_data(g, v));
     viz_buf_printf(&t, "data %s", num);
     if (!c->s->o->forward_only) {
-        shortest(num, sizeof num, mg_grad(g, v));
+        mg_format_repr(num, sizeof num, mg_grad(g, v));
         viz_buf_printf(&t, ", grad %s", num);
     }
     if (t.failed)
@@ -620,10 +569,10 @@ static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char 
     if (title) {
         mg_value v = mg_value_at(s->g, i);
         int lr = s->o->rankdir == MG_VIZ_RANKDIR_LR;
-        viz_format_number(num, sizeof num, mg_data(s->g, v), s->o->precision);
+        mg_format_fixed(num, sizeof num, mg_data(s->g, v), s->o->precision);
         viz_buf_printf(&label, "%s%s | data %s", lr ? "{ " : "", title, num);
         if (!s->o->forward_only) {
-            viz_format_number(num, sizeof num, mg_grad(s->g, v), s->o->precision);
+            mg_format_fixed(num, sizeof num, mg_grad(s->g, v), s->o->precision);
             viz_buf_printf(&label, " | grad %s", num);
         }
         viz_buf_puts(&label, lr ? " }" : "");
@@ -674,7 +623,7 @@ static void weight_edge(build_ctx *c, const view_syms *vy, Agnode_t *from, Agnod
     agxset(e, c->y.e_color, (char *)(w < 0 ? c->p->neg : c->p->pos));
     if (w < 0)
         agxset(e, vy->style, "dashed");
-    viz_format_number(num, sizeof num, w, c->s->o->precision);
+    mg_format_fixed(num, sizeof num, w, c->s->o->precision);
     snprintf(text, sizeof text, "w = %s", num);
     agxset(e, vy->tooltip, text);
 }

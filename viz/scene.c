@@ -54,7 +54,7 @@ static void note_widths(const mg_viz_scene *s, uint8_t *chars)
     for (size_t i = 0; i < s->size; i++) {
         if (!(s->mask[i] & VIZ_DRAWN))
             continue;
-        viz_format_number(text, sizeof text, mg_grad(s->g, mg_value_at(s->g, i)), s->o.precision);
+        mg_format_fixed(text, sizeof text, mg_grad(s->g, mg_value_at(s->g, i)), s->o.precision);
         size_t n = strlen(text);
         if (n > chars[i])
             chars[i] = (uint8_t)n;

@@ -132,14 +132,3 @@ void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
     escape(b, bytes, len, "\\"); /* else \N, \G, \l are Graphviz escapes */
 }
 
-/* ---- numbers ---------------------------------------------------------------- */
-
-void viz_format_number(char *buf, size_t size, double x, int precision)
-{
-    if (isnan(x))
-        snprintf(buf, size, "nan"); /* printf may say "-nan" */
-    else if (isfinite(x) && fabs(x) >= 1e15)
-        snprintf(buf, size, "%.*e", precision, x);
-    else
-        snprintf(buf, size, "%.*f", precision, x);
-}

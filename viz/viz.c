@@ -73,7 +73,7 @@ mg_viz_options mg_viz_options_default(void)
 {
     return (mg_viz_options){
         .rankdir = MG_VIZ_RANKDIR_LR,
-        .precision = 4,
+        .precision = MG_PRECISION_DEFAULT,
         .theme = MG_VIZ_THEME_LIGHT,
         .clusters = 1,
         .max_nodes = MG_VIZ_MAX_NODES_DEFAULT,
@@ -87,9 +87,9 @@ mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize)
     if (o->theme != MG_VIZ_THEME_LIGHT && o->theme != MG_VIZ_THEME_DARK &&
         o->theme != MG_VIZ_THEME_PRINT)
         return viz_fail(err, errsize, MG_ERR_INVALID, "unknown theme %d", (int)o->theme);
-    if (o->precision < 0 || o->precision > 17)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "precision %d is not in 0..17",
-                        o->precision);
+    if (o->precision < 0 || o->precision > MG_PRECISION_MAX)
+        return viz_fail(err, errsize, MG_ERR_INVALID, "precision %d is not in 0..%d",
+                        o->precision, MG_PRECISION_MAX);
     if (o->dpi < 0 || o->dpi > 1200)
         return viz_fail(err, errsize, MG_ERR_INVALID, "dpi %d is not in 1..1200", o->dpi);
     return MG_OK;

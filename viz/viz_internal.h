@@ -10,6 +10,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <micrograd/format.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -44,10 +45,6 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
 /* Appends text escaped for a plain (non-record) label: `\` doubled, control
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
-
-/* A number as the picture shows it: "%.*f", or "%.*e" past 1e15 so a huge
- * value cannot make a huge box. size >= 64. */
-void viz_format_number(char *buf, size_t size, double x, int precision);
 
 /* Writes "fmt ..." to err (if err and errsize), returns status. */
 mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)

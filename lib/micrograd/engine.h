@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include <micrograd/export.h>
+#include <micrograd/ops.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,32 +66,7 @@ MG_API const char *mg_status_str(mg_status status);
 
 /* ---- ops ----------------------------------------------------------------- */
 
-#define MG_OP_TABLE(X)                                                        \
-    X(MG_OP_LEAF, "", 0)                                                      \
-    X(MG_OP_ADD, "+", 2)                                                      \
-    X(MG_OP_SUB, "-", 2)                                                      \
-    X(MG_OP_MUL, "*", 2)                                                      \
-    X(MG_OP_DIV, "/", 2)                                                      \
-    X(MG_OP_NEG, "neg", 1)                                                    \
-    X(MG_OP_POW, "**", 1)                                                     \
-    X(MG_OP_EXP, "exp", 1)                                                    \
-    X(MG_OP_LOG, "log", 1)                                                    \
-    X(MG_OP_TANH, "tanh", 1)                                                  \
-    X(MG_OP_RELU, "relu", 1)                                                  \
-    X(MG_OP_SIGMOID, "sigmoid", 1)
-
-typedef enum mg_op {
-#define MG_OP_ENUM(name, symbol, arity) name,
-    MG_OP_TABLE(MG_OP_ENUM)
-#undef MG_OP_ENUM
-    MG_OP_COUNT
-} mg_op;
-
-/* The op's symbol as micrograd draws it ("+", "*", "tanh", ...; "" for a leaf;
- * "**" for pow, whose exponent is mg_pow_exponent()). Never NULL. */
-MG_API const char *mg_op_symbol(mg_op op);
-/* Number of value operands: 0 for a leaf, 1 for unary ops and pow, 2 otherwise. */
-MG_API int mg_op_arity(mg_op op);
+/* mg_op, the op table and each op's formulas: see <micrograd/ops.h>. */
 
 /* What a value is for; the picture styles them apart. */
 typedef enum mg_role {
@@ -170,6 +146,9 @@ MG_API mg_value mg_div(mg_graph *g, mg_value a, mg_value b);
 MG_API mg_value mg_neg(mg_graph *g, mg_value a);
 /* a ** exponent with a constant exponent (micrograd allows int/float only). */
 MG_API mg_value mg_pow(mg_graph *g, mg_value a, double exponent);
+/* a ** b with both values (MG_OP_POWV): d/da = b·a^(b-1); d/db = ln(a)·a^b for
+ * a > 0, 0 for a = 0 and b >= 0 (the limit), NaN otherwise (see ops.h). */
+MG_API mg_value mg_pow_value(mg_graph *g, mg_value a, mg_value b);
 MG_API mg_value mg_exp(mg_graph *g, mg_value a);
 MG_API mg_value mg_log(mg_graph *g, mg_value a);
 /* tanh through libm's tanh(): finite for every finite input. */
@@ -177,8 +156,9 @@ MG_API mg_value mg_tanh(mg_graph *g, mg_value a);
 MG_API mg_value mg_relu(mg_graph *g, mg_value a);
 MG_API mg_value mg_sigmoid(mg_graph *g, mg_value a);
 
-/* The same, by op: mg_unary takes NEG EXP LOG TANH RELU SIGMOID, mg_binary ADD
- * SUB MUL DIV; another op is MG_ERR_INVALID. */
+/* The same, by op: mg_unary takes every op of arity 1 but POW (NEG EXP LOG TANH
+ * RELU SIGMOID), mg_binary every op of arity 2 (ADD SUB MUL DIV POWV); another op
+ * is MG_ERR_INVALID. */
 MG_API mg_value mg_unary(mg_graph *g, mg_op op, mg_value a);
 MG_API mg_value mg_binary(mg_graph *g, mg_op op, mg_value a, mg_value b);
 
@@ -208,6 +188,12 @@ MG_API mg_status mg_set_role(mg_graph *g, mg_value v, mg_role role);
 MG_API mg_value mg_operand(const mg_graph *g, mg_value v, int i);
 /* The constant exponent of a pow value (NaN for other ops). */
 MG_API double mg_pow_exponent(const mg_graph *g, mg_value v);
+/* v's local derivative with respect to its operand k (d v / d operand k), and
+ * what backward adds to that operand's grad from v's current grad: the op
+ * table's mg_op_local_grad / mg_op_chain on v's own numbers. NaN and 0 for a
+ * bad handle, a leaf or k out of range. */
+MG_API double mg_value_local_grad(const mg_graph *g, mg_value v, int k);
+MG_API double mg_value_chain(const mg_graph *g, mg_value v, int k);
 /* The value with this index (creation order), or MG_NONE if out of range. */
 MG_API mg_value mg_value_at(const mg_graph *g, size_t index);
 

@@ -14,6 +14,8 @@
 #define MICROGRAD_MICROGRAD_H
 
 #include <micrograd/export.h>
+#include <micrograd/ops.h>
+#include <micrograd/format.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
 #include <micrograd/rng.h>

@@ -16,9 +16,11 @@
  * `name = number` makes a leaf labelled name; `name = expression` labels the
  * result (a name given to an existing value is an alias, as in Python).
  * Operators + - * / ** with Python's precedence (-x**2 is -(x**2), ** is right
- * associative), unary -, parentheses, and tanh exp log relu sigmoid. The exponent
- * of ** must be a constant; arithmetic on plain numbers is folded, as Python
- * folds it before micrograd sees it. No recursion: any nesting depth parses.
+ * associative), unary -, parentheses, and tanh exp log relu sigmoid. `x ** 2`
+ * with a constant exponent is one pow value (micrograd's); an exponent that is a
+ * value makes a Value ** Value (MG_OP_POWV). Arithmetic on plain numbers is
+ * folded, as Python folds it before micrograd sees it. No recursion: any
+ * nesting depth parses.
  */
 #ifndef MICROGRAD_PARSE_H
 #define MICROGRAD_PARSE_H

@@ -117,7 +117,7 @@ async function drive(work, page_path, captions) {
     await page.click('#next');
     v = await visible(page);
     check(v.counter === `step 3 of ${n}` && v.slider === '2', `Next advances counter and slider (${v.counter})`);
-    check(v.caption === captions[2] && v.caption.includes('(1 - o²) × o.grad'),
+    check(v.caption === captions[2] && v.caption.includes('(1 - o.data²) × o.grad'),
       `Next shows the tanh step (${v.caption})`);
 
     await page.keyboard.press('ArrowLeft');

@@ -1,6 +1,7 @@
 """Bad input through the CLI: every case gives its exact exit status and exactly
 one line on standard error, and nothing on standard output."""
 import json
+import math
 import os
 import subprocess
 
@@ -153,10 +154,15 @@ def names_defined_twice_or_never():
 
 
 @test
-def non_constant_exponent():
-    input_error(b'a = 2\nb = a ** a\n', '2:10', "the exponent of '**' must be a constant number")
-    input_error(b'a = 2\nb = 2 ** -a\n', '2:10', "the exponent of '**' must be a constant number")
-    input_error(b'a = 2\nb = a ** (1 + a)\n', '2:11', "the exponent of '**' must be a constant number")
+def value_exponent():
+    # Value ** Value: d/da = b·a^(b-1) = 2·2 = 4, d/db = ln(a)·a^b = ln 2 · 4
+    got = grad_json(b'a = 2\nb = a ** a\n')['values']
+    expect(got[1], {'name': 'b', 'data': 4.0, 'grad': 1.0})
+    expect(got[0], {'name': 'a', 'data': 2.0, 'grad': 4.0 + math.log(2.0) * 4.0})
+    # a number base becomes a constant leaf: 2 ** -a = 0.25, d/da = -ln 2 · 0.25
+    got = grad_json(b'a = 2\nb = 2 ** -a\n')['values']
+    expect(got[1]['data'], 0.25)
+    expect(got[0]['grad'], -(math.log(2.0) * 0.25))
     # a constant expression is a constant
     expect(grad_json(b'a = 3\nb = a ** (1 + 1)\n')['values'][1], {'name': 'b', 'data': 9.0, 'grad': 1.0})
 

@@ -52,7 +52,7 @@ def text_neuron():
     lines = r.text.splitlines()
     expect(len(lines), 7)
     expect(lines[2], "step-002: o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
-                     "n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000")
+                     "n.grad += (1 - o.data²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000")
     expect(lines[6], "step-006: x1w1 = x1 * w1: '*' multiplies the gradient by the other operand: "
                      "x1.grad += w1.data × x1w1.grad = -3.0000 × 0.5000 = -1.5000; "
                      "w1.grad += x1.data × x1w1.grad = 2.0000 × 0.5000 = 1.0000")
@@ -287,7 +287,7 @@ def page_is_self_contained():
     expect_true(all(b'id="%s"' % c in page for c in (b'prev', b'next', b'slider', b'zoom')), 'controls')
     ids = re.findall(rb'\bid="([^"]*)"', page)
     expect(len(ids), len(set(ids)), 'ids are unique')
-    expect_true('<span class="term">n.grad += (1 - o²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000</span>'
+    expect_true('<span class="term">n.grad += (1 - o.data²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000</span>'
                 .encode() in page, 'the tanh step, one line per term')
 
 

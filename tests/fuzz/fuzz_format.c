@@ -1,5 +1,5 @@
 /* libFuzzer target for the CLI's output formatting (tools/cli.c): every 8 bytes
- * of the input as a double through cli_format_double and cli_json_number (the
+ * of the input as a double through mg_format_repr and cli_json_number (the
  * text must read back to the same double and have Python repr's shape), and
  * the whole input as a name through cli_json_string (the output must be one
  * valid JSON string of valid UTF-8 that decodes back to valid input unchanged). */
@@ -43,7 +43,7 @@ static int repr_shaped(const char *s)
 static void check_double(double x)
 {
     char buf[40];
-    cli_format_double(buf, sizeof buf, x);
+    mg_format_repr(buf, sizeof buf, x);
     CHECK(strlen(buf) < sizeof buf - 1);
     if (isnan(x)) {
         CHECK(strcmp(buf, "nan") == 0);
