@@ -1,0 +1,372 @@
+/* Pictures, lessons and gradient checks of Python values: the module's one
+ * file that calls the viz and lesson libraries and the library's check. Each
+ * works on a copy of the values (snapshot.c), never on the Values themselves. */
+#include "snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <micrograd/check.h>
+#include <micrograd/lesson.h>
+#include <micrograd/viz.h>
+
+void mgpy_raise_status(mg_status status, const char *message)
+{
+    PyObject *type = status == MG_ERR_NOMEM    ? PyExc_MemoryError
+                     : status == MG_ERR_IO     ? PyExc_OSError
+                     : status == MG_ERR_RENDER ? PyExc_RuntimeError
+                                               : PyExc_ValueError;
+    PyErr_SetString(type, message && *message ? message : mg_status_str(status));
+}
+
+/* A library failure of a picture: too many values says how to draw it anyway. */
+static void raise_viz(mg_status status, const char *err)
+{
+    if (status != MG_ERR_LIMIT) {
+        mgpy_raise_status(status, err);
+        return;
+    }
+    PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)", err);
+}
+
+static mg_viz *new_viz(void)
+{
+    mg_viz *viz = mg_viz_new();
+    if (!viz)
+        PyErr_SetString(PyExc_RuntimeError,
+                        "cannot start Graphviz (out of memory, or no plugins)");
+    return viz;
+}
+
+/* "LR"/"TB" and "light"/"dark"/"print", as the CLI's --rankdir and --theme. */
+static int parse_words(const char *rankdir, const char *theme, mg_viz_options *o)
+{
+    if (strcmp(rankdir, "LR") == 0 || strcmp(rankdir, "TB") == 0) {
+        o->rankdir = rankdir[0] == 'L' ? MG_VIZ_RANKDIR_LR : MG_VIZ_RANKDIR_TB;
+    } else {
+        PyErr_Format(PyExc_ValueError, "rankdir must be 'LR' or 'TB', not '%s'", rankdir);
+        return -1;
+    }
+    static const char *const themes[] = {"light", "dark", "print"};
+    for (int t = 0; t < 3; t++) {
+        if (strcmp(theme, themes[t]) == 0) {
+            o->theme = (mg_viz_theme)t;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "theme must be 'light', 'dark' or 'print', not '%s'", theme);
+    return -1;
+}
+
+static int parse_max_nodes(Py_ssize_t max_nodes, size_t *out)
+{
+    if (max_nodes < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_nodes must be 0 (no limit) or more");
+        return -1;
+    }
+    *out = (size_t)max_nodes;
+    return 0;
+}
+
+/* ---- pictures ------------------------------------------------------------------ */
+
+/* render(snapshot, format='svg', *, rankdir='LR', precision=4, forward_only=False,
+ *        theme='light', dpi=0, color_grad=False, edge_grads=False, clusters=True,
+ *        title=None, max_nodes=2000) -> bytes: `micrograd draw`'s options. */
+static PyObject *present_render(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    (void)module;
+    static char *keywords[] = {"snapshot", "format", "rankdir", "precision", "forward_only",
+                               "theme", "dpi", "color_grad", "edge_grads", "clusters", "title",
+                               "max_nodes", NULL};
+    PyObject *snapshot;
+    const char *format = "svg", *rankdir = "LR", *theme = "light";
+    mg_viz_options o = mg_viz_options_default();
+    Py_ssize_t max_nodes = MG_VIZ_MAX_NODES_DEFAULT;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|s$sipsipppzn:render", keywords, &snapshot,
+                                     &format, &rankdir, &o.precision, &o.forward_only, &theme,
+                                     &o.dpi, &o.color_grad, &o.edge_grads, &o.clusters, &o.title,
+                                     &max_nodes))
+        return NULL;
+    const mgpy_copy *c = mgpy_snapshot_copy(snapshot);
+    if (!c || parse_words(rankdir, theme, &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0)
+        return NULL;
+    mg_viz *viz = new_viz();
+    if (!viz)
+        return NULL;
+    char err[512], *out = NULL;
+    size_t len = 0;
+    mg_status s;
+    /* The snapshot never changes and the viz module serialises Graphviz:
+     * other threads may run while dot lays out. */
+    Py_BEGIN_ALLOW_THREADS
+    s = mg_viz_render(viz, c->g, c->roots, c->nroots, &o, format, &out, &len, err, sizeof err);
+    Py_END_ALLOW_THREADS
+    mg_viz_free(viz);
+    if (s != MG_OK) {
+        raise_viz(s, err);
+        return NULL;
+    }
+    PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
+    mg_viz_free_output(out);
+    return r;
+}
+
+/* ---- the gradient check -------------------------------------------------------- */
+
+/* The results as [(index in the values, analytic, numeric, ok), ...]. */
+static PyObject *check_list(const size_t *index, const mg_grad_check_result *r, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *item = Py_BuildValue("(nddO)", (Py_ssize_t)index[i], r[i].analytic,
+                                       r[i].numeric, r[i].ok ? Py_True : Py_False);
+        if (!item)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    }
+    return list;
+}
+
+/* Checks every leaf of c that is not a constant; a new list, or NULL. */
+static PyObject *check_copy(mgpy_copy *c, double h, double tol)
+{
+    size_t n = mg_graph_size(c->g), count = 0;
+    size_t *index = PyMem_Calloc(n + 1, sizeof *index);
+    mg_value *leaves = PyMem_Calloc(n + 1, sizeof *leaves);
+    mg_grad_check_result *results = PyMem_Calloc(n + 1, sizeof *results);
+    PyObject *list = NULL;
+    if (!index || !leaves || !results) {
+        PyErr_NoMemory();
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            mg_value v = mg_value_at(c->g, i);
+            if (mg_value_op(c->g, v) == MG_OP_LEAF && mg_value_role(c->g, v) != MG_ROLE_CONST) {
+                index[count] = i;
+                leaves[count++] = v;
+            }
+        }
+        if (mg_grad_check(c->g, c->roots[0], leaves, count, h, tol, results) == MG_OK)
+            list = check_list(index, results, count);
+        else
+            mgpy_raise_status(mg_graph_status(c->g), mg_graph_error(c->g));
+    }
+    PyMem_Free(index);
+    PyMem_Free(leaves);
+    PyMem_Free(results);
+    return list;
+}
+
+/* check(root, h=1e-6, tol=1e-6) -> (values, [(index, analytic, numeric, ok)]):
+ * `micrograd check` on a copy of what root depends on (the Values are not
+ * touched), for every leaf that is not a constant. */
+static PyObject *present_check(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    (void)module;
+    static char *keywords[] = {"root", "h", "tol", NULL};
+    PyObject *root;
+    double h = 1e-6, tol = 1e-6;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|dd:check", keywords, &root, &h, &tol))
+        return NULL;
+    if (!mgpy_is_value(root)) {
+        PyErr_Format(PyExc_TypeError, "check() needs a Value, not '%.200s'",
+                     Py_TYPE(root)->tp_name);
+        return NULL;
+    }
+    mgpy_copy c;
+    if (mgpy_copy_make(root, 1, &c) < 0)
+        return NULL;
+    PyObject *list = check_copy(&c, h, tol);
+    PyObject *r = list ? PyTuple_Pack(2, c.values, list) : NULL;
+    Py_XDECREF(list);
+    mgpy_copy_free(&c);
+    return r;
+}
+
+/* ---- lessons ------------------------------------------------------------------- */
+
+/* A lesson of one root: its own copy of the values (whose grads it steps), the
+ * lesson's frames and one layout for all their pictures. Used with the GIL
+ * held throughout, so two threads never step it at once. */
+typedef struct mgpy_lesson {
+    PyObject_HEAD
+    mgpy_copy copy;
+    mg_lesson *lesson;
+    mg_viz *viz;
+    mg_viz_scene *scene;
+    unsigned char *lesson_flags; /* MG_LESSON_* per value */
+    uint8_t *viz_flags;          /* MG_VIZ_* per value */
+} mgpy_lesson;
+
+/* Lays out the pictures; 0, or -1 with an exception. */
+static int lesson_layout(mgpy_lesson *l, const mg_viz_options *o)
+{
+    size_t n = mg_graph_size(l->copy.g);
+    mg_value root = l->copy.roots[0];
+    if (o->max_nodes && mg_viz_count(l->copy.g, &root, 1) > o->max_nodes) {
+        PyErr_Format(PyExc_ValueError,
+                     "the graph has %zu values, more than max_nodes=%zu for a lesson (a "
+                     "picture per step); pass max_nodes=N to make it anyway (0: no limit)",
+                     mg_viz_count(l->copy.g, &root, 1), o->max_nodes);
+        return -1;
+    }
+    l->lesson_flags = PyMem_Calloc(n + 1, 1);
+    l->viz_flags = PyMem_Calloc(n + 1, 1);
+    if (!l->lesson_flags || !l->viz_flags) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (!(l->viz = new_viz()))
+        return -1;
+    char err[512];
+    l->scene = mg_viz_scene_new(l->viz, l->copy.g, root, o, err, sizeof err);
+    if (!l->scene)
+        PyErr_SetString(PyExc_RuntimeError, err);
+    return l->scene ? 0 : -1;
+}
+
+/* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): `micrograd steps`. */
+static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", NULL};
+    PyObject *root;
+    const char *rankdir = "LR";
+    mg_viz_options o = mg_viz_options_default();
+    Py_ssize_t max_nodes = 500;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isn:Lesson", keywords, &root, &o.precision,
+                                     &rankdir, &max_nodes))
+        return NULL;
+    if (!mgpy_is_value(root)) {
+        PyErr_Format(PyExc_TypeError, "a lesson needs a Value, not '%.200s'",
+                     Py_TYPE(root)->tp_name);
+        return NULL;
+    }
+    if (parse_words(rankdir, "light", &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0)
+        return NULL;
+    mgpy_lesson *l = (mgpy_lesson *)type->tp_alloc(type, 0);
+    if (!l || mgpy_copy_make(root, 0, &l->copy) < 0) {
+        Py_XDECREF(l);
+        return NULL;
+    }
+    char err[256];
+    mg_lesson_options lo = {.precision = o.precision};
+    mg_status s = mg_lesson_new(l->copy.g, l->copy.roots[0], &lo, &l->lesson, err, sizeof err);
+    if (s != MG_OK)
+        mgpy_raise_status(s, err);
+    if (s != MG_OK || lesson_layout(l, &o) < 0)
+        Py_CLEAR(l);
+    return (PyObject *)l;
+}
+
+static void lesson_dealloc(PyObject *self)
+{
+    mgpy_lesson *l = (mgpy_lesson *)self;
+    mg_viz_scene_free(l->scene);
+    mg_viz_free(l->viz);
+    mg_lesson_free(l->lesson);
+    mgpy_copy_free(&l->copy);
+    PyMem_Free(l->lesson_flags);
+    PyMem_Free(l->viz_flags);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static Py_ssize_t lesson_length(PyObject *self)
+{
+    return (Py_ssize_t)mg_lesson_frame_count(((mgpy_lesson *)self)->lesson);
+}
+
+/* The frame number i, or -1 with IndexError. */
+static Py_ssize_t frame_index(mgpy_lesson *l, Py_ssize_t i)
+{
+    Py_ssize_t n = (Py_ssize_t)mg_lesson_frame_count(l->lesson);
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n) {
+        PyErr_Format(PyExc_IndexError, "the lesson has %zd frames", n);
+        return -1;
+    }
+    return i;
+}
+
+static PyObject *lesson_caption(PyObject *self, PyObject *arg)
+{
+    mgpy_lesson *l = (mgpy_lesson *)self;
+    Py_ssize_t i = PyNumber_AsSsize_t(arg, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred())
+        return NULL;
+    if ((i = frame_index(l, i)) < 0)
+        return NULL;
+    return PyUnicode_FromString(mg_lesson_caption(l->lesson, (size_t)i));
+}
+
+/* frame(i, format='svg') -> bytes: the picture of frame i, the current value
+ * and the grads it changed highlighted. */
+static PyObject *lesson_frame(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"i", "format", NULL};
+    mgpy_lesson *l = (mgpy_lesson *)self;
+    Py_ssize_t i;
+    const char *format = "svg";
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "n|s:frame", keywords, &i, &format) ||
+        (i = frame_index(l, i)) < 0)
+        return NULL;
+    size_t n = mg_graph_size(l->copy.g);
+    mg_lesson_goto(l->lesson, (size_t)i);
+    mg_lesson_flags(l->lesson, (size_t)i, l->lesson_flags, n);
+    for (size_t k = 0; k < n; k++)
+        l->viz_flags[k] = (uint8_t)(((l->lesson_flags[k] & MG_LESSON_CURRENT) ? MG_VIZ_CURRENT : 0) |
+                                    ((l->lesson_flags[k] & MG_LESSON_CHANGED) ? MG_VIZ_CHANGED : 0));
+    char err[512], *out = NULL;
+    size_t len = 0;
+    mg_status s = mg_viz_scene_render(l->scene, l->viz_flags, format, &out, &len, err, sizeof err);
+    if (s != MG_OK) {
+        raise_viz(s, err);
+        return NULL;
+    }
+    PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
+    mg_viz_free_output(out);
+    return r;
+}
+
+static PyMethodDef lesson_methods[] = {
+    {"caption", lesson_caption, METH_O, "caption(i) -> str: the chain rule of frame i."},
+    {"frame", (PyCFunction)(void (*)(void))lesson_frame, METH_VARARGS | METH_KEYWORDS,
+     "frame(i, format='svg') -> bytes: the picture of frame i."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods lesson_as_sequence = {.sq_length = lesson_length};
+
+static PyTypeObject mgpy_lesson_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micrograd_c._core.Lesson",
+    .tp_doc = "Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): backpropagation\n"
+              "of root frame by frame, as `micrograd steps` makes it.",
+    .tp_basicsize = sizeof(mgpy_lesson),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = lesson_new,
+    .tp_dealloc = lesson_dealloc,
+    .tp_as_sequence = &lesson_as_sequence,
+    .tp_methods = lesson_methods,
+};
+
+PyMethodDef mgpy_present_methods[] = {
+    {"render", (PyCFunction)(void (*)(void))present_render, METH_VARARGS | METH_KEYWORDS,
+     "render(snapshot, format='svg', **options) -> bytes: the picture `micrograd draw` makes."},
+    {"check", (PyCFunction)(void (*)(void))present_check, METH_VARARGS | METH_KEYWORDS,
+     "check(root, h=1e-6, tol=1e-6) -> (values, results): `micrograd check` of root."},
+    {NULL, NULL, 0, NULL},
+};
+
+int mgpy_present_init(PyObject *module)
+{
+    if (PyType_Ready(&mgpy_lesson_type) < 0)
+        return -1;
+    Py_INCREF(&mgpy_lesson_type);
+    if (PyModule_AddObject(module, "Lesson", (PyObject *)&mgpy_lesson_type) < 0) {
+        Py_DECREF(&mgpy_lesson_type);
+        return -1;
+    }
+    return 0;
+}
