@@ -1,0 +1,142 @@
+"""draw_dot, lesson and check as a notebook uses them: inline reprs, files,
+options, snapshots and errors with the library's messages."""
+import os
+
+import pytest
+
+from conftest import build_L
+from micrograd_c import Drawing, Lesson, Value, check, draw_dot, lesson
+
+
+@pytest.fixture
+def L():
+    v = build_L()
+    v['L'].backward()
+    return v
+
+
+def test_drawing_reprs_and_source(L):
+    d = draw_dot(L['L'])
+    assert isinstance(d, Drawing) and d.format == 'svg'
+    svg = d._repr_svg_()
+    assert svg.startswith('<?xml') and svg.count('class="node value') == 7
+    assert d._repr_png_().startswith(b'\x89PNG\r\n\x1a\n')
+    assert d.source.startswith('digraph') and '{ L | data -8.0000 | grad 1.0000 }' in d.source
+    bundle = d._repr_mimebundle_()
+    assert set(bundle) == {'text/plain', 'image/svg+xml'} and bundle['image/svg+xml'] == svg
+    png = draw_dot(L['L'], format='png')
+    assert set(png._repr_mimebundle_()) == {'text/plain', 'image/png'}
+    assert repr(d) == "<micrograd_c.Drawing of 7 values, format 'svg'>"
+
+
+def test_save_by_extension(L, tmp_path):
+    d = draw_dot(L['L'])
+    for ext in ('svg', 'png', 'pdf', 'dot'):
+        path = tmp_path / f'L.{ext}'
+        assert d.save(path) == str(path)
+        data = path.read_bytes()
+        assert data == d.pipe(ext) or ext == 'pdf'
+    assert (tmp_path / 'L.pdf').read_bytes().startswith(b'%PDF')
+    d.save(tmp_path / 'picture', format='png')
+    assert (tmp_path / 'picture').read_bytes() == d.pipe('png')
+    with pytest.raises(ValueError, match="cannot tell the format of"):
+        d.save(tmp_path / 'L.gif')
+    with pytest.raises(FileNotFoundError):
+        d.save(tmp_path / 'missing' / 'L.svg')
+    assert sorted(os.listdir(tmp_path)) == ['L.dot', 'L.pdf', 'L.png', 'L.svg', 'picture']
+    out = d.render(str(tmp_path / 'g'))
+    assert out == str(tmp_path / 'g.svg') and (tmp_path / 'g').read_text() == d.source
+
+
+def test_a_drawing_is_a_snapshot(L):
+    d = draw_dot(L['L'], format='dot')
+    before = d.source
+    L['a'].data = 100.0
+    L['L'].grad = 5
+    assert d.source == before
+    assert draw_dot(L['L'], format='dot').source != before
+
+
+def test_roles_and_several_roots():
+    x = Value(1.0, label='x')
+    w = Value(0.5)
+    w._role = 'param'
+    y = x * w + 2
+    z = y.tanh()
+    src = draw_dot([y, z], format='dot').source
+    assert [f'v{i}_op -> v{i};' in src for i in range(6)] == [False, False, True, False, True, True]
+    svg = draw_dot(z)._repr_svg_()
+    for role in ('input', 'param', 'const', 'result'):
+        assert f'class="node value {role}' in svg
+
+
+def test_drawing_errors_have_the_librarys_messages(L):
+    root = L['L']
+    with pytest.raises(TypeError, match="a root must be a Value"):
+        draw_dot(3)
+    with pytest.raises(ValueError, match="no root"):
+        draw_dot([])
+    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB', not 'XY'"):
+        draw_dot(root, rankdir='XY')
+    with pytest.raises(ValueError, match="theme must be"):
+        draw_dot(root, theme='neon')
+    with pytest.raises(ValueError, match="precision 18 is not in 0..17"):
+        draw_dot(root, precision=18)
+    with pytest.raises(ValueError, match="dpi"):
+        draw_dot(root, dpi=5000)
+    with pytest.raises(ValueError, match="format"):
+        draw_dot(root, format='gif')
+    with pytest.raises(ValueError, match="max_nodes=N to draw it anyway"):
+        draw_dot(root, max_nodes=3)
+    with pytest.raises(TypeError):
+        draw_dot(root, colour=True)
+    bad = Value(1.0, label='\udc80')  # a lone surrogate cannot be UTF-8
+    with pytest.raises(UnicodeEncodeError):
+        draw_dot(bad)
+    assert '{ α → β | data 1.0000 | grad 0.0000 }' in draw_dot(Value(1.0, label='α → β')).source
+
+
+def test_lesson(L, tmp_path):
+    les = lesson(L['L'], title='the L example')
+    assert isinstance(les, Lesson) and len(les) == 5
+    assert les.captions[1] == "L.grad = 1: dL/dL = 1, the root's gradient with respect to itself"
+    assert les.frame(0).startswith(b'<?xml') and les.frame(-1, 'png').startswith(b'\x89PNG')
+    page = les._repr_html_()
+    assert page.count('<svg') == 5 and 'the L example' in page
+    for caption in les.captions:
+        assert caption.replace("'", '&#x27;') in page
+    path = tmp_path / 'L.html'
+    les.save(path)
+    assert path.read_text(encoding='utf-8') == page
+    with pytest.raises(ValueError):
+        les.save(tmp_path / 'L.svg')
+    with pytest.raises(IndexError):
+        les.frame(5)
+    assert repr(les) == "<micrograd_c.Lesson 'the L example': 5 frames>"
+
+
+def test_lesson_errors():
+    with pytest.raises(TypeError, match='a lesson needs a Value'):
+        lesson([Value(1.0)])
+    x = Value(1.0)
+    y = x
+    for _ in range(20):
+        y = y * 1.5
+    with pytest.raises(ValueError, match='more than max_nodes=10'):
+        lesson(y, max_nodes=10)
+    with pytest.raises(ValueError, match='precision'):
+        lesson(x * 2, precision=99)
+
+
+def test_check(L):
+    result = check(L['L'])
+    assert result and result.ok
+    assert [leaf.value for leaf in result.leaves] == [L[n] for n in 'abcf']
+    assert result.leaves[0].analytic == 6.0
+    assert repr(result).splitlines()[-1] == 'ok: 4 leaves, h = 1e-06'
+    with pytest.raises(ValueError, match='must be positive'):
+        check(L['L'], h=-1)
+    with pytest.raises(TypeError):
+        check('L')
+    const = Value(2.0) * 3  # the 3 is a constant: not checked
+    assert len(check(const).leaves) == 1

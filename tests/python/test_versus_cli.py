@@ -1,0 +1,125 @@
+"""The module against the CLI on the same expressions: data and grads bit for
+bit (one op table), the same picture bytes, the same lesson, the same check."""
+import json
+import math
+
+import pytest
+
+from conftest import build_L, cli_grad, python_program, run_cli, same, source
+from micrograd_c import Value, check, draw_dot, lesson
+
+# Every op, each value used in several places; no '/' (micrograd's a * b**-1
+# rounds differently from the CLI's a / b, see test_division_within_a_rounding).
+PROGRAMS = [
+    'a = 2.0; b = -3.0; c = a + b; d = a * b; e = c * d + a',
+    'x = 3.0; y = x**2 + x**-1 + x**0.5 + 2*x',
+    'x = 0.7; y = exp(x) * log(x) + tanh(x) * sigmoid(x) + relu(x) + relu(-x)',
+    'x = 1.5; y = -x + x - 2.5; z = y * -x; w = z**3 - z',
+    'a = 2.0; b = 3.0; c = a*b + a*a + b*b*b; d = tanh(c*0.01) * c',
+    'x = -0.3; h = tanh(x*2 + 1); o = sigmoid(h*h - x) * exp(-h)',
+    open(source('examples', 'L.mg')).read(),
+    open(source('examples', 'neuron.mg')).read(),
+    'x = 0.0; y = log(x) + relu(x); z = exp(x + 1000) * x',
+    'x = 1e308; y = x * 10 + x; z = -y + y',
+]
+
+
+@pytest.mark.parametrize('program', PROGRAMS)
+def test_every_value_and_grad_bit_for_bit(program):
+    want = cli_grad(program)
+    values, last = python_program(program)
+    values[last].backward()
+    assert set(values) == set(want)
+    for name, v in values.items():
+        data, grad = want[name]
+        assert same(v.data, data) and same(v.grad, grad), (name, v, want[name])
+
+
+def test_the_exp_neuron_bit_for_bit_spelled_as_micrograd_builds_it():
+    # (e - 1) / (e + 1) is (e + -1) * (e + 1)**-1 in micrograd; the CLI's
+    # language spells that graph out, and the numbers agree to the bit
+    program = open(source('examples', 'neuron.mg')).read().replace(
+        'o = tanh(n)', 'e = exp(n*2)\no = (e + -1) * (e + 1)**-1')
+    want = cli_grad(program)
+    values, _ = python_program(program)
+    n = values['n']
+    e = (2 * n).exp()
+    o = (e - 1) / (e + 1)
+    o.backward()
+    assert (o.data, o.grad) == want['o']
+    for name in ('x1', 'x2', 'w1', 'w2', 'b', 'n'):
+        assert values[name].grad == want[name][1], name
+
+
+def test_division_within_a_rounding():
+    program = 'a = 5.0; b = 3.0; c = a / b + b / a; d = c / (a - b)'
+    want = cli_grad(program)
+    values, _ = python_program(program)
+    values['d'].backward()
+    for name, v in values.items():
+        assert v.data == pytest.approx(want[name][0], rel=1e-15)
+        assert v.grad == pytest.approx(want[name][1], rel=1e-15)
+
+
+# ---- pictures -------------------------------------------------------------------
+
+@pytest.mark.parametrize('fmt', ['dot', 'svg', 'png'])
+def test_draw_dot_is_micrograd_draw_byte_for_byte(fmt):
+    v = build_L()
+    v['L'].backward()
+    r = run_cli('draw', source('examples', 'L.mg'), '-T', fmt, '-o', '-', text=False)
+    assert r.returncode == 0, r.stderr
+    assert draw_dot(v['L'], format=fmt).pipe() == r.stdout
+
+
+def test_draw_options_as_the_cli():
+    v = build_L()
+    v['L'].backward()
+    options = dict(rankdir='TB', precision=2, theme='dark', color_grad=True,
+                   edge_grads=True, title='the L example', max_nodes=10)
+    got = draw_dot(v['L'], format='dot', **options).source
+    r = run_cli('draw', source('examples', 'L.mg'), '-T', 'dot', '--rankdir', 'TB',
+                '--precision', '2', '--theme', 'dark', '--color-grad', '--edge-grads',
+                '--title', 'the L example', '--max-nodes', '10')
+    assert got == r.stdout
+    got = draw_dot(v['L'], format='dot', forward_only=True).source
+    assert got == run_cli('draw', source('examples', 'L.mg'), '-T', 'dot',
+                          '--forward-only').stdout
+
+
+def test_neuron_drawing_is_the_golden_one():
+    program = open(source('examples', 'neuron.mg')).read()
+    values, last = python_program(program)
+    values[last].backward()
+    with open(source('tests', 'golden', 'neuron.dot')) as f:
+        assert draw_dot(values[last]).source == f.read()
+
+
+# ---- the lesson and the check -----------------------------------------------------
+
+def test_lesson_captions_are_micrograd_steps():
+    v = build_L()
+    r = run_cli('steps', source('examples', 'L.mg'), '--text')
+    want = [line.split(': ', 1)[1] for line in r.stdout.splitlines()]
+    got = lesson(v['L'])
+    assert got.captions == want
+    assert v['L'].grad == 0 and v['a'].grad == 0  # the lesson steps a copy
+
+
+def test_check_is_micrograd_check():
+    v = build_L()
+    r = run_cli('check', source('examples', 'L.mg'), '--json')
+    want = json.loads(r.stdout)
+    got = check(v['L'])
+    assert got.ok is want['ok'] is True
+    assert [(leaf.value.label, leaf.analytic, leaf.numeric, leaf.ok) for leaf in got.leaves] == [
+        (w['name'], w['analytic'], w['numeric'], w['ok']) for w in want['leaves']]
+    assert v['a'].grad == 0 and v['L'].data == -8.0  # on a copy
+
+
+def test_check_finds_a_wrong_gradient():
+    # relu at 0: the analytic grad is 0, the central difference 0.5
+    x = Value(0.0, label='x')
+    got = check(x.relu())
+    assert not got and got.leaves[0].analytic == 0 and math.isclose(got.leaves[0].numeric, 0.5)
+    assert 'FAIL x: analytic 0.0' in repr(got)
