@@ -140,3 +140,16 @@ def test_check(L):
         check('L')
     const = Value(2.0) * 3  # the 3 is a constant: not checked
     assert len(check(const).leaves) == 1
+
+
+def test_the_readme_cell_runs():
+    import re
+
+    from conftest import source
+    with open(source('README.md'), encoding='utf-8') as f:
+        (cell,) = re.findall(r'```python\n(.*?)```', f.read(), re.S)
+    assert len(cell.strip().splitlines()) == 5
+    env = {}
+    exec(cell, env)
+    assert env['L'].data == 4.0 and env['a'].grad == -3.0
+    assert isinstance(draw_dot(env['L']), Drawing)
