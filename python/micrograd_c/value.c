@@ -314,6 +314,87 @@ static PyObject *value_backward_local(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* ---- copies and pickles ------------------------------------------------------ */
+
+/* __reduce__: (Value._restore, (type, data, grad, flags, label, role, op, a, b,
+ * exponent), __dict__): copy.copy shares the operands, copy.deepcopy and
+ * pickle copy them too (a copy of a model's parameters is independent). */
+static PyObject *value_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    mgpy_value *v = (mgpy_value *)self;
+    PyObject *restore = PyObject_GetAttrString((PyObject *)&mgpy_value_type, "_restore");
+    if (!restore)
+        return NULL;
+    PyObject *b = (PyObject *)mgpy_operand_b(v);
+    PyObject *state = PyObject_GenericGetDict(self, NULL);
+    if (!state) { /* no __dict__: the Value itself, not a subclass */
+        PyErr_Clear();
+        Py_INCREF(Py_None);
+        state = Py_None;
+    }
+    PyObject *r = Py_BuildValue("N(OddiOiiOOd)N", restore, (PyObject *)Py_TYPE(self), v->data,
+                                v->grad, (int)v->flags, v->label ? v->label : Py_None,
+                                (int)v->role, (int)v->op, v->a ? (PyObject *)v->a : Py_None,
+                                b ? b : Py_None, v->op == MG_OP_POW ? v->u.exponent : 0.0, state);
+    return r;
+}
+
+/* The operands of a restored value of op: 0, or -1 with an exception. */
+static int restored_operands(int op, PyObject *a, PyObject *b)
+{
+    int arity = op >= 0 && op < MG_OP_COUNT ? mgpy_arity[op] : -1;
+    int ok = arity == 0 ? a == Py_None && b == Py_None
+             : arity == 1 ? mgpy_is_value(a) && b == Py_None
+             : arity == 2 ? mgpy_is_value(a) && mgpy_is_value(b) : 0;
+    if (!ok)
+        PyErr_SetString(PyExc_ValueError, "not the state of a Value");
+    return ok ? 0 : -1;
+}
+
+/* Value._restore(type, data, grad, flags, label, role, op, a, b, exponent). */
+static PyObject *value_restore(PyObject *cls, PyObject *args)
+{
+    (void)cls;
+    PyTypeObject *type;
+    double data, grad, exponent;
+    int flags, role, op;
+    PyObject *label, *a, *b;
+    if (!PyArg_ParseTuple(args, "O!ddiOiiOOd:_restore", &PyType_Type, &type, &data, &grad,
+                          &flags, &label, &role, &op, &a, &b, &exponent))
+        return NULL;
+    if (!PyType_IsSubtype(type, &mgpy_value_type) || restored_operands(op, a, b) < 0 ||
+        role < MG_ROLE_INPUT || role > MG_ROLE_RESULT || (role == MG_ROLE_RESULT) != (op != 0) ||
+        (label != Py_None && !PyUnicode_Check(label))) {
+        PyErr_SetString(PyExc_ValueError, "not the state of a Value");
+        return NULL;
+    }
+    mgpy_value *v = (mgpy_value *)type->tp_alloc(type, 0);
+    if (!v)
+        return NULL;
+    v->seq = next_seq++;
+    v->data = data;
+    v->grad = grad;
+    v->flags = (uint8_t)(flags & (MGPY_DATA_INT | MGPY_GRAD_INT | MGPY_EXPONENT_INT));
+    v->role = (uint8_t)role;
+    v->op = (uint8_t)op;
+    if (op != MG_OP_LEAF) {
+        Py_INCREF(a);
+        v->a = (mgpy_value *)a;
+    }
+    if (op == MG_OP_POW) {
+        v->u.exponent = exponent;
+    } else if (b != Py_None) {
+        Py_INCREF(b);
+        v->u.b = (mgpy_value *)b;
+    }
+    if (label != Py_None) {
+        Py_INCREF(label);
+        v->label = label;
+    }
+    return (PyObject *)v;
+}
+
 static PyMethodDef value_methods[] = {
     {"tanh", value_tanh, METH_NOARGS, "tanh(self): a new Value, the hyperbolic tangent."},
     {"exp", value_exp, METH_NOARGS, "exp(self): a new Value, e ** self."},
@@ -326,6 +407,8 @@ static PyMethodDef value_methods[] = {
     {"_backward", value_backward_local, METH_NOARGS,
      "_backward(self): this value's local chain rule only: adds d self / d operand\n"
      "times self.grad into each operand's grad (a leaf does nothing)."},
+    {"__reduce__", value_reduce, METH_NOARGS, "For copy and pickle."},
+    {"_restore", value_restore, METH_VARARGS | METH_CLASS, "The inverse of __reduce__."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -231,6 +231,25 @@ def test_numpy_scalars_as_micrograd_demo_uses_them():
     assert isinstance(np.int64(3) * v, Value)
 
 
+def test_copies_and_pickles():
+    import copy
+    random_w = Value(0.25, label='w')
+    random_w._role = 'param'
+    y = random_w * 3 + random_w ** 2
+    y.backward()
+    shallow = copy.copy(y)
+    assert repr(shallow) == repr(y) and shallow._prev == y._prev and shallow is not y
+    deep = copy.deepcopy(y)
+    assert repr(deep) == repr(y) and not (deep._prev & y._prev)
+    (w2,) = [v for v in copy.deepcopy([random_w])]
+    assert (w2.data, w2.grad, w2.label, w2._role) == (0.25, 3.5, 'w', 'param')
+    again = pickle.loads(pickle.dumps(y))
+    assert repr(again) == repr(y) and sorted(v._op for v in again._prev) == ['*', '**2']
+    assert repr(pickle.loads(pickle.dumps(Value(2) ** 3))) == 'Value(data=8, grad=0)'
+    again.backward()  # a restored graph works as the original: grads accumulate
+    assert [v.grad for v in again._prev] == [2, 2]
+
+
 def test_a_subclass_works_like_the_value():
     class Named(Value):
         def __init__(self, data, name):
@@ -272,8 +291,10 @@ def test_wrong_types_raise_type_error():
         a < 1  # micrograd defines no comparison either
     with pytest.raises(TypeError):
         +a
-    with pytest.raises(TypeError):
-        pickle.dumps(a)
+    with pytest.raises(ValueError, match='not the state of a Value'):
+        Value._restore(Value, 1.0, 0.0, 0, None, 3, 0, None, None, 0.0)  # a leaf 'result'
+    with pytest.raises(ValueError, match='not the state of a Value'):
+        Value._restore(Value, 1.0, 0.0, 0, None, 3, 1, a, None, 0.0)  # '+' of one operand
     assert (a.data, a.grad) == (2.0, 0)
 
 
