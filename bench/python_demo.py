@@ -31,21 +31,22 @@ from micrograd_c.nn import MLP
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data', 'moons100.csv')
 
 
-def make_moons_from_file():
+def make_moons_from_file(points=DATA):
     """make_moons(n_samples=100, noise=0.1) as the notebook's seed made it:
     X float64 (100, 2), y int64 in {-1, 1} (after the notebook's y*2 - 1)."""
-    with open(DATA) as f:
+    with open(points) as f:
         rows = list(csv.DictReader(f))
     X = np.array([[float(r['x0']), float(r['x1'])] for r in rows])
     y = np.array([int(r['y']) for r in rows])
     return X, y
 
 
-def demo():
-    """demo.ipynb's cells, in order, unchanged but for the import and the data."""
+def demo(points=DATA):
+    """demo.ipynb's cells, in order, unchanged but for the import and the data.
+    Returns the loss of every step and the last accuracy."""
     np.random.seed(1337)
     random.seed(1337)
-    X, y = make_moons_from_file()
+    X, y = make_moons_from_file(points)
 
     model = MLP(2, [16, 16, 1])  # 2-layer neural network
     print(model)

@@ -56,8 +56,10 @@ static inline mgpy_value *mgpy_operand_b(const mgpy_value *v)
     return mgpy_arity[v->op] == 2 ? v->u.b : NULL;
 }
 
-/* value.c: the type, ready to add to the module. 0, or -1 with an exception. */
-int mgpy_value_init_type(void);
+/* module.c: readies type and adds it to module as name; 0, or -1 with an exception. */
+int mgpy_add_type(PyObject *module, const char *name, PyTypeObject *type);
+
+/* value.c */
 /* A new leaf (role INPUT, CONST or PARAM); NULL with an exception. */
 mgpy_value *mgpy_leaf(double data, int is_int, mg_role role);
 /* Reads a Python real number (int, float, bool, numpy scalar, anything with

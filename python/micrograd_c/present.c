@@ -29,6 +29,19 @@ static void raise_viz(mg_status status, const char *err)
     PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)", err);
 }
 
+/* The bytes of a render as a new bytes object (freeing the render), or NULL
+ * with the render's error raised. */
+static PyObject *rendered(mg_status s, const char *err, char *out, size_t len)
+{
+    if (s != MG_OK) {
+        raise_viz(s, err);
+        return NULL;
+    }
+    PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
+    mg_viz_free_output(out);
+    return r;
+}
+
 static mg_viz *new_viz(void)
 {
     mg_viz *viz = mg_viz_new();
@@ -103,13 +116,7 @@ static PyObject *present_render(PyObject *module, PyObject *args, PyObject *kwds
     s = mg_viz_render(viz, c->g, c->roots, c->nroots, &o, format, &out, &len, err, sizeof err);
     Py_END_ALLOW_THREADS
     mg_viz_free(viz);
-    if (s != MG_OK) {
-        raise_viz(s, err);
-        return NULL;
-    }
-    PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
-    mg_viz_free_output(out);
-    return r;
+    return rendered(s, err, out, len);
 }
 
 /* ---- the gradient check -------------------------------------------------------- */
@@ -320,13 +327,7 @@ static PyObject *lesson_frame(PyObject *self, PyObject *args, PyObject *kwds)
     char err[512], *out = NULL;
     size_t len = 0;
     mg_status s = mg_viz_scene_render(l->scene, l->viz_flags, format, &out, &len, err, sizeof err);
-    if (s != MG_OK) {
-        raise_viz(s, err);
-        return NULL;
-    }
-    PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
-    mg_viz_free_output(out);
-    return r;
+    return rendered(s, err, out, len);
 }
 
 static PyMethodDef lesson_methods[] = {
@@ -361,12 +362,5 @@ PyMethodDef mgpy_present_methods[] = {
 
 int mgpy_present_init(PyObject *module)
 {
-    if (PyType_Ready(&mgpy_lesson_type) < 0)
-        return -1;
-    Py_INCREF(&mgpy_lesson_type);
-    if (PyModule_AddObject(module, "Lesson", (PyObject *)&mgpy_lesson_type) < 0) {
-        Py_DECREF(&mgpy_lesson_type);
-        return -1;
-    }
-    return 0;
+    return mgpy_add_type(module, "Lesson", &mgpy_lesson_type);
 }

@@ -215,12 +215,5 @@ const mgpy_copy *mgpy_snapshot_copy(PyObject *o)
 
 int mgpy_snapshot_init_type(PyObject *module)
 {
-    if (PyType_Ready(&mgpy_snapshot_type) < 0)
-        return -1;
-    Py_INCREF(&mgpy_snapshot_type);
-    if (PyModule_AddObject(module, "Snapshot", (PyObject *)&mgpy_snapshot_type) < 0) {
-        Py_DECREF(&mgpy_snapshot_type);
-        return -1;
-    }
-    return 0;
+    return mgpy_add_type(module, "Snapshot", &mgpy_snapshot_type);
 }

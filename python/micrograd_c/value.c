@@ -664,5 +664,3 @@ PyTypeObject mgpy_value_type = {
     .tp_methods = value_methods,
     .tp_getset = value_getset,
 };
-
-int mgpy_value_init_type(void) { return PyType_Ready(&mgpy_value_type); }

@@ -1,5 +1,7 @@
 """micrograd_c.nn: micrograd's networks, weights and training, replayed."""
-import csv
+import contextlib
+import importlib.util
+import io
 import json
 import random
 
@@ -8,15 +10,6 @@ import numpy as np
 from conftest import run_cli, source
 from micrograd_c import Value
 from micrograd_c.nn import MLP, Layer, Module, Neuron
-
-
-def moons():
-    """micrograd's demo data as its notebook holds it: X float64, y int64."""
-    with open(source('tests', 'data', 'moons100.csv')) as f:
-        rows = list(csv.DictReader(f))
-    X = np.array([[float(r['x0']), float(r['x1'])] for r in rows])
-    y = np.array([int(r['y']) for r in rows])
-    return X, y
 
 
 def numbers(name):
@@ -71,42 +64,24 @@ def test_neuron_builds_micrograds_graph():
     assert n([1.0]).data == n.b.data + n.w[0].data
 
 
-def demo_losses(X, y, steps):
-    """micrograd's demo.ipynb loop, its code unchanged but for the import."""
-    random.seed(1337)
-    model = MLP(2, [16, 16, 1])
-
-    def loss(batch_size=None):
-        if batch_size is None:
-            Xb, yb = X, y
-        else:
-            ri = np.random.permutation(X.shape[0])[:batch_size]
-            Xb, yb = X[ri], y[ri]
-        inputs = [list(map(Value, xrow)) for xrow in Xb]
-        scores = list(map(model, inputs))
-        losses = [(1 + -yi*scorei).relu() for yi, scorei in zip(yb, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        alpha = 1e-4
-        reg_loss = alpha * sum((p*p for p in model.parameters()))
-        total_loss = data_loss + reg_loss
-        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
-        return total_loss, sum(accuracy) / len(accuracy)
-
-    history = []
-    for k in range(steps):
-        total_loss, acc = loss()
-        model.zero_grad()
-        total_loss.backward()
-        learning_rate = 1.0 - 0.9*k/100
-        for p in model.parameters():
-            p.data -= learning_rate * p.grad
-        history.append(total_loss.data)
-    return history, acc
+def run_demo():
+    """bench/python_demo.py's run of micrograd's demo.ipynb on tests/data's points:
+    its printed lines, the loss of every step, the last accuracy."""
+    spec = importlib.util.spec_from_file_location('python_demo',
+                                                  source('bench', 'python_demo.py'))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        history, acc = bench.demo(source('tests', 'data', 'moons100.csv'))
+    return out.getvalue().splitlines(), history, acc
 
 
 def test_moons_replay_is_micrograds_run():
-    X, y = moons()
-    history, acc = demo_losses(X, y, 100)
+    lines, history, acc = run_demo()
+    assert lines[1:3] == ['number of parameters 337', 'Value(data=0.8958441028683222, grad=0) 0.5']
+    assert lines[3] == 'step 0 loss 0.8958441028683222, accuracy 50.0%'
+    assert lines[-1] == 'step 99 loss 0.010978370135492717, accuracy 100.0%'
     want = numbers('moons_replay_loss.txt')
     assert history[0] == 0.8958441028683222
     assert abs(history[99] - 0.010978370135492717) <= 1e-9
