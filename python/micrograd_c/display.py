@@ -5,7 +5,7 @@ called: later changes to the Values do not show in it.
 """
 import html
 import os
-import tempfile
+import secrets
 from collections import namedtuple
 
 from . import _core
@@ -35,12 +35,19 @@ def _write_atomically(path, data):
     """Writes the bytes to a temporary file beside path, then renames it into
     place: a failure leaves no half-written file and the old one untouched."""
     path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.',
-                               dir=os.path.dirname(path) or '.')
+    folder, name = os.path.split(path)
+    for _ in range(100):
+        tmp = os.path.join(folder, f'.{name}.{secrets.token_hex(4)}.tmp')
+        try:  # 0o666 less the umask, as any new file
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f'no free temporary name beside {path!r}')
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -49,12 +56,6 @@ def _write_atomically(path, data):
             pass
         raise
     return path
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # ---- pictures -------------------------------------------------------------------
@@ -125,11 +126,12 @@ class Drawing:
         return f"<micrograd_c.Drawing of {len(self._snapshot)} values, format {self.format!r}>"
 
 
-def draw_dot(root, rankdir='LR', format='svg', *, precision=4, forward_only=False,
+def draw_dot(root, format='svg', rankdir='LR', *, precision=4, forward_only=False,
              theme='light', dpi=0, color_grad=False, edge_grads=False, clusters=True,
              title=None, max_nodes=2000):
     """The picture of root's graph (a Value, or a list of Values), as micrograd's
-    draw_dot draws it and with `micrograd draw`'s options: every value a box
+    draw_dot (trace_graph.ipynb, same arguments) draws it, with `micrograd
+    draw`'s options too: every value a box
     { label | data | grad }, every op a small node. rankdir 'LR' or 'TB';
     format 'svg', 'png', 'pdf', 'dot' or 'plain'; precision digits after the
     point; forward_only: no grads; theme 'light', 'dark' or 'print'; dpi for

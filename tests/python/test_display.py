@@ -29,6 +29,13 @@ def test_drawing_reprs_and_source(L):
     assert repr(d) == "<micrograd_c.Drawing of 7 values, format 'svg'>"
 
 
+def test_micrograds_signature(L):
+    # trace_graph.ipynb's draw_dot(root, format='svg', rankdir='LR')
+    positional = draw_dot(L['L'], 'dot', 'TB').source
+    assert positional == draw_dot(L['L'], format='dot', rankdir='TB').source
+    assert 'rankdir=TB' in positional
+
+
 def test_save_by_extension(L, tmp_path):
     d = draw_dot(L['L'])
     for ext in ('svg', 'png', 'pdf', 'dot'):
