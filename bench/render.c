@@ -163,12 +163,12 @@ static double render_once(mg_viz *viz, const mg_graph *g, mg_value root, const c
     o.max_nodes = 0;
     char *data;
     size_t n;
-    char why[256];
+    mg_error why;
     double t0 = bench_now_ns();
-    mg_status s = mg_viz_render(viz, g, &root, 1, &o, format, &data, &n, why, sizeof why);
+    mg_status s = mg_viz_render(viz, g, &root, 1, &o, format, &data, &n, &why);
     double ns = bench_now_ns() - t0;
     if (s != MG_OK)
-        return bench_fail(err, "render %s: %s", format, why);
+        return bench_fail(err, "render %s: %s", format, why.message);
     if (out) {
         *out = data;
         *len = n;
@@ -281,8 +281,9 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
     size_t len = 0;
     char *text = neuron_text(&len);
     mg_graph *g = mg_graph_new();
-    mg_diag diag;
-    mg_program *p = text && g ? mg_parse(g, text, len, &diag) : NULL;
+    mg_program *p = NULL;
+    if (text && g)
+        mg_parse(g, text, len, &p, NULL);
     free(text);
     if (!p) {
         mg_graph_free(g);
@@ -291,9 +292,11 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
     mg_value root = mg_program_value(p, mg_program_root(p));
     mg_backward(g, root);
     double t0 = bench_now_ns();
-    mg_viz *viz = mg_viz_new();
+    mg_viz *viz;
+    mg_error why;
+    mg_status started = mg_viz_new(&viz, &why);
     double t1 = bench_now_ns();
-    int status = viz ? 0 : bench_fail(err, "render: cannot start Graphviz");
+    int status = started == MG_OK ? 0 : bench_fail(err, "render: %s", why.message);
     double ns = status ? 0 : render_once(viz, g, root, "svg", NULL, NULL, err);
     if (ns < 0)
         status = -1;
@@ -318,10 +321,10 @@ int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
     mg_dataset d = {0};
     mg_rng rng;
     mg_rng_seed(&rng, 1337);
-    mg_viz *viz = mg_viz_new();
+    mg_viz *viz = NULL;
     int status = -1;
-    if (!g || !viz || mg_dataset_tiny(&d) != MG_OK ||
-        mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m) != MG_OK) {
+    if (!g || mg_viz_new(&viz, NULL) != MG_OK || mg_dataset_tiny(&d) != MG_OK ||
+        mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m, NULL) != MG_OK) {
         bench_fail(err, "render: cannot set up MLP(3,[4,4,1])");
     } else {
         mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, MG_NN_ANNOTATE, NULL);

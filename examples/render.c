@@ -16,12 +16,15 @@ int main(void)
     mg_set_label(g, L, "L");
     mg_backward(g, L);
 
-    mg_viz *viz = mg_viz_new();
+    mg_viz *viz = NULL;
     mg_viz_options options = mg_viz_options_default();
     options.theme = MG_VIZ_THEME_DARK; /* for a slide */
-    char *png = NULL, err[256];
+    char *png = NULL;
     size_t len = 0;
-    mg_status s = mg_viz_render(viz, g, &L, 1, &options, "png", &png, &len, err, sizeof err);
+    mg_error err;
+    mg_status s = mg_viz_new(&viz, &err);
+    if (s == MG_OK)
+        s = mg_viz_render(viz, g, &L, 1, &options, "png", &png, &len, &err);
     int ok = s == MG_OK;
     if (ok) {
         FILE *out = fopen("L.png", "wb");
@@ -30,7 +33,7 @@ int main(void)
         printf(ok ? "wrote L.png, a %s picture\n" : "cannot write L.png\n",
                len > 8 && png[1] == 'P' ? "PNG" : "strange");
     } else {
-        fprintf(stderr, "render: %s\n", err);
+        fprintf(stderr, "render: %s\n", err.message);
     }
     mg_viz_free_output(png);
     mg_viz_free(viz);

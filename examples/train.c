@@ -17,8 +17,12 @@ int main(void)
     mg_rng_seed(&rng, 1337);
     mg_graph *g = mg_graph_new();
     mg_mlp *m = NULL;
-    if (!g || mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m) != MG_OK)
+    mg_error err;
+    if (!g || mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m, &err) != MG_OK) {
+        fprintf(stderr, "train: %s\n", g ? err.message : "out of memory");
+        mg_graph_free(g);
         return 1;
+    }
     mg_mark mark = mg_graph_mark(g); /* the parameters stay; each step's values go */
     for (int k = 0; k < 20; k++) {
         mg_value pred[4];

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "fail.h"
+
 static int close_enough(double analytic, double numeric, double tol)
 {
     if (isnan(analytic) || isnan(numeric))
@@ -50,10 +52,8 @@ mg_status mg_grad_check(mg_graph *g, mg_value root, const mg_value *leaves, size
     if (!g)
         return MG_ERR_INVALID;
     const char *why = bad_arguments(g, leaves, n, h, tol, results);
-    if (why) {
-        mg_graph_set_error(g, MG_ERR_INVALID, why);
-        return MG_ERR_INVALID;
-    }
+    if (why)
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0, "%s", why);
     mg_zero_grad(g);
     mg_status s = mg_backward(g, root);
     for (size_t i = 0; i < n && s == MG_OK; i++) {

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +21,9 @@ typedef struct field {
 typedef struct reader {
     mg_table *t;
     size_t cap_rows;
-    mg_diag *diag;
+    mg_error *err;
     int line;
 } reader;
-
-static mg_status report(mg_diag *diag, mg_status status, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static mg_status report(mg_diag *diag, mg_status status, int line, int col, const char *fmt, ...)
-{
-    if (!diag)
-        return status;
-    diag->status = status;
-    diag->line = line;
-    diag->col = col;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(diag->message, sizeof diag->message, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -108,14 +91,14 @@ static mg_status add_row(reader *r, const double *x)
     if (t->rows == r->cap_rows) {
         size_t cap = r->cap_rows ? 2 * r->cap_rows : 64;
         if (cap > SIZE_MAX / sizeof(double) / t->cols)
-            return report(r->diag, MG_ERR_LIMIT, r->line, 1, "too many rows");
+            return mg_error_set(r->err, MG_ERR_LIMIT, r->line, 1, "too many rows");
         double *cells = realloc(t->cells, cap * t->cols * sizeof *cells);
         if (!cells)
-            return report(r->diag, MG_ERR_NOMEM, r->line, 1, "out of memory");
+            return mg_error_set(r->err, MG_ERR_NOMEM, r->line, 1, "out of memory");
         t->cells = cells;
         int *lines = realloc(t->lines, cap * sizeof *lines);
         if (!lines)
-            return report(r->diag, MG_ERR_NOMEM, r->line, 1, "out of memory");
+            return mg_error_set(r->err, MG_ERR_NOMEM, r->line, 1, "out of memory");
         t->lines = lines;
         r->cap_rows = cap;
     }
@@ -133,14 +116,14 @@ static mg_status parse_row(reader *r, const field *fields, size_t n, double *x)
         const field *f = &fields[i];
         char text[48];
         if (f->start == f->end)
-            return report(r->diag, MG_ERR_SYNTAX, r->line, f->col, "empty field");
+            return mg_error_set(r->err, MG_ERR_SYNTAX, r->line, f->col, "empty field");
         quote(f, text, sizeof text);
         if (!field_number(f, &x[i]))
-            return report(r->diag, MG_ERR_SYNTAX, r->line, f->col,
-                          "expected a number, found '%s'", text);
+            return mg_error_set(r->err, MG_ERR_SYNTAX, r->line, f->col,
+                                "expected a number, found '%s'", text);
         if (!isfinite(x[i]))
-            return report(r->diag, MG_ERR_SYNTAX, r->line, f->col,
-                          "'%s' is not a finite number", text);
+            return mg_error_set(r->err, MG_ERR_SYNTAX, r->line, f->col,
+                                "'%s' is not a finite number", text);
     }
     return MG_OK;
 }
@@ -158,8 +141,8 @@ static mg_status take_line(reader *r, const char *line, const char *stop, field 
     mg_table *t = r->t;
     if (t->cols == 0) {
         if (n > MAX_FIELDS)
-            return report(r->diag, MG_ERR_LIMIT, r->line, 1, "more than %d fields in a row",
-                          MAX_FIELDS);
+            return mg_error_set(r->err, MG_ERR_LIMIT, r->line, 1, "more than %d fields in a row",
+                                MAX_FIELDS);
         t->cols = n;
         size_t numbers = 0;
         for (size_t i = 0; i < n; i++)
@@ -172,8 +155,8 @@ static mg_status take_line(reader *r, const char *line, const char *stop, field 
         /* Point at the first extra field, or just after the last one there is. */
         int col = n < t->cols ? (int)(fields[n - 1].end - line) + 1
                   : t->cols < MAX_FIELDS ? fields[t->cols].col : 1;
-        return report(r->diag, MG_ERR_SYNTAX, r->line, col, "expected %zu fields, found %zu",
-                      t->cols, n);
+        return mg_error_set(r->err, MG_ERR_SYNTAX, r->line, col, "expected %zu fields, found %zu",
+                            t->cols, n);
     }
     mg_status s = parse_row(r, fields, n, x);
     return s != MG_OK ? s : add_row(r, x);
@@ -188,17 +171,22 @@ void mg_table_free(mg_table *t)
     *t = (mg_table){0};
 }
 
-mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_diag *diag)
+mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_error *err)
 {
+    mg_error_clear(err);
+    if (!out || (!text && len))
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no table or no text to parse");
     *out = (mg_table){0};
-    reader r = {.t = out, .diag = diag, .line = 0};
+    if (!text)
+        text = ""; /* no text: zero bytes of an empty one */
+    reader r = {.t = out, .err = err, .line = 0};
     field *fields = malloc(MAX_FIELDS * sizeof *fields);
     double *x = malloc(MAX_FIELDS * sizeof *x);
-    mg_status s = fields && x ? MG_OK : report(diag, MG_ERR_NOMEM, 1, 1, "out of memory");
+    mg_status s = fields && x ? MG_OK : mg_error_set(err, MG_ERR_NOMEM, 1, 1, "out of memory");
     const char *p = text, *end = text + len;
     while (s == MG_OK && p < end) {
         if (r.line == INT_MAX) {
-            s = report(diag, MG_ERR_LIMIT, r.line, 1, "too many lines");
+            s = mg_error_set(err, MG_ERR_LIMIT, r.line, 1, "too many lines");
             break;
         }
         r.line++;
@@ -207,7 +195,8 @@ mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_diag *d
             eol = end;
         const char *nul = memchr(p, '\0', (size_t)(eol - p));
         if (nul) {
-            s = report(diag, MG_ERR_SYNTAX, r.line, (int)(nul - p) + 1, "NUL byte in the input");
+            s = mg_error_set(err, MG_ERR_SYNTAX, r.line, (int)(nul - p) + 1,
+                             "NUL byte in the input");
             break;
         }
         const char *hash = memchr(p, '#', (size_t)(eol - p));
@@ -215,7 +204,7 @@ mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_diag *d
         p = eol + (eol < end);
     }
     if (s == MG_OK && out->rows == 0)
-        s = report(diag, MG_ERR_SYNTAX, r.line ? r.line : 1, 1, "no data rows");
+        s = mg_error_set(err, MG_ERR_SYNTAX, r.line ? r.line : 1, 1, "no data rows");
     free(fields);
     free(x);
     if (s != MG_OK)

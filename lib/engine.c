@@ -34,7 +34,7 @@ typedef struct mg_node {
     uint8_t role;   /* mg_role */
     uint8_t seen;   /* scratch for mg_backward/mg_trace: reachable from root */
     uint8_t unused;
-    uint32_t label; /* 1 + offset of the label in g->pool, 0 when none */
+    uint32_t label; /* 1 + pool offset of the label (see pool_put), 0 when none */
 } mg_node;
 
 static_assert(sizeof(mg_node) == 32, "a value is 32 bytes");
@@ -42,7 +42,13 @@ static_assert(MG_OP_COUNT <= UINT8_MAX, "ops fit the op byte");
 
 #define NO_OPERAND UINT32_MAX
 #define MAX_VALUES (UINT32_MAX - 1u)
-#define MAX_POOL ((size_t)UINT32_MAX - 1u)
+/* Labels and groups live in chunks that never move, so a pointer mg_label()
+ * returned stays valid while more labels are added. Chunk k holds
+ * POOL_FIRST << k bytes at pool offsets [pool_start(k), pool_start(k + 1));
+ * an entry never straddles two chunks. 24 chunks keep every offset, plus one,
+ * within the uint32 of a node's label. */
+#define POOL_FIRST ((size_t)256)
+#define POOL_CHUNKS 24
 
 struct mg_graph {
     mg_node *nodes;
@@ -50,28 +56,17 @@ struct mg_graph {
     uint32_t *groups;   /* per value, like label; NULL until the first group */
     double *exponents;  /* pow exponents, indexed by mg_node.b */
     uint32_t exponent_count, exponent_capacity;
-    char *pool;         /* labels and groups: [uint32 length][bytes][NUL] */
-    size_t pool_len, pool_capacity;
+    char *chunks[POOL_CHUNKS]; /* labels and groups: [uint32 length][bytes][NUL] */
+    size_t pool_len;    /* offsets in use: the next entry goes here or later */
+    size_t pool_bytes;  /* bytes of the chunks allocated */
     uint32_t last_group; /* the most recent group entry, reused when equal */
     uint32_t tag;
     mg_status status;
     char message[256];
 };
 
-static const char *const status_text[] = {
-#define MG_STATUS_TEXT(name, text) text,
-    MG_STATUS_TABLE(MG_STATUS_TEXT)
-#undef MG_STATUS_TEXT
-};
-static_assert(sizeof status_text / sizeof *status_text == MG_STATUS_COUNT,
-              "one message per status");
-
-const char *mg_status_str(mg_status status)
-{
-    if ((unsigned)status >= MG_STATUS_COUNT)
-        return "unknown status";
-    return status_text[status];
-}
+static mg_status pool_put(mg_graph *g, const char *bytes, size_t len, const char *call,
+                          uint32_t *entry);
 
 /* Records the first error only: later ones are consequences of it. */
 #if defined(__GNUC__)
@@ -108,7 +103,8 @@ void mg_graph_free(mg_graph *g)
     free(g->nodes);
     free(g->groups);
     free(g->exponents);
-    free(g->pool);
+    for (int k = 0; k < POOL_CHUNKS; k++)
+        free(g->chunks[k]);
     free(g);
 }
 
@@ -120,7 +116,7 @@ size_t mg_graph_bytes(const mg_graph *g)
         return 0;
     return sizeof *g + (size_t)g->capacity * sizeof *g->nodes +
            (g->groups ? (size_t)g->capacity * sizeof *g->groups : 0) +
-           (size_t)g->exponent_capacity * sizeof *g->exponents + g->pool_capacity;
+           (size_t)g->exponent_capacity * sizeof *g->exponents + g->pool_bytes;
 }
 
 mg_status mg_graph_status(const mg_graph *g) { return g ? g->status : MG_ERR_INVALID; }
@@ -187,7 +183,14 @@ static mg_status reserve(mg_graph *g, size_t n)
 
 mg_status mg_graph_reserve(mg_graph *g, size_t n)
 {
-    return g ? reserve(g, n) : MG_ERR_INVALID;
+    if (!g)
+        return MG_ERR_INVALID;
+    mg_status s = reserve(g, n);
+    if (s == MG_ERR_LIMIT)
+        fail(g, s, "mg_graph_reserve: a graph holds at most %u values", (unsigned)MAX_VALUES);
+    else if (s != MG_OK)
+        fail(g, s, "mg_graph_reserve: out of memory for %zu values", n);
+    return s;
 }
 
 mg_mark mg_graph_mark(const mg_graph *g)
@@ -203,9 +206,12 @@ mg_mark mg_graph_mark(const mg_graph *g)
 
 void mg_graph_reset(mg_graph *g, mg_mark m)
 {
-    if (!g || m.values > g->count || m.exponents > g->exponent_count ||
-        m.label_bytes > g->pool_len)
+    if (!g)
         return;
+    if (m.values > g->count || m.exponents > g->exponent_count || m.label_bytes > g->pool_len) {
+        fail(g, MG_ERR_INVALID, "mg_graph_reset: the mark is past the graph's end");
+        return;
+    }
     g->count = m.values;
     g->exponent_count = m.exponents;
     g->pool_len = m.label_bytes;
@@ -234,17 +240,33 @@ static int valid(const mg_graph *g, mg_value v)
     return g && v.tag == g->tag && v.index < g->count;
 }
 
+/* Records why v is not a value of g (g not NULL). call is NULL for an op's
+ * operand; a setter names itself and gets MG_ERR_FOREIGN for every bad handle,
+ * MG_NONE included, as it always has. Returns the status recorded. */
+static COLD mg_status bad_handle(mg_graph *g, mg_value v, const char *call)
+{
+    const char *name = call ? call : "", *colon = call ? ": " : "";
+    if (!mg_value_ok(v)) {
+        if (!call) {
+            fail(g, MG_ERR_INVALID, "an operand is MG_NONE (the result of an earlier error)");
+            return MG_ERR_INVALID;
+        }
+        fail(g, MG_ERR_FOREIGN, "%s: the value is MG_NONE (the result of an earlier error)", call);
+    } else if (v.tag != g->tag) {
+        fail(g, MG_ERR_FOREIGN, "%s%svalue %u belongs to another graph", name, colon, v.index);
+    } else {
+        fail(g, MG_ERR_FOREIGN, "%s%svalue %u no longer exists (dropped by a reset)", name, colon,
+             v.index);
+    }
+    return MG_ERR_FOREIGN;
+}
+
 /* Checks an operand handle, recording why it is unusable. */
 static int usable(mg_graph *g, mg_value v)
 {
     if (LIKELY(valid(g, v)))
         return 1;
-    if (!mg_value_ok(v))
-        fail(g, MG_ERR_INVALID, "an operand is MG_NONE (the result of an earlier error)");
-    else if (v.tag != g->tag)
-        fail(g, MG_ERR_FOREIGN, "value %u belongs to another graph", v.index);
-    else
-        fail(g, MG_ERR_FOREIGN, "value %u no longer exists (dropped by a reset)", v.index);
+    bad_handle(g, v, NULL);
     return 0;
 }
 
@@ -415,8 +437,14 @@ mg_value mg_leaf_role(mg_graph *g, double data, mg_role role) { return leaf(g, d
 mg_value mg_leaf(mg_graph *g, double data, const char *label)
 {
     mg_value v = leaf(g, data, MG_ROLE_INPUT);
-    if (mg_value_ok(v) && label && mg_set_label(g, v, label) != MG_OK)
+    if (!mg_value_ok(v) || !label)
+        return v;
+    uint32_t entry;
+    if (pool_put(g, label, strlen(label), "mg_leaf", &entry) != MG_OK) {
+        g->count--; /* no leaf without its label: the newest value goes again */
         return MG_NONE;
+    }
+    g->nodes[v.index].label = entry;
     return v;
 }
 
@@ -472,16 +500,16 @@ double mg_grad(const mg_graph *g, mg_value v) { return valid(g, v) ? g->nodes[v.
 
 mg_status mg_set_data(mg_graph *g, mg_value v, double data)
 {
-    if (!valid(g, v))
-        return MG_ERR_FOREIGN;
+    if (UNLIKELY(!valid(g, v)))
+        return g ? bad_handle(g, v, "mg_set_data") : MG_ERR_FOREIGN;
     g->nodes[v.index].data = data;
     return MG_OK;
 }
 
 mg_status mg_set_grad(mg_graph *g, mg_value v, double grad)
 {
-    if (!valid(g, v))
-        return MG_ERR_FOREIGN;
+    if (UNLIKELY(!valid(g, v)))
+        return g ? bad_handle(g, v, "mg_set_grad") : MG_ERR_FOREIGN;
     g->nodes[v.index].grad = grad;
     return MG_OK;
 }
@@ -499,11 +527,18 @@ mg_role mg_value_role(const mg_graph *g, mg_value v)
 mg_status mg_set_role(mg_graph *g, mg_value v, mg_role role)
 {
     if (!valid(g, v))
-        return MG_ERR_FOREIGN;
+        return g ? bad_handle(g, v, "mg_set_role") : MG_ERR_FOREIGN;
     mg_node *n = &g->nodes[v.index];
     /* An op value is always a RESULT; a leaf can't claim to be one. */
-    if ((role == MG_ROLE_RESULT) != (n->op != MG_OP_LEAF) || (unsigned)role > MG_ROLE_RESULT)
+    if ((unsigned)role > MG_ROLE_RESULT) {
+        fail(g, MG_ERR_INVALID, "mg_set_role: %d is not a role", (int)role);
         return MG_ERR_INVALID;
+    }
+    if ((role == MG_ROLE_RESULT) != (n->op != MG_OP_LEAF)) {
+        fail(g, MG_ERR_INVALID, "mg_set_role: %s", role == MG_ROLE_RESULT
+                 ? "a leaf cannot be a RESULT" : "a value made by an op is always a RESULT");
+        return MG_ERR_INVALID;
+    }
     n->role = (uint8_t)role;
     return MG_OK;
 }
@@ -548,59 +583,95 @@ mg_value mg_value_at(const mg_graph *g, size_t index)
     return g && index < g->count ? handle(g, (uint32_t)index) : MG_NONE;
 }
 
-/* ---- labels and groups: a byte pool ------------------------------------- */
+/* ---- labels and groups: a pool of chunks that never move ----------------- */
 
-/* Copies bytes into the pool; returns 1 + offset, or 0 when memory is short. */
-static uint32_t pool_put(mg_graph *g, const char *bytes, size_t len)
+/* The first pool offset of chunk k. */
+static size_t pool_start(unsigned k) { return POOL_FIRST * (((size_t)1 << k) - 1); }
+
+/* The chunk holding pool offset `at` (at < pool_start(POOL_CHUNKS)). */
+static unsigned pool_chunk(size_t at)
 {
-    size_t need = g->pool_len + sizeof(uint32_t) + len + 1;
-    if (len > UINT32_MAX || need > MAX_POOL || need < g->pool_len)
-        return 0;
-    if (need > g->pool_capacity) {
-        size_t cap = g->pool_capacity ? g->pool_capacity : 256;
-        while (cap < need)
-            cap *= 2;
-        char *p = realloc(g->pool, cap);
-        if (!p)
-            return 0;
-        g->pool = p;
-        g->pool_capacity = cap;
+    unsigned k = 0;
+    for (size_t x = at / POOL_FIRST + 1; x > 1; x >>= 1)
+        k++;
+    return k;
+}
+
+/* Copies bytes into the pool and sets *entry to 1 + their offset. Returns
+ * MG_OK, or MG_ERR_LIMIT / MG_ERR_NOMEM recorded in the graph (call names the
+ * caller in the message). bytes may point into the pool: the chunks never
+ * move, so the source stays where it is while it is copied. */
+static mg_status pool_put(mg_graph *g, const char *bytes, size_t len, const char *call,
+                          uint32_t *entry)
+{
+    const size_t end = pool_start(POOL_CHUNKS);
+    size_t at = g->pool_len, size = sizeof(uint32_t) + len + 1;
+    int fits = len < end - sizeof(uint32_t) - 1 && at < end;
+    unsigned k = fits ? pool_chunk(at) : POOL_CHUNKS;
+    while (k < POOL_CHUNKS && at + size > pool_start(k + 1))
+        at = pool_start(++k); /* the rest of chunk k is too small: skip it */
+    if (k >= POOL_CHUNKS) {
+        fail(g, MG_ERR_LIMIT, "%s: the graph's labels and groups would exceed %zu bytes", call,
+             end);
+        return MG_ERR_LIMIT;
     }
-    size_t at = g->pool_len;
+    if (!g->chunks[k]) {
+        g->chunks[k] = malloc(POOL_FIRST << k);
+        if (!g->chunks[k]) {
+            fail(g, MG_ERR_NOMEM, "%s: out of memory for %zu bytes of labels", call,
+                 POOL_FIRST << k);
+            return MG_ERR_NOMEM;
+        }
+        g->pool_bytes += POOL_FIRST << k;
+    }
+    char *p = g->chunks[k] + (at - pool_start(k));
     uint32_t len32 = (uint32_t)len;
-    memcpy(g->pool + at, &len32, sizeof len32);
+    memcpy(p, &len32, sizeof len32);
     if (len)
-        memcpy(g->pool + at + sizeof len32, bytes, len);
-    g->pool[at + sizeof len32 + len] = '\0';
-    g->pool_len = need;
-    return (uint32_t)at + 1;
+        memcpy(p + sizeof len32, bytes, len);
+    p[sizeof len32 + len] = '\0';
+    g->pool_len = at + size;
+    *entry = (uint32_t)at + 1;
+    return MG_OK;
 }
 
 static const char *pool_get(const mg_graph *g, uint32_t entry, size_t *len)
 {
+    size_t at = (size_t)entry - 1;
+    unsigned k = pool_chunk(at);
+    const char *p = g->chunks[k] + (at - pool_start(k));
     uint32_t len32;
-    memcpy(&len32, g->pool + entry - 1, sizeof len32);
+    memcpy(&len32, p, sizeof len32);
     if (len)
         *len = len32;
-    return g->pool + entry - 1 + sizeof len32;
+    return p + sizeof len32;
 }
 
-mg_status mg_set_label_n(mg_graph *g, mg_value v, const char *bytes, size_t len)
+static mg_status set_label(mg_graph *g, mg_value v, const char *bytes, size_t len,
+                           const char *call)
 {
     if (!valid(g, v))
-        return MG_ERR_FOREIGN;
-    if (!bytes && len)
+        return g ? bad_handle(g, v, call) : MG_ERR_FOREIGN;
+    if (!bytes && len) {
+        fail(g, MG_ERR_INVALID, "%s: no bytes for a label of %zu bytes", call, len);
         return MG_ERR_INVALID;
-    uint32_t entry = bytes ? pool_put(g, bytes, len) : 0;
-    if (bytes && !entry)
-        return MG_ERR_NOMEM;
+    }
+    uint32_t entry = 0;
+    mg_status s = bytes ? pool_put(g, bytes, len, call, &entry) : MG_OK;
+    if (s != MG_OK)
+        return s;
     g->nodes[v.index].label = entry;
     return MG_OK;
 }
 
+mg_status mg_set_label_n(mg_graph *g, mg_value v, const char *bytes, size_t len)
+{
+    return set_label(g, v, bytes, len, "mg_set_label_n");
+}
+
 mg_status mg_set_label(mg_graph *g, mg_value v, const char *label)
 {
-    return mg_set_label_n(g, v, label, label ? strlen(label) : 0);
+    return set_label(g, v, label, label ? strlen(label) : 0, "mg_set_label");
 }
 
 const char *mg_label(const mg_graph *g, mg_value v, size_t *len)
@@ -615,7 +686,7 @@ const char *mg_label(const mg_graph *g, mg_value v, size_t *len)
 mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
 {
     if (!valid(g, v))
-        return MG_ERR_FOREIGN;
+        return g ? bad_handle(g, v, "mg_set_group") : MG_ERR_FOREIGN;
     if (!group) {
         if (g->groups)
             g->groups[v.index] = 0;
@@ -623,8 +694,10 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     }
     if (!g->groups) {
         g->groups = calloc(g->capacity, sizeof *g->groups);
-        if (!g->groups)
+        if (!g->groups) {
+            fail(g, MG_ERR_NOMEM, "mg_set_group: out of memory for the group table");
             return MG_ERR_NOMEM;
+        }
     }
     /* Values of one neuron share a group: reuse the last entry when equal. */
     size_t len = strlen(group);
@@ -634,9 +707,10 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
         g->groups[v.index] = g->last_group;
         return MG_OK;
     }
-    uint32_t entry = pool_put(g, group, len);
-    if (!entry)
-        return MG_ERR_NOMEM;
+    uint32_t entry;
+    mg_status s = pool_put(g, group, len, "mg_set_group", &entry);
+    if (s != MG_OK)
+        return s;
     g->groups[v.index] = g->last_group = entry;
     return MG_OK;
 }
@@ -654,8 +728,8 @@ mg_status mg_backward(mg_graph *g, mg_value root)
 {
     if (!g)
         return MG_ERR_INVALID;
-    if (!usable(g, root))
-        return g->status;
+    if (!valid(g, root))
+        return bad_handle(g, root, NULL);
     mg_node *n = g->nodes;
     n[root.index].grad = 1.0;
     n[root.index].seen = 1;
@@ -675,8 +749,8 @@ mg_status mg_backward_local(mg_graph *g, mg_value v)
 {
     if (!g)
         return MG_ERR_INVALID;
-    if (!usable(g, v))
-        return g->status;
+    if (!valid(g, v))
+        return bad_handle(g, v, NULL);
     mg_node *n = g->nodes;
     backward_one(g, n, &n[v.index]);
     if (n[v.index].op != MG_OP_LEAF) {

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
+
 /* Names longer than this are cut (on a character boundary) in captions. */
 #define NAME_SIZE 96
 
@@ -296,24 +298,22 @@ static void write_captions(mg_lesson *l, textbuf *tb)
     l->at = l->nsteps + 1;
 }
 
-static mg_status fail(mg_status status, char *err, size_t errsize, const char *message)
+/* The trace of root and, from it, the op values in backward's order; MG_OK,
+ * or the failure in err and in the graph. */
+static mg_status collect(mg_lesson *l, mg_error *err)
 {
-    if (err && errsize > 0)
-        snprintf(err, errsize, "%s", message);
-    return status;
-}
-
-/* The trace of root and, from it, the op values in backward's order. */
-static mg_status collect(mg_lesson *l)
-{
+    int was_ok = mg_graph_status(l->g) == MG_OK;
     size_t n = mg_trace(l->g, l->root, NULL, 0);
-    if (n == 0)
-        return mg_graph_status(l->g) != MG_OK ? mg_graph_status(l->g) : MG_ERR_INVALID;
+    if (n == 0) { /* a bad root: mg_trace recorded why, unless the graph kept an older error */
+        mg_status s = mg_value_ok(l->root) ? MG_ERR_FOREIGN : MG_ERR_INVALID;
+        return was_ok ? mg_error_set(err, mg_graph_status(l->g), 0, 0, "%s", mg_graph_error(l->g))
+                      : mg_error_set(err, s, 0, 0, "the root is not a value of this graph");
+    }
     l->trace = malloc(n * sizeof *l->trace);
     l->steps = malloc(n * sizeof *l->steps);
     l->caption = malloc((n + 2) * sizeof *l->caption);
     if (!l->trace || !l->steps || !l->caption)
-        return MG_ERR_NOMEM;
+        return fail_graph(l->g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     l->ntrace = mg_trace(l->g, l->root, l->trace, n);
     for (size_t i = n; i-- > 0;)
         if (mg_value_op(l->g, l->trace[i]) != MG_OP_LEAF)
@@ -322,31 +322,30 @@ static mg_status collect(mg_lesson *l)
 }
 
 mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_options *options,
-                        mg_lesson **out, char *err, size_t errsize)
+                        mg_lesson **out, mg_error *err)
 {
+    mg_error_clear(err);
     if (out)
         *out = NULL;
     int precision = options && options->precision >= 0 ? options->precision : MG_PRECISION_DEFAULT;
     if (!g || !out || precision > MG_PRECISION_MAX)
-        return fail(MG_ERR_INVALID, err, errsize,
-                    !g || !out ? "no graph or no place for the lesson"
-                               : "precision must be between 0 and 17");
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "%s",
+                          !g || !out ? "no graph or no place for the lesson"
+                                     : "precision must be between 0 and 17");
     mg_lesson *l = calloc(1, sizeof *l);
     if (!l)
-        return fail(MG_ERR_NOMEM, err, errsize, "out of memory");
+        return fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     l->g = g;
     l->root = root;
     l->precision = precision;
-    mg_status status = collect(l);
+    mg_status status = collect(l, err);
     double *saved = status == MG_OK ? malloc(l->ntrace * sizeof *saved) : NULL;
     if (status == MG_OK && !saved)
-        status = MG_ERR_NOMEM;
+        status = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     if (status != MG_OK) {
         free(saved);
         mg_lesson_free(l);
-        return fail(status, err, errsize,
-                    status == MG_ERR_NOMEM ? "out of memory"
-                    : *mg_graph_error(g) ? mg_graph_error(g) : "bad root value");
+        return status;
     }
     for (size_t i = 0; i < l->ntrace; i++)
         saved[i] = mg_grad(g, l->trace[i]);
@@ -358,7 +357,7 @@ mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_options *opt
         free(saved);
         free(tb.data);
         mg_lesson_free(l);
-        return fail(MG_ERR_NOMEM, err, errsize, "out of memory");
+        return fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     }
     free(saved);
     l->text = tb.data;

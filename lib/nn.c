@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
+
 #define MAX_PARAMS ((size_t)1 << 28)
 /* numpy's np.pi (C11's math.h has no M_PI). */
 #define PI 3.141592653589793
@@ -72,25 +74,33 @@ void mg_mlp_free(mg_mlp *m)
     free(m);
 }
 
-/* Checks the shape and counts parameters and neurons; MG_OK or why not. */
-static mg_status check_shape(const size_t *sizes, size_t count, mg_activation hidden,
-                             mg_activation output, size_t *nparams, size_t *neurons)
+/* Checks the shape and counts parameters and neurons; MG_OK or why not, in
+ * err and in g. */
+static mg_status check_shape(mg_graph *g, const size_t *sizes, size_t count,
+                             mg_activation hidden, mg_activation output, size_t *nparams,
+                             size_t *neurons, mg_error *err)
 {
-    if (!sizes || count < 2 || (unsigned)hidden > MG_ACT_RELU || (unsigned)output > MG_ACT_RELU)
-        return MG_ERR_INVALID;
+    if (!sizes || count < 2)
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0,
+                          "an MLP needs at least two sizes (inputs and outputs)");
+    if ((unsigned)hidden > MG_ACT_RELU || (unsigned)output > MG_ACT_RELU)
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "unknown activation %d",
+                          (unsigned)hidden > MG_ACT_RELU ? (int)hidden : (int)output);
     *nparams = 0;
     *neurons = 0;
     for (size_t l = 0; l < count; l++) {
         if (sizes[l] == 0)
-            return MG_ERR_INVALID;
+            return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "size %zu of the MLP is 0", l + 1);
         if (sizes[l] > MAX_PARAMS)
-            return MG_ERR_LIMIT;
+            return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
+                              "size %zu of the MLP is over the limit of %zu", l + 1, MAX_PARAMS);
     }
     for (size_t l = 0; l + 1 < count; l++) {
         *nparams += (sizes[l] + 1) * sizes[l + 1];
         *neurons += sizes[l + 1];
         if (*nparams > MAX_PARAMS)
-            return MG_ERR_LIMIT;
+            return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
+                              "the MLP has more than %zu parameters", MAX_PARAMS);
     }
     return MG_OK;
 }
@@ -134,7 +144,8 @@ static mg_value make_param(mg_graph *g, double data, const char *label, const ch
     return p;
 }
 
-/* Makes every parameter in micrograd's order; MG_OK or the reason. */
+/* Makes every parameter in micrograd's order; MG_OK, or the status the
+ * engine recorded. */
 static mg_status make_params(mg_graph *g, mg_mlp *m, mg_rng *rng)
 {
     size_t k = 0, neuron = 0;
@@ -150,32 +161,33 @@ static mg_status make_params(mg_graph *g, mg_mlp *m, mg_rng *rng)
                 double w = rng ? mg_rng_range(rng, -1.0, 1.0) : 0.0;
                 snprintf(label, sizeof label, "w%zu", i + 1);
                 if (!mg_value_ok(m->params[k++] = make_param(g, w, label, group)))
-                    return mg_graph_status(g) != MG_OK ? mg_graph_status(g) : MG_ERR_NOMEM;
+                    return mg_graph_status(g);
             }
             if (!mg_value_ok(m->params[k++] = make_param(g, 0.0, "b", group)))
-                return mg_graph_status(g) != MG_OK ? mg_graph_status(g) : MG_ERR_NOMEM;
+                return mg_graph_status(g);
         }
     }
     return MG_OK;
 }
 
 mg_status mg_mlp_new(mg_graph *g, const size_t *sizes, size_t count, mg_activation hidden,
-                     mg_activation output, mg_rng *rng, mg_mlp **out)
+                     mg_activation output, mg_rng *rng, mg_mlp **out, mg_error *err)
 {
-    if (!out)
-        return MG_ERR_INVALID;
-    *out = NULL;
-    if (!g)
-        return MG_ERR_INVALID;
-    size_t nparams, neurons;
-    mg_status s = check_shape(sizes, count, hidden, output, &nparams, &neurons);
+    mg_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (!g || !out)
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0,
+                          "mg_mlp_new: no graph or no place for the MLP");
+    if (mg_graph_status(g) != MG_OK)
+        return fail_in_error(g, err);
+    size_t nparams = 0, neurons = 0;
+    mg_status s = check_shape(g, sizes, count, hidden, output, &nparams, &neurons, err);
     if (s != MG_OK)
         return s;
-    if (mg_graph_status(g) != MG_OK)
-        return mg_graph_status(g);
     mg_mlp *m = alloc_mlp(sizes, count, nparams, neurons);
     if (!m)
-        return MG_ERR_NOMEM;
+        return fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     for (size_t l = 0; l < m->layers; l++)
         m->acts[l] = l + 1 == m->layers ? output : hidden;
     s = mg_graph_reserve(g, mg_graph_size(g) + nparams);
@@ -183,7 +195,8 @@ mg_status mg_mlp_new(mg_graph *g, const size_t *sizes, size_t count, mg_activati
         s = make_params(g, m, rng);
     if (s != MG_OK) {
         mg_mlp_free(m);
-        return s;
+        /* the engine recorded why: its message is the graph's first error */
+        return mg_error_set(err, s, 0, 0, "%s", mg_graph_error(g));
     }
     *out = m;
     return MG_OK;
@@ -240,10 +253,15 @@ const char *mg_mlp_group(const mg_mlp *m, size_t layer, size_t neuron)
 
 mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *values, size_t n)
 {
-    if (!g || !m || (n && !values) || n != m->nparams)
-        return MG_ERR_INVALID;
+    if (!g || !m || (n && !values))
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0,
+                          "mg_mlp_set_params: no network or no values");
+    if (n != m->nparams)
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0,
+                          "mg_mlp_set_params: %zu values for %zu parameters", n, m->nparams);
     if (!owns(g, m))
-        return MG_ERR_FOREIGN;
+        return fail_graph(g, NULL, MG_ERR_FOREIGN, 0, 0,
+                          "mg_mlp_set_params: the network's parameters are not in this graph");
     for (size_t k = 0; k < n; k++)
         mg_set_data(g, m->params[k], values[k]);
     return MG_OK;
@@ -302,7 +320,8 @@ mg_status mg_mlp_forward(mg_graph *g, mg_mlp *m, const mg_value *x, mg_value *ou
                          unsigned flags)
 {
     if (!g || !m || !x || !out)
-        return MG_ERR_INVALID;
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0,
+                          "mg_mlp_forward: no network, no inputs or no outputs");
     const mg_value *in = x;
     for (size_t l = 0; l < m->layers; l++) {
         size_t nin = m->sizes[l], nout = m->sizes[l + 1];
@@ -531,14 +550,14 @@ mg_status mg_mlp_forward_inputs(mg_graph *g, mg_mlp *m, const double *x, mg_valu
                                 unsigned flags)
 {
     if (!g || !m || !x || !out)
-        return MG_ERR_INVALID;
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0,
+                          "mg_mlp_forward_inputs: no network, no inputs or no outputs");
     char label[32];
     for (size_t i = 0; i < m->sizes[0]; i++) {
         m->xbuf[i] = mg_leaf_role(g, x[i], MG_ROLE_INPUT);
-        if (flags & MG_NN_ANNOTATE) {
+        if (flags & MG_NN_ANNOTATE) { /* a failure is recorded; the forward pass then fails */
             snprintf(label, sizeof label, "x%zu", i + 1);
-            if (mg_set_label(g, m->xbuf[i], label) != MG_OK)
-                mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for an input's label");
+            mg_set_label(g, m->xbuf[i], label);
         }
     }
     return mg_mlp_forward(g, m, m->xbuf, out, flags);
@@ -607,7 +626,7 @@ mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
                             double *accuracy)
 {
     if (!g || !m)
-        return MG_ERR_INVALID;
+        return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0, "mg_mlp_train_step: no network");
     mg_mark mark = mg_graph_mark(g);
     mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
     mg_status s = mg_graph_status(g);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
+
 /* ---- program: names in definition order, with a hash index -------------- */
 
 typedef struct entry {
@@ -280,7 +282,7 @@ typedef struct parser {
     token tok;
     mg_graph *g;
     mg_program *prog;
-    mg_diag *diag;
+    mg_error *err;
     operand *operands;
     size_t n_operands, operand_capacity;
     pending *ops;
@@ -306,14 +308,12 @@ static const struct function *find_function(const char *s, size_t n)
 static int error_at(parser *ps, mg_status status, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Every failure of the parse ends here: in err and in the graph. */
 static int error_at(parser *ps, mg_status status, int line, int col, const char *fmt, ...)
 {
-    ps->diag->status = status;
-    ps->diag->line = line;
-    ps->diag->col = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ps->diag->message, sizeof ps->diag->message, fmt, ap);
+    fail_graph_v(ps->g, ps->err, status, line, col, fmt, ap);
     va_end(ap);
     return 0;
 }
@@ -606,7 +606,7 @@ static int bind(parser *ps, const token *name, operand *o)
             return graph_error(ps, name->line, name->col);
     }
     if (!mg_label(ps->g, v, NULL) && mg_set_label_n(ps->g, v, name->text, name->len) != MG_OK)
-        return out_of_memory(ps);
+        return graph_error(ps, name->line, name->col);
     if (!define(ps->prog, name->text, name->len, v, name->line))
         return out_of_memory(ps);
     return 1;
@@ -642,20 +642,26 @@ static int parse_statement(parser *ps)
     return bind(ps, &name, &ps->operands[0]);
 }
 
-mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
+mg_status mg_parse(mg_graph *g, const char *src, size_t len, mg_program **out, mg_error *err)
 {
-    mg_diag scratch;
-    parser ps = {.g = g, .diag = diag ? diag : &scratch};
-    *ps.diag = (mg_diag){MG_OK, 0, 0, ""};
-    if (!g || (!src && len)) {
+    mg_error scratch;
+    parser ps = {.g = g, .err = err ? err : &scratch};
+    mg_error_clear(ps.err);
+    if (out)
+        *out = NULL;
+    if (!g || !out || (!src && len)) {
         error_at(&ps, MG_ERR_INVALID, 1, 1, "no graph or no text to parse");
-        return NULL;
+        return ps.err->status;
     }
+    if (mg_graph_status(g) != MG_OK) /* its values may be missing: build on none of them */
+        return fail_in_error(g, ps.err);
     ps.prog = calloc(1, sizeof *ps.prog);
     if (!ps.prog) {
         error_at(&ps, MG_ERR_NOMEM, 1, 1, "out of memory");
-        return NULL;
+        return ps.err->status;
     }
+    if (!src)
+        src = ""; /* no text: parse zero bytes of an empty one */
     ps.lx = (lexer){.src = src, .end = src + len, .at = src, .line_start = src, .line = 1};
     /* A UTF-8 byte order mark, as some editors write, is not part of line 1. */
     if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
@@ -675,7 +681,8 @@ mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag)
     free(ps.ops);
     if (!ok) {
         mg_program_free(ps.prog);
-        return NULL;
+        return ps.err->status;
     }
-    return ps.prog;
+    *out = ps.prog;
+    return MG_OK;
 }

@@ -407,6 +407,75 @@ static void labels_hold_any_bytes(void **state)
     mg_graph_free(g);
 }
 
+/* A label pointer stays valid until the next reset or free, as engine.h says:
+ * labels live in chunks that never move. Giving one value another's label
+ * reads the source while the pool grows (a buffer grown with realloc read
+ * freed memory here), and a label held across many more labels stays put. */
+static void label_pointers_stay_valid(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value prev = mg_leaf(g, 0.0, "seed label");
+    const char *held = mg_label(g, prev, NULL);
+    for (int i = 1; i <= 3000; i++) {
+        mg_value v = mg_leaf(g, (double)i, NULL);
+        const char *src = mg_label(g, prev, NULL);
+        assert_int_equal(mg_set_label(g, v, src), MG_OK); /* copies from the pool into it */
+        assert_ptr_equal(mg_label(g, prev, NULL), src);
+        assert_string_equal(mg_label(g, v, NULL), "seed label");
+        if (i % 7 == 0) { /* longer and longer labels, so every chunk fills in turn */
+            char text[600];
+            snprintf(text, sizeof text, "%0*d", i % 590 + 1, i);
+            assert_true(mg_value_ok(mg_leaf(g, 1.0, text)));
+        }
+        prev = v;
+    }
+    assert_ptr_equal(mg_label(g, mg_value_at(g, 0), NULL), held);
+    assert_string_equal(held, "seed label");
+    /* Groups: the same pool, the same promise. */
+    assert_int_equal(mg_set_group(g, prev, "layer 1/neuron 1"), MG_OK);
+    const char *group = mg_group(g, prev);
+    for (int i = 0; i < 2000; i++)
+        assert_true(mg_value_ok(mg_leaf(g, 1.0, "a label of some length, again and again")));
+    assert_ptr_equal(mg_group(g, prev), group);
+    assert_int_equal(mg_set_group(g, mg_value_at(g, 1), mg_group(g, prev)), MG_OK);
+    assert_string_equal(mg_group(g, mg_value_at(g, 1)), "layer 1/neuron 1");
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
+/* A label bigger than the pool's next chunks goes to the first chunk that
+ * holds it whole; smaller ones after it still fit, and a reset reuses it all. */
+static void labels_of_every_size(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    static char big[300000];
+    memset(big, 'x', sizeof big - 1);
+    mg_value a = mg_leaf(g, 1.0, "a");
+    mg_mark m = mg_graph_mark(g);
+    size_t bytes = 0;
+    for (int round = 0; round < 3; round++) {
+        mg_value b = mg_leaf(g, 2.0, big);
+        mg_value c = mg_leaf(g, 3.0, "c");
+        size_t len = 0;
+        assert_int_equal(strlen(mg_label(g, b, &len)), sizeof big - 1);
+        assert_int_equal(len, sizeof big - 1);
+        assert_string_equal(mg_label(g, c, NULL), "c");
+        assert_string_equal(mg_label(g, a, NULL), "a");
+        if (round == 0)
+            bytes = mg_graph_bytes(g);
+        assert_int_equal(mg_graph_bytes(g), bytes); /* the chunks are kept */
+        mg_graph_reset(g, m);
+    }
+    assert_int_equal(mg_set_label_n(g, a, "", 0), MG_OK); /* an empty label is a label */
+    size_t len = 9;
+    assert_string_equal(mg_label(g, a, &len), "");
+    assert_int_equal(len, 0);
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
 static void groups_and_roles(void **state)
 {
     (void)state;
@@ -525,6 +594,8 @@ int main(void)
         cmocka_unit_test(non_finite_values_propagate),
         cmocka_unit_test(reset_to_mark_keeps_memory_flat),
         cmocka_unit_test(labels_hold_any_bytes),
+        cmocka_unit_test(label_pointers_stay_valid),
+        cmocka_unit_test(labels_of_every_size),
         cmocka_unit_test(groups_and_roles),
         cmocka_unit_test(op_table_and_operands),
         cmocka_unit_test(errors_are_sticky_and_never_crash),

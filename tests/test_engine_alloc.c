@@ -1,7 +1,8 @@
 /* The engine's memory: a training loop that resets to a mark allocates nothing
  * after its first step, and mg_graph_reserve() makes room once. The engine's
  * objects are linked into this program with the linker's --wrap, so every
- * malloc, calloc and realloc they make is counted here. */
+ * malloc, calloc and realloc they make is counted here (and can be made to
+ * fail: a leaf whose label finds no memory is not made). */
 #include <micrograd/engine.h>
 
 #include <stdlib.h>
@@ -19,23 +20,29 @@ void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t size);
 
 static size_t allocations;
+static int fail_next; /* 1: the next allocation fails */
+
+static int failing(void)
+{
+    allocations++;
+    int f = fail_next;
+    fail_next = 0;
+    return f;
+}
 
 void *__wrap_malloc(size_t size)
 {
-    allocations++;
-    return __real_malloc(size);
+    return failing() ? NULL : __real_malloc(size);
 }
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-    allocations++;
-    return __real_calloc(n, size);
+    return failing() ? NULL : __real_calloc(n, size);
 }
 
 void *__wrap_realloc(void *p, size_t size)
 {
-    allocations++;
-    return __real_realloc(p, size);
+    return failing() ? NULL : __real_realloc(p, size);
 }
 
 /* ---- a small training loop, with everything a step can make -------------- */
@@ -124,11 +131,56 @@ static void reserve_allocates_once(void **state)
     mg_graph_free(g);
 }
 
+/* A leaf whose label cannot be stored is not made: MG_NONE, MG_ERR_NOMEM in
+ * the graph, and the graph as it was (the label pool's first chunk is the
+ * allocation that fails). */
+static void leaf_without_room_for_its_label(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    assert_int_equal(mg_graph_reserve(g, 16), MG_OK);
+    mg_value a = mg_leaf(g, 1.0, NULL);
+    size_t before = allocations;
+    fail_next = 1;
+    mg_value x = mg_leaf(g, 2.0, "x");
+    assert_int_equal(allocations - before, 1);
+    assert_false(mg_value_ok(x));
+    assert_int_equal(mg_graph_size(g), 1);
+    assert_int_equal(mg_graph_status(g), MG_ERR_NOMEM);
+    assert_string_equal(mg_graph_error(g), "mg_leaf: out of memory for 256 bytes of labels");
+    /* nothing of it stays: the next value takes its index, with no label */
+    mg_value y = mg_add(g, a, a);
+    assert_int_equal(y.index, 1);
+    assert_null(mg_label(g, y, NULL));
+    /* setters alike: the status is recorded, the first error kept */
+    fail_next = 1;
+    assert_int_equal(mg_set_label(g, a, "a"), MG_ERR_NOMEM);
+    assert_null(mg_label(g, a, NULL));
+    assert_string_equal(mg_graph_error(g), "mg_leaf: out of memory for 256 bytes of labels");
+    mg_graph_clear_error(g);
+    fail_next = 1;
+    assert_int_equal(mg_set_group(g, a, "layer 1"), MG_ERR_NOMEM);
+    assert_string_equal(mg_graph_error(g), "mg_set_group: out of memory for the group table");
+    mg_graph_clear_error(g);
+    fail_next = 1;
+    assert_int_equal(mg_graph_reserve(g, 1000), MG_ERR_NOMEM);
+    assert_string_equal(mg_graph_error(g), "mg_graph_reserve: out of memory for 1000 values");
+    mg_graph_clear_error(g);
+    /* and with memory back, all of it works */
+    x = mg_leaf(g, 2.0, "x");
+    assert_int_equal(x.index, 2);
+    assert_string_equal(mg_label(g, x, NULL), "x");
+    assert_int_equal(mg_set_group(g, x, "layer 1"), MG_OK);
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(training_allocates_only_in_its_first_step),
         cmocka_unit_test(reserve_allocates_once),
+        cmocka_unit_test(leaf_without_room_for_its_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

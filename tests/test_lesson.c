@@ -14,10 +14,11 @@ static mg_lesson *lesson_of(mg_graph *g, mg_value root, int precision)
 {
     mg_lesson_options o = {.precision = precision};
     mg_lesson *l = NULL;
-    char err[256] = "";
-    mg_status s = mg_lesson_new(g, root, &o, &l, err, sizeof err);
+    mg_error err;
+    mg_status s = mg_lesson_new(g, root, &o, &l, &err);
     if (s != MG_OK)
-        fail_msg("mg_lesson_new: %s (%s)", mg_status_str(s), err);
+        fail_msg("mg_lesson_new: %s (%s)", mg_status_str(s), err.message);
+    assert_int_equal(err.status, MG_OK);
     assert_non_null(l);
     return l;
 }
@@ -476,22 +477,34 @@ static void errors_leave_grads_alone(void **state)
     video_l v = build_l(g);
     mg_set_grad(g, v.a, 5.0);
     mg_lesson *l = (mg_lesson *)&l; /* not NULL: must be cleared */
-    char err[128];
+    mg_error err;
     mg_lesson_options o = {.precision = 18};
-    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, err, sizeof err), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, &err), MG_ERR_INVALID);
     assert_null(l);
-    assert_string_equal(err, "precision must be between 0 and 17");
-    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, err, sizeof err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "precision must be between 0 and 17");
+    /* recorded in the graph, which it takes */
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "precision must be between 0 and 17");
+    /* a graph keeping an earlier error: the status still names this failure */
+    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "the root is not a value of this graph");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_lesson_new(g, MG_NONE, NULL, &l, &err), MG_ERR_INVALID);
     assert_null(l);
-    assert_string_equal(err, "an operand is MG_NONE (the result of an earlier error)");
+    assert_string_equal(err.message, "an operand is MG_NONE (the result of an earlier error)");
+    assert_string_equal(mg_graph_error(g), err.message);
     mg_graph_clear_error(g);
     mg_value stranger = mg_leaf(other, 1.0, "s");
     (void)stranger;
     mg_value foreign = {v.L.index, 0xdeadbeef};
-    assert_int_equal(mg_lesson_new(g, foreign, NULL, &l, err, sizeof err), MG_ERR_FOREIGN);
-    assert_string_equal(err, "value 6 belongs to another graph");
-    assert_int_equal(mg_lesson_new(NULL, v.L, NULL, &l, err, sizeof err), MG_ERR_INVALID);
-    assert_int_equal(mg_lesson_new(g, v.L, NULL, NULL, NULL, 0), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_new(g, foreign, NULL, &l, &err), MG_ERR_FOREIGN);
+    assert_string_equal(err.message, "value 6 belongs to another graph");
+    assert_int_equal(mg_graph_status(g), MG_ERR_FOREIGN);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_lesson_new(NULL, v.L, NULL, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "no graph or no place for the lesson");
+    assert_int_equal(mg_lesson_new(g, v.L, NULL, NULL, NULL), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
     assert_same_double(mg_grad(g, v.a), 5.0);
     assert_int_equal(mg_lesson_frame_count(NULL), 0);
     assert_string_equal(mg_lesson_caption(NULL, 0), "");

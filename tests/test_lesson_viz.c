@@ -52,30 +52,31 @@ static void last_frame_is_the_draw_picture(void **state)
     mg_viz *viz = *state;
     for (size_t s = 0; s < sizeof sources / sizeof *sources; s++) {
         mg_graph *g = mg_graph_new();
-        mg_program *p = mg_parse(g, sources[s], strlen(sources[s]), NULL);
-        assert_non_null(p);
+        mg_program *p = NULL;
+        assert_int_equal(mg_parse(g, sources[s], strlen(sources[s]), &p, NULL), MG_OK);
         mg_value root = mg_program_value(p, mg_program_root(p));
-        char err[256];
+        mg_error err;
         mg_lesson *l = NULL;
-        assert_int_equal(mg_lesson_new(g, root, NULL, &l, err, sizeof err), MG_OK);
-        mg_viz_scene *scene = mg_viz_scene_new(viz, g, root, NULL, err, sizeof err);
-        assert_non_null(scene);
+        assert_int_equal(mg_lesson_new(g, root, NULL, &l, &err), MG_OK);
+        mg_viz_scene *scene = NULL;
+        assert_int_equal(mg_viz_scene_new(viz, g, root, NULL, &scene, &err), MG_OK);
         size_t n = mg_graph_size(g), last = mg_lesson_frame_count(l) - 1;
         unsigned char *flags = malloc(n);
         assert_non_null(flags);
         char *frame = NULL, *first = NULL, *draw = NULL;
         size_t len;
         assert_int_equal(mg_lesson_goto(l, 0), MG_OK);
-        assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &first, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &first, &len, &err), MG_OK);
         assert_int_equal(mg_lesson_goto(l, last), MG_OK);
         mg_lesson_flags(l, last, flags, n);
-        assert_int_equal(mg_viz_scene_render(scene, flags, "svg", &frame, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, flags, "svg", &frame, &len, &err), MG_OK);
         /* draw: forward, backward from zero grads, the default picture */
         mg_graph *g2 = mg_graph_new();
-        mg_program *p2 = mg_parse(g2, sources[s], strlen(sources[s]), NULL);
+        mg_program *p2 = NULL;
+        assert_int_equal(mg_parse(g2, sources[s], strlen(sources[s]), &p2, NULL), MG_OK);
         mg_value root2 = mg_program_value(p2, mg_program_root(p2));
         assert_int_equal(mg_backward(g2, root2), MG_OK);
-        assert_int_equal(mg_viz_render(viz, g2, &root2, 1, NULL, "svg", &draw, &len, err, sizeof err), MG_OK);
+        assert_int_equal(mg_viz_render(viz, g2, &root2, 1, NULL, "svg", &draw, &len, &err), MG_OK);
         char *a = summary(frame), *b = summary(draw), *c = summary(first);
         assert_string_equal(a, b);
         assert_string_not_equal(a, c); /* frame 0 shows other grads: the summary sees texts */
@@ -98,8 +99,11 @@ static void last_frame_is_the_draw_picture(void **state)
 
 static int setup(void **state)
 {
-    *state = mg_viz_new();
-    return *state ? 0 : -1;
+    mg_viz *viz;
+    if (mg_viz_new(&viz, NULL) != MG_OK)
+        return -1;
+    *state = viz;
+    return 0;
 }
 
 static int teardown(void **state)

@@ -15,7 +15,7 @@ static mg_mlp *net(mg_graph *g, const size_t *sizes, size_t count, mg_activation
                    mg_activation output, const double *params, size_t n)
 {
     mg_mlp *m = NULL;
-    assert_int_equal(mg_mlp_new(g, sizes, count, hidden, output, NULL, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, count, hidden, output, NULL, &m, NULL), MG_OK);
     assert_int_equal(mg_mlp_param_count(m), n);
     assert_int_equal(mg_mlp_set_params(g, m, params, n), MG_OK);
     return m;
@@ -114,7 +114,7 @@ static void params_and_groups(void **state)
     mg_graph *g = mg_graph_new();
     const size_t sizes[] = {3, 4, 4, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, NULL), MG_OK);
     assert_int_equal(mg_mlp_param_count(m), 41); /* 4*4 + 4*5 + 5 */
     const mg_value *p = mg_mlp_params(m);
     for (size_t k = 0; k < 41; k++) {
@@ -196,7 +196,7 @@ static void grads_match_central_differences_sse(void **state)
     mg_rng_seed(&rng, 7);
     const size_t sizes[] = {3, 4, 4, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m, NULL), MG_OK);
     mg_dataset d;
     assert_int_equal(mg_dataset_tiny(&d), MG_OK);
     mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, 0, NULL);
@@ -215,7 +215,7 @@ static void grads_match_central_differences_svm(void **state)
     mg_rng_seed(&rng, 11);
     const size_t sizes[] = {2, 5, 3, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL), MG_OK);
     mg_dataset d;
     assert_int_equal(mg_dataset_moons(&d, 20, 0.1, &rng), MG_OK);
     mg_value loss = mg_mlp_loss(g, m, &d, MG_LOSS_SVM, 1e-2, 0, NULL);
@@ -297,7 +297,7 @@ static void training_memory_is_flat(void **state)
     mg_rng_seed(&rng, 1337);
     const size_t sizes[] = {2, 16, 16, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL), MG_OK);
     mg_dataset d;
     assert_int_equal(mg_dataset_moons(&d, 100, 0.1, &rng), MG_OK);
     double loss, acc;
@@ -342,7 +342,7 @@ static void rng_streams_are_fixed(void **state)
     mg_rng_seed(&r, 1337);
     const size_t sizes[] = {2, 16, 16, 1};
     mg_mlp *m;
-    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &r, &m, NULL), MG_OK);
     const mg_value *p = mg_mlp_params(m);
     assert_same_double(mg_data(g, p[0]), 0.3518868239180091);
     assert_same_double(mg_data(g, p[1]), 0.6289472960898503);
@@ -418,7 +418,7 @@ static void table_parses_header_comments_crlf(void **state)
     const char text[] = "# points\r\nx0, x1 ,y\r\n\r\n1,2,-1\n  0.5 ,-3e-1, 1 # a comment\n"
                         "# end\n4,5,1";
     mg_table t;
-    mg_diag diag;
+    mg_error diag;
     assert_int_equal(mg_table_parse(text, sizeof text - 1, &t, &diag), MG_OK);
     assert_int_equal(t.header, 1);
     assert_int_equal(t.rows, 3);
@@ -449,7 +449,7 @@ static void table_parses_header_comments_crlf(void **state)
 static void expect_csv_error(const char *text, size_t len, int line, int col, const char *message)
 {
     mg_table t;
-    mg_diag diag;
+    mg_error diag;
     assert_int_equal(mg_table_parse(text, len, &t, &diag), MG_ERR_SYNTAX);
     assert_int_equal(t.rows, 0);
     assert_null(t.cells);
@@ -480,41 +480,81 @@ static void table_errors_have_positions(void **state)
 
 /* ---- misuse ----------------------------------------------------------------------------- */
 
+/* Calls that fail: the reason in the mg_error and, first error winning, in the
+ * graph. */
+static void expect_graph_error(mg_graph *g, mg_status status, const char *message)
+{
+    assert_int_equal(mg_graph_status(g), status);
+    assert_string_equal(mg_graph_error(g), message);
+    mg_graph_clear_error(g);
+}
+
 static void bad_shapes_and_counts(void **state)
 {
     (void)state;
     mg_graph *g = mg_graph_new();
     mg_mlp *m = (mg_mlp *)1;
-    const size_t one[] = {3}, zero[] = {3, 0, 1}, ok[] = {2, 1};
-    assert_int_equal(mg_mlp_new(g, one, 1, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_ERR_INVALID);
-    assert_null(m);
-    assert_int_equal(mg_mlp_new(g, zero, 3, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_ERR_INVALID);
-    assert_int_equal(mg_mlp_new(g, ok, 2, (mg_activation)7, MG_ACT_TANH, NULL, &m),
+    mg_error err;
+    const size_t one[] = {3}, zero[] = {3, 0, 1}, ok[] = {2, 1}, huge[] = {1u << 20, 1u << 20};
+    assert_int_equal(mg_mlp_new(g, one, 1, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err),
                      MG_ERR_INVALID);
+    assert_null(m);
+    assert_int_equal(err.status, MG_ERR_INVALID);
+    assert_string_equal(err.message, "an MLP needs at least two sizes (inputs and outputs)");
+    expect_graph_error(g, MG_ERR_INVALID, err.message);
+    assert_int_equal(mg_mlp_new(g, zero, 3, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err.message, "size 2 of the MLP is 0");
+    expect_graph_error(g, MG_ERR_INVALID, err.message);
+    assert_int_equal(mg_mlp_new(g, ok, 2, (mg_activation)7, MG_ACT_TANH, NULL, &m, NULL),
+                     MG_ERR_INVALID);
+    expect_graph_error(g, MG_ERR_INVALID, "unknown activation 7");
+    assert_int_equal(mg_mlp_new(g, huge, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err),
+                     MG_ERR_LIMIT);
+    expect_graph_error(g, MG_ERR_LIMIT, "the MLP has more than 268435456 parameters");
+    assert_int_equal(mg_mlp_new(NULL, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err.message, "mg_mlp_new: no graph or no place for the MLP");
     assert_int_equal(mg_graph_size(g), 0);
-    assert_int_equal(mg_mlp_new(g, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    /* a graph in error is refused, and says so */
+    mg_graph_set_error(g, MG_ERR_NOMEM, "earlier");
+    assert_int_equal(mg_mlp_new(g, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err),
+                     MG_ERR_NOMEM);
+    assert_string_equal(err.message, "the graph is in error: earlier");
+    expect_graph_error(g, MG_ERR_NOMEM, "earlier");
+    assert_int_equal(mg_mlp_new(g, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, &err), MG_OK);
+    assert_int_equal(err.status, MG_OK);
     const double three[] = {1, 2, 3};
     assert_int_equal(mg_mlp_set_params(g, m, three, 2), MG_ERR_INVALID);
+    expect_graph_error(g, MG_ERR_INVALID, "mg_mlp_set_params: 2 values for 3 parameters");
     assert_int_equal(mg_mlp_set_params(g, m, three, 3), MG_OK);
+    assert_int_equal(mg_mlp_forward(g, m, NULL, NULL, 0), MG_ERR_INVALID);
+    expect_graph_error(g, MG_ERR_INVALID, "mg_mlp_forward: no network, no inputs or no outputs");
     /* data with 3 inputs for a network of 2 */
     mg_dataset d;
     assert_int_equal(mg_dataset_tiny(&d), MG_OK);
     assert_false(mg_value_ok(mg_mlp_loss(g, m, &d, MG_LOSS_SSE, 0.0, 0, NULL)));
-    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
-    assert_string_equal(mg_graph_error(g),
-                        "the examples and the network have different numbers of inputs");
+    expect_graph_error(g, MG_ERR_INVALID,
+                       "the examples and the network have different numbers of inputs");
     double loss = -7.0;
     assert_int_equal(mg_mlp_train_step(g, m, &d, MG_LOSS_SSE, 0.0, 0.1, 0, &loss, NULL),
                      MG_ERR_INVALID);
     assert_same_double(loss, -7.0);
+    assert_int_equal(mg_mlp_train_step(g, NULL, &d, MG_LOSS_SSE, 0.0, 0.1, 0, &loss, NULL),
+                     MG_ERR_INVALID); /* the first error stays */
+    expect_graph_error(g, MG_ERR_INVALID,
+                       "the examples and the network have different numbers of inputs");
     mg_dataset_free(&d);
     mg_mlp_free(m);
     /* the parameters of a network belong to its graph */
     mg_graph *other = mg_graph_new();
-    assert_int_equal(mg_mlp_new(other, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(other, ok, 2, MG_ACT_TANH, MG_ACT_TANH, NULL, &m, NULL), MG_OK);
     double x[2] = {1, 2}, y;
     assert_int_equal(mg_mlp_eval(g, m, x, 1, &y), MG_ERR_FOREIGN);
+    assert_int_equal(mg_graph_status(g), MG_OK); /* a const graph: nothing recorded */
     assert_int_equal(mg_mlp_set_params(g, m, three, 3), MG_ERR_FOREIGN);
+    expect_graph_error(g, MG_ERR_FOREIGN,
+                       "mg_mlp_set_params: the network's parameters are not in this graph");
     mg_mlp_free(m);
     mg_graph_free(other);
     mg_graph_free(g);

@@ -92,9 +92,9 @@ static int parse_with_failure(long n)
     countdown = n;
     mg_graph *g = mg_graph_new();
     mg_program *p = NULL;
-    mg_diag d = {MG_OK, 0, 0, ""};
+    mg_error d = {MG_OK, 0, 0, ""};
     if (g) {
-        p = mg_parse(g, program, sizeof program - 1, &d);
+        mg_parse(g, program, sizeof program - 1, &p, &d);
         if (p)
             mg_backward(g, mg_program_value(p, mg_program_root(p)));
     }

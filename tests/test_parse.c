@@ -12,14 +12,22 @@
 typedef struct parsed {
     mg_graph *g;
     mg_program *p;
-    mg_diag diag;
+    mg_error diag;
 } parsed;
 
+/* Parses into a new graph. Whatever the outcome, the status returned is the
+ * one in diag, and a failure is also the graph's sticky error, word for word. */
 static parsed parse_n(const char *src, size_t len)
 {
     parsed r;
     r.g = mg_graph_new();
-    r.p = mg_parse(r.g, src, len, &r.diag);
+    mg_status s = mg_parse(r.g, src, len, &r.p, &r.diag);
+    assert_int_equal(s, r.diag.status);
+    assert_true((s == MG_OK) == (r.p != NULL));
+    assert_int_equal(mg_graph_status(r.g), s);
+    assert_string_equal(mg_graph_error(r.g), r.diag.message);
+    if (s == MG_OK)
+        assert_true(r.diag.line == 0 && r.diag.col == 0 && r.diag.message[0] == '\0');
     return r;
 }
 
@@ -349,11 +357,30 @@ static void long_names_in_messages_are_shortened(void **state)
 static void bad_arguments(void **state)
 {
     (void)state;
-    mg_diag diag;
-    assert_null(mg_parse(NULL, "a = 1", 5, &diag));
+    mg_error diag;
+    mg_program *p = (mg_program *)&diag; /* set to NULL on every failure */
+    assert_int_equal(mg_parse(NULL, "a = 1", 5, &p, &diag), MG_ERR_INVALID);
     assert_int_equal(diag.status, MG_ERR_INVALID);
+    assert_null(p);
     mg_graph *g = mg_graph_new();
-    assert_null(mg_parse(g, NULL, 3, NULL));
+    assert_int_equal(mg_parse(g, NULL, 3, &p, NULL), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, "a = 1", 5, NULL, &diag), MG_ERR_INVALID);
+    assert_string_equal(diag.message, "no graph or no text to parse");
+    mg_graph_clear_error(g);
+    /* A graph already in error is refused: its values may be missing. */
+    assert_false(mg_value_ok(mg_exp(g, MG_NONE)));
+    assert_int_equal(mg_parse(g, "a = 1", 5, &p, &diag), MG_ERR_INVALID);
+    assert_null(p);
+    assert_int_equal(diag.line, 0);
+    assert_string_equal(diag.message, "the graph is in error: an operand is MG_NONE (the "
+                                      "result of an earlier error)");
+    assert_int_equal(mg_graph_size(g), 0);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, "a = 1", 5, &p, &diag), MG_OK);
+    assert_int_equal(diag.status, MG_OK);
+    mg_program_free(p);
     mg_program_free(NULL);
     assert_int_equal(mg_program_count(NULL), 0);
     assert_null(mg_program_name(NULL, 0));

@@ -142,6 +142,9 @@ static void handles_dropped_by_reset(void **state)
     assert_true(isnan(mg_data(g, z)));
     assert_null(mg_label(g, z, NULL));
     assert_int_equal(mg_set_grad(g, y, 1.0), MG_ERR_FOREIGN);
+    /* the setter's failure is sticky, as the ops' are */
+    assert_string_equal(mg_graph_error(g), "mg_set_grad: value 1 no longer exists (dropped by a reset)");
+    mg_graph_clear_error(g);
     assert_int_equal(mg_backward(g, z), MG_ERR_FOREIGN);
     assert_string_equal(mg_graph_error(g), "value 2 no longer exists (dropped by a reset)");
     mg_graph_clear_error(g);
@@ -152,11 +155,13 @@ static void handles_dropped_by_reset(void **state)
     mg_value q = mg_mul_vd(g, w, 2.0);
     assert_int_equal(mg_backward(g, q), MG_OK);
     assert_same_double(mg_grad(g, w), 2.0);
-    /* A mark from later than the graph is now (or from another graph) is ignored. */
+    /* A mark from later than the graph is now (or from another graph) is
+     * ignored, and recorded. */
     mg_mark late = {1000, 0, 0};
     mg_graph_reset(g, late);
     assert_int_equal(mg_graph_size(g), 3);
-    assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_graph_reset: the mark is past the graph's end");
     mg_graph_free(g);
 }
 
@@ -210,43 +215,65 @@ static void wrong_ops_and_roles(void **state)
     mg_graph_clear_error(g);
     assert_false(mg_value_ok(mg_leaf_role(g, 1.0, MG_ROLE_RESULT)));
     mg_graph_clear_error(g);
+    /* Setters record their failures too, the first one staying. */
     assert_int_equal(mg_set_role(g, a, MG_ROLE_RESULT), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a leaf cannot be a RESULT");
     assert_int_equal(mg_set_role(g, a, (mg_role)9), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a leaf cannot be a RESULT");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_set_role(g, a, (mg_role)9), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: 9 is not a role");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_set_role(g, mg_exp(g, a), MG_ROLE_PARAM), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_role: a value made by an op is always a RESULT");
+    mg_graph_clear_error(g);
     assert_int_equal(mg_set_label_n(g, a, NULL, 3), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_string_equal(mg_graph_error(g), "mg_set_label_n: no bytes for a label of 3 bytes");
+    mg_graph_clear_error(g);
     assert_false(mg_value_ok(mg_operand(g, a, 0)));
     assert_false(mg_value_ok(mg_operand(g, mg_exp(g, a), 1)));
     assert_false(mg_value_ok(mg_operand(g, mg_exp(g, a), -1)));
-    assert_false(mg_value_ok(mg_value_at(g, 3)));
+    assert_false(mg_value_ok(mg_value_at(g, 4)));
     assert_string_equal(mg_op_symbol((mg_op)99), "?");
     assert_int_equal(mg_op_arity((mg_op)99), 0);
     assert_string_equal(mg_status_str((mg_status)99), "unknown status");
-    assert_int_equal(mg_graph_reserve(g, (size_t)UINT32_MAX + 1), MG_ERR_LIMIT);
-    assert_int_equal(mg_graph_size(g), 3);
     assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_graph_reserve(g, (size_t)UINT32_MAX + 1), MG_ERR_LIMIT);
+    assert_int_equal(mg_graph_size(g), 4);
+    assert_int_equal(mg_graph_status(g), MG_ERR_LIMIT);
+    assert_string_equal(mg_graph_error(g), "mg_graph_reserve: a graph holds at most 4294967294 values");
     mg_graph_free(g);
 }
 
-/* The parser with no graph, no text, no diag, and the program accessors with
- * no program or an index past the end. */
+/* The parser with no graph, no text, no mg_error, and the program accessors
+ * with no program or an index past the end. */
 static void parser_misuse(void **state)
 {
     (void)state;
-    mg_diag d;
-    assert_null(mg_parse(NULL, "a = 1", 5, &d));
+    mg_error d;
+    mg_program *p;
+    assert_int_equal(mg_parse(NULL, "a = 1", 5, &p, &d), MG_ERR_INVALID);
     assert_int_equal(d.status, MG_ERR_INVALID);
     assert_string_equal(d.message, "no graph or no text to parse");
     mg_graph *g = mg_graph_new();
-    assert_null(mg_parse(g, NULL, 5, &d));
+    assert_int_equal(mg_parse(g, NULL, 5, &p, &d), MG_ERR_INVALID);
     assert_int_equal(d.status, MG_ERR_INVALID);
-    assert_null(mg_parse(g, NULL, 0, &d));
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, NULL, 0, &p, &d), MG_ERR_SYNTAX);
+    assert_null(p);
     assert_int_equal(d.status, MG_ERR_SYNTAX);
     assert_int_equal(d.line, 1);
     assert_int_equal(d.col, 1);
     assert_string_equal(d.message, "no statement: write at least one 'name = expression'");
-    assert_null(mg_parse(g, "a = ", 4, NULL)); /* no diag: still an error, no crash */
+    mg_graph_clear_error(g);
+    /* no mg_error: still an error, recorded in the graph, no crash */
+    assert_int_equal(mg_parse(g, "a = ", 4, &p, NULL), MG_ERR_SYNTAX);
+    assert_string_equal(mg_graph_error(g), "expected an expression, found end of file");
+    mg_graph_clear_error(g);
     /* Not NUL-terminated: exactly len bytes are read. */
     char exact[5] = {'a', ' ', '=', ' ', '7'};
-    mg_program *p = mg_parse(g, exact, sizeof exact, &d);
+    assert_int_equal(mg_parse(g, exact, sizeof exact, &p, &d), MG_OK);
     assert_non_null(p);
     assert_same_double(mg_data(g, mg_program_value(p, 0)), 7.0);
     assert_int_equal(mg_program_count(p), 1);
@@ -264,29 +291,35 @@ static void parser_misuse(void **state)
     assert_int_equal(mg_program_find(NULL, "a"), -1);
     assert_int_equal(mg_program_root(NULL), 0);
     mg_program_free(NULL);
-    /* A failed parse leaves the graph usable and its status clean. */
     assert_int_equal(mg_graph_status(g), MG_OK);
     mg_graph_free(g);
 }
 
-/* A parse that fails part way: values built so far stay, a reset to a mark
- * taken before drops them, and a second parse in the same graph works. */
+/* A parse that fails part way: values built so far stay and the failure is
+ * the graph's sticky error; a reset to a mark taken before drops the values,
+ * and once the error is cleared a second parse in the same graph works. */
 static void failed_parse_then_reset(void **state)
 {
     (void)state;
     mg_graph *g = mg_graph_new();
     mg_mark m = mg_graph_mark(g);
     const char *bad = "a = 1\nb = a * 2\nc = b +\n";
-    mg_diag d;
-    assert_null(mg_parse(g, bad, strlen(bad), &d));
+    mg_error d;
+    mg_program *p;
+    assert_int_equal(mg_parse(g, bad, strlen(bad), &p, &d), MG_ERR_SYNTAX);
     assert_int_equal(d.line, 3);
     assert_int_equal(d.col, 8);
+    assert_int_equal(mg_graph_status(g), MG_ERR_SYNTAX);
+    assert_string_equal(mg_graph_error(g), d.message);
     assert_true(mg_graph_size(g) > 0);
     mg_graph_reset(g, m);
     assert_int_equal(mg_graph_size(g), 0);
     const char *good = "a = 1\nb = a * 2\n";
-    mg_program *p = mg_parse(g, good, strlen(good), &d);
-    assert_non_null(p);
+    assert_int_equal(mg_parse(g, good, strlen(good), &p, &d), MG_ERR_SYNTAX); /* refused */
+    assert_null(p);
+    assert_string_equal(d.message, "the graph is in error: expected an expression, found end of line");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_parse(g, good, strlen(good), &p, &d), MG_OK);
     assert_int_equal(mg_backward(g, mg_program_value(p, 1)), MG_OK);
     assert_same_double(mg_grad(g, mg_program_value(p, 0)), 2.0);
     mg_program_free(p);

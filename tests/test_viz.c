@@ -22,8 +22,7 @@ static mg_viz *viz;
 static int setup(void **state)
 {
     (void)state;
-    viz = mg_viz_new();
-    return viz ? 0 : -1;
+    return mg_viz_new(&viz, NULL) == MG_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -108,11 +107,12 @@ static mg_value build_mlp_loss(mg_graph *g)
 static char *render(mg_graph *g, const mg_value *roots, size_t n, const mg_viz_options *o,
                     const char *format, size_t *len)
 {
-    char err[256] = "", *out = NULL;
+    mg_error err;
+    char *out = NULL;
     size_t n_out = 0;
-    mg_status s = mg_viz_render(viz, g, roots, n, o, format, &out, &n_out, err, sizeof err);
+    mg_status s = mg_viz_render(viz, g, roots, n, o, format, &out, &n_out, &err);
     if (s != MG_OK)
-        fail_msg("render %s: %s (%s)", format, mg_status_str(s), err);
+        fail_msg("render %s: %s (%s)", format, mg_status_str(s), err.message);
     assert_non_null(out);
     assert_int_equal(out[n_out], '\0');
     if (len)
@@ -391,9 +391,11 @@ static void test_formats_and_determinism(void **state)
     for (size_t i = 0; i < 4; i++) {
         size_t n1, n2;
         char *a = render(g, &L, 1, NULL, formats[i], &n1);
-        mg_viz *other = mg_viz_new(); /* a fresh context gives the same bytes */
-        char err[128], *b = NULL;
-        assert_int_equal(mg_viz_render(other, g, &L, 1, NULL, formats[i], &b, &n2, err, sizeof err),
+        mg_viz *other; /* a fresh context gives the same bytes */
+        assert_int_equal(mg_viz_new(&other, NULL), MG_OK);
+        mg_error err;
+        char *b = NULL;
+        assert_int_equal(mg_viz_render(other, g, &L, 1, NULL, formats[i], &b, &n2, &err),
                          MG_OK);
         mg_viz_free(other);
         assert_int_equal(n1, n2);
@@ -437,53 +439,77 @@ static void test_errors(void **state)
     mg_graph *g = mg_graph_new(), *other = mg_graph_new();
     mg_value L = build_L(g);
     mg_value stranger = mg_leaf(other, 1.0, "s");
-    char err[256], *out = (char *)1;
+    mg_error err;
+    char *out = (char *)1;
     size_t len = 99;
 
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, "gif", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, "gif", &out, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "unknown format 'gif' (svg, png, pdf, dot or plain)");
+    assert_string_equal(err.message, "unknown format 'gif' (svg, png, pdf, dot or plain)");
     assert_null(out);
     assert_int_equal(len, 0);
 
-    assert_int_equal(mg_viz_render(viz, g, &stranger, 1, NULL, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &stranger, 1, NULL, "svg", &out, &len, &err),
                      MG_ERR_FOREIGN);
-    assert_string_equal(err, "a root is not a value of this graph");
+    assert_string_equal(err.message, "a root is not a value of this graph");
     assert_int_equal(mg_graph_status(g), MG_OK); /* no sticky error: nothing changed */
-    assert_int_equal(mg_viz_render(viz, g, &MG_NONE, 1, NULL, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &MG_NONE, 1, NULL, "svg", &out, &len, &err),
                      MG_ERR_FOREIGN);
 
     mg_viz_options o = mg_viz_options_default();
     o.max_nodes = 6;
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, &err),
                      MG_ERR_LIMIT);
-    assert_string_equal(err, "the graph has 7 values, more than the limit of 6");
+    assert_string_equal(err.message, "the graph has 7 values, more than the limit of 6");
     o.max_nodes = 7;
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "dot", &out, &len, err, sizeof err), MG_OK);
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "dot", &out, &len, &err), MG_OK);
     mg_viz_free_output(out);
 
     o = mg_viz_options_default();
     o.precision = 18;
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "precision 18 is not in 0..17");
+    assert_string_equal(err.message, "precision 18 is not in 0..17");
     o = mg_viz_options_default();
     o.theme = (mg_viz_theme)7;
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, &o, "svg", &out, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "unknown theme 7");
+    assert_string_equal(err.message, "unknown theme 7");
 
-    assert_int_equal(mg_viz_render(NULL, g, &L, 1, NULL, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(NULL, g, &L, 1, NULL, "svg", &out, &len, &err),
                      MG_ERR_INVALID);
-    assert_int_equal(mg_viz_render(viz, g, NULL, 0, NULL, "svg", &out, &len, err, sizeof err),
+    assert_int_equal(mg_viz_render(viz, g, NULL, 0, NULL, "svg", &out, &len, &err),
                      MG_ERR_INVALID);
-    assert_string_equal(err, "no root to draw");
+    assert_string_equal(err.message, "no root to draw");
     /* err may be NULL */
-    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, NULL, &out, &len, NULL, 0),
+    assert_int_equal(mg_viz_render(viz, g, &L, 1, NULL, NULL, &out, &len, NULL),
                      MG_ERR_INVALID);
     assert_int_equal(mg_viz_count(g, &stranger, 1), 0);
-    assert_null(mg_viz_scene_new(viz, g, stranger, NULL, err, sizeof err));
-    assert_string_equal(err, "the root is not a value of this graph");
+    mg_viz_scene *scene = (mg_viz_scene *)&err;
+    assert_int_equal(mg_viz_scene_new(viz, g, stranger, NULL, &scene, &err), MG_ERR_FOREIGN);
+    assert_null(scene);
+    assert_string_equal(err.message, "the root is not a value of this graph");
+    /* the scene takes the graph, so its failure is recorded there too */
+    assert_int_equal(mg_graph_status(g), MG_ERR_FOREIGN);
+    assert_string_equal(mg_graph_error(g), "the root is not a value of this graph");
+    mg_graph_clear_error(g);
+    o = mg_viz_options_default();
+    o.max_nodes = 6;
+    assert_int_equal(mg_viz_scene_new(viz, g, L, &o, &scene, &err), MG_ERR_LIMIT);
+    assert_string_equal(err.message, "the graph has 7 values, more than the limit of 6");
+    assert_int_equal(mg_graph_status(g), MG_ERR_LIMIT);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_viz_scene_new(NULL, g, L, NULL, &scene, NULL), MG_ERR_INVALID);
+    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, NULL, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a required argument is NULL");
+    mg_graph_clear_error(g);
+    /* a success clears err */
+    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, &scene, &err), MG_OK);
+    assert_int_equal(err.status, MG_OK);
+    assert_string_equal(err.message, "");
+    mg_viz_scene_free(scene);
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_viz_new(NULL, &err), MG_ERR_INVALID);
     mg_graph_free(g);
     mg_graph_free(other);
 }
@@ -507,15 +533,15 @@ static void test_neuron_view(void **state)
     mg_rng_seed(&rng, 7);
     mg_mlp *m;
     const size_t sizes[] = {2, 3, 1};
-    assert_int_equal(mg_mlp_new(g, sizes, 3, MG_ACT_TANH, MG_ACT_TANH, &rng, &m), MG_OK);
+    assert_int_equal(mg_mlp_new(g, sizes, 3, MG_ACT_TANH, MG_ACT_TANH, &rng, &m, NULL), MG_OK);
     mg_mark mark = mg_graph_mark(g);
     mg_value y;
     assert_int_equal(mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y, MG_NN_ANNOTATE), MG_OK);
     mg_backward(g, y);
-    char err[256], *out;
+    mg_error err;
+    char *out;
     size_t len;
-    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "dot", &out, &len, err,
-                                           sizeof err), MG_OK);
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "dot", &out, &len, &err), MG_OK);
     /* inputs x1 x2, neurons (3 + 1); edges 2*3 + 3*1; clusters inputs + 2 layers */
     assert_int_equal(count_of(out, "label=\"{ neuron "), 4);
     assert_int_equal(count_of(out, "label=\"{ x"), 2);
@@ -530,8 +556,7 @@ static void test_neuron_view(void **state)
 
     mg_viz_options o = mg_viz_options_default();
     o.max_nodes = 6;
-    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, &o, "svg", &out, &len, err,
-                                           sizeof err), MG_ERR_LIMIT);
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, &o, "svg", &out, &len, &err), MG_ERR_LIMIT);
     assert_null(out);
 
     /* two examples under one root: not one example's graph */
@@ -540,17 +565,14 @@ static void test_neuron_view(void **state)
     mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y1, MG_NN_ANNOTATE);
     mg_mlp_forward_inputs(g, m, (double[]){0.5, 3}, &y2, MG_NN_ANNOTATE);
     mg_value both = mg_add(g, y1, y2);
-    assert_int_equal(mg_viz_render_neurons(viz, g, m, &both, 1, NULL, "svg", &out, &len, err,
-                                           sizeof err), MG_ERR_INVALID);
-    assert_string_equal(err, "the roots are not one example's forward graph of this network "
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &both, 1, NULL, "svg", &out, &len, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "the roots are not one example's forward graph of this network "
                              "(made with MG_NN_ANNOTATE): layer 1 neuron 1");
     /* without MG_NN_ANNOTATE there are no groups to find */
     mg_graph_reset(g, mark);
     mg_mlp_forward_inputs(g, m, (double[]){1, -2}, &y, 0);
-    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "svg", &out, &len, err,
-                                           sizeof err), MG_ERR_INVALID);
-    assert_int_equal(mg_viz_render_neurons(viz, g, NULL, &y, 1, NULL, "svg", &out, &len, err,
-                                           sizeof err), MG_ERR_INVALID);
+    assert_int_equal(mg_viz_render_neurons(viz, g, m, &y, 1, NULL, "svg", &out, &len, &err), MG_ERR_INVALID);
+    assert_int_equal(mg_viz_render_neurons(viz, g, NULL, &y, 1, NULL, "svg", &out, &len, &err), MG_ERR_INVALID);
     mg_mlp_free(m);
     mg_graph_free(g);
 }
@@ -584,10 +606,10 @@ static void test_scene_frames_keep_positions(void **state)
     mg_graph *g = mg_graph_new();
     mg_value loss = build_mlp_loss(g);
     size_t size = mg_graph_size(g);
-    char err[256];
-    mg_viz_scene *scene = mg_viz_scene_new(viz, g, loss, NULL, err, sizeof err);
-    if (!scene)
-        fail_msg("scene: %s", err);
+    mg_error err;
+    mg_viz_scene *scene = NULL;
+    if (mg_viz_scene_new(viz, g, loss, NULL, &scene, &err) != MG_OK)
+        fail_msg("scene: %s", err.message);
     size_t n = mg_viz_scene_values(scene, NULL, 0);
     assert_int_equal(n, mg_viz_count(g, &loss, 1));
     mg_value *values = calloc(n, sizeof *values);
@@ -613,7 +635,7 @@ static void test_scene_frames_keep_positions(void **state)
         int frame = frames++;
         if (frame > 1 && frame % 37 != 0)
             continue;
-        assert_int_equal(mg_viz_scene_render(scene, flags, "plain", &text, &len, err, sizeof err),
+        assert_int_equal(mg_viz_scene_render(scene, flags, "plain", &text, &len, &err),
                          MG_OK);
         char *geometry = node_geometry(text);
         mg_viz_free_output(text);
@@ -632,7 +654,7 @@ static void test_scene_frames_keep_positions(void **state)
     /* the last frame shows what backward computed */
     mg_zero_grad(g);
     mg_backward(g, loss);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &text, &len, err, sizeof err), MG_OK);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &text, &len, &err), MG_OK);
     char want[64];
     snprintf(want, sizeof want, ">grad %.4f<", mg_grad(g, values[0]));
     assert_non_null(strstr(text, want));
@@ -650,18 +672,18 @@ static void test_scene_puts_grads_back(void **state)
     mg_graph *g = mg_graph_new();
     mg_value L = build_L(g);
     mg_backward(g, L);
-    char err[256];
-    mg_viz_scene *scene = mg_viz_scene_new(viz, g, L, NULL, err, sizeof err);
-    assert_non_null(scene);
+    mg_error err;
+    mg_viz_scene *scene = NULL;
+    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, &scene, &err), MG_OK);
     assert_same_double(mg_grad(g, mg_value_at(g, 0)), 6.0);
     assert_same_double(mg_grad(g, mg_value_at(g, 1)), -4.0);
     assert_same_double(mg_grad(g, L), 1.0);
     /* frames with grads 0 and with final grads: same geometry */
     char *a, *b;
     size_t len;
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &a, &len, err, sizeof err), MG_OK);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &a, &len, &err), MG_OK);
     mg_zero_grad(g);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &b, &len, err, sizeof err), MG_OK);
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &b, &len, &err), MG_OK);
     char *ga = node_geometry(a), *gb = node_geometry(b);
     assert_string_equal(ga, gb);
     assert_non_null(strstr(a, "grad 6.0000"));
@@ -670,7 +692,7 @@ static void test_scene_puts_grads_back(void **state)
     free(gb);
     mg_viz_free_output(a);
     mg_viz_free_output(b);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "jpg", &a, &len, err, sizeof err),
+    assert_int_equal(mg_viz_scene_render(scene, NULL, "jpg", &a, &len, &err),
                      MG_ERR_INVALID);
     mg_viz_scene_free(scene);
     mg_graph_free(g);
@@ -687,14 +709,16 @@ typedef struct thread_job {
 static void *render_many(void *arg)
 {
     thread_job *job = arg;
-    mg_viz *mine = mg_viz_new();
+    mg_viz *mine = NULL;
+    mg_viz_new(&mine, NULL); /* a failure: mine NULL, every render then fails */
     mg_graph *g = mg_graph_new();
     mg_value L = build_L(g);
     mg_backward(g, L);
     for (int i = 0; i < 20; i++) {
-        char err[128], *out = NULL;
+        mg_error err;
+        char *out = NULL;
         size_t len = 0;
-        if (mg_viz_render(mine, g, &L, 1, NULL, "svg", &out, &len, err, sizeof err) == MG_OK &&
+        if (mg_viz_render(mine, g, &L, 1, NULL, "svg", &out, &len, &err) == MG_OK &&
             len == job->want_len && memcmp(out, job->want, len) == 0)
             job->same++;
         mg_viz_free_output(out);

@@ -397,11 +397,10 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name)
         cli_error("out of memory");
         return CLI_FAILED;
     }
-    mg_diag diag;
-    src->program = mg_parse(src->graph, src->text, src->len, &diag);
-    if (!src->program) {
-        cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
-        return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
+    mg_error err;
+    if (mg_parse(src->graph, src->text, src->len, &src->program, &err) != MG_OK) {
+        cli_input_error(cli_display_name(path), err.line, err.col, "%s", err.message);
+        return err.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
     }
     src->root = mg_program_root(src->program);
     if (root_name) {

@@ -305,22 +305,22 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
                         const mg_value *roots, size_t n, const mg_viz_options *o,
                         const char *what, char **out, size_t *len)
 {
-    mg_viz *viz = mg_viz_new();
-    if (!viz) {
-        cli_error("cannot start Graphviz (out of memory or no plugins)");
+    mg_viz *viz;
+    mg_error err;
+    if (mg_viz_new(&viz, &err) != MG_OK) {
+        cli_error("%s", err.message);
         return CLI_FAILED;
     }
-    char err[512];
-    mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, err,
-                                              sizeof err)
-                      : mg_viz_render(viz, g, roots, n, o, a->format, out, len, err, sizeof err);
+    mg_status s = net ? mg_viz_render_neurons(viz, g, net, roots, n, o, a->format, out, len, &err)
+                      : mg_viz_render(viz, g, roots, n, o, a->format, out, len, &err);
     mg_viz_free(viz);
     if (s == MG_ERR_LIMIT) {
-        cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)", err);
+        cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)",
+                  err.message);
         return CLI_USAGE;
     }
     if (s != MG_OK) {
-        cli_error("cannot draw %s: %s", what, err);
+        cli_error("cannot draw %s: %s", what, err.message);
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -412,8 +412,10 @@ static int render_mlp(const draw_args *a, char **out, size_t *len)
     mg_mlp *net = NULL;
     mg_rng rng;
     mg_rng_seed(&rng, m->seed);
-    mg_status s = g && outs ? mg_mlp_new(g, m->sizes, m->nsizes, m->hidden, m->output, &rng, &net)
-                            : MG_ERR_NOMEM;
+    /* every failure below is recorded in g: its message says why */
+    mg_status s = g && outs
+                      ? mg_mlp_new(g, m->sizes, m->nsizes, m->hidden, m->output, &rng, &net, NULL)
+                      : MG_ERR_NOMEM;
     if (s == MG_OK)
         s = mg_mlp_forward_inputs(g, net, m->input, outs, MG_NN_ANNOTATE);
     mg_value loss = MG_NONE;
@@ -421,7 +423,8 @@ static int render_mlp(const draw_args *a, char **out, size_t *len)
         s = mg_graph_status(g);
     int status = CLI_FAILED;
     if (s != MG_OK) {
-        cli_error("cannot build MLP %s: %s", m->text, g ? mg_graph_error(g) : mg_status_str(s));
+        cli_error("cannot build MLP %s: %s", m->text,
+                  g && outs ? mg_graph_error(g) : mg_status_str(s));
     } else {
         mg_viz_options o = a->viz;
         if (!m->has_target)

@@ -411,10 +411,10 @@ int cmd_steps(int argc, char **argv)
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
         mg_lesson_options lo = {.precision = o.render.precision};
-        char err[256];
+        mg_error err;
         mg_value root = mg_program_value(src.program, src.root);
-        if (mg_lesson_new(src.graph, root, &lo, &lesson, err, sizeof err) != MG_OK) {
-            cli_error("%s", err);
+        if (mg_lesson_new(src.graph, root, &lo, &lesson, &err) != MG_OK) {
+            cli_error("%s", err.message);
             status = CLI_FAILED;
         }
     }

@@ -228,11 +228,11 @@ static int load_table(const char *path, mg_table *t, char **text_out)
     int status = cli_read_file(path, &text, &len);
     if (status != CLI_OK)
         return status;
-    mg_diag diag;
-    if (mg_table_parse(text, len, t, &diag) != MG_OK) {
-        cli_input_error(cli_display_name(path), diag.line, diag.col, "%s", diag.message);
+    mg_error err;
+    if (mg_table_parse(text, len, t, &err) != MG_OK) {
+        cli_input_error(cli_display_name(path), err.line, err.col, "%s", err.message);
         free(text);
-        return diag.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
+        return err.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
     }
     if (text_out)
         *text_out = text;
@@ -505,10 +505,9 @@ static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *
                  .score = d->inputs == 2 ? plot_score : NULL, .ctx = ctx};
     unsigned char *bytes;
     size_t len;
-    char why[256];
-    if (mg_plot_render(&p, (mg_plot_format)plot_format(path), &bytes, &len, why, sizeof why) !=
-        MG_OK) {
-        cli_error("cannot draw the plot: %s", why);
+    mg_error err;
+    if (mg_plot_render(&p, (mg_plot_format)plot_format(path), &bytes, &len, &err) != MG_OK) {
+        cli_error("cannot draw the plot: %s", err.message);
         return CLI_FAILED;
     }
     int status = cli_write_output(path, bytes, len);
@@ -581,14 +580,15 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
                  view == DRAW_NEURONS ? ", one node per neuron" : "");
     mg_mark mark = mg_graph_mark(g);
     mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
-    mg_viz *viz = mg_viz_new();
+    mg_viz *viz = NULL;
     int status = CLI_FAILED;
-    char *out = NULL, err[512];
+    char *out = NULL;
     size_t len = 0;
+    mg_error err;
     if (!mg_value_ok(loss)) {
         cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
-    } else if (!viz) {
-        cli_error("cannot start Graphviz (out of memory or no plugins)");
+    } else if (mg_viz_new(&viz, &err) != MG_OK) {
+        cli_error("%s", err.message);
     } else {
         mg_mlp_zero_grad(g, m);
         mg_backward(g, loss);
@@ -597,11 +597,11 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         vo.max_nodes = 0; /* plan_draw checked the size */
         mg_status st = view == DRAW_NEURONS
                            ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
-                                                   &len, err, sizeof err)
-                           : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len, err,
-                                           sizeof err);
+                                                   &len, &err)
+                           : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len,
+                                           &err);
         if (st != MG_OK)
-            cli_error("cannot draw the network: %s", err);
+            cli_error("cannot draw the network: %s", err.message);
         else
             status = cli_write_output(o->draw, out, len);
     }
@@ -644,11 +644,12 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     mg_rng rng;
     mg_rng_seed(&rng, o->seed);
     int status = CLI_FAILED;
+    mg_error err;
     mg_status built = g && history
-                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m)
-                          : MG_ERR_NOMEM;
+                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m, &err)
+                          : mg_error_set(&err, MG_ERR_NOMEM, 0, 0, "out of memory");
     if (built != MG_OK) {
-        cli_error("cannot build %s: %s", desc, mg_status_str(built));
+        cli_error("cannot build %s: %s", desc, err.message);
         goto done;
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)

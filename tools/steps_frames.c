@@ -44,24 +44,20 @@ int steps_frames_open(steps_frames **out, mg_graph *g, mg_value root,
     f->nvalues = mg_graph_size(g);
     f->lesson = malloc(f->nvalues + 1);
     f->flags = malloc(f->nvalues + 1);
-    f->viz = mg_viz_new();
-    if (!f->lesson || !f->flags || !f->viz) {
-        cli_error(f->viz ? "out of memory" : "cannot start Graphviz (out of memory, or no plugins)");
-        steps_frames_close(f);
-        return CLI_FAILED;
+    mg_error err;
+    mg_status status = f->lesson && f->flags
+                           ? mg_viz_new(&f->viz, &err)
+                           : mg_error_set(&err, MG_ERR_NOMEM, 0, 0, "out of memory");
+    if (status == MG_OK) {
+        mg_viz_options o = mg_viz_options_default();
+        o.precision = options->precision;
+        o.rankdir = strcmp(options->rankdir, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
+        o.max_nodes = options->max_nodes;
+        status = mg_viz_scene_new(f->viz, g, root, &o, &f->scene, &err);
     }
-    mg_viz_options o = mg_viz_options_default();
-    o.precision = options->precision;
-    o.rankdir = strcmp(options->rankdir, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
-    o.max_nodes = options->max_nodes;
-    char err[512];
-    f->scene = mg_viz_scene_new(f->viz, g, root, &o, err, sizeof err);
-    if (!f->scene) {
-        /* The scene says why but not which status; the limit is the input's. */
-        int status = viz_failure(o.max_nodes && mg_viz_count(g, &root, 1) > o.max_nodes
-                                     ? MG_ERR_LIMIT : MG_ERR_RENDER, err);
+    if (status != MG_OK) {
         steps_frames_close(f);
-        return status;
+        return viz_failure(status, err.message);
     }
     *out = f;
     return CLI_OK;
@@ -80,11 +76,10 @@ int steps_frames_render(steps_frames *f, mg_lesson *lesson, size_t frame, const 
                                 ((f->lesson[i] & MG_LESSON_CHANGED) ? MG_VIZ_CHANGED : 0));
     mg_viz_free_output(f->out);
     f->out = NULL;
-    char err[512];
-    mg_status status = mg_viz_scene_render(f->scene, f->flags, format, &f->out, len, err,
-                                           sizeof err);
+    mg_error err;
+    mg_status status = mg_viz_scene_render(f->scene, f->flags, format, &f->out, len, &err);
     if (status != MG_OK)
-        return viz_failure(status, err);
+        return viz_failure(status, err.message);
     *data = f->out;
     return CLI_OK;
 }

@@ -73,7 +73,7 @@ static size_t find_inputs(viz_neurons *nv, const mg_graph *g, const uint8_t *mas
 }
 
 mg_status viz_neurons_find(viz_neurons *nv, const mg_graph *g, const mg_mlp *m,
-                           const uint8_t *mask, size_t size, char *err, size_t errsize)
+                           const uint8_t *mask, size_t size, mg_error *err)
 {
     *nv = (viz_neurons){.m = m, .layers = mg_mlp_layers(m)};
     for (size_t l = 0; l < nv->layers; l++)
@@ -84,7 +84,7 @@ mg_status viz_neurons_find(viz_neurons *nv, const mg_graph *g, const mg_mlp *m,
     nv->in = calloc(mg_mlp_size(m, 0), sizeof *nv->in);
     if (!nv->first || !nv->out || !nv->count || !nv->in) {
         viz_neurons_free(nv);
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     }
     nv->first[0] = 0;
     for (size_t l = 0; l < nv->layers; l++)
@@ -94,13 +94,14 @@ mg_status viz_neurons_find(viz_neurons *nv, const mg_graph *g, const mg_mlp *m,
         for (size_t j = 0; j < mg_mlp_size(m, l + 1); j++)
             if (nv->count[nv->first[l] + j] != neuron_values(m, l)) {
                 viz_neurons_free(nv);
-                return viz_fail(err, errsize, MG_ERR_INVALID,
-                                "the roots are not one example's forward graph of this network "
-                                "(made with MG_NN_ANNOTATE): layer %zu neuron %zu", l + 1, j + 1);
+                return mg_error_set(err, MG_ERR_INVALID, 0, 0,
+                                    "the roots are not one example's forward graph of this "
+                                    "network (made with MG_NN_ANNOTATE): layer %zu neuron %zu",
+                                    l + 1, j + 1);
             }
     if (find_inputs(nv, g, mask, size) != mg_mlp_size(m, 0)) {
         viz_neurons_free(nv);
-        return viz_fail(err, errsize, MG_ERR_INVALID, "the network's inputs are not in the graph");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "the network's inputs are not in the graph");
     }
     return MG_OK;
 }

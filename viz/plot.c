@@ -5,7 +5,6 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,20 +387,6 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
-static mg_status fail(char *err, size_t size, mg_status status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static mg_status fail(char *err, size_t size, mg_status status, const char *fmt, ...)
-{
-    if (err && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
 /* Draws the whole picture on cr; 0, or -1 when the scores failed. */
 static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 {
@@ -426,15 +411,16 @@ static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
 }
 
 mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char **out,
-                         size_t *len, char *err, size_t err_size)
+                         size_t *len, mg_error *err)
 {
+    mg_error_clear(err);
     if (out)
         *out = NULL;
     if (len)
         *len = 0;
     if (!p || !out || !len || !p->loss || p->steps == 0 ||
         (format != MG_PLOT_PNG && format != MG_PLOT_SVG))
-        return fail(err, err_size, MG_ERR_INVALID, "nothing to plot");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "nothing to plot");
     int with_boundary = p->score && p->data && p->data->inputs == 2 && p->data->count > 0;
     double width = LEFT + PANEL_W + RIGHT + (with_boundary ? GAP + PANEL_W : 0.0);
     double height = TOP + PANEL_H + BOTTOM;
@@ -456,10 +442,11 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
     if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
         free(s.bytes);
         if (s.failed || cs == CAIRO_STATUS_NO_MEMORY)
-            return fail(err, err_size, MG_ERR_NOMEM, "out of memory");
+            return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
         if (drawn != 0)
-            return fail(err, err_size, MG_ERR_RENDER, "the model's scores could not be computed");
-        return fail(err, err_size, MG_ERR_RENDER, "cairo: %s", cairo_status_to_string(cs));
+            return mg_error_set(err, MG_ERR_RENDER, 0, 0,
+                                "the model's scores could not be computed");
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "cairo: %s", cairo_status_to_string(cs));
     }
     *out = s.bytes;
     *len = s.len;

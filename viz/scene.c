@@ -91,10 +91,10 @@ static mg_status widest_grads(mg_viz_scene *s, uint8_t *chars)
 }
 
 mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
-                           double *fixed, char *err, size_t errsize)
+                           double *fixed, mg_error *err)
 {
     if (gvLayout(viz->gvc, g, "dot") != 0 || agerrors() >= AGERR)
-        return viz_fail(err, errsize, MG_ERR_RENDER, "layout failed");
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
     for (size_t i = 0; i < size; i++) {
         if (!(mask[i] & VIZ_DRAWN))
             continue;
@@ -113,24 +113,23 @@ mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t
 }
 
 /* The master layout: sizes every box for its widest text. */
-static mg_status measure(mg_viz_scene *s, char *err, size_t errsize)
+static mg_status measure(mg_viz_scene *s, mg_error *err)
 {
     uint8_t *chars = calloc(s->size, 1);
     if (!chars || (!s->o.forward_only && widest_grads(s, chars) != MG_OK)) {
         free(chars);
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     }
     viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
                      .drawn = s->drawn, .grad_chars = chars};
-    mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err, errsize);
+    mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err);
     free(chars);
     return status;
 }
 
 /* Copies the options a scene keeps (its own title; no flags, no edge labels:
  * their text would change the layout from frame to frame). */
-static mg_status keep_options(mg_viz_scene *s, const mg_viz_options *o, char *err,
-                              size_t errsize)
+static mg_status keep_options(mg_viz_scene *s, const mg_viz_options *o, mg_error *err)
 {
     s->o = o ? *o : mg_viz_options_default();
     s->o.flags = NULL;
@@ -139,62 +138,76 @@ static mg_status keep_options(mg_viz_scene *s, const mg_viz_options *o, char *er
     if (s->o.title) {
         s->title = malloc(strlen(s->o.title) + 1);
         if (!s->title)
-            return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+            return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
         strcpy(s->title, s->o.title);
         s->o.title = s->title;
     }
-    return viz_check_options(&s->o, err, errsize);
+    return viz_check_options(&s->o, err);
 }
 
-mg_viz_scene *mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
-                               const mg_viz_options *o, char *err, size_t errsize)
+/* Checks the root and the node limit; MG_OK or why not in err. */
+static mg_status mark_scene(mg_viz_scene *s, mg_error *err)
 {
-    if (!viz || !g) {
-        viz_fail(err, errsize, MG_ERR_INVALID, "a required argument is NULL");
-        return NULL;
-    }
-    mg_viz_scene *s = calloc(1, sizeof *s);
-    size_t size = mg_graph_size(g);
-    if (s) {
-        s->mask = calloc(size ? size : 1, 1);
-        s->fixed = calloc(size ? 4 * size : 1, sizeof *s->fixed);
-    }
-    if (!s || !s->mask || !s->fixed) {
-        mg_viz_scene_free(s);
-        viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    *s = (mg_viz_scene){.viz = viz, .g = g, .root = root, .size = size, .mask = s->mask,
-                        .fixed = s->fixed};
-    mg_status status = keep_options(s, o, err, errsize);
-    if (status == MG_OK) {
-        s->drawn = size ? viz_mark(g, &root, 1, s->mask) : 0;
-        if (!s->drawn)
-            status = viz_fail(err, errsize, MG_ERR_FOREIGN, "the root is not a value of this graph");
-        else if (s->o.max_nodes && s->drawn > s->o.max_nodes)
-            status = viz_fail(err, errsize, MG_ERR_LIMIT,
-                              "the graph has %zu values, more than the limit of %zu", s->drawn,
-                              s->o.max_nodes);
+    s->drawn = s->size ? viz_mark(s->g, &s->root, 1, s->mask) : 0;
+    if (!s->drawn)
+        return mg_error_set(err, MG_ERR_FOREIGN, 0, 0, "the root is not a value of this graph");
+    if (s->o.max_nodes && s->drawn > s->o.max_nodes)
+        return mg_error_set(err, MG_ERR_LIMIT, 0, 0,
+                            "the graph has %zu values, more than the limit of %zu", s->drawn,
+                            s->o.max_nodes);
+    return MG_OK;
+}
+
+mg_status mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root, const mg_viz_options *o,
+                           mg_viz_scene **out, mg_error *err)
+{
+    mg_error local;
+    if (!err)
+        err = &local;
+    mg_error_clear(err);
+    if (out)
+        *out = NULL;
+    mg_status status = MG_OK;
+    mg_viz_scene *s = NULL;
+    if (!viz || !g || !out) {
+        status = mg_error_set(err, MG_ERR_INVALID, 0, 0, "a required argument is NULL");
+    } else {
+        size_t size = mg_graph_size(g);
+        s = calloc(1, sizeof *s);
+        if (s) {
+            *s = (mg_viz_scene){.viz = viz, .g = g, .root = root, .size = size};
+            s->mask = calloc(size ? size : 1, 1);
+            s->fixed = calloc(size ? 4 * size : 1, sizeof *s->fixed);
+        }
+        if (!s || !s->mask || !s->fixed)
+            status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     }
     if (status == MG_OK)
-        status = measure(s, err, errsize);
+        status = keep_options(s, o, err);
+    if (status == MG_OK)
+        status = mark_scene(s, err);
+    if (status == MG_OK)
+        status = measure(s, err);
     if (status != MG_OK) {
         mg_viz_scene_free(s);
-        return NULL;
+        mg_graph_set_error(g, status, err->message); /* it takes the graph: it records */
+        return status;
     }
-    return s;
+    *out = s;
+    return MG_OK;
 }
 
 mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags, const char *format,
-                              char **out, size_t *len, char *err, size_t errsize)
+                              char **out, size_t *len, mg_error *err)
 {
-    mg_status status = viz_check_output(scene != NULL, format, out, len, err, errsize);
+    mg_error_clear(err);
+    mg_status status = viz_check_output(scene != NULL, format, out, len, err);
     if (status != MG_OK)
         return status;
     if (mg_graph_size(scene->g) < scene->size)
-        return viz_fail(err, errsize, MG_ERR_FOREIGN,
-                        "the graph lost values of the scene (a reset below them)");
+        return mg_error_set(err, MG_ERR_FOREIGN, 0, 0,
+                            "the graph lost values of the scene (a reset below them)");
     viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
                      .flags = flags, .drawn = scene->drawn, .fixed = scene->fixed};
-    return viz_render_spec(scene->viz, &spec, format, out, len, err, errsize);
+    return viz_render_spec(scene->viz, &spec, format, out, len, err);
 }

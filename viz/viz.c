@@ -11,19 +11,6 @@
 
 #include <graphviz/types.h>
 
-/* ---- errors ----------------------------------------------------------------------- */
-
-mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)
-{
-    if (err && errsize) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errsize, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
 /* ---- the Graphviz lock and message capture ------------------------------------------- */
 
 static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,18 +67,18 @@ mg_viz_options mg_viz_options_default(void)
     };
 }
 
-mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize)
+mg_status viz_check_options(const mg_viz_options *o, mg_error *err)
 {
     if (o->rankdir != MG_VIZ_RANKDIR_LR && o->rankdir != MG_VIZ_RANKDIR_TB)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "unknown rankdir %d", (int)o->rankdir);
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "unknown rankdir %d", (int)o->rankdir);
     if (o->theme != MG_VIZ_THEME_LIGHT && o->theme != MG_VIZ_THEME_DARK &&
         o->theme != MG_VIZ_THEME_PRINT)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "unknown theme %d", (int)o->theme);
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "unknown theme %d", (int)o->theme);
     if (o->precision < 0 || o->precision > MG_PRECISION_MAX)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "precision %d is not in 0..%d",
-                        o->precision, MG_PRECISION_MAX);
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "precision %d is not in 0..%d",
+                            o->precision, MG_PRECISION_MAX);
     if (o->dpi < 0 || o->dpi > 1200)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "dpi %d is not in 1..1200", o->dpi);
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "dpi %d is not in 1..1200", o->dpi);
     return MG_OK;
 }
 
@@ -147,11 +134,15 @@ size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n)
  * and is what GRAPHVIZ.md recommends anyway (later contexts add nothing). */
 static GVC_t *gv_context;
 
-mg_viz *mg_viz_new(void)
+mg_status mg_viz_new(mg_viz **out, mg_error *err)
 {
+    mg_error_clear(err);
+    if (!out)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no place for the renderer");
+    *out = NULL;
     mg_viz *viz = calloc(1, sizeof *viz);
     if (!viz)
-        return NULL;
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     viz_lock();
     if (!gv_context) {
         viz_gv_begin();
@@ -162,9 +153,11 @@ mg_viz *mg_viz_new(void)
     viz_unlock();
     if (!viz->gvc) {
         free(viz);
-        return NULL;
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0,
+                            "cannot start Graphviz (out of memory or no plugins)");
     }
-    return viz;
+    *out = viz;
+    return MG_OK;
 }
 
 void mg_viz_free(mg_viz *viz)
@@ -207,12 +200,11 @@ static double png_dpi(Agraph_t *g, const mg_viz_options *o)
 }
 
 /* Copies Graphviz's buffer into one of ours (freed with mg_viz_free_output). */
-static mg_status take_output(char *data, size_t n, char **out, size_t *len, char *err,
-                             size_t errsize)
+static mg_status take_output(char *data, size_t n, char **out, size_t *len, mg_error *err)
 {
     char *copy = malloc(n + 1);
     if (!copy)
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory for %zu bytes of output", n);
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for %zu bytes of output", n);
     memcpy(copy, data, n);
     copy[n] = '\0';
     *out = copy;
@@ -220,18 +212,18 @@ static mg_status take_output(char *data, size_t n, char **out, size_t *len, char
     return MG_OK;
 }
 
-static mg_status write_dot(Agraph_t *g, char **out, size_t *len, char *err, size_t errsize)
+static mg_status write_dot(Agraph_t *g, char **out, size_t *len, mg_error *err)
 {
     char *data = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&data, &n);
     if (!f)
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory for the DOT text");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for the DOT text");
     int bad = agwrite(g, f) != 0;
     bad |= fclose(f) != 0;
     if (bad || !data) {
         free(data);
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "cannot write the DOT text");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "cannot write the DOT text");
     }
     *out = data; /* open_memstream's buffer is malloc'd and NUL-terminated */
     *len = n;
@@ -239,44 +231,42 @@ static mg_status write_dot(Agraph_t *g, char **out, size_t *len, char *err, size
 }
 
 mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
-                           const char *format, char **out, size_t *len, char *err,
-                           size_t errsize)
+                           const char *format, char **out, size_t *len, mg_error *err)
 {
     if (strcmp(format, "dot") == 0)
-        return write_dot(g, out, len, err, errsize);
+        return write_dot(g, out, len, err);
     if (gvLayout(viz->gvc, g, "dot") != 0)
-        return viz_fail(err, errsize, MG_ERR_RENDER, "layout of %zu values failed", drawn);
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout of %zu values failed", drawn);
     mg_status status = MG_OK;
     if (agerrors() >= AGERR) { /* never render after a failed layout */
-        status = viz_fail(err, errsize, MG_ERR_RENDER, "layout failed");
+        status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
     } else {
         if (strcmp(format, "png") == 0)
             GD_drawing(g)->dpi = png_dpi(g, o);
         char *data = NULL;
         unsigned int n = 0;
         if (gvRenderData(viz->gvc, g, format, &data, &n) != 0 || !data)
-            status = viz_fail(err, errsize, MG_ERR_RENDER, "rendering %s failed", format);
+            status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "rendering %s failed", format);
         else
-            status = take_output(data, n, out, len, err, errsize);
+            status = take_output(data, n, out, len, err);
         gvFreeRenderData(data);
     }
     gvFreeLayout(viz->gvc, g);
     return status;
 }
 
-mg_status viz_check_output(int given, const char *format, char **out, size_t *len, char *err,
-                           size_t errsize)
+mg_status viz_check_output(int given, const char *format, char **out, size_t *len, mg_error *err)
 {
     if (out)
         *out = NULL;
     if (len)
         *len = 0;
     if (!given || !out || !len)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "a required argument is NULL");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "a required argument is NULL");
     if (!viz_format_known(format))
-        return viz_fail(err, errsize, MG_ERR_INVALID,
-                        "unknown format '%s' (svg, png, pdf, dot or plain)",
-                        format ? format : "(null)");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0,
+                            "unknown format '%s' (svg, png, pdf, dot or plain)",
+                            format ? format : "(null)");
     return MG_OK;
 }
 
@@ -284,32 +274,32 @@ mg_status viz_check_output(int given, const char *format, char **out, size_t *le
  * is NULL; MG_OK or MG_ERR_INVALID. */
 static mg_status check_call(mg_viz *viz, const mg_graph *g, const mg_viz_options **o,
                             mg_viz_options *defaults, const char *format, char **out,
-                            size_t *len, char *err, size_t errsize)
+                            size_t *len, mg_error *err)
 {
-    mg_status status = viz_check_output(viz && g, format, out, len, err, errsize);
+    mg_status status = viz_check_output(viz && g, format, out, len, err);
     if (status != MG_OK)
         return status;
     *defaults = mg_viz_options_default();
     if (!*o)
         *o = defaults;
-    return viz_check_options(*o, err, errsize);
+    return viz_check_options(*o, err);
 }
 
 /* Builds spec's graph under the Graphviz lock, then renders it to format
  * (*out, *len) or, when sizes is not NULL, only stores its boxes' sizes there. */
 static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
-                          size_t *len, double *sizes, char *err, size_t errsize)
+                          size_t *len, double *sizes, mg_error *err)
 {
     mg_status status;
     viz_lock();
     viz_gv_begin();
     Agraph_t *gg = viz_build(spec);
     if (!gg)
-        status = viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory building the graph");
+        status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory building the graph");
     else if (sizes)
-        status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err, errsize);
+        status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err);
     else
-        status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err, errsize);
+        status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err);
     if (gg)
         agclose(gg);
     const char *gv_error = viz_gv_end();
@@ -320,51 +310,51 @@ static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format,
             *out = NULL;
             *len = 0;
         }
-        status = viz_fail(err, errsize, MG_ERR_RENDER, "Graphviz: %s", gv_error);
+        status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "Graphviz: %s", gv_error);
     }
     return status;
 }
 
 mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
-                          size_t *len, char *err, size_t errsize)
+                          size_t *len, mg_error *err)
 {
-    return run_spec(viz, spec, format, out, len, NULL, err, errsize);
+    return run_spec(viz, spec, format, out, len, NULL, err);
 }
 
-mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char *err,
-                           size_t errsize)
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, mg_error *err)
 {
-    return run_spec(viz, spec, NULL, NULL, NULL, sizes, err, errsize);
+    return run_spec(viz, spec, NULL, NULL, NULL, sizes, err);
 }
 
 mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                         const mg_viz_options *o, const char *format, char **out, size_t *len,
-                        char *err, size_t errsize)
+                        mg_error *err)
 {
+    mg_error_clear(err);
     mg_viz_options defaults;
-    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err, errsize);
+    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err);
     if (status != MG_OK)
         return status;
     if (!roots || !n)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "no root to draw");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no root to draw");
     size_t size = mg_graph_size(g);
     uint8_t *mask = calloc(size ? size : 1, 1);
     if (!mask)
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     size_t drawn = size ? viz_mark(g, roots, n, mask) : 0;
     if (!drawn)
-        status = viz_fail(err, errsize, MG_ERR_FOREIGN, "a root is not a value of this graph");
+        status = mg_error_set(err, MG_ERR_FOREIGN, 0, 0, "a root is not a value of this graph");
     else if (o->max_nodes && drawn > o->max_nodes)
-        status = viz_fail(err, errsize, MG_ERR_LIMIT,
-                          "the graph has %zu values, more than the limit of %zu", drawn,
-                          o->max_nodes);
+        status = mg_error_set(err, MG_ERR_LIMIT, 0, 0,
+                              "the graph has %zu values, more than the limit of %zu", drawn,
+                              o->max_nodes);
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
                          .drawn = drawn, .plain_ranks = drawn > VIZ_MINLEN_MAX};
-        status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
+        status = viz_render_spec(viz, &spec, format, out, len, err);
         if (status == MG_ERR_RENDER && o->clusters && !spec.plain_ranks) {
             spec.plain_ranks = 1; /* dot lost an edge spanning two ranks: once more without */
-            status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
+            status = viz_render_spec(viz, &spec, format, out, len, err);
         }
     }
     free(mask);
@@ -373,33 +363,33 @@ mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, s
 
 mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
                                 const mg_value *roots, size_t n, const mg_viz_options *o,
-                                const char *format, char **out, size_t *len, char *err,
-                                size_t errsize)
+                                const char *format, char **out, size_t *len, mg_error *err)
 {
+    mg_error_clear(err);
     mg_viz_options defaults;
-    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err, errsize);
+    mg_status status = check_call(viz, g, &o, &defaults, format, out, len, err);
     if (status != MG_OK)
         return status;
     if (!m || !roots || !n)
-        return viz_fail(err, errsize, MG_ERR_INVALID, "no network or no root to draw");
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no network or no root to draw");
     size_t size = mg_graph_size(g);
     uint8_t *mask = calloc(size ? size : 1, 1);
     if (!mask)
-        return viz_fail(err, errsize, MG_ERR_NOMEM, "out of memory");
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
     viz_neurons nv = {0};
     if (!size || !viz_mark(g, roots, n, mask))
-        status = viz_fail(err, errsize, MG_ERR_FOREIGN, "a root is not a value of this graph");
+        status = mg_error_set(err, MG_ERR_FOREIGN, 0, 0, "a root is not a value of this graph");
     else
-        status = viz_neurons_find(&nv, g, m, mask, size, err, errsize);
+        status = viz_neurons_find(&nv, g, m, mask, size, err);
     size_t drawn = nv.total + mg_mlp_size(m, 0) + n;
     if (status == MG_OK && o->max_nodes && drawn > o->max_nodes)
-        status = viz_fail(err, errsize, MG_ERR_LIMIT,
-                          "the network has %zu neurons and inputs, more than the limit of %zu",
-                          drawn, o->max_nodes);
+        status = mg_error_set(err, MG_ERR_LIMIT, 0, 0,
+                              "the network has %zu neurons and inputs, more than the limit of %zu",
+                              drawn, o->max_nodes);
     if (status == MG_OK) {
         viz_spec spec = {.g = g, .o = o, .size = size, .mask = mask, .flags = o->flags,
                          .drawn = drawn, .plain_ranks = 1, .neurons = &nv};
-        status = viz_render_spec(viz, &spec, format, out, len, err, errsize);
+        status = viz_render_spec(viz, &spec, format, out, len, err);
     }
     viz_neurons_free(&nv);
     free(mask);

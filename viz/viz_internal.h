@@ -46,12 +46,9 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
 
-/* Writes "fmt ..." to err (if err and errsize), returns status. */
-mg_status viz_fail(char *err, size_t errsize, mg_status status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Checks options; MG_OK or MG_ERR_INVALID with the reason in err. */
-mg_status viz_check_options(const mg_viz_options *o, char *err, size_t errsize);
+mg_status viz_check_options(const mg_viz_options *o, mg_error *err);
 
 /* Fills mask (mg_graph_size(g) bytes, zeroed by the caller) with VIZ_DRAWN for
  * every value the roots depend on and VIZ_ROOT for the roots; returns the
@@ -73,7 +70,7 @@ typedef struct viz_neurons {
  * MG_ERR_NOMEM, with nv empty and the reason in err. Free with
  * viz_neurons_free. */
 mg_status viz_neurons_find(viz_neurons *nv, const mg_graph *g, const mg_mlp *m,
-                           const uint8_t *mask, size_t size, char *err, size_t errsize);
+                           const uint8_t *mask, size_t size, mg_error *err);
 void viz_neurons_free(viz_neurons *nv);
 
 /* What one Graphviz graph is built from. */
@@ -117,32 +114,29 @@ const char *viz_gv_end(void);
  * written with agwrite before any layout) and renders it to a malloc'd buffer.
  * Frees the layout but not g. */
 mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
-                           const char *format, char **out, size_t *len, char *err,
-                           size_t errsize);
+                           const char *format, char **out, size_t *len, mg_error *err);
 
 /* With the lock held: lays out g with dot and stores the size (inches) of
  * every drawn value's box and op node in fixed (4 doubles per value index),
  * then frees the layout. MG_OK or MG_ERR_RENDER. */
 mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
-                           double *fixed, char *err, size_t errsize);
+                           double *fixed, mg_error *err);
 
 /* Builds, lays out and renders spec under the Graphviz lock (taking it) into
  * a malloc'd *out of *len bytes. MG_OK, or the error with *out NULL and the
  * reason in err (MG_ERR_RENDER when Graphviz reported an error). */
 mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
-                          size_t *len, char *err, size_t errsize);
+                          size_t *len, mg_error *err);
 
 /* Builds spec's graph under the Graphviz lock (taking it) and stores the
  * size of every drawn value's box and op node in sizes, as viz_layout_sizes.
  * MG_OK, MG_ERR_NOMEM or MG_ERR_RENDER with the reason in err. */
-mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char *err,
-                           size_t errsize);
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, mg_error *err);
 
 /* Sets *out = NULL and *len = 0 (when given) and checks what every render
  * needs: given nonzero (the caller's own objects are there), out, len and a
  * known format. MG_OK or MG_ERR_INVALID with the reason in err. */
-mg_status viz_check_output(int given, const char *format, char **out, size_t *len, char *err,
-                           size_t errsize);
+mg_status viz_check_output(int given, const char *format, char **out, size_t *len, mg_error *err);
 
 /* 1 if format is one this module renders. */
 int viz_format_known(const char *format);

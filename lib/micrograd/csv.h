@@ -1,9 +1,9 @@
 /* Numeric CSV tables for training data and initial parameters.
  *
  *     mg_table t;
- *     mg_diag diag;
- *     if (mg_table_parse(text, len, &t, &diag) != MG_OK)
- *         fprintf(stderr, "%s:%d:%d: error: %s\n", file, diag.line, diag.col, diag.message);
+ *     mg_error err;
+ *     if (mg_table_parse(text, len, &t, &err) != MG_OK)
+ *         fprintf(stderr, "%s:%d:%d: error: %s\n", file, err.line, err.col, err.message);
  *     ...
  *     mg_table_free(&t);
  *
@@ -18,9 +18,8 @@
 
 #include <stddef.h>
 
-#include <micrograd/engine.h>
+#include <micrograd/error.h>
 #include <micrograd/export.h>
-#include <micrograd/parse.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,11 +34,13 @@ typedef struct mg_table {
     int header;      /* 1 if the first line was a header */
 } mg_table;
 
-/* Parses len bytes of text (NUL is an error, not an end). Returns MG_OK and
- * fills *out (free with mg_table_free), or MG_ERR_SYNTAX / MG_ERR_NOMEM /
- * MG_ERR_LIMIT with *out empty and *diag saying where (1-based line and
- * byte column) and why. A text with no row is an error. diag may be NULL. */
-MG_API mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_diag *diag);
+/* Parses len bytes of text (NUL is an error, not an end; text may be NULL when
+ * len is 0). Returns MG_OK and fills *out (free with mg_table_free), or
+ * MG_ERR_SYNTAX / MG_ERR_NOMEM / MG_ERR_LIMIT with *out empty and err saying
+ * where (1-based line and byte column) and why, or MG_ERR_INVALID (NULL out, or
+ * NULL text with a length; no position). A text with no row is an error. err
+ * may be NULL. */
+MG_API mg_status mg_table_parse(const char *text, size_t len, mg_table *out, mg_error *err);
 /* Frees what the table owns and empties it. NULL is a no-op. */
 MG_API void mg_table_free(mg_table *t);
 

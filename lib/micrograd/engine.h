@@ -19,11 +19,24 @@
  * comes from the graph's address: a handle of a freed graph can pass for one of
  * a new graph allocated at the same address.
  *
- * Errors are sticky, as in cairo: an op that fails (out of memory, a handle of
- * another graph, an operand that is itself an error) returns MG_NONE and records
- * the first error in the graph; ops on MG_NONE return MG_NONE. Check
- * mg_graph_status() once at the end. The library never prints, exits or aborts
- * on bad input.
+ * Errors are sticky, as in cairo: every failure of a call that takes a
+ * (non-const) mg_graph * is recorded in the graph, and the first one stays
+ * until mg_graph_clear_error(); later calls keep working. An op that fails (out
+ * of memory, a handle of another graph, an operand that is itself an error)
+ * returns MG_NONE; ops on MG_NONE return MG_NONE. Check mg_graph_status() once
+ * at the end. The library never prints, exits or aborts on bad input.
+ *
+ *   Record and return: the ops (MG_NONE), mg_leaf, mg_set_data, mg_set_grad,
+ *   mg_set_role, mg_set_label(_n), mg_set_group, mg_graph_reserve,
+ *   mg_graph_reset (a mark past the end), mg_backward, mg_backward_local,
+ *   mg_trace (a bad root); above the engine, every call taking a non-const
+ *   graph does the same: mg_parse, mg_lesson_new, the nn calls, mg_viz_scene_new.
+ *   Only return (they cannot record): a NULL graph (MG_ERR_INVALID, or
+ *   MG_ERR_FOREIGN from the setters), and the getters, which take a const
+ *   graph and return NaN / NULL / MG_NONE for a bad handle.
+ *
+ * A status names the failure of the call that returns it, even when the graph
+ * keeps an earlier one.
  *
  * Not thread-safe per graph; distinct graphs may be used from distinct threads.
  */
@@ -33,36 +46,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <micrograd/error.h>
 #include <micrograd/export.h>
 #include <micrograd/ops.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- status codes -------------------------------------------------------- */
-
-/* One table: the enum and mg_status_str() are both generated from it. */
-#define MG_STATUS_TABLE(X)                                                    \
-    X(MG_OK, "success")                                                       \
-    X(MG_ERR_NOMEM, "out of memory")                                          \
-    X(MG_ERR_INVALID, "invalid argument")                                     \
-    X(MG_ERR_FOREIGN, "value does not belong to this graph")                  \
-    X(MG_ERR_LIMIT, "size limit exceeded")                                    \
-    X(MG_ERR_SYNTAX, "syntax error")                                          \
-    X(MG_ERR_NAME, "name error")                                              \
-    X(MG_ERR_IO, "input/output error")                                        \
-    X(MG_ERR_RENDER, "rendering failed")
-
-typedef enum mg_status {
-#define MG_STATUS_ENUM(name, text) name,
-    MG_STATUS_TABLE(MG_STATUS_ENUM)
-#undef MG_STATUS_ENUM
-    MG_STATUS_COUNT
-} mg_status;
-
-/* A static English sentence for a status code; never NULL. */
-MG_API const char *mg_status_str(mg_status status);
 
 /* ---- ops ----------------------------------------------------------------- */
 
@@ -102,7 +92,7 @@ MG_API size_t mg_graph_size(const mg_graph *g);
 /* Bytes the graph holds from the allocator (values, labels, scratch). */
 MG_API size_t mg_graph_bytes(const mg_graph *g);
 /* Grows the value storage to hold at least n values; on failure nothing changes
- * and MG_ERR_NOMEM is returned (not sticky). */
+ * and MG_ERR_NOMEM or MG_ERR_LIMIT is returned and recorded. */
 MG_API mg_status mg_graph_reserve(mg_graph *g, size_t n);
 
 /* The first error recorded (MG_OK if none), its detail message (never NULL;
@@ -110,9 +100,10 @@ MG_API mg_status mg_graph_reserve(mg_graph *g, size_t n);
 MG_API mg_status mg_graph_status(const mg_graph *g);
 MG_API const char *mg_graph_error(const mg_graph *g);
 MG_API void mg_graph_clear_error(mg_graph *g);
-/* Records an error found by a layer above the engine (the nn library): the
- * first error wins, as for the ops. message is copied (truncated to 255 bytes);
- * a status of MG_OK or a NULL graph does nothing. */
+/* Records an error found by a layer above the engine (the parser, the nn
+ * library, the lesson, viz scenes): the first error wins, as for the ops.
+ * message is copied (truncated to 255 bytes; NULL: mg_status_str(status)); a
+ * status of MG_OK or a NULL graph does nothing. */
 MG_API void mg_graph_set_error(mg_graph *g, mg_status status, const char *message);
 
 /* Mark/reset: a training loop makes its parameters, takes a mark, and after
@@ -127,14 +118,17 @@ MG_API mg_mark mg_graph_mark(const mg_graph *g);
 /* Handles to values made after the mark become invalid (MG_ERR_FOREIGN) until
  * new values reuse their indices: after that an old handle names the new value
  * (the check is an index bound, not a generation). A mark beyond the graph's
- * current size is ignored; one taken after an earlier reset and made stale by
- * later growth is not detected. A kept value labelled or grouped after the
- * mark loses that label or group (its bytes were dropped). Can't fail. */
+ * current size is ignored and recorded (MG_ERR_INVALID); one taken after an
+ * earlier reset and made stale by later growth is not detected. A kept value
+ * labelled or grouped after the mark loses that label or group (its bytes were
+ * dropped). Label memory is kept for the next step, as value memory is. */
 MG_API void mg_graph_reset(mg_graph *g, mg_mark mark);
 
 /* ---- making values ------------------------------------------------------- */
 
-/* A leaf with the given data. label may be NULL; it is copied. Role: INPUT. */
+/* A leaf with the given data. label may be NULL; it is copied. Role: INPUT.
+ * If the label cannot be stored, no leaf is made: MG_NONE, with MG_ERR_NOMEM
+ * (or MG_ERR_LIMIT) recorded. */
 MG_API mg_value mg_leaf(mg_graph *g, double data, const char *label);
 /* A leaf with a role chosen by the caller (CONST for literals, PARAM for weights). */
 MG_API mg_value mg_leaf_role(mg_graph *g, double data, mg_role role);
@@ -176,7 +170,9 @@ MG_API mg_value mg_div_dv(mg_graph *g, double a, mg_value b);
 /* ---- reading and writing values ------------------------------------------ */
 
 /* Getters return NaN / MG_OP_LEAF / MG_ROLE_INPUT / MG_NONE / NULL for a bad
- * handle and never crash; setters return MG_ERR_FOREIGN and change nothing. */
+ * handle and never crash; setters return MG_ERR_FOREIGN (MG_NONE included),
+ * record it and change nothing. mg_set_role records MG_ERR_INVALID for a role
+ * the value cannot have (RESULT is for op values only, and they keep it). */
 MG_API double mg_data(const mg_graph *g, mg_value v);
 MG_API double mg_grad(const mg_graph *g, mg_value v);
 MG_API mg_status mg_set_data(mg_graph *g, mg_value v, double data);
@@ -197,18 +193,23 @@ MG_API double mg_value_chain(const mg_graph *g, mg_value v, int k);
 /* The value with this index (creation order), or MG_NONE if out of range. */
 MG_API mg_value mg_value_at(const mg_graph *g, size_t index);
 
-/* Labels: any bytes (NUL included), copied into the graph. Returns MG_OK, or
- * MG_ERR_NOMEM / MG_ERR_FOREIGN (then the label is unchanged). */
+/* Labels: any bytes (NUL included), copied into the graph; bytes may be
+ * another label of the graph (`mg_set_label(g, b, mg_label(g, a, NULL))`).
+ * Returns MG_OK, or MG_ERR_NOMEM / MG_ERR_LIMIT / MG_ERR_FOREIGN /
+ * MG_ERR_INVALID (NULL bytes with a length), recorded, the label unchanged. */
 MG_API mg_status mg_set_label(mg_graph *g, mg_value v, const char *label);
 MG_API mg_status mg_set_label_n(mg_graph *g, mg_value v, const char *bytes, size_t len);
-/* The label (NUL-terminated, owned by the graph, valid until the next reset or
- * free) and its length, or NULL if the value has none. */
+/* The label (NUL-terminated, owned by the graph) and its length, or NULL if
+ * the value has none. The pointer stays valid until the next reset or free:
+ * labels live in memory that never moves, so making more values and labels
+ * does not invalidate it. */
 MG_API const char *mg_label(const mg_graph *g, mg_value v, size_t *len);
 
 /* Groups tag values for clustering in pictures: a path like "layer 1/neuron 2"
- * makes nested clusters. Copied into the graph. NULL removes the group. */
+ * makes nested clusters. Copied into the graph. NULL removes the group.
+ * Errors as mg_set_label. */
 MG_API mg_status mg_set_group(mg_graph *g, mg_value v, const char *group);
-/* The group path (owned by the graph) or NULL. */
+/* The group path (owned by the graph, valid as long as a label) or NULL. */
 MG_API const char *mg_group(const mg_graph *g, mg_value v);
 
 /* ---- autograd ------------------------------------------------------------ */

@@ -4,9 +4,9 @@
  * current and which grads changed; the viz module turns that into pictures.
  *
  *     mg_lesson *lesson;
- *     char err[256];
- *     if (mg_lesson_new(g, L, NULL, &lesson, err, sizeof err) != MG_OK)
- *         fprintf(stderr, "%s\n", err);
+ *     mg_error err;
+ *     if (mg_lesson_new(g, L, NULL, &lesson, &err) != MG_OK)
+ *         fprintf(stderr, "%s\n", err.message);
  *     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
  *         mg_lesson_goto(lesson, i);              // the graph's grads as at frame i
  *         printf("%s\n", mg_lesson_caption(lesson, i));
@@ -50,11 +50,12 @@ enum {
 /* Builds every frame of the lesson of root in g. On success returns MG_OK and
  * *out (free with mg_lesson_free); the graph is left at the last frame, with the
  * grads mg_backward() gives. On failure returns MG_ERR_NOMEM, MG_ERR_INVALID (a
- * bad precision, NULL g or out), MG_ERR_FOREIGN (a bad root) or the graph's
- * sticky error, sets *out to NULL, writes a sentence to err (if errsize > 0)
- * and leaves every grad as it was. options may be NULL. */
+ * bad precision, NULL g or out, a root that is MG_NONE) or MG_ERR_FOREIGN (a
+ * root of another graph or dropped by a reset), sets *out to NULL, says why in
+ * err (may be NULL) and in the graph's sticky error, and leaves every grad as
+ * it was. options may be NULL. */
 MG_API mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_options *options,
-                               mg_lesson **out, char *err, size_t errsize);
+                               mg_lesson **out, mg_error *err);
 /* Frees the lesson (not the graph). NULL is a no-op. */
 MG_API void mg_lesson_free(mg_lesson *lesson);
 

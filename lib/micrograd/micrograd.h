@@ -16,6 +16,7 @@
 #include <micrograd/export.h>
 #include <micrograd/ops.h>
 #include <micrograd/format.h>
+#include <micrograd/error.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
 #include <micrograd/rng.h>

@@ -7,8 +7,12 @@
  *     mg_rng rng;
  *     mg_rng_seed(&rng, 1337);
  *     mg_mlp *m;
- *     const size_t sizes[] = {3, 4, 4, 1};                        // MLP(3, [4, 4, 1])
- *     mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m); // parameters: above the mark
+ *     mg_error err;
+ *     const size_t sizes[] = {3, 4, 4, 1};                         // MLP(3, [4, 4, 1])
+ *     if (mg_mlp_new(g, sizes, 4, MG_ACT_TANH, MG_ACT_TANH, &rng, &m, &err) != MG_OK) {
+ *         fprintf(stderr, "%s\n", err.message);                   // parameters: above the mark
+ *         return 1;
+ *     }
  *     mg_dataset d;
  *     mg_dataset_tiny(&d);
  *     for (int k = 0; k < 100; k++) {
@@ -28,6 +32,11 @@
  * Ownership: the graph owns every value (parameters included); an mg_mlp owns
  * only its handles, shapes and scratch, and mg_mlp_free leaves the parameter
  * values in the graph. An mg_mlp is not thread-safe (it has scratch buffers).
+ *
+ * Errors: every failure of a call that takes a (non-const) graph is recorded
+ * in it (engine.h), and the calls returning a status return that failure's;
+ * calls on a graph already in error fail with its status. mg_mlp_eval (a
+ * const graph) and the data sets only return a status.
  *
  * Drawing: mg_mlp_forward with MG_NN_ANNOTATE tags every product, sum and
  * activation of a neuron with the group "layer L/neuron N" (1-based, as the
@@ -83,10 +92,11 @@ typedef struct mg_mlp mg_mlp;
  * weight 0 (for mg_mlp_set_params). Parameters are PARAM leaves labelled
  * "w1".."wn" and "b", grouped "layer L/neuron N".
  * Returns MG_OK and *out (free with mg_mlp_free); or MG_ERR_INVALID (count < 2,
- * a size of 0, an unknown activation), MG_ERR_LIMIT, MG_ERR_NOMEM or the graph's
- * sticky error, with *out NULL (values already made stay in g). */
+ * a size of 0, an unknown activation, NULL g or out), MG_ERR_LIMIT,
+ * MG_ERR_NOMEM or the status of a graph already in error, with *out NULL, the
+ * reason in err (may be NULL) and in g (values already made stay in g). */
 MG_API mg_status mg_mlp_new(mg_graph *g, const size_t *sizes, size_t count, mg_activation hidden,
-                            mg_activation output, mg_rng *rng, mg_mlp **out);
+                            mg_activation output, mg_rng *rng, mg_mlp **out, mg_error *err);
 /* Frees the network's own memory; its values stay in the graph. NULL: no-op. */
 MG_API void mg_mlp_free(mg_mlp *m);
 
@@ -110,14 +120,15 @@ MG_API const char *mg_mlp_group(const mg_mlp *m, size_t layer, size_t neuron);
 
 /* Sets every parameter's data from values[0..n) in parameters() order.
  * Returns MG_OK, or MG_ERR_INVALID when n != mg_mlp_param_count (nothing
- * changes) or MG_ERR_FOREIGN when the parameters are not in g. */
+ * changes) or MG_ERR_FOREIGN when the parameters are not in g (recorded). */
 MG_API mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *values, size_t n);
 
 /* ---- forward, evaluation, SGD --------------------------------------------- */
 
 /* Builds the forward graph of one example: x holds sizes[0] values of g, out
  * receives sizes[layers] values. flags: 0 or MG_NN_ANNOTATE. Returns MG_OK, or
- * the graph's sticky error (out then holds MG_NONE). */
+ * the graph's sticky error (out then holds MG_NONE); MG_ERR_INVALID (recorded)
+ * for a NULL argument. */
 MG_API mg_status mg_mlp_forward(mg_graph *g, mg_mlp *m, const mg_value *x, mg_value *out,
                                 unsigned flags);
 /* The same from plain numbers: makes sizes[0] INPUT leaves from x (labelled

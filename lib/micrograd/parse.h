@@ -8,9 +8,10 @@
  *     f = -2.0
  *     L = d * f
  *
- *     mg_diag diag;
- *     mg_program *p = mg_parse(g, text, len, &diag);
- *     if (!p) fprintf(stderr, "%s:%d:%d: error: %s\n", file, diag.line, diag.col, diag.message);
+ *     mg_program *p;
+ *     mg_error err;
+ *     if (mg_parse(g, text, len, &p, &err) != MG_OK)
+ *         fprintf(stderr, "%s:%d:%d: error: %s\n", file, err.line, err.col, err.message);
  *
  * Statements are separated by newlines or ';'; '#' starts a comment.
  * `name = number` makes a leaf labelled name; `name = expression` labels the
@@ -28,28 +29,27 @@
 #include <stddef.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/error.h>
 #include <micrograd/export.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Where and why parsing failed. line and col are 1-based; col counts bytes. */
-typedef struct mg_diag {
-    mg_status status; /* MG_ERR_SYNTAX, MG_ERR_NAME, MG_ERR_NOMEM, MG_ERR_LIMIT */
-    int line;
-    int col;
-    char message[256]; /* one sentence, no position, no trailing newline */
-} mg_diag;
-
 typedef struct mg_program mg_program;
 
-/* Parses len bytes of src (any bytes; NUL is an error, not an end) and builds
- * the values in g. Returns the program (free with mg_program_free), or NULL with
- * *diag filled in. On error, values already built stay in g (reset to a mark to
- * drop them). diag may be NULL. A program with no statement is an error. A
- * leading UTF-8 byte order mark is skipped (columns count from after it). */
-MG_API mg_program *mg_parse(mg_graph *g, const char *src, size_t len, mg_diag *diag);
+/* Parses len bytes of src (any bytes; NUL is an error, not an end; src may be
+ * NULL when len is 0) and builds the values in g. Returns MG_OK and *out, the
+ * program (free with mg_program_free); or MG_ERR_SYNTAX, MG_ERR_NAME,
+ * MG_ERR_NOMEM, MG_ERR_LIMIT or MG_ERR_INVALID (NULL g or out) with *out NULL,
+ * err (may be NULL) saying where (1-based line and byte column) and why, and
+ * the same error recorded in g. On error, values already built stay in g (reset
+ * to a mark to drop them, and clear the error to parse again). A graph already
+ * in error is refused (its status, with no position). A program with no
+ * statement is an error. A leading UTF-8 byte order mark is skipped (columns
+ * count from after it). */
+MG_API mg_status mg_parse(mg_graph *g, const char *src, size_t len, mg_program **out,
+                          mg_error *err);
 MG_API void mg_program_free(mg_program *p);
 
 /* The names in definition order, each with its value and the line defining it. */

@@ -13,28 +13,29 @@
 void mgpy_raise_status(mg_status status, const char *message)
 {
     PyObject *type = status == MG_ERR_NOMEM    ? PyExc_MemoryError
-                     : status == MG_ERR_IO     ? PyExc_OSError
                      : status == MG_ERR_RENDER ? PyExc_RuntimeError
                                                : PyExc_ValueError;
     PyErr_SetString(type, message && *message ? message : mg_status_str(status));
 }
 
-/* A library failure of a picture: too many values says how to draw it anyway. */
-static void raise_viz(mg_status status, const char *err)
+/* A library failure of a picture or a lesson: too many values says how to
+ * make it anyway. */
+static void raise_viz(const mg_error *err)
 {
-    if (status != MG_ERR_LIMIT) {
-        mgpy_raise_status(status, err);
+    if (err->status != MG_ERR_LIMIT) {
+        mgpy_raise_status(err->status, err->message);
         return;
     }
-    PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)", err);
+    PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)",
+                 err->message);
 }
 
 /* The bytes of a render as a new bytes object (freeing the render), or NULL
  * with the render's error raised. */
-static PyObject *rendered(mg_status s, const char *err, char *out, size_t len)
+static PyObject *rendered(mg_status s, const mg_error *err, char *out, size_t len)
 {
     if (s != MG_OK) {
-        raise_viz(s, err);
+        raise_viz(err);
         return NULL;
     }
     PyObject *r = PyBytes_FromStringAndSize(out, (Py_ssize_t)len);
@@ -44,10 +45,10 @@ static PyObject *rendered(mg_status s, const char *err, char *out, size_t len)
 
 static mg_viz *new_viz(void)
 {
-    mg_viz *viz = mg_viz_new();
-    if (!viz)
-        PyErr_SetString(PyExc_RuntimeError,
-                        "cannot start Graphviz (out of memory, or no plugins)");
+    mg_viz *viz = NULL;
+    mg_error err;
+    if (mg_viz_new(&viz, &err) != MG_OK)
+        raise_viz(&err);
     return viz;
 }
 
@@ -107,16 +108,17 @@ static PyObject *present_render(PyObject *module, PyObject *args, PyObject *kwds
     mg_viz *viz = new_viz();
     if (!viz)
         return NULL;
-    char err[512], *out = NULL;
+    char *out = NULL;
     size_t len = 0;
+    mg_error err;
     mg_status s;
     /* The snapshot never changes and the viz module serialises Graphviz:
      * other threads may run while dot lays out. */
     Py_BEGIN_ALLOW_THREADS
-    s = mg_viz_render(viz, c->g, c->roots, c->nroots, &o, format, &out, &len, err, sizeof err);
+    s = mg_viz_render(viz, c->g, c->roots, c->nroots, &o, format, &out, &len, &err);
     Py_END_ALLOW_THREADS
     mg_viz_free(viz);
-    return rendered(s, err, out, len);
+    return rendered(s, &err, out, len);
 }
 
 /* ---- the gradient check -------------------------------------------------------- */
@@ -210,14 +212,6 @@ typedef struct mgpy_lesson {
 static int lesson_layout(mgpy_lesson *l, const mg_viz_options *o)
 {
     size_t n = mg_graph_size(l->copy.g);
-    mg_value root = l->copy.roots[0];
-    if (o->max_nodes && mg_viz_count(l->copy.g, &root, 1) > o->max_nodes) {
-        PyErr_Format(PyExc_ValueError,
-                     "the graph has %zu values, more than max_nodes=%zu for a lesson (a "
-                     "picture per step); pass max_nodes=N to make it anyway (0: no limit)",
-                     mg_viz_count(l->copy.g, &root, 1), o->max_nodes);
-        return -1;
-    }
     l->lesson_flags = PyMem_Calloc(n + 1, 1);
     l->viz_flags = PyMem_Calloc(n + 1, 1);
     if (!l->lesson_flags || !l->viz_flags) {
@@ -226,11 +220,12 @@ static int lesson_layout(mgpy_lesson *l, const mg_viz_options *o)
     }
     if (!(l->viz = new_viz()))
         return -1;
-    char err[512];
-    l->scene = mg_viz_scene_new(l->viz, l->copy.g, root, o, err, sizeof err);
-    if (!l->scene)
-        PyErr_SetString(PyExc_RuntimeError, err);
-    return l->scene ? 0 : -1;
+    mg_error err;
+    if (mg_viz_scene_new(l->viz, l->copy.g, l->copy.roots[0], o, &l->scene, &err) != MG_OK) {
+        raise_viz(&err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): `micrograd steps`. */
@@ -256,11 +251,11 @@ static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         Py_XDECREF(l);
         return NULL;
     }
-    char err[256];
+    mg_error err;
     mg_lesson_options lo = {.precision = o.precision};
-    mg_status s = mg_lesson_new(l->copy.g, l->copy.roots[0], &lo, &l->lesson, err, sizeof err);
+    mg_status s = mg_lesson_new(l->copy.g, l->copy.roots[0], &lo, &l->lesson, &err);
     if (s != MG_OK)
-        mgpy_raise_status(s, err);
+        mgpy_raise_status(s, err.message);
     if (s != MG_OK || lesson_layout(l, &o) < 0)
         Py_CLEAR(l);
     return (PyObject *)l;
@@ -324,10 +319,11 @@ static PyObject *lesson_frame(PyObject *self, PyObject *args, PyObject *kwds)
     for (size_t k = 0; k < n; k++)
         l->viz_flags[k] = (uint8_t)(((l->lesson_flags[k] & MG_LESSON_CURRENT) ? MG_VIZ_CURRENT : 0) |
                                     ((l->lesson_flags[k] & MG_LESSON_CHANGED) ? MG_VIZ_CHANGED : 0));
-    char err[512], *out = NULL;
+    char *out = NULL;
     size_t len = 0;
-    mg_status s = mg_viz_scene_render(l->scene, l->viz_flags, format, &out, &len, err, sizeof err);
-    return rendered(s, err, out, len);
+    mg_error err;
+    mg_status s = mg_viz_scene_render(l->scene, l->viz_flags, format, &out, &len, &err);
+    return rendered(s, &err, out, len);
 }
 
 static PyMethodDef lesson_methods[] = {

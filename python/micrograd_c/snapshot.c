@@ -48,8 +48,8 @@ static void copy_value(mg_graph *g, const mgpy_values *sorted, const mgpy_value 
     mg_set_grad(g, h, v->grad);
     Py_ssize_t len;
     const char *label = v->label ? PyUnicode_AsUTF8AndSize(v->label, &len) : NULL;
-    if (label && len && mg_set_label_n(g, h, label, (size_t)len) != MG_OK)
-        mg_graph_set_error(g, MG_ERR_NOMEM, "cannot store a label");
+    if (label && len)
+        mg_set_label_n(g, h, label, (size_t)len); /* a failure is the graph's error */
 }
 
 /* The roots of o: one Value, or an iterable of Values. New list, or NULL. */

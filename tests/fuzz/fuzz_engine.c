@@ -82,6 +82,7 @@ static void set_label(state *s, input *in)
     int valid = mg_value_ok(v) && v.index < mg_graph_size(s->g) &&
                 mg_value_at(s->g, v.index).tag == v.tag;
     CHECK(st == (valid ? MG_OK : MG_ERR_FOREIGN));
+    CHECK(valid || mg_graph_status(s->g) != MG_OK); /* a setter's failure is sticky */
     if (st == MG_OK && v.index < MAX_VALUES) {
         shadow *sh = &s->labels[v.index];
         *sh = (shadow){.has = 1, .len = len, .at = at};
@@ -145,7 +146,9 @@ static void autograd(state *s, input *in, unsigned what)
     mg_value v = operand(s, in);
     if (what == 0) {
         mg_status st = mg_backward(s->g, v);
-        CHECK(st == MG_OK || st == mg_graph_status(s->g));
+        /* a bad root: its own status, and the graph in error (maybe an older one) */
+        CHECK(st == MG_OK || ((st == MG_ERR_INVALID || st == MG_ERR_FOREIGN) &&
+                              mg_graph_status(s->g) != MG_OK));
         if (st == MG_OK)
             CHECK(mg_grad(s->g, v) == 1.0);
     } else if (what == 1) {

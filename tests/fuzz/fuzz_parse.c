@@ -19,7 +19,7 @@ static int same(double a, double b)
 }
 
 /* A failed parse: a known status, a position inside the text, one line of message. */
-static void check_diag(const mg_diag *d, const char *src, size_t len)
+static void check_diag(const mg_error *d, const char *src, size_t len)
 {
     CHECK(d->status == MG_ERR_SYNTAX || d->status == MG_ERR_NAME);
     CHECK(d->line >= 1 && d->col >= 1);
@@ -109,7 +109,7 @@ static void check_autograd(mg_graph *g, mg_value root, const mg_value *t, size_t
 /* Parsing again after a reset to the mark taken before the first parse gives
  * the same outcome and the same values, bit for bit. */
 static void check_reparse(mg_graph *g, mg_mark m, const char *src, size_t size,
-                          const mg_program *first, const mg_diag *first_diag)
+                          const mg_program *first, const mg_error *first_diag)
 {
     size_t size_before = mg_graph_size(g);
     double *data = malloc((size_before + 1) * sizeof *data);
@@ -118,8 +118,11 @@ static void check_reparse(mg_graph *g, mg_mark m, const char *src, size_t size,
         data[i] = mg_data(g, mg_value_at(g, i));
     mg_graph_reset(g, m);
     CHECK(mg_graph_size(g) == 0);
-    mg_diag diag;
-    mg_program *p = mg_parse(g, src, size, &diag);
+    mg_graph_clear_error(g); /* a failed parse left its error there */
+    mg_error diag;
+    mg_program *p;
+    mg_status st = mg_parse(g, src, size, &p, &diag);
+    CHECK(st == diag.status);
     CHECK(!p == !first);
     if (!p)
         CHECK(diag.line == first_diag->line && diag.col == first_diag->col &&
@@ -139,11 +142,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mg_graph *g = mg_graph_new();
     CHECK(g);
     mg_mark start = mg_graph_mark(g);
-    mg_diag diag;
-    mg_program *p = mg_parse(g, src, size, &diag);
-    if (!p) {
+    mg_error diag;
+    mg_program *p;
+    mg_status st = mg_parse(g, src, size, &p, &diag);
+    CHECK(st == diag.status);
+    if (st != MG_OK) {
+        CHECK(!p);
         check_diag(&diag, src, size);
-        CHECK(mg_graph_status(g) == MG_OK); /* a syntax error is not a graph error */
+        /* the failure is the graph's sticky error, word for word */
+        CHECK(mg_graph_status(g) == st && strcmp(mg_graph_error(g), diag.message) == 0);
         check_reparse(g, start, src, size, NULL, &diag);
         mg_graph_free(g);
         return 0;

@@ -54,10 +54,10 @@ int main(void)
 {
     mg_graph *g = mg_graph_new();
     const char *src = "a = 2.0; b = -3.0; c = 10\ne = a*b; d = e + c; f = -2.0\nL = d * f\n";
-    mg_diag diag;
-    mg_program *p = mg_parse(g, src, strlen(src), &diag);
-    if (!p) {
-        printf("parse error %d:%d: %s\n", diag.line, diag.col, diag.message);
+    mg_program *p;
+    mg_error err;
+    if (mg_parse(g, src, strlen(src), &p, &err) != MG_OK) {
+        printf("parse error %d:%d: %s\n", err.line, err.col, err.message);
         return 1;
     }
     mg_backward(g, mg_program_value(p, mg_program_root(p)));

@@ -3,8 +3,8 @@
  *
  *     mg_plot p = {.title = "moons", .loss = history, .steps = 100,
  *                  .data = &points, .score = my_score, .ctx = model};
- *     unsigned char *bytes; size_t len; char why[256];
- *     if (mg_plot_render(&p, MG_PLOT_PNG, &bytes, &len, why, sizeof why) == MG_OK) {
+ *     unsigned char *bytes; size_t len; mg_error err;
+ *     if (mg_plot_render(&p, MG_PLOT_PNG, &bytes, &len, &err) == MG_OK) {
  *         fwrite(bytes, 1, len, file);
  *         free(bytes);
  *     }
@@ -45,10 +45,10 @@ typedef struct mg_plot {
  * and beside it, when data has 2 inputs and score is set, the sign of the score
  * over a grid around the points, with the points coloured by label.
  * Returns MG_OK with *out (free() it) and *len; or MG_ERR_INVALID (no loss,
- * bad format), MG_ERR_NOMEM or MG_ERR_RENDER with a sentence in err (err may be
+ * bad format), MG_ERR_NOMEM or MG_ERR_RENDER with the reason in err (err may be
  * NULL) and *out NULL. Deterministic: the same input gives the same bytes. */
 MG_API mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char **out,
-                                size_t *len, char *err, size_t err_size);
+                                size_t *len, mg_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,13 +2,18 @@
  *
  * A worked example (the picture `micrograd draw` makes):
  *
- *     mg_viz *viz = mg_viz_new();                  // one per process, reused
+ *     mg_viz *viz;                                 // one per process, reused
+ *     mg_error err;
+ *     if (mg_viz_new(&viz, &err) != MG_OK) {
+ *         fprintf(stderr, "%s\n", err.message);
+ *         return 1;
+ *     }
  *     mg_viz_options o = mg_viz_options_default();
- *     char err[256], *svg;
+ *     char *svg;
  *     size_t len;
  *     mg_backward(g, L);
- *     if (mg_viz_render(viz, g, &L, 1, &o, "svg", &svg, &len, err, sizeof err) != MG_OK)
- *         fprintf(stderr, "%s\n", err);
+ *     if (mg_viz_render(viz, g, &L, 1, &o, "svg", &svg, &len, &err) != MG_OK)
+ *         fprintf(stderr, "%s\n", err.message);
  *     else
  *         fwrite(svg, 1, len, stdout), mg_viz_free_output(svg);
  *     mg_viz_free(viz);
@@ -23,17 +28,21 @@
  * caller's highlight flags, with every node at the same place in every frame:
  *
  *     mg_zero_grad(g);
- *     mg_viz_scene *s = mg_viz_scene_new(viz, g, L, &o, err, sizeof err);
+ *     mg_viz_scene *s;
+ *     if (mg_viz_scene_new(viz, g, L, &o, &s, &err) != MG_OK)
+ *         ... err.message says why ...
  *     uint8_t *flags = calloc(mg_graph_size(g), 1);
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // grads 0
- *     mg_set_grad(g, L, 1.0);                                             // then each
- *     flags[v.index] = MG_VIZ_CURRENT;                                    // op value v,
- *     mg_backward_local(g, v);                                            // in reverse
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, err, sizeof err);  // order
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, &err);  // grads 0
+ *     mg_set_grad(g, L, 1.0);                                  // then each
+ *     flags[v.index] = MG_VIZ_CURRENT;                         // op value v,
+ *     mg_backward_local(g, v);                                 // in reverse
+ *     mg_viz_scene_render(s, flags, "svg", &svg, &len, &err);  // order
  *     mg_viz_scene_free(s);
  *
- * Errors: functions return an mg_status and write one sentence to err (when err
- * is not NULL and errsize > 0). Nothing here prints, exits or aborts on input.
+ * Errors: functions return an mg_status and say why in their mg_error (err may
+ * be NULL; see error.h). The renders read a const graph and change nothing in
+ * it; mg_viz_scene_new, which takes the graph, also records its failure there
+ * (engine.h). Nothing here prints, exits or aborts on input.
  * Graphviz is not thread-safe; this module serialises every call into it with
  * one process-wide lock, so distinct mg_viz objects may be used from distinct
  * threads (renders then run one at a time).
@@ -105,9 +114,10 @@ typedef struct mg_viz mg_viz;
 /* A renderer, reused across renders. Every renderer of the process uses one
  * Graphviz context, made by the first mg_viz_new and kept until the process
  * exits (Graphviz 2.42 reads freed memory when a context is freed and another
- * one made). Returns NULL if memory is short or Graphviz cannot load its
- * plugins. Free with mg_viz_free. */
-MG_API mg_viz *mg_viz_new(void);
+ * one made). Returns MG_OK and *out (free with mg_viz_free); or MG_ERR_NOMEM,
+ * MG_ERR_RENDER (Graphviz cannot start or load its plugins) or MG_ERR_INVALID
+ * (out NULL), with *out NULL and the reason in err. */
+MG_API mg_status mg_viz_new(mg_viz **out, mg_error *err);
 /* Frees the renderer (not the shared Graphviz context). NULL is a no-op. */
 MG_API void mg_viz_free(mg_viz *viz);
 
@@ -118,11 +128,11 @@ MG_API void mg_viz_free(mg_viz *viz);
  * the *len bytes; free with mg_viz_free_output) and *len. On error returns
  * MG_ERR_INVALID (bad argument, unknown format, bad option), MG_ERR_FOREIGN (a
  * root of another graph), MG_ERR_LIMIT (more values than o->max_nodes),
- * MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL, *len = 0, writes why to err.
- * The graph is not changed. */
+ * MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL, *len = 0 and says why in err
+ * (may be NULL). The graph is not changed. */
 MG_API mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                                const mg_viz_options *o, const char *format, char **out,
-                               size_t *len, char *err, size_t errsize);
+                               size_t *len, mg_error *err);
 
 /* Frees a buffer returned by a render. NULL is a no-op. */
 MG_API void mg_viz_free_output(char *out);
@@ -149,7 +159,7 @@ MG_API size_t mg_viz_count(const mg_graph *g, const mg_value *roots, size_t n);
 MG_API mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_mlp *m,
                                        const mg_value *roots, size_t n,
                                        const mg_viz_options *o, const char *format,
-                                       char **out, size_t *len, char *err, size_t errsize);
+                                       char **out, size_t *len, mg_error *err);
 
 /* ---- scenes: one layout, many frames --------------------------------------- */
 
@@ -161,17 +171,21 @@ typedef struct mg_viz_scene mg_viz_scene;
  * options are copied (o NULL: defaults; flags, edge_grads and color_grad are not
  * used by scenes: frames pass their own flags). viz and g must outlive the
  * scene, and g must keep the values root depends on (no reset below them).
- * Returns the scene, or NULL with the reason in err. */
-MG_API mg_viz_scene *mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
-                                      const mg_viz_options *o, char *err, size_t errsize);
+ * Returns MG_OK and *out (free with mg_viz_scene_free); or MG_ERR_INVALID (a
+ * NULL argument, a bad option), MG_ERR_FOREIGN (root not a value of g),
+ * MG_ERR_LIMIT (more values than o->max_nodes), MG_ERR_NOMEM or MG_ERR_RENDER,
+ * with *out NULL, the reason in err and the same failure recorded in g. The
+ * grads are as they were either way. */
+MG_API mg_status mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
+                                  const mg_viz_options *o, mg_viz_scene **out, mg_error *err);
 
 /* Renders one frame with the graph's current data and grads and the given flags
  * (MG_VIZ_* per value index, mg_graph_size entries at scene creation, or NULL).
  * Formats and ownership as mg_viz_render. Node positions are the same in every
  * frame. */
 MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags,
-                                     const char *format, char **out, size_t *len, char *err,
-                                     size_t errsize);
+                                     const char *format, char **out, size_t *len,
+                                     mg_error *err);
 
 /* The values of the scene in creation order (the order backward visits them in
  * reverse): writes up to cap handles to out and returns how many there are. */
