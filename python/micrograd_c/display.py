@@ -170,11 +170,15 @@ class Lesson:
         return self._core.frame(i, format)
 
     def page(self):
-        """The self-contained HTML page of the lesson."""
+        """The lesson as one self-contained HTML document (for a file of its own)."""
         return _lesson_page(self._core, self.title)
 
     def _repr_html_(self):
-        return self.page()
+        # A page of its own (its style and script are the document's), so in
+        # a notebook it goes in an iframe: srcdoc needs only & and " escaped.
+        doc = self.page().replace('&', '&amp;').replace('"', '&quot;')
+        return (f'<iframe srcdoc="{doc}" title="{html.escape(self.title)}" '
+                'style="width: 100%; height: 640px; border: none"></iframe>')
 
     def save(self, path):
         """Writes the page to path (.html); returns path."""
@@ -186,16 +190,18 @@ class Lesson:
 
 
 def _lesson_page(core, title):
-    # The frames and captions of the library, one figure each. To be replaced
-    # by the viz library's page (the one `micrograd steps -o x.html` writes).
-    parts = [f'<div class="micrograd-lesson"><h3>{html.escape(title)}</h3>\n']
+    # Until the viz library makes the page `micrograd steps -o x.html` writes:
+    # the library's frames and captions, one figure each.
+    parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+             f'<title>{html.escape(title)}</title>\n</head>\n<body>\n'
+             f'<h1>{html.escape(title)}</h1>\n']
     for i in range(len(core)):
         svg = core.frame(i, 'svg').decode('utf-8')
         svg = svg[svg.find('<svg'):]
-        parts.append(f'<figure id="step-{i + 1}">\n{svg}\n'
+        parts.append(f'<figure class="frame" id="step-{i + 1}">\n{svg}\n'
                      f'<figcaption>step {i + 1} of {len(core)}: '
                      f'{html.escape(core.caption(i))}</figcaption>\n</figure>\n')
-    parts.append('</div>\n')
+    parts.append('</body>\n</html>\n')
     return ''.join(parts)
 
 

@@ -1,5 +1,6 @@
 """draw_dot, lesson and check as a notebook uses them: inline reprs, files,
 options, snapshots and errors with the library's messages."""
+import html
 import os
 
 import pytest
@@ -109,10 +110,14 @@ def test_lesson(L, tmp_path):
     assert isinstance(les, Lesson) and len(les) == 5
     assert les.captions[1] == "L.grad = 1: dL/dL = 1, the root's gradient with respect to itself"
     assert les.frame(0).startswith(b'<?xml') and les.frame(-1, 'png').startswith(b'\x89PNG')
-    page = les._repr_html_()
-    assert page.count('<svg') == 5 and 'the L example' in page
+    page = les.page()
+    assert page.startswith('<!DOCTYPE html>') and page.count('<svg') == 5
+    assert 'the L example' in page
     for caption in les.captions:
-        assert caption.replace("'", '&#x27;') in page
+        assert html.escape(caption) in page
+    inline = les._repr_html_()  # a page of its own, in an iframe
+    assert inline.startswith('<iframe srcdoc="') and inline.endswith('></iframe>')
+    assert html.unescape(inline.split('"')[1]) == page
     path = tmp_path / 'L.html'
     les.save(path)
     assert path.read_text(encoding='utf-8') == page

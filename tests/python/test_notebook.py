@@ -1,6 +1,7 @@
 """A real Jupyter kernel (ipykernel, driven by nbclient) runs a notebook that
 builds the lecture's L example and displays draw_dot(L) and lesson(L): the
 executed notebook holds the picture and the page, as a reader would see them."""
+import html
 import json
 import os
 import sys
@@ -62,10 +63,12 @@ def test_notebook_shows_the_picture_and_the_lesson(tmp_path, monkeypatch):
     assert 'image/png' not in picture.data  # only the drawing's own format is drawn
 
     (page,) = outputs_of(nb.cells[3])
-    html = page.data['text/html']
-    assert html.count('<svg') == 5  # the forward pass, L.grad = 1, three local steps
-    assert "L.grad = 1: dL/dL = 1" in html
-    assert 'a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000' in html
+    inline = page.data['text/html']
+    assert inline.startswith('<iframe srcdoc="')  # the page, on its own in an iframe
+    doc = html.unescape(inline.split('"')[1])
+    assert doc.startswith('<!DOCTYPE html>') and doc.count('<svg') == 5  # 5 frames
+    assert "L.grad = 1: dL/dL = 1" in doc
+    assert 'a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000' in doc
 
     path = tmp_path / 'L.ipynb'
     nbformat.write(nb, str(path))
