@@ -376,6 +376,16 @@ void mg_lesson_free(mg_lesson *lesson)
     free(lesson);
 }
 
+mg_graph *mg_lesson_graph(const mg_lesson *lesson)
+{
+    return lesson ? lesson->g : NULL;
+}
+
+mg_value mg_lesson_root(const mg_lesson *lesson)
+{
+    return lesson ? lesson->root : MG_NONE;
+}
+
 size_t mg_lesson_frame_count(const mg_lesson *lesson)
 {
     return lesson ? lesson->nsteps + 2 : 0;
@@ -413,7 +423,7 @@ size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value *out, s
     return n;
 }
 
-void mg_lesson_flags(const mg_lesson *lesson, size_t frame, unsigned char *flags, size_t n)
+void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size_t n)
 {
     if (!flags)
         return;
@@ -439,4 +449,9 @@ mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame)
     while (lesson->at < frame)
         apply_step(lesson, ++lesson->at);
     return MG_OK;
+}
+
+size_t mg_lesson_at(const mg_lesson *lesson)
+{
+    return lesson ? lesson->at : 0;
 }

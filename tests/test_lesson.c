@@ -111,15 +111,23 @@ static void video_l_grads_at_each_frame(void **state)
         {0, 0, -2, -2, -2, 4, 1},
         {6, -4, -2, -2, -2, 4, 1},
     };
+    assert_ptr_equal(mg_lesson_graph(l), g);
+    assert_int_equal(mg_lesson_root(l).index, v.L.index);
+    assert_int_equal(mg_lesson_at(l), 4); /* made: at the last frame */
     static const size_t visits[] = {0, 1, 2, 3, 4, 2, 4, 0, 3, 1, 1, 4};
     for (size_t k = 0; k < sizeof visits / sizeof *visits; k++) {
         size_t f = visits[k];
         assert_int_equal(mg_lesson_goto(l, f), MG_OK);
+        assert_int_equal(mg_lesson_at(l), f);
         for (size_t i = 0; i < 7; i++)
             assert_same_double(mg_grad(g, order[i]), want[f][i]);
     }
     assert_int_equal(mg_lesson_goto(l, 5), MG_ERR_INVALID);
+    assert_int_equal(mg_lesson_at(l), 4);
     assert_same_double(mg_grad(g, v.a), 6.0); /* nothing changed */
+    assert_null(mg_lesson_graph(NULL));
+    assert_false(mg_value_ok(mg_lesson_root(NULL)));
+    assert_int_equal(mg_lesson_at(NULL), 0);
     mg_lesson_free(l);
     mg_graph_free(g);
 }
@@ -138,16 +146,16 @@ static void video_l_changed_and_flags(void **state)
     assert_int_equal(ch[0].index, v.e.index);
     assert_int_equal(ch[1].index, v.c.index);
     assert_int_equal(mg_lesson_changed(l, 4, NULL, 0), 2); /* the count without copying */
-    unsigned char flags[7];
+    uint8_t flags[7];
     mg_lesson_flags(l, 2, flags, 7);
-    const unsigned char want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
-                                    MG_LESSON_CURRENT};
+    const uint8_t want2[7] = {0, 0, 0, 0, MG_LESSON_CHANGED, MG_LESSON_CHANGED,
+                              MG_LESSON_CURRENT};
     assert_memory_equal(flags, want2, 7);
     mg_lesson_flags(l, 1, flags, 7);
-    const unsigned char want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
+    const uint8_t want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
     assert_memory_equal(flags, want1, 7);
     mg_lesson_flags(l, 0, flags, 7);
-    const unsigned char none[7] = {0};
+    const uint8_t none[7] = {0};
     assert_memory_equal(flags, none, 7);
     mg_lesson_flags(l, 9, flags, 7);
     assert_memory_equal(flags, none, 7);

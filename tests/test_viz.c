@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <micrograd/engine.h>
+#include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -324,9 +325,9 @@ static void test_options(void **state)
     mg_viz_free_output(dot);
 
     uint8_t flags[7] = {0};
-    flags[3] = MG_VIZ_CURRENT;
-    flags[0] = flags[1] = MG_VIZ_CHANGED;
-    flags[5] = MG_VIZ_DIM;
+    flags[3] = MG_LESSON_CURRENT;
+    flags[0] = flags[1] = MG_LESSON_CHANGED;
+    flags[5] = MG_LESSON_DIM;
     o = mg_viz_options_default();
     o.flags = flags;
     char *svg = render(g, &L, 1, &o, "svg", NULL);
@@ -486,28 +487,29 @@ static void test_errors(void **state)
                      MG_ERR_INVALID);
     assert_int_equal(mg_viz_count(g, &stranger, 1), 0);
     mg_viz_scene *scene = (mg_viz_scene *)&err;
-    assert_int_equal(mg_viz_scene_new(viz, g, stranger, NULL, &scene, &err), MG_ERR_FOREIGN);
+    assert_int_equal(mg_viz_scene_new(viz, NULL, NULL, &scene, &err), MG_ERR_INVALID);
     assert_null(scene);
-    assert_string_equal(err.message, "the root is not a value of this graph");
-    /* the scene takes the graph, so its failure is recorded there too */
-    assert_int_equal(mg_graph_status(g), MG_ERR_FOREIGN);
-    assert_string_equal(mg_graph_error(g), "the root is not a value of this graph");
-    mg_graph_clear_error(g);
+    assert_string_equal(err.message, "a required argument is NULL");
+    mg_lesson *lesson;
+    assert_int_equal(mg_lesson_new(g, L, NULL, &lesson, &err), MG_OK);
     o = mg_viz_options_default();
     o.max_nodes = 6;
-    assert_int_equal(mg_viz_scene_new(viz, g, L, &o, &scene, &err), MG_ERR_LIMIT);
+    assert_int_equal(mg_viz_scene_new(viz, lesson, &o, &scene, &err), MG_ERR_LIMIT);
     assert_string_equal(err.message, "the graph has 7 values, more than the limit of 6");
-    assert_int_equal(mg_graph_status(g), MG_ERR_LIMIT);
-    mg_graph_clear_error(g);
-    assert_int_equal(mg_viz_scene_new(NULL, g, L, NULL, &scene, NULL), MG_ERR_INVALID);
-    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, NULL, &err), MG_ERR_INVALID);
+    /* the scene takes the lesson, not the graph: nothing is recorded there */
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    assert_int_equal(mg_viz_scene_new(NULL, lesson, NULL, &scene, NULL), MG_ERR_INVALID);
+    assert_int_equal(mg_viz_scene_new(viz, lesson, NULL, NULL, &err), MG_ERR_INVALID);
     assert_string_equal(err.message, "a required argument is NULL");
-    mg_graph_clear_error(g);
     /* a success clears err */
-    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, &scene, &err), MG_OK);
+    assert_int_equal(mg_viz_scene_new(viz, lesson, NULL, &scene, &err), MG_OK);
     assert_int_equal(err.status, MG_OK);
     assert_string_equal(err.message, "");
+    assert_int_equal(mg_viz_scene_render(scene, 0, "jpg", &out, &len, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "unknown format 'jpg' (svg, png, pdf, dot or plain)");
+    assert_null(out);
     mg_viz_scene_free(scene);
+    mg_lesson_free(lesson);
     assert_int_equal(mg_graph_status(g), MG_OK);
     assert_int_equal(mg_viz_new(NULL, &err), MG_ERR_INVALID);
     mg_graph_free(g);
@@ -600,43 +602,28 @@ static char *node_geometry(const char *plain)
     return out;
 }
 
+/* A scene of a clustered graph of 398 values: every frame the lesson has, the
+ * same node geometry (a sample of frames is laid out: each takes ~0.1 s). */
 static void test_scene_frames_keep_positions(void **state)
 {
     (void)state;
     mg_graph *g = mg_graph_new();
     mg_value loss = build_mlp_loss(g);
-    size_t size = mg_graph_size(g);
     mg_error err;
-    mg_viz_scene *scene = NULL;
-    if (mg_viz_scene_new(viz, g, loss, NULL, &scene, &err) != MG_OK)
+    mg_lesson *lesson;
+    assert_int_equal(mg_lesson_new(g, loss, NULL, &lesson, &err), MG_OK);
+    mg_viz_scene *scene;
+    if (mg_viz_scene_new(viz, lesson, NULL, &scene, &err) != MG_OK)
         fail_msg("scene: %s", err.message);
-    size_t n = mg_viz_scene_values(scene, NULL, 0);
-    assert_int_equal(n, mg_viz_count(g, &loss, 1));
-    mg_value *values = calloc(n, sizeof *values);
-    assert_int_equal(mg_viz_scene_values(scene, values, n), n);
-    uint8_t *flags = calloc(size, 1);
+    size_t frames = mg_lesson_frame_count(lesson);
+    assert_int_equal(frames, 2 + 304);
     char *first = NULL, *text = NULL;
     size_t len;
-    /* frame 0: grads 0; frame 1: root grad 1; then one frame per op value, in
-     * reverse creation order, as the lesson runs them */
-    int frames = 0, checked = 0;
-    for (size_t k = n + 2; k-- > 0;) {
-        memset(flags, 0, size);
-        if (k == n) {
-            mg_set_grad(g, loss, 1.0);
-            flags[loss.index] = MG_VIZ_CURRENT;
-        } else if (k < n) {
-            if (mg_value_op(g, values[k]) == MG_OP_LEAF)
-                continue;
-            mg_backward_local(g, values[k]);
-            flags[values[k].index] = MG_VIZ_CURRENT;
-        }
-        /* every step runs; a sample of frames is laid out (each takes ~0.1 s) */
-        int frame = frames++;
+    int checked = 0;
+    for (size_t frame = 0; frame < frames; frame++) {
         if (frame > 1 && frame % 37 != 0)
             continue;
-        assert_int_equal(mg_viz_scene_render(scene, flags, "plain", &text, &len, &err),
-                         MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, frame, "plain", &text, &len, &err), MG_OK);
         char *geometry = node_geometry(text);
         mg_viz_free_output(text);
         checked++;
@@ -647,54 +634,23 @@ static void test_scene_frames_keep_positions(void **state)
             free(geometry);
         }
     }
-    assert_int_equal(frames, 2 + 304);
     assert_int_equal(checked, 2 + 8); /* frames 0, 1, 37, 74, ..., 296 */
-    assert_int_equal(n, 398);
+    assert_int_equal(mg_viz_count(g, &loss, 1), 398);
     assert_int_equal(count(first, "node "), 702); /* 398 values + 304 ops (94 leaves) */
-    /* the last frame shows what backward computed */
+    /* the last frame shows what backward computes */
+    assert_int_equal(mg_viz_scene_render(scene, frames - 1, "svg", &text, &len, &err), MG_OK);
+    assert_int_equal(mg_lesson_at(lesson), frames - 1);
+    double grad0 = mg_grad(g, mg_value_at(g, 0));
     mg_zero_grad(g);
     mg_backward(g, loss);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "svg", &text, &len, &err), MG_OK);
+    assert_same_double(mg_grad(g, mg_value_at(g, 0)), grad0);
     char want[64];
-    snprintf(want, sizeof want, ">grad %.4f<", mg_grad(g, values[0]));
+    snprintf(want, sizeof want, ">grad %.4f<", grad0);
     assert_non_null(strstr(text, want));
     mg_viz_free_output(text);
     free(first);
-    free(flags);
-    free(values);
     mg_viz_scene_free(scene);
-    mg_graph_free(g);
-}
-
-static void test_scene_puts_grads_back(void **state)
-{
-    (void)state;
-    mg_graph *g = mg_graph_new();
-    mg_value L = build_L(g);
-    mg_backward(g, L);
-    mg_error err;
-    mg_viz_scene *scene = NULL;
-    assert_int_equal(mg_viz_scene_new(viz, g, L, NULL, &scene, &err), MG_OK);
-    assert_same_double(mg_grad(g, mg_value_at(g, 0)), 6.0);
-    assert_same_double(mg_grad(g, mg_value_at(g, 1)), -4.0);
-    assert_same_double(mg_grad(g, L), 1.0);
-    /* frames with grads 0 and with final grads: same geometry */
-    char *a, *b;
-    size_t len;
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &a, &len, &err), MG_OK);
-    mg_zero_grad(g);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "plain", &b, &len, &err), MG_OK);
-    char *ga = node_geometry(a), *gb = node_geometry(b);
-    assert_string_equal(ga, gb);
-    assert_non_null(strstr(a, "grad 6.0000"));
-    assert_non_null(strstr(b, "grad 0.0000"));
-    free(ga);
-    free(gb);
-    mg_viz_free_output(a);
-    mg_viz_free_output(b);
-    assert_int_equal(mg_viz_scene_render(scene, NULL, "jpg", &a, &len, &err),
-                     MG_ERR_INVALID);
-    mg_viz_scene_free(scene);
+    mg_lesson_free(lesson);
     mg_graph_free(g);
 }
 
@@ -767,7 +723,6 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_neuron_view),
         cmocka_unit_test(test_scene_frames_keep_positions),
-        cmocka_unit_test(test_scene_puts_grads_back),
         cmocka_unit_test(test_renders_from_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

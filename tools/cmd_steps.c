@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include <micrograd/lesson.h>
+#include <micrograd/viz.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "steps_frames.h"
-#include "steps_page.h"
 
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
@@ -56,7 +55,7 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
-    steps_render_options render;
+    mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
 enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES };
@@ -118,8 +117,8 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
-    *o = (steps_options){
-        .render = {.precision = 4, .rankdir = "LR", .max_nodes = STEPS_MAX_NODES_DEFAULT}};
+    *o = (steps_options){.viz = mg_viz_options_default()};
+    o->viz.max_nodes = STEPS_MAX_NODES_DEFAULT;
     cli_getopt_reset();
     int c;
     long n;
@@ -133,17 +132,17 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
                 return CLI_USAGE;
-            o->render.precision = (int)n;
+            o->viz.precision = (int)n;
             break;
         case OPT_MAX_NODES:
             if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
                 return CLI_USAGE;
-            o->render.max_nodes = (size_t)n;
+            o->viz.max_nodes = (size_t)n;
             break;
         case OPT_RANKDIR:
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)
                 return cli_usage_error(command, "--rankdir must be LR or TB, not '%s'", optarg);
-            o->render.rankdir = optarg;
+            o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
             break;
         case 'h': return cli_help(steps_help);
         default: return cli_option_error(command, c, argv);
@@ -162,39 +161,50 @@ static void write_captions(FILE *out, const mg_lesson *lesson)
         fprintf(out, "step-%03zu: %s\n", i, mg_lesson_caption(lesson, i));
 }
 
-/* ---- the page ------------------------------------------------------------ */
+/* ---- pictures ----------------------------------------------------------- */
 
-static int write_page(const steps_options *o, steps_frames *frames, mg_lesson *lesson)
+/* Too many values is the input's fault (exit 2), like bad syntax; the rest
+ * is a failure of the run (exit 1). */
+static int viz_failure(mg_status status, const char *err)
 {
-    char *page = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&page, &len);
-    if (!out) {
-        cli_error("out of memory");
-        return CLI_FAILED;
+    if (status == MG_ERR_LIMIT) {
+        cli_error("%s; use --max-nodes N to step through it anyway (--max-nodes 0: no limit)",
+                  err);
+        return CLI_USAGE;
     }
-    char name[256];
-    steps_page_title(name, sizeof name, o->file);
-    size_t n = mg_lesson_frame_count(lesson);
-    steps_page_begin(out, o->title ? o->title : name, n);
-    int status = CLI_OK;
-    for (size_t i = 0; i < n && status == CLI_OK; i++) {
-        const char *svg;
-        size_t svg_len;
-        status = steps_frames_render(frames, lesson, i, "svg", &svg, &svg_len);
-        if (status == CLI_OK)
-            steps_page_frame(out, i, svg, svg_len, mg_lesson_caption(lesson, i));
+    cli_error("%s", err);
+    return CLI_FAILED;
+}
+
+/* The title a page gets from its input path: the file name without folder and
+ * without a ".mg" ending; "stdin" for "-". */
+static void page_title(char *buf, size_t size, const char *path)
+{
+    if (strcmp(path, "-") == 0) {
+        snprintf(buf, size, "stdin");
+        return;
     }
-    steps_page_end(out, n);
-    int bad = ferror(out);
-    if (fclose(out) != 0 || bad) {
-        cli_error("out of memory");
-        status = CLI_FAILED;
-    }
-    if (status == CLI_OK)
-        status = cli_write_output(o->out, page, len);
-    free(page);
-    return status;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 3 && strcmp(base + len - 3, ".mg") == 0)
+        len -= 3;
+    snprintf(buf, size, "%.*s", (int)len, base);
+}
+
+static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
+{
+    char name[256], *page;
+    size_t len;
+    mg_error err;
+    page_title(name, sizeof name, o->file);
+    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title ? o->title : name,
+                                          &page, &len, &err);
+    if (status != MG_OK)
+        return viz_failure(status, err.message);
+    int written = cli_write_output(o->out, page, len);
+    mg_viz_free_output(page);
+    return written;
 }
 
 /* ---- a folder of frames -------------------------------------------------- */
@@ -361,21 +371,36 @@ static void remove_stale_frames(const char *dir, size_t count)
     closedir(d);
 }
 
-static int write_dir(const steps_options *o, steps_frames *frames, mg_lesson *lesson)
+/* Renders every frame of the scene's lesson into s. */
+static int write_frames(staging *s, const char *format, mg_viz_scene *scene, size_t count)
 {
-    const char *format = o->format ? o->format : "svg";
+    int status = CLI_OK;
+    for (size_t i = 0; i < count && status == CLI_OK; i++) {
+        char name[64], *data;
+        size_t len;
+        mg_error err;
+        snprintf(name, sizeof name, "step-%03zu.%s", i, format);
+        mg_status rendered = mg_viz_scene_render(scene, i, format, &data, &len, &err);
+        status = rendered == MG_OK ? staging_write(s, name, data, len)
+                                   : viz_failure(rendered, err.message);
+        mg_viz_free_output(data);
+    }
+    return status;
+}
+
+static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
+{
+    mg_error err;
+    mg_viz_scene *scene;
+    mg_status made = mg_viz_scene_new(viz, lesson, &o->viz, &scene, &err);
+    if (made != MG_OK)
+        return viz_failure(made, err.message);
     staging s;
     int status = staging_open(&s, o->out);
     size_t n = mg_lesson_frame_count(lesson);
-    for (size_t i = 0; i < n && status == CLI_OK; i++) {
-        const char *data;
-        size_t len;
-        char name[64];
-        snprintf(name, sizeof name, "step-%03zu.%s", i, format);
-        status = steps_frames_render(frames, lesson, i, format, &data, &len);
-        if (status == CLI_OK)
-            status = staging_write(&s, name, data, len);
-    }
+    if (status == CLI_OK)
+        status = write_frames(&s, o->format ? o->format : "svg", scene, n);
+    mg_viz_scene_free(scene);
     if (status == CLI_OK) {
         char *text = NULL;
         size_t len = 0;
@@ -410,7 +435,7 @@ int cmd_steps(int argc, char **argv)
     status = cli_source_load(&src, o.file, o.root);
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
-        mg_lesson_options lo = {.precision = o.render.precision};
+        mg_lesson_options lo = {.precision = o.viz.precision};
         mg_error err;
         mg_value root = mg_program_value(src.program, src.root);
         if (mg_lesson_new(src.graph, root, &lo, &lesson, &err) != MG_OK) {
@@ -422,12 +447,15 @@ int cmd_steps(int argc, char **argv)
         write_captions(stdout, lesson);
         status = cli_finish_stdout(CLI_OK);
     } else if (status == CLI_OK) {
-        steps_frames *frames = NULL;
-        mg_value root = mg_program_value(src.program, src.root);
-        status = steps_frames_open(&frames, src.graph, root, &o.render);
-        if (status == CLI_OK)
-            status = is_page(o.out) ? write_page(&o, frames, lesson) : write_dir(&o, frames, lesson);
-        steps_frames_close(frames);
+        mg_viz *viz;
+        mg_error err;
+        if (mg_viz_new(&viz, &err) != MG_OK) {
+            cli_error("%s", err.message);
+            status = CLI_FAILED;
+        } else {
+            status = is_page(o.out) ? write_page(&o, viz, lesson) : write_dir(&o, viz, lesson);
+        }
+        mg_viz_free(viz);
     }
     mg_lesson_free(lesson);
     cli_source_free(&src);

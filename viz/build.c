@@ -63,6 +63,14 @@ static const palette themes[] = {
     },
 };
 
+void viz_theme_css(viz_buf *b, mg_viz_theme theme)
+{
+    const palette *p = &themes[theme];
+    viz_buf_printf(b, "--mg-current-fill:%s;--mg-current-line:%s;"
+                      "--mg-changed-fill:%s;--mg-changed-line:%s",
+                   p->current_fill, p->current_line, p->changed_fill, p->changed_line);
+}
+
 static const char font[] = "Helvetica,Arial,sans-serif";
 
 /* ---- attribute symbols ------------------------------------------------------ */
@@ -230,15 +238,15 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
         st->fill = fillbuf;
     }
     snprintf(st->cls, sizeof st->cls, "value %s%s", role_class[role], root ? " root" : "");
-    if (f & MG_VIZ_CHANGED) {
+    if (f & MG_LESSON_CHANGED) {
         st->fill = p->changed_fill, st->line = p->changed_line, st->penwidth = "2.4";
         strcat(st->cls, " changed");
     }
-    if (f & MG_VIZ_CURRENT) {
+    if (f & MG_LESSON_CURRENT) {
         st->fill = p->current_fill, st->line = p->current_line, st->penwidth = "3.5";
         strcat(st->cls, " current");
     }
-    if (f & MG_VIZ_DIM) {
+    if (f & MG_LESSON_DIM) {
         st->line = p->dim, st->fontcolor = p->dim;
         strcat(st->cls, " dim");
     }
@@ -431,14 +439,14 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     viz_buf_free(&label);
     agxset(op, y->n_shape, "ellipse");
     agxset(op, y->n_id, name);
-    agxset(op, y->n_class, f & MG_VIZ_CURRENT ? "op current" : f & MG_VIZ_DIM ? "op dim" : "op");
-    agxset(op, y->n_fill, (char *)(f & MG_VIZ_CURRENT ? c->p->current_fill : c->p->op_fill));
-    agxset(op, y->n_color, (char *)(f & MG_VIZ_CURRENT ? c->p->current_line
-                                    : f & MG_VIZ_DIM ? c->p->dim : c->p->op_line));
-    agxset(op, y->n_penwidth, f & MG_VIZ_CURRENT ? "3" : "1");
+    agxset(op, y->n_class, f & MG_LESSON_CURRENT ? "op current" : f & MG_LESSON_DIM ? "op dim" : "op");
+    agxset(op, y->n_fill, (char *)(f & MG_LESSON_CURRENT ? c->p->current_fill : c->p->op_fill));
+    agxset(op, y->n_color, (char *)(f & MG_LESSON_CURRENT ? c->p->current_line
+                                    : f & MG_LESSON_DIM ? c->p->dim : c->p->op_line));
+    agxset(op, y->n_penwidth, f & MG_LESSON_CURRENT ? "3" : "1");
     agxset(op, y->n_fontsize, "14"); /* one glyph ("*", "+") must read at a glance */
     agxset(op, y->n_margin, "0.05,0.03");
-    if (f & MG_VIZ_DIM)
+    if (f & MG_LESSON_DIM)
         agxset(op, y->n_fontcolor, (char *)c->p->dim);
     if (s->fixed)
         set_size(op, y, s->fixed + 4 * (size_t)i + 2);
@@ -463,7 +471,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
     if (!e)
         c->nomem = 1;
-    else if (f & MG_VIZ_CURRENT) /* colour only: an edge's penwidth moves dot's nodes */
+    else if (f & MG_LESSON_CURRENT) /* colour only: an edge's penwidth moves dot's nodes */
         agxset(e, y->e_color, (char *)c->p->current_line);
 }
 

@@ -1,7 +1,8 @@
 /* Scenes for the backward lesson: lay the graph out once with every box sized
- * for the widest grad text any frame will show, then render each frame with
- * those sizes fixed (fixedsize=true). dot's node positions depend only on the
- * graph's structure and the node sizes, so no node moves between frames. */
+ * for the widest grad text any of the lesson's frames shows, then render each
+ * frame with those sizes fixed (fixedsize=true). dot's node positions depend
+ * only on the graph's structure and the node sizes, so no node moves between
+ * frames. */
 #include "viz_internal.h"
 
 #include <stdio.h>
@@ -12,13 +13,14 @@
 
 struct mg_viz_scene {
     mg_viz *viz;
-    mg_graph *g;
+    mg_lesson *lesson;
+    mg_graph *g;   /* the lesson's graph */
     mg_viz_options o;
     char *title;
-    mg_value root;
     size_t size;   /* values in g when the scene was made */
     size_t drawn;
     uint8_t *mask; /* VIZ_DRAWN / VIZ_ROOT per value */
+    uint8_t *flags; /* the frame being rendered: MG_LESSON_* per value */
     double *fixed; /* per value: box w, h, op node w, h (inches) */
 };
 
@@ -28,29 +30,15 @@ void mg_viz_scene_free(mg_viz_scene *scene)
         return;
     free(scene->title);
     free(scene->mask);
+    free(scene->flags);
     free(scene->fixed);
     free(scene);
-}
-
-size_t mg_viz_scene_values(const mg_viz_scene *scene, mg_value *out, size_t cap)
-{
-    if (!scene)
-        return 0;
-    size_t n = 0;
-    for (size_t i = 0; i < scene->size; i++) {
-        if (!(scene->mask[i] & VIZ_DRAWN))
-            continue;
-        if (n < cap)
-            out[n] = mg_value_at(scene->g, i);
-        n++;
-    }
-    return n;
 }
 
 /* Raises chars[i] to the length of every drawn value's grad text now. */
 static void note_widths(const mg_viz_scene *s, uint8_t *chars)
 {
-    char text[64];
+    char text[MG_NUMBER_SIZE];
     for (size_t i = 0; i < s->size; i++) {
         if (!(s->mask[i] & VIZ_DRAWN))
             continue;
@@ -61,33 +49,16 @@ static void note_widths(const mg_viz_scene *s, uint8_t *chars)
     }
 }
 
-/* The widest grad text of every value over the lesson's frames: the grads now,
- * all zero, the root at 1, then after each local backward step in reverse
- * creation order. The grads are put back as they were. */
-static mg_status widest_grads(mg_viz_scene *s, uint8_t *chars)
+/* The widest grad text of every value over the lesson's frames, found by
+ * stepping the lesson through them; it is left at the frame it was at. */
+static void widest_grads(mg_viz_scene *s, uint8_t *chars)
 {
-    double *saved = malloc(s->size * sizeof *saved);
-    if (!saved)
-        return MG_ERR_NOMEM;
-    for (size_t i = 0; i < s->size; i++)
-        saved[i] = mg_grad(s->g, mg_value_at(s->g, i));
-    note_widths(s, chars);
-    for (size_t i = 0; i < s->size; i++)
-        if (s->mask[i] & VIZ_DRAWN)
-            mg_set_grad(s->g, mg_value_at(s->g, i), 0.0);
-    note_widths(s, chars);
-    mg_set_grad(s->g, s->root, 1.0);
-    for (size_t i = s->root.index + (size_t)1; i-- > 0;) {
-        mg_value v = mg_value_at(s->g, i);
-        if (!(s->mask[i] & VIZ_DRAWN) || mg_value_op(s->g, v) == MG_OP_LEAF)
-            continue;
-        mg_backward_local(s->g, v);
+    size_t at = mg_lesson_at(s->lesson);
+    for (size_t f = 0; f < mg_lesson_frame_count(s->lesson); f++) {
+        mg_lesson_goto(s->lesson, f);
         note_widths(s, chars);
     }
-    for (size_t i = 0; i < s->size; i++)
-        mg_set_grad(s->g, mg_value_at(s->g, i), saved[i]);
-    free(saved);
-    return MG_OK;
+    mg_lesson_goto(s->lesson, at);
 }
 
 mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
@@ -116,10 +87,10 @@ mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t
 static mg_status measure(mg_viz_scene *s, mg_error *err)
 {
     uint8_t *chars = calloc(s->size, 1);
-    if (!chars || (!s->o.forward_only && widest_grads(s, chars) != MG_OK)) {
-        free(chars);
+    if (!chars)
         return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
-    }
+    if (!s->o.forward_only)
+        widest_grads(s, chars);
     viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
                      .drawn = s->drawn, .grad_chars = chars};
     mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err);
@@ -145,10 +116,11 @@ static mg_status keep_options(mg_viz_scene *s, const mg_viz_options *o, mg_error
     return viz_check_options(&s->o, err);
 }
 
-/* Checks the root and the node limit; MG_OK or why not in err. */
-static mg_status mark_scene(mg_viz_scene *s, mg_error *err)
+/* What root depends on, within the limit of values. */
+static mg_status mark_values(mg_viz_scene *s, mg_error *err)
 {
-    s->drawn = s->size ? viz_mark(s->g, &s->root, 1, s->mask) : 0;
+    mg_value root = mg_lesson_root(s->lesson);
+    s->drawn = s->size ? viz_mark(s->g, &root, 1, s->mask) : 0;
     if (!s->drawn)
         return mg_error_set(err, MG_ERR_FOREIGN, 0, 0, "the root is not a value of this graph");
     if (s->o.max_nodes && s->drawn > s->o.max_nodes)
@@ -158,56 +130,56 @@ static mg_status mark_scene(mg_viz_scene *s, mg_error *err)
     return MG_OK;
 }
 
-mg_status mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root, const mg_viz_options *o,
+mg_status mg_viz_scene_new(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
                            mg_viz_scene **out, mg_error *err)
 {
-    mg_error local;
-    if (!err)
-        err = &local;
     mg_error_clear(err);
     if (out)
         *out = NULL;
-    mg_status status = MG_OK;
-    mg_viz_scene *s = NULL;
-    if (!viz || !g || !out) {
-        status = mg_error_set(err, MG_ERR_INVALID, 0, 0, "a required argument is NULL");
-    } else {
-        size_t size = mg_graph_size(g);
-        s = calloc(1, sizeof *s);
-        if (s) {
-            *s = (mg_viz_scene){.viz = viz, .g = g, .root = root, .size = size};
-            s->mask = calloc(size ? size : 1, 1);
-            s->fixed = calloc(size ? 4 * size : 1, sizeof *s->fixed);
-        }
-        if (!s || !s->mask || !s->fixed)
-            status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
-    }
+    if (!viz || !lesson || !out)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "a required argument is NULL");
+    mg_viz_scene *s = calloc(1, sizeof *s);
+    if (!s)
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
+    s->viz = viz;
+    s->lesson = lesson;
+    s->g = mg_lesson_graph(lesson);
+    s->size = mg_graph_size(s->g);
+    s->mask = calloc(s->size ? s->size : 1, 1);
+    s->flags = calloc(s->size ? s->size : 1, 1);
+    s->fixed = calloc(s->size ? 4 * s->size : 1, sizeof *s->fixed);
+    mg_status status = !s->mask || !s->flags || !s->fixed
+                           ? mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory")
+                           : keep_options(s, o, err);
     if (status == MG_OK)
-        status = keep_options(s, o, err);
-    if (status == MG_OK)
-        status = mark_scene(s, err);
+        status = mark_values(s, err);
     if (status == MG_OK)
         status = measure(s, err);
     if (status != MG_OK) {
         mg_viz_scene_free(s);
-        mg_graph_set_error(g, status, err->message); /* it takes the graph: it records */
         return status;
     }
     *out = s;
     return MG_OK;
 }
 
-mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags, const char *format,
+mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
                               char **out, size_t *len, mg_error *err)
 {
     mg_error_clear(err);
     mg_status status = viz_check_output(scene != NULL, format, out, len, err);
     if (status != MG_OK)
         return status;
+    size_t count = mg_lesson_frame_count(scene->lesson);
+    if (frame >= count)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no frame %zu in a lesson of %zu frames",
+                            frame, count);
     if (mg_graph_size(scene->g) < scene->size)
         return mg_error_set(err, MG_ERR_FOREIGN, 0, 0,
                             "the graph lost values of the scene (a reset below them)");
+    mg_lesson_goto(scene->lesson, frame);
+    mg_lesson_flags(scene->lesson, frame, scene->flags, scene->size);
     viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
-                     .flags = flags, .drawn = scene->drawn, .fixed = scene->fixed};
+                     .flags = scene->flags, .drawn = scene->drawn, .fixed = scene->fixed};
     return viz_render_spec(scene->viz, &spec, format, out, len, err);
 }

@@ -1,5 +1,5 @@
-/* Text for the picture: a growable buffer, label escaping (record and plain
- * labels, per GRAPHVIZ.md), and the number format. No Graphviz calls. */
+/* Text for the picture and the page: a growable buffer, label escaping
+ * (record and plain labels, per GRAPHVIZ.md; HTML text). No Graphviz calls. */
 #include "viz_internal.h"
 
 #include <math.h>
@@ -132,3 +132,21 @@ void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
     escape(b, bytes, len, "\\"); /* else \N, \G, \l are Graphviz escapes */
 }
 
+
+void viz_escape_html(viz_buf *b, const char *bytes, size_t len)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *entity = bytes[i] == '&'   ? "&amp;"
+                             : bytes[i] == '<' ? "&lt;"
+                             : bytes[i] == '>' ? "&gt;"
+                             : bytes[i] == '"' ? "&quot;"
+                                               : NULL;
+        if (entity) {
+            viz_buf_add(b, bytes + from, i - from);
+            viz_buf_puts(b, entity);
+            from = i + 1;
+        }
+    }
+    viz_buf_add(b, bytes + from, len - from);
+}

@@ -1,5 +1,6 @@
 /* Private plumbing of the viz module, shared by viz.c (renderer), build.c
- * (micrograd graph -> Graphviz graph) and scene.c (one layout, many frames). */
+ * (micrograd graph -> Graphviz graph), scene.c (one layout, many frames) and
+ * page.c (the lesson page). */
 #ifndef MICROGRAD_VIZ_INTERNAL_H
 #define MICROGRAD_VIZ_INTERNAL_H
 
@@ -46,6 +47,14 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
 
+/* Appends text escaped for HTML (an element's text or a quoted attribute):
+ * & < > " as entities, every other byte as it is. */
+void viz_escape_html(viz_buf *b, const char *bytes, size_t len);
+
+/* Appends the highlight colours of a theme's palette as CSS custom properties
+ * ("--mg-current-fill:#fff3a3;..."): the lesson page colours its legend and
+ * accents with the very colours the pictures use. */
+void viz_theme_css(viz_buf *b, mg_viz_theme theme);
 
 /* Checks options; MG_OK or MG_ERR_INVALID with the reason in err. */
 mg_status viz_check_options(const mg_viz_options *o, mg_error *err);
@@ -79,7 +88,7 @@ typedef struct viz_spec {
     const mg_viz_options *o;
     size_t size;                /* entries of mask (and flags, when given) */
     const uint8_t *mask;        /* VIZ_DRAWN / VIZ_ROOT per value */
-    const uint8_t *flags;       /* MG_VIZ_* per value, or NULL */
+    const uint8_t *flags;       /* MG_LESSON_* per value, or NULL */
     size_t drawn;               /* values with VIZ_DRAWN */
     const uint8_t *grad_chars;  /* per value: instead of the grad, show the
                                  * widest text of this many characters (a

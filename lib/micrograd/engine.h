@@ -30,7 +30,9 @@
  *   mg_set_role, mg_set_label(_n), mg_set_group, mg_graph_reserve,
  *   mg_graph_reset (a mark past the end), mg_backward, mg_backward_local,
  *   mg_trace (a bad root); above the engine, every call taking a non-const
- *   graph does the same: mg_parse, mg_lesson_new, the nn calls, mg_viz_scene_new.
+ *   graph does the same: mg_parse, mg_lesson_new, the nn calls. (A lesson's
+ *   scene and page take the lesson, not the graph: their failures are the
+ *   picture's and stay in their mg_error.)
  *   Only return (they cannot record): a NULL graph (MG_ERR_INVALID, or
  *   MG_ERR_FOREIGN from the setters), and the getters, which take a const
  *   graph and return NaN / NULL / MG_NONE for a bad handle.

@@ -1,7 +1,9 @@
 /* The backward lesson: backpropagation cut into frames a teacher can step
  * through, each with the state of every grad and a caption writing out the
  * chain rule with the real numbers. No drawing here: a frame says which value is
- * current and which grads changed; the viz module turns that into pictures.
+ * current and which grads changed; the viz module turns that into pictures
+ * (micrograd/viz.h: mg_viz_scene_new renders a lesson's frames,
+ * mg_viz_lesson_page makes its whole step-by-step page).
  *
  *     mg_lesson *lesson;
  *     mg_error err;
@@ -27,6 +29,7 @@
 #define MICROGRAD_LESSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <micrograd/engine.h>
 #include <micrograd/export.h>
@@ -41,10 +44,16 @@ typedef struct mg_lesson_options {
     int precision; /* digits after the point in captions, 0..17; -1: 4 (the picture's default) */
 } mg_lesson_options;
 
-/* Per-value flags of a frame (mg_lesson_flags). */
+/* Per-value flags of a frame: an array of bytes indexed by value index, made
+ * by mg_lesson_flags and read by the viz module's pictures (the one set of
+ * highlight flags: scenes render a frame's flags, and mg_viz_options.flags
+ * takes the same bits). */
 enum {
-    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame */
-    MG_LESSON_CHANGED = 2  /* a value whose grad this frame changed */
+    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame
+                            * (drawn bold and marked, with its op) */
+    MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed */
+    MG_LESSON_DIM = 4      /* de-emphasised (greyed); never set by mg_lesson_flags,
+                            * for callers that show part of a graph */
 };
 
 /* Builds every frame of the lesson of root in g. On success returns MG_OK and
@@ -58,6 +67,10 @@ MG_API mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_optio
                                mg_lesson **out, mg_error *err);
 /* Frees the lesson (not the graph). NULL is a no-op. */
 MG_API void mg_lesson_free(mg_lesson *lesson);
+
+/* The graph the lesson steps, and its root. */
+MG_API mg_graph *mg_lesson_graph(const mg_lesson *lesson);
+MG_API mg_value mg_lesson_root(const mg_lesson *lesson);
 
 /* Number of frames: 2 + the number of op values the root depends on. */
 MG_API size_t mg_lesson_frame_count(const mg_lesson *lesson);
@@ -78,12 +91,16 @@ MG_API size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value 
 /* Fills flags[0..n) (indexed by value index; n is usually mg_graph_size()) with
  * the MG_LESSON_* bits of frame i, 0 elsewhere. Can't fail; a frame out of
  * range gives all zeros. */
-MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, unsigned char *flags, size_t n);
+MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size_t n);
 
 /* Sets the graph's grads to their state at frame i (after its step). Stepping
  * forward one frame costs one local backward; going back replays from frame 0.
  * Returns MG_OK, or MG_ERR_INVALID for a frame out of range (nothing changes). */
 MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
+
+/* The frame the graph's grads are at: the last one after mg_lesson_new, then
+ * the one mg_lesson_goto went to. */
+MG_API size_t mg_lesson_at(const mg_lesson *lesson);
 
 /* The name captions use for v: its label, else for an unnamed constant its
  * number in parentheses ("(2)", "(-1)"), else "v" and its index ("v12"). Invalid UTF-8 and

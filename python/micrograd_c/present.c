@@ -203,30 +203,9 @@ typedef struct mgpy_lesson {
     mgpy_copy copy;
     mg_lesson *lesson;
     mg_viz *viz;
+    mg_viz_options options; /* the pictures' and the page's */
     mg_viz_scene *scene;
-    unsigned char *lesson_flags; /* MG_LESSON_* per value */
-    uint8_t *viz_flags;          /* MG_VIZ_* per value */
 } mgpy_lesson;
-
-/* Lays out the pictures; 0, or -1 with an exception. */
-static int lesson_layout(mgpy_lesson *l, const mg_viz_options *o)
-{
-    size_t n = mg_graph_size(l->copy.g);
-    l->lesson_flags = PyMem_Calloc(n + 1, 1);
-    l->viz_flags = PyMem_Calloc(n + 1, 1);
-    if (!l->lesson_flags || !l->viz_flags) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    if (!(l->viz = new_viz()))
-        return -1;
-    mg_error err;
-    if (mg_viz_scene_new(l->viz, l->copy.g, l->copy.roots[0], o, &l->scene, &err) != MG_OK) {
-        raise_viz(&err);
-        return -1;
-    }
-    return 0;
-}
 
 /* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): `micrograd steps`. */
 static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
@@ -251,13 +230,18 @@ static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         Py_XDECREF(l);
         return NULL;
     }
+    l->options = o;
     mg_error err;
     mg_lesson_options lo = {.precision = o.precision};
-    mg_status s = mg_lesson_new(l->copy.g, l->copy.roots[0], &lo, &l->lesson, &err);
-    if (s != MG_OK)
-        mgpy_raise_status(s, err.message);
-    if (s != MG_OK || lesson_layout(l, &o) < 0)
+    if (mg_lesson_new(l->copy.g, l->copy.roots[0], &lo, &l->lesson, &err) != MG_OK) {
+        mgpy_raise_status(err.status, err.message);
         Py_CLEAR(l);
+    } else if (!(l->viz = new_viz())) {
+        Py_CLEAR(l);
+    } else if (mg_viz_scene_new(l->viz, l->lesson, &l->options, &l->scene, &err) != MG_OK) {
+        raise_viz(&err); /* laid out now: errors show where the lesson is made */
+        Py_CLEAR(l);
+    }
     return (PyObject *)l;
 }
 
@@ -268,8 +252,6 @@ static void lesson_dealloc(PyObject *self)
     mg_viz_free(l->viz);
     mg_lesson_free(l->lesson);
     mgpy_copy_free(&l->copy);
-    PyMem_Free(l->lesson_flags);
-    PyMem_Free(l->viz_flags);
     Py_TYPE(self)->tp_free(self);
 }
 
@@ -313,16 +295,26 @@ static PyObject *lesson_frame(PyObject *self, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "n|s:frame", keywords, &i, &format) ||
         (i = frame_index(l, i)) < 0)
         return NULL;
-    size_t n = mg_graph_size(l->copy.g);
-    mg_lesson_goto(l->lesson, (size_t)i);
-    mg_lesson_flags(l->lesson, (size_t)i, l->lesson_flags, n);
-    for (size_t k = 0; k < n; k++)
-        l->viz_flags[k] = (uint8_t)(((l->lesson_flags[k] & MG_LESSON_CURRENT) ? MG_VIZ_CURRENT : 0) |
-                                    ((l->lesson_flags[k] & MG_LESSON_CHANGED) ? MG_VIZ_CHANGED : 0));
     char *out = NULL;
     size_t len = 0;
     mg_error err;
-    mg_status s = mg_viz_scene_render(l->scene, l->viz_flags, format, &out, &len, &err);
+    mg_status s = mg_viz_scene_render(l->scene, (size_t)i, format, &out, &len, &err);
+    return rendered(s, &err, out, len);
+}
+
+/* page(title=None) -> bytes: the page `micrograd steps -o x.html` writes
+ * (title None: the root's name). */
+static PyObject *lesson_page(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"title", NULL};
+    mgpy_lesson *l = (mgpy_lesson *)self;
+    const char *title = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|z:page", keywords, &title))
+        return NULL;
+    char *out = NULL;
+    size_t len = 0;
+    mg_error err;
+    mg_status s = mg_viz_lesson_page(l->viz, l->lesson, &l->options, title, &out, &len, &err);
     return rendered(s, &err, out, len);
 }
 
@@ -330,6 +322,8 @@ static PyMethodDef lesson_methods[] = {
     {"caption", lesson_caption, METH_O, "caption(i) -> str: the chain rule of frame i."},
     {"frame", (PyCFunction)(void (*)(void))lesson_frame, METH_VARARGS | METH_KEYWORDS,
      "frame(i, format='svg') -> bytes: the picture of frame i."},
+    {"page", (PyCFunction)(void (*)(void))lesson_page, METH_VARARGS | METH_KEYWORDS,
+     "page(title=None) -> bytes: the page `micrograd steps -o x.html` writes."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -23,26 +23,30 @@
  * with edges operand -> op -> value. Node ids come from creation order (`v12`,
  * `v12_op`), so the same graph gives byte-identical DOT, SVG and PNG output.
  *
- * A scene is for the backward lesson: laid out once, then rendered as many
- * frames as wanted, each showing the graph's current data and grads and the
- * caller's highlight flags, with every node at the same place in every frame:
+ * A scene draws a backward lesson (micrograd/lesson.h): laid out once, then
+ * rendered frame by frame, each frame showing the grads and highlights the
+ * lesson gives it, with every node at the same place in every frame:
  *
- *     mg_zero_grad(g);
+ *     mg_lesson *lesson;
  *     mg_viz_scene *s;
- *     if (mg_viz_scene_new(viz, g, L, &o, &s, &err) != MG_OK)
+ *     if (mg_lesson_new(g, L, NULL, &lesson, &err) != MG_OK ||
+ *         mg_viz_scene_new(viz, lesson, &o, &s, &err) != MG_OK)
  *         ... err.message says why ...
- *     uint8_t *flags = calloc(mg_graph_size(g), 1);
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, &err);  // grads 0
- *     mg_set_grad(g, L, 1.0);                                  // then each
- *     flags[v.index] = MG_VIZ_CURRENT;                         // op value v,
- *     mg_backward_local(g, v);                                 // in reverse
- *     mg_viz_scene_render(s, flags, "svg", &svg, &len, &err);  // order
+ *     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
+ *         mg_viz_scene_render(s, i, "svg", &svg, &len, &err);  // frame i
+ *         ...                                                  // with its caption
+ *         mg_viz_free_output(svg);
+ *     }
  *     mg_viz_scene_free(s);
+ *     mg_lesson_free(lesson);
+ *
+ * mg_viz_lesson_page() makes the whole lesson one self-contained HTML page
+ * (see its comment for a worked example).
  *
  * Errors: functions return an mg_status and say why in their mg_error (err may
  * be NULL; see error.h). The renders read a const graph and change nothing in
- * it; mg_viz_scene_new, which takes the graph, also records its failure there
- * (engine.h). Nothing here prints, exits or aborts on input.
+ * it; scenes and the page step a lesson's grads and record nothing in the
+ * graph. Nothing here prints, exits or aborts on input.
  * Graphviz is not thread-safe; this module serialises every call into it with
  * one process-wide lock, so distinct mg_viz objects may be used from distinct
  * threads (renders then run one at a time).
@@ -55,6 +59,7 @@
 
 #include <micrograd/engine.h>
 #include <micrograd/export.h>
+#include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 
 #ifdef __cplusplus
@@ -79,13 +84,6 @@ typedef enum mg_viz_rankdir {
     MG_VIZ_RANKDIR_TB = 1  /* top to bottom */
 } mg_viz_rankdir;
 
-/* Per-value highlight flags (an array indexed by value index). */
-enum {
-    MG_VIZ_CURRENT = 1, /* the value (and its op) being worked on: bold, marked */
-    MG_VIZ_CHANGED = 2, /* a value whose grad just changed */
-    MG_VIZ_DIM = 4      /* de-emphasised (greyed) */
-};
-
 typedef struct mg_viz_options {
     mg_viz_rankdir rankdir;
     int precision;         /* digits after the point, 0..17 (default 4) */
@@ -100,7 +98,8 @@ typedef struct mg_viz_options {
     int clusters;          /* 1 (default): one cluster per mg_group path component */
     const char *title;     /* drawn above the graph; NULL or "" for none */
     size_t max_nodes;      /* refuse graphs with more values; 0 = no limit */
-    const uint8_t *flags;  /* MG_VIZ_* per value index (mg_graph_size entries), or NULL */
+    const uint8_t *flags;  /* highlights: the lesson's MG_LESSON_* bits per value index
+                            * (mg_graph_size entries), or NULL */
 } mg_viz_options;
 
 /* The defaults: LR, precision 4, grads shown, light theme, automatic dpi,
@@ -165,34 +164,92 @@ MG_API mg_status mg_viz_render_neurons(mg_viz *viz, const mg_graph *g, const mg_
 
 typedef struct mg_viz_scene mg_viz_scene;
 
-/* Lays out the graph of root once, sizing every value's box for the widest grad
- * text the backward pass will show in any frame (it replays the lesson's steps on
- * the grads and puts them back as they were), so frames never move a node. The
- * options are copied (o NULL: defaults; flags, edge_grads and color_grad are not
- * used by scenes: frames pass their own flags). viz and g must outlive the
- * scene, and g must keep the values root depends on (no reset below them).
- * Returns MG_OK and *out (free with mg_viz_scene_free); or MG_ERR_INVALID (a
- * NULL argument, a bad option), MG_ERR_FOREIGN (root not a value of g),
- * MG_ERR_LIMIT (more values than o->max_nodes), MG_ERR_NOMEM or MG_ERR_RENDER,
- * with *out NULL, the reason in err and the same failure recorded in g. The
- * grads are as they were either way. */
-MG_API mg_status mg_viz_scene_new(mg_viz *viz, mg_graph *g, mg_value root,
-                                  const mg_viz_options *o, mg_viz_scene **out, mg_error *err);
+/* Lays out the graph of the lesson's root once, sizing every value's box for
+ * the widest grad text any of the lesson's frames shows (it steps the lesson
+ * through them with mg_lesson_goto and leaves it at the frame it was at), so
+ * frames never move a node. The options are copied (o NULL: defaults;
+ * flags, edge_grads and color_grad are not used by scenes: each frame has the
+ * lesson's flags). viz and the lesson must outlive the scene, and the graph
+ * must keep the values the root depends on (no reset below them). On success
+ * returns MG_OK and *out (free with mg_viz_scene_free). On failure returns
+ * MG_ERR_INVALID (a NULL argument, a bad option), MG_ERR_LIMIT (more values
+ * than o->max_nodes), MG_ERR_FOREIGN (the graph lost the root), MG_ERR_NOMEM
+ * or MG_ERR_RENDER, with *out NULL and the reason in err (may be NULL); the
+ * lesson is at the frame it was at either way. The call takes the lesson, not
+ * the graph: a failure is a picture's, not recorded in the graph. */
+MG_API mg_status mg_viz_scene_new(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
+                                  mg_viz_scene **out, mg_error *err);
 
-/* Renders one frame with the graph's current data and grads and the given flags
- * (MG_VIZ_* per value index, mg_graph_size entries at scene creation, or NULL).
- * Formats and ownership as mg_viz_render. Node positions are the same in every
- * frame. */
-MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, const uint8_t *flags,
-                                     const char *format, char **out, size_t *len,
-                                     mg_error *err);
+/* Renders frame `frame` of the lesson: moves the lesson there
+ * (mg_lesson_goto: the graph's grads are then the frame's), and draws its
+ * grads with the frame's highlights (mg_lesson_flags: the current value and
+ * its op, the values whose grads changed). Formats and ownership as
+ * mg_viz_render; MG_ERR_INVALID also for a frame out of range (the lesson
+ * does not move then). Node positions are the same in every frame, and a
+ * frame's bytes do not depend on the frames rendered before it. */
+MG_API mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
+                                     char **out, size_t *len, mg_error *err);
 
-/* The values of the scene in creation order (the order backward visits them in
- * reverse): writes up to cap handles to out and returns how many there are. */
-MG_API size_t mg_viz_scene_values(const mg_viz_scene *scene, mg_value *out, size_t cap);
-
-/* Frees the scene. NULL is a no-op. */
+/* Frees the scene (not the lesson). NULL is a no-op. */
 MG_API void mg_viz_scene_free(mg_viz_scene *scene);
+
+/* ---- the lesson page ------------------------------------------------------- */
+
+/* The step-by-step page of a lesson: one self-contained HTML document (UTF-8)
+ * that any front-end can write to a file or show, the same bytes for the same
+ * lesson and options. It holds, per frame, a <figure class="frame"
+ * id="step-N"> (N = frame + 1; only step 1 is shown at first) with the frame's
+ * SVG inline (a scene of the lesson, so no node moves between steps; ids made
+ * unique per frame) and its caption (mg_lesson_caption; the headline in bold,
+ * each "x.grad += ..." term on a line of its own); then the controls:
+ * Previous and Next buttons, a slider, a step counter, Zoom (the picture at
+ * its own size, scrolled to the current step), the arrow, Home, End and Z
+ * keys, and "#step-N" in the address opens step N. Style and script are
+ * inline: the page loads nothing, from the network or from other files, and
+ * prints one frame per sheet.
+ *
+ * The pictures are drawn as o says (as mg_viz_scene_new; o NULL: defaults,
+ * so graphs above MG_VIZ_MAX_NODES_DEFAULT values are refused, and the page
+ * grows as values x frames: `micrograd steps` sets max_nodes to 500). The
+ * page's highlight colours come from the picture's theme (o->theme) through
+ * the SVG's classes: the nodes carry "current" and "changed", the legend's
+ * swatches the same classes, coloured by CSS custom properties written from
+ * the theme's palette (--mg-current-fill, --mg-current-line,
+ * --mg-changed-fill, --mg-changed-line). title is the page's heading and
+ * <title> (UTF-8, escaped here); NULL: the root's name (mg_lesson_value_name).
+ *
+ * The lesson is stepped through every frame and left at the frame it was at.
+ * On success returns MG_OK and sets *out (malloc'd, with a NUL after the *len
+ * bytes; free with mg_viz_free_output) and *len. On failure returns the error
+ * of mg_viz_scene_new or mg_viz_scene_render (MG_ERR_INVALID for a NULL
+ * argument or a bad option, MG_ERR_LIMIT for more values than o->max_nodes,
+ * MG_ERR_NOMEM, MG_ERR_RENDER), sets *out = NULL, *len = 0 and says why in err
+ * (may be NULL).
+ *
+ *     mg_viz *viz;
+ *     mg_lesson *lesson = NULL;
+ *     mg_viz_options o = mg_viz_options_default();
+ *     mg_error err;
+ *     char *html;
+ *     size_t len;
+ *     o.max_nodes = 500;                       // one whole picture per frame
+ *     if (mg_viz_new(&viz, &err) == MG_OK &&
+ *         mg_lesson_new(g, L, NULL, &lesson, &err) == MG_OK &&
+ *         mg_viz_lesson_page(viz, lesson, &o, "L", &html, &len, &err) == MG_OK) {
+ *         fwrite(html, 1, len, file);           // a page of its own
+ *         mg_viz_free_output(html);
+ *     } else {
+ *         fprintf(stderr, "%s\n", err.message);
+ *     }
+ *     mg_lesson_free(lesson);
+ *     mg_viz_free(viz);
+ *
+ * The document's style and script are written for a page of their own (they
+ * style <body> and find the controls by id): to show it inside another page,
+ * as a notebook cell does, put it in an <iframe srcdoc="..."> with its & and "
+ * escaped, one iframe per lesson. */
+MG_API mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
+                                    const char *title, char **out, size_t *len, mg_error *err);
 
 #ifdef __cplusplus
 }
