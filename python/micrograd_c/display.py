@@ -151,11 +151,12 @@ class Lesson:
     """Backpropagation of a root, one step a frame, as `micrograd steps`
     makes it: frame 0 the forward pass with every grad 0, frame 1 the root's
     grad set to 1, then one frame per op value in the order backward runs.
-    Jupyter shows the page inline; .save(path) writes it."""
+    Jupyter shows the lesson's page inline; .save(path) writes it."""
 
     def __init__(self, core, title):
         self._core = core
         self.title = title
+        self._page = None
 
     def __len__(self):
         return len(self._core)
@@ -170,46 +171,35 @@ class Lesson:
         return self._core.frame(i, format)
 
     def page(self):
-        """The lesson as one self-contained HTML document (for a file of its own)."""
-        return _lesson_page(self._core, self.title)
+        """The page `micrograd steps -o x.html` writes (UTF-8 bytes): every
+        frame with its caption, the buttons, slider and keys to step them."""
+        if self._page is None:
+            self._page = self._core.page(self.title)
+        return self._page
 
     def _repr_html_(self):
-        # A page of its own (its style and script are the document's), so in
-        # a notebook it goes in an iframe: srcdoc needs only & and " escaped.
-        doc = self.page().replace('&', '&amp;').replace('"', '&quot;')
-        return (f'<iframe srcdoc="{doc}" title="{html.escape(self.title)}" '
+        # The page styles <body> and finds its controls by id, so it needs a
+        # document of its own: an iframe, whose srcdoc needs & and " escaped.
+        doc = self.page().decode('utf-8').replace('&', '&amp;').replace('"', '&quot;')
+        title = html.escape(self.title if self.title is not None else 'lesson')
+        return (f'<iframe srcdoc="{doc}" title="{title}" '
                 'style="width: 100%; height: 640px; border: none"></iframe>')
 
     def save(self, path):
-        """Writes the page to path (.html); returns path."""
+        """Writes the page to path (.html or .htm); returns path."""
         _format_of(path, None, ('html',))
-        return _write_atomically(path, self.page().encode('utf-8'))
+        return _write_atomically(path, self.page())
 
     def __repr__(self):
         return f"<micrograd_c.Lesson {self.title!r}: {len(self)} frames>"
 
 
-def _lesson_page(core, title):
-    # Until the viz library makes the page `micrograd steps -o x.html` writes:
-    # the library's frames and captions, one figure each.
-    parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-             f'<title>{html.escape(title)}</title>\n</head>\n<body>\n'
-             f'<h1>{html.escape(title)}</h1>\n']
-    for i in range(len(core)):
-        svg = core.frame(i, 'svg').decode('utf-8')
-        svg = svg[svg.find('<svg'):]
-        parts.append(f'<figure class="frame" id="step-{i + 1}">\n{svg}\n'
-                     f'<figcaption>step {i + 1} of {len(core)}: '
-                     f'{html.escape(core.caption(i))}</figcaption>\n</figure>\n')
-    parts.append('</body>\n</html>\n')
-    return ''.join(parts)
-
-
 def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_nodes=500):
     """The step-by-step lesson of root's backward pass, with `micrograd
-    steps`'s options: precision digits in pictures and captions, rankdir 'LR'
-    or 'TB', max_nodes refuses larger graphs (a picture per step; 0: no
-    limit). The Values are not touched: the lesson steps grads of a copy."""
+    steps`'s options: title the page's heading (None: root's label),
+    precision digits in pictures and captions, rankdir 'LR' or 'TB',
+    max_nodes refuses larger graphs (a picture per step; 0: no limit). The
+    Values are not touched: the lesson steps grads of a copy."""
     return Lesson(_core.Lesson(root, precision=precision, rankdir=rankdir,
                                max_nodes=max_nodes), title)
 

@@ -110,22 +110,30 @@ def test_lesson(L, tmp_path):
     assert isinstance(les, Lesson) and len(les) == 5
     assert les.captions[1] == "L.grad = 1: dL/dL = 1, the root's gradient with respect to itself"
     assert les.frame(0).startswith(b'<?xml') and les.frame(-1, 'png').startswith(b'\x89PNG')
-    page = les.page()
-    assert page.startswith('<!DOCTYPE html>') and page.count('<svg') == 5
-    assert 'the L example' in page
-    for caption in les.captions:
-        assert html.escape(caption) in page
+    page = les.page()  # the library's page (test_versus_cli: the CLI's bytes)
+    assert page.startswith(b'<!DOCTYPE html>') and page.count(b'<figure class="frame"') == 5
+    text = page.decode('utf-8')
+    assert '<title>the L example · backpropagation' in text and '<h1>the L example</h1>' in text
+    assert '<span id="counter" aria-live="polite">step 1 of 5</span>' in text
+    assert '<span class="head">L.grad = 1:</span> dL/dL = 1, the root' in text
+    assert les.page() is page  # made once
     inline = les._repr_html_()  # a page of its own, in an iframe
     assert inline.startswith('<iframe srcdoc="') and inline.endswith('></iframe>')
-    assert html.unescape(inline.split('"')[1]) == page
+    assert html.unescape(inline.split('"')[1]) == text
+    assert ' title="the L example" ' in inline
     path = tmp_path / 'L.html'
-    les.save(path)
-    assert path.read_text(encoding='utf-8') == page
+    assert les.save(path) == str(path)
+    assert path.read_bytes() == page
     with pytest.raises(ValueError):
         les.save(tmp_path / 'L.svg')
     with pytest.raises(IndexError):
         les.frame(5)
     assert repr(les) == "<micrograd_c.Lesson 'the L example': 5 frames>"
+    named = lesson(L['L'], title=None).page().decode('utf-8')  # the root's name
+    assert '<title>L · ' in named and '<h1>L</h1>' in named
+    odd = lesson(L['L'], title='a < b & "c"')
+    assert '<h1>a &lt; b &amp; &quot;c&quot;</h1>' in odd.page().decode('utf-8')
+    assert ' title="a &lt; b &amp; &quot;c&quot;" ' in odd._repr_html_()
 
 
 def test_lesson_errors():

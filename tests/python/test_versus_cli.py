@@ -106,6 +106,27 @@ def test_lesson_captions_are_micrograd_steps():
     assert v['L'].grad == 0 and v['a'].grad == 0  # the lesson steps a copy
 
 
+# The CLI's default title is the file's name: for L.mg the root's name too,
+# which title=None gives.
+@pytest.mark.parametrize('example,title,options,flags', [
+    ('L', None, {}, []),
+    ('L', 'the L example', dict(precision=2, rankdir='TB', max_nodes=10),
+     ['--title', 'the L example', '--precision', '2', '--rankdir', 'TB', '--max-nodes', '10']),
+    ('neuron', 'neuron', dict(precision=6), ['--precision', '6']),
+])
+def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, options, flags):
+    values, last = python_program(open(source('examples', f'{example}.mg')).read())
+    path = tmp_path / 'cli.html'
+    r = run_cli('steps', source('examples', f'{example}.mg'), '-o', str(path), *flags)
+    assert r.returncode == 0, r.stderr
+    want = path.read_bytes()
+    got = lesson(values[last], title=title, **options)
+    assert got.page() == want
+    got.save(tmp_path / 'module.html')
+    assert (tmp_path / 'module.html').read_bytes() == want
+    assert want.count(b'<figure class="frame"') == len(got)
+
+
 def test_check_is_micrograd_check():
     v = build_L()
     r = run_cli('check', source('examples', 'L.mg'), '--json')
