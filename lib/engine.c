@@ -588,13 +588,19 @@ mg_value mg_value_at(const mg_graph *g, size_t index)
 /* The first pool offset of chunk k. */
 static size_t pool_start(unsigned k) { return POOL_FIRST * (((size_t)1 << k) - 1); }
 
-/* The chunk holding pool offset `at` (at < pool_start(POOL_CHUNKS)). */
+/* The chunk holding pool offset `at` (at < pool_start(POOL_CHUNKS)): the
+ * floor of log2(at / POOL_FIRST + 1). */
 static unsigned pool_chunk(size_t at)
 {
+    unsigned long long x = at / POOL_FIRST + 1;
+#if defined(__GNUC__)
+    return 63u - (unsigned)__builtin_clzll(x);
+#else
     unsigned k = 0;
-    for (size_t x = at / POOL_FIRST + 1; x > 1; x >>= 1)
+    while (x >>= 1)
         k++;
     return k;
+#endif
 }
 
 /* Copies bytes into the pool and sets *entry to 1 + their offset. Returns

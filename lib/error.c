@@ -58,14 +58,18 @@ static mg_status error_vset(mg_error *err, mg_status status, int line, int col,
         mg_error_clear(err);
         return status;
     }
+    /* Formatted aside first: an argument may be err->message itself
+     * ("...: %s", err->message, to say more about an earlier error). */
+    char message[sizeof err->message];
+    int n = fmt ? vsnprintf(message, sizeof message, fmt, ap) : -1;
+    if (n < 0)
+        snprintf(message, sizeof message, "%s", mg_status_str(status));
+    else if ((size_t)n >= sizeof message)
+        cut_whole_characters(message, sizeof message);
+    memcpy(err->message, message, sizeof message);
     err->status = status;
     err->line = line;
     err->col = col;
-    int n = fmt ? vsnprintf(err->message, sizeof err->message, fmt, ap) : -1;
-    if (n < 0)
-        snprintf(err->message, sizeof err->message, "%s", mg_status_str(status));
-    else if ((size_t)n >= sizeof err->message)
-        cut_whole_characters(err->message, sizeof err->message);
     return status;
 }
 

@@ -106,6 +106,15 @@ static void copy_clean(char *buf, size_t size, const char *bytes, size_t len)
     buf[out] = '\0';
 }
 
+/* 1 if any of the bytes of s[0..n) is in set. */
+static int memcspn_any(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] && strchr(set, s[i]))
+            return 1;
+    return 0;
+}
+
 char *mg_lesson_value_name(const mg_graph *g, mg_value v, char *buf, size_t size)
 {
     if (!buf || size == 0)
@@ -113,7 +122,13 @@ char *mg_lesson_value_name(const mg_graph *g, mg_value v, char *buf, size_t size
     size_t len;
     const char *label = mg_label(g, v, &len);
     char tmp[64];
-    if (label && len > 0) {
+    if (label && len > 0 && size > 3 && memcspn_any(label, len, " +-*/=()^,")) {
+        /* "(x1*w1 + x2*w2).grad", "d(ŷ = θ·x)": a label that is a formula reads
+         * as one name in parentheses */
+        buf[0] = '(';
+        copy_clean(buf + 1, size - 2, label, len);
+        strcat(buf, ")");
+    } else if (label && len > 0) {
         copy_clean(buf, size, label, len);
     } else if (mg_value_op(g, v) == MG_OP_LEAF && mg_value_role(g, v) == MG_ROLE_CONST) {
         double x = mg_data(g, v);

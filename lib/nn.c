@@ -269,16 +269,20 @@ mg_status mg_mlp_set_params(mg_graph *g, const mg_mlp *m, const double *values, 
 
 void mg_mlp_zero_grad(mg_graph *g, const mg_mlp *m)
 {
-    if (!m)
+    if (!m) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_mlp_zero_grad: no network");
         return;
+    }
     for (size_t k = 0; k < m->nparams; k++)
         mg_set_grad(g, m->params[k], 0.0);
 }
 
 void mg_mlp_sgd(mg_graph *g, const mg_mlp *m, double lr)
 {
-    if (!m)
+    if (!m) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_mlp_sgd: no network");
         return;
+    }
     for (size_t k = 0; k < m->nparams; k++) {
         mg_value p = m->params[k];
         mg_set_data(g, p, mg_data(g, p) - lr * mg_grad(g, p));
@@ -606,7 +610,7 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
         return MG_NONE;
     }
     if (!reserve_scores(m, d->count)) {
-        mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for the scores of the examples");
+        mg_graph_set_error(g, MG_ERR_NOMEM, "out of memory for the scores of the examples");
         return MG_NONE;
     }
     forward_all(g, m, d, flags);

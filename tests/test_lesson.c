@@ -396,6 +396,14 @@ static void names_are_clean_utf8(void **state)
     assert_string_equal(mg_lesson_value_name(g, p, buf, sizeof buf), "v1");
     mg_value c = mg_leaf_role(g, 0.1, MG_ROLE_CONST);
     assert_string_equal(mg_lesson_value_name(g, c, buf, sizeof buf), "(0.1)");
+    /* a label that is a formula reads as one name */
+    char wide[64];
+    mg_set_label(g, x, "x1*w1 + x2*w2");
+    assert_string_equal(mg_lesson_value_name(g, x, wide, sizeof wide), "(x1*w1 + x2*w2)");
+    mg_set_label(g, x, "ŷ = θ·x");
+    assert_string_equal(mg_lesson_value_name(g, x, buf, sizeof buf), "(ŷ = θ·x)");
+    mg_set_label(g, x, "a very long label");
+    assert_string_equal(mg_lesson_value_name(g, x, buf, sizeof buf), "(a very long l)"); /* cut, still closed */
     mg_graph_free(g);
 }
 

@@ -530,6 +530,10 @@ static void bad_shapes_and_counts(void **state)
     assert_int_equal(mg_mlp_set_params(g, m, three, 3), MG_OK);
     assert_int_equal(mg_mlp_forward(g, m, NULL, NULL, 0), MG_ERR_INVALID);
     expect_graph_error(g, MG_ERR_INVALID, "mg_mlp_forward: no network, no inputs or no outputs");
+    mg_mlp_zero_grad(g, NULL);
+    expect_graph_error(g, MG_ERR_INVALID, "mg_mlp_zero_grad: no network");
+    mg_mlp_sgd(g, NULL, 0.1);
+    expect_graph_error(g, MG_ERR_INVALID, "mg_mlp_sgd: no network");
     /* data with 3 inputs for a network of 2 */
     mg_dataset d;
     assert_int_equal(mg_dataset_tiny(&d), MG_OK);

@@ -385,7 +385,73 @@ const char *cli_picture_format(const char *command, const char *path, const char
 
 /* ---- expression files ---------------------------------------------------- */
 
-int cli_source_load(cli_source *src, const char *path, const char *root_name)
+/* 1 if the n bytes are UTF-8 text with no control character but tab. */
+static int printable(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!k || i + k > n || (c < 0x20 && c != '\t') || c == 0x7F)
+            return 0;
+        for (size_t j = 1; j < k; j++)
+            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Shows line `line` of text with a caret under column col (a byte count): the
+ * caret counts characters, so it sits right under UTF-8 text, and copies tabs.
+ * A blank line, a line over 200 bytes or one that is not printable UTF-8
+ * shows nothing. */
+static void show_source_line(const char *text, size_t len, int line, int col)
+{
+    const char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* columns count from after a byte order mark */
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    size_t n = (size_t)((eol ? eol : end) - p);
+    if (n && p[n - 1] == '\r')
+        n--;
+    size_t blank = 0;
+    while (blank < n && (p[blank] == ' ' || p[blank] == '\t'))
+        blank++;
+    if (n > 200 || blank == n || line < 1 || col < 1 || !printable(p, n))
+        return;
+    fprintf(stderr, "    %.*s\n    ", (int)n, p);
+    for (size_t i = 0; i + 1 < (size_t)col && i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            fputc(p[i] == '\t' ? '\t' : ' ', stderr);
+    fputs("^\n", stderr);
+}
+
+/* A named value whose data is NaN or infinite: a warning (an error with
+ * CLI_STRICT) at the first one, naming it and its line. */
+static int check_finite(const cli_source *src, int flags)
+{
+    const mg_program *p = src->program;
+    for (size_t i = 0; i < mg_program_count(p); i++) {
+        double x = mg_data(src->graph, mg_program_value(p, i));
+        if (isfinite(x))
+            continue;
+        char num[MG_NUMBER_SIZE];
+        mg_format_repr(num, sizeof num, x);
+        int line = mg_program_line(p, i), col = mg_program_col(p, i);
+        fprintf(stderr, "%s:%d:%d: %s: '%s' is %s\n", cli_display_name(src->path), line, col,
+                flags & CLI_STRICT ? "error" : "warning", mg_program_name(p, i), num);
+        show_source_line(src->text, src->len, line, col);
+        return flags & CLI_STRICT ? CLI_USAGE : CLI_OK;
+    }
+    return CLI_OK;
+}
+
+int cli_source_load(cli_source *src, const char *path, const char *root_name, int flags)
 {
     memset(src, 0, sizeof *src);
     src->path = path;
@@ -398,8 +464,10 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name)
         return CLI_FAILED;
     }
     mg_error err;
-    if (mg_parse(src->graph, src->text, src->len, &src->program, &err) != MG_OK) {
+    mg_parse_options options = {.as_micrograd = (flags & CLI_AS_MICROGRAD) != 0};
+    if (mg_parse_with(src->graph, src->text, src->len, &options, &src->program, &err) != MG_OK) {
         cli_input_error(cli_display_name(path), err.line, err.col, "%s", err.message);
+        show_source_line(src->text, src->len, err.line, err.col);
         return err.status == MG_ERR_NOMEM ? CLI_FAILED : CLI_USAGE;
     }
     src->root = mg_program_root(src->program);
@@ -411,7 +479,13 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name)
         }
         src->root = (size_t)i;
     }
-    return CLI_OK;
+    return check_finite(src, flags);
+}
+
+void cli_source_backward(cli_source *src)
+{
+    if (!mg_program_sets_grads(src->program))
+        mg_backward(src->graph, mg_program_value(src->program, src->root));
 }
 
 void cli_source_free(cli_source *src)
@@ -436,11 +510,28 @@ int cli_help(const char *help)
     return cli_finish_stdout(CLI_OK);
 }
 
-int cli_option_error(const char *command, int c, char **argv)
+const char *cli_suggest_option(const char *word, const struct option *options)
 {
+    enum { MAX_OPTIONS = 48, MAX_NAME = 40 };
+    static char names[MAX_OPTIONS][MAX_NAME];
+    const char *list[MAX_OPTIONS];
+    size_t n = 0;
+    for (; options && options[n].name && n < MAX_OPTIONS; n++) {
+        snprintf(names[n], MAX_NAME, "--%s", options[n].name);
+        list[n] = names[n];
+    }
+    return mg_suggest(word, strcspn(word, "="), list, n);
+}
+
+int cli_option_error(const char *command, int c, char **argv, const struct option *options)
+{
+    const char *word = argv[optind - 1];
     if (c == ':')
-        return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-    return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+        return cli_usage_error(command, "option '%s' needs a value", word);
+    const char *near = strncmp(word, "--", 2) == 0 ? cli_suggest_option(word, options) : NULL;
+    if (near)
+        return cli_usage_error(command, "unknown option '%s': did you mean '%s'?", word, near);
+    return cli_usage_error(command, "unknown option '%s'", word);
 }
 
 int cli_take_file(const char *command, int argc, char **argv, const char **file)

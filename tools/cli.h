@@ -9,6 +9,9 @@
 #include <micrograd/engine.h>
 #include <micrograd/format.h>
 #include <micrograd/parse.h>
+#include <micrograd/suggest.h>
+
+struct option; /* <getopt.h> */
 
 /* Exit statuses (SPEC §5). */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -70,8 +73,11 @@ void cli_getopt_reset(void);
 /* Prints help on standard output; returns cli_finish_stdout(CLI_OK). */
 int cli_help(const char *help);
 /* The usage error of getopt_long's ':' (an option without its value) or '?'
- * (an unknown option); returns CLI_USAGE. */
-int cli_option_error(const char *command, int c, char **argv);
+ * (an unknown option, with "did you mean" from options); returns CLI_USAGE. */
+int cli_option_error(const char *command, int c, char **argv, const struct option *options);
+/* The long option of options ("--json") that word ("--jsn", "--jsn=1")
+ * misspells, or NULL (mg_suggest). */
+const char *cli_suggest_option(const char *word, const struct option *options);
 /* Takes the operands left after the options as the one FILE: sets *file (if
  * there is one) and returns -1, or returns a usage error for a second one. */
 int cli_take_file(const char *command, int argc, char **argv, const char **file);
@@ -86,10 +92,18 @@ typedef struct cli_source {
     size_t root;         /* index in program of the root name */
 } cli_source;
 
-/* Reads and parses path; root_name NULL picks the last name assigned.
- * Returns CLI_OK, or an exit status after printing FILE:LINE:COL errors.
- * Always call cli_source_free, even on failure. */
-int cli_source_load(cli_source *src, const char *path, const char *root_name);
+/* cli_source_load's flags: --as-micrograd and --strict. */
+enum { CLI_AS_MICROGRAD = 1, CLI_STRICT = 2 };
+
+/* Reads and parses path; root_name NULL picks the program's root (what it
+ * called backward() or draw_dot() on, else the last name assigned). Returns
+ * CLI_OK, or an exit status after printing FILE:LINE:COL errors with the line
+ * and a caret. A named value that is NaN or infinite gets a warning (with
+ * CLI_STRICT an error, exit 2). Always call cli_source_free, even on failure. */
+int cli_source_load(cli_source *src, const char *path, const char *root_name, int flags);
+/* Runs backward from the root, unless the program made its grads itself
+ * (called backward() or set x.grad): then they stay as it left them. */
+void cli_source_backward(cli_source *src);
 void cli_source_free(cli_source *src);
 
 #endif

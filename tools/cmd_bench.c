@@ -82,7 +82,7 @@ static int parse_options(int argc, char **argv, int *json, int *quick)
         case 'j': *json = 1; break;
         case 'q': *quick = 1; break;
         case 'h': return cli_help(bench_help);
-        default: return cli_option_error(argv[0], c, argv);
+        default: return cli_option_error(argv[0], c, argv, long_options);
         }
     }
     if (optind < argc)

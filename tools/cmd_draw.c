@@ -45,8 +45,13 @@ static const char draw_help[] =
     "  -o, --output OUT    write to OUT (atomically: a failure leaves OUT untouched);\n"
     "                      default: standard output\n"
     "  -T, --format FMT    svg, png, pdf or dot (default: from OUT's extension, else svg)\n"
-    "  --root NAME         draw the graph of NAME (default: the last name assigned)\n"
-    "  --forward-only      no backward pass, no grad fields\n"
+    "  --root NAME         draw the graph of NAME (default: what the file calls\n"
+    "                      backward() or draw_dot() on, else the last name assigned)\n"
+    "  --forward-only      no backward pass, no grad fields (a file that calls\n"
+    "                      backward() or sets x.grad is drawn with the grads it made)\n"
+    "  --as-micrograd      build micrograd's own graph: a - b as a + (b * -1), a / b\n"
+    "                      as a * b**-1, -a as a * -1, 2 * a as a * 2\n"
+    "  --strict            a NaN or infinite value is an error (exit 2), not a warning\n"
     "  --rankdir LR|TB     left to right (default) or top to bottom\n"
     "  --precision N       digits after the point, 0..17 (default 4)\n"
     "  --theme THEME       light (default), dark (for slides) or print (black and white)\n"
@@ -90,6 +95,7 @@ typedef struct mlp_args {
 
 typedef struct draw_args {
     const char *file, *out, *format, *root;
+    int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz;
     mlp_args *mlp;
 } draw_args;
@@ -97,7 +103,8 @@ typedef struct draw_args {
 enum {
     OPT_ROOT = 256, OPT_FORWARD, OPT_RANKDIR, OPT_PRECISION, OPT_THEME, OPT_DPI,
     OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS,
-    OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW
+    OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW, OPT_AS_MICROGRAD,
+    OPT_STRICT
 };
 
 static const struct option draw_options[] = {
@@ -120,6 +127,8 @@ static const struct option draw_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"activation", required_argument, NULL, OPT_ACTIVATION},
     {"view", required_argument, NULL, OPT_VIEW},
+    {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -275,9 +284,11 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         case OPT_COLOR_GRAD: a->viz.color_grad = 1; break;
         case OPT_EDGE_GRADS: a->viz.edge_grads = 1; break;
         case OPT_NO_CLUSTERS: a->viz.clusters = 0; break;
+        case OPT_AS_MICROGRAD: a->flags |= CLI_AS_MICROGRAD; break;
+        case OPT_STRICT: a->flags |= CLI_STRICT; break;
         case 'h': return cli_help(draw_help);
         case ':':
-        case '?': return cli_option_error(command, c, argv);
+        case '?': return cli_option_error(command, c, argv, draw_options);
         default:
             if (!take_value(command, c, a))
                 return CLI_USAGE;
@@ -326,12 +337,13 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
     return CLI_OK;
 }
 
-/* Renders the source's root after a backward pass (unless forward-only). */
+/* Renders the source's root after a backward pass (unless forward-only; and
+ * with the grads the file made, if it called backward() or set x.grad). */
 static int render_file(const draw_args *a, cli_source *src, char **out, size_t *len)
 {
     mg_value root = mg_program_value(src->program, src->root);
     if (!a->viz.forward_only)
-        mg_backward(src->graph, root);
+        cli_source_backward(src);
     return render_roots(a, src->graph, NULL, &root, 1, &a->viz, cli_display_name(src->path), out,
                         len);
 }
@@ -451,7 +463,7 @@ static int render(const draw_args *a, char **out, size_t *len)
     if (a->mlp->nsizes)
         return render_mlp(a, out, len);
     cli_source src;
-    int status = cli_source_load(&src, a->file, a->root);
+    int status = cli_source_load(&src, a->file, a->root, a->flags);
     if (status == CLI_OK)
         status = render_file(a, &src, out, len);
     cli_source_free(&src);

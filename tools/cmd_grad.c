@@ -11,14 +11,19 @@
 /* ---- grad ---------------------------------------------------------------- */
 
 static const char grad_help[] =
-    "usage: micrograd grad FILE [--root NAME] [--json]\n"
+    "usage: micrograd grad FILE [--root NAME] [--json] [--as-micrograd] [--strict]\n"
     "\n"
     "Runs the forward pass, then backward from the root, and prints every named\n"
-    "value with its data and grad, in definition order.\n"
+    "value with its data and grad, in definition order (a name assigned again:\n"
+    "its latest value). A file that calls backward() or sets x.grad keeps the\n"
+    "grads it made.\n"
     "\n"
-    "  --root NAME  differentiate NAME (default: the last name assigned)\n"
-    "  --json       one JSON object: {\"root\": ..., \"values\": [{\"name\", \"data\", \"grad\"}, ...]}\n"
-    "  -h, --help   this help\n"
+    "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
+    "                   or draw_dot() on, else the last name assigned)\n"
+    "  --json           one JSON object: {\"root\": ..., \"values\": [{\"name\", \"data\", \"grad\"}, ...]}\n"
+    "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
+    "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
+    "  -h, --help       this help\n"
     "\n"
     "example:\n"
     "  micrograd grad examples/L.mg\n"
@@ -29,11 +34,12 @@ typedef struct value_options {
     const char *file;
     const char *root;
     int json;
+    int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     double h;
     double tol;
 } value_options;
 
-enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_HELP };
+enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_HELP, OPT_AS_MICROGRAD, OPT_STRICT };
 
 /* Parses grad's or check's argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, const char *help, int is_check,
@@ -45,6 +51,8 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         {"root", required_argument, NULL, OPT_ROOT},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
+        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"h", required_argument, NULL, OPT_H},
         {"tol", required_argument, NULL, OPT_TOL},
         {NULL, 0, NULL, 0},
@@ -53,6 +61,8 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         {"root", required_argument, NULL, OPT_ROOT},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
+        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
@@ -64,6 +74,8 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
         case OPT_JSON: o->json = 1; break;
+        case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
+        case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_H:
         case OPT_TOL: {
             const char *name = c == OPT_H ? "--h" : "--tol";
@@ -85,7 +97,8 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
              * unknown short one (whose word argv[optind - 1] may not be yet: -xh). */
             const char *word = argv[optind - 1];
             if (optopt == 0)
-                return cli_usage_error(command, "unknown option '%s'", word);
+                return cli_option_error(command, '?', argv,
+                                        is_check ? long_options : grad_options);
             if (optopt >= OPT_ROOT)
                 return cli_usage_error(command, "option '%.*s' takes no value",
                                        (int)strcspn(word, "="), word);
@@ -115,6 +128,8 @@ static void print_values_text(const cli_source *src)
     }
     printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");
     for (size_t i = 0; i < mg_program_count(p); i++) {
+        if (!mg_program_is_latest(p, i))
+            continue;
         mg_value v = mg_program_value(p, i);
         char data[MG_NUMBER_SIZE], grad[MG_NUMBER_SIZE];
         mg_format_repr(data, sizeof data, mg_data(src->graph, v));
@@ -130,10 +145,14 @@ static void print_values_json(const cli_source *src)
     const char *root = mg_program_name(p, src->root);
     cli_json_string(stdout, root, strlen(root));
     fputs(", \"values\": [", stdout);
+    const char *sep = "{\"name\": ";
     for (size_t i = 0; i < mg_program_count(p); i++) {
+        if (!mg_program_is_latest(p, i))
+            continue;
         mg_value v = mg_program_value(p, i);
         const char *name = mg_program_name(p, i);
-        fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+        fputs(sep, stdout);
+        sep = ", {\"name\": ";
         cli_json_string(stdout, name, strlen(name));
         fputs(", \"data\": ", stdout);
         cli_json_number(stdout, mg_data(src->graph, v));
@@ -151,9 +170,9 @@ int cmd_grad(int argc, char **argv)
     if (status >= 0)
         return status;
     cli_source src;
-    status = cli_source_load(&src, o.file, o.root);
+    status = cli_source_load(&src, o.file, o.root, o.flags);
     if (status == CLI_OK) {
-        mg_backward(src.graph, mg_program_value(src.program, src.root));
+        cli_source_backward(&src);
         if (o.json)
             print_values_json(&src);
         else
@@ -173,11 +192,14 @@ static const char check_help[] =
     "(f(x+h) - f(x-h)) / 2h. A leaf passes when |analytic - numeric| <= T * max(1,\n"
     "|analytic|, |numeric|). Exit status 1 if any leaf fails.\n"
     "\n"
-    "  --root NAME  differentiate NAME (default: the last name assigned)\n"
-    "  --h H        the step (default 1e-6)\n"
-    "  --tol T      the relative tolerance (default 1e-6)\n"
-    "  --json       one JSON object: {\"h\", \"ok\", \"leaves\": [{\"name\", \"analytic\", \"numeric\", \"ok\"}]}\n"
-    "  -h, --help   this help\n"
+    "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
+    "                   or draw_dot() on, else the last name assigned)\n"
+    "  --h H            the step (default 1e-6)\n"
+    "  --tol T          the relative tolerance (default 1e-6)\n"
+    "  --json           one JSON object: {\"h\", \"ok\", \"leaves\": [{\"name\", \"analytic\", \"numeric\", \"ok\"}]}\n"
+    "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
+    "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
+    "  -h, --help       this help\n"
     "\n"
     "example:\n"
     "  micrograd check examples/neuron.mg\n";
@@ -269,7 +291,7 @@ int cmd_check(int argc, char **argv)
     if (status >= 0)
         return status;
     cli_source src;
-    status = cli_source_load(&src, o.file, o.root);
+    status = cli_source_load(&src, o.file, o.root, o.flags);
     if (status == CLI_OK) {
         leaf_check *checks = calloc(mg_program_count(src.program) + 1, sizeof *checks);
         if (!checks) {

@@ -18,7 +18,7 @@
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N]\n"
+    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Frame 1 is the forward pass with every grad\n"
     "0, frame 2 sets the root's grad to 1, then one frame per value made by an op, in\n"
@@ -35,7 +35,10 @@ static const char steps_help[] =
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
-    "  --root NAME      differentiate NAME (default: the last name assigned)\n"
+    "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
+    "                   or draw_dot() on, else the last name assigned)\n"
+    "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
+    "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
     "  --rankdir LR|TB  left to right (default) or top to bottom\n"
     "  --title T        the page's title (default: the file name without .mg)\n"
@@ -55,10 +58,14 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
-enum { OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES };
+enum {
+    OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
+    OPT_AS_MICROGRAD, OPT_STRICT
+};
 
 /* Steps' own default: each frame is a whole picture in the page, so the page
  * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
@@ -113,6 +120,8 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"rankdir", required_argument, NULL, OPT_RANKDIR},
         {"title", required_argument, NULL, OPT_TITLE},
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
+        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -128,6 +137,8 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case 'T': o->format = optarg; break;
         case OPT_ROOT: o->root = optarg; break;
         case OPT_TEXT: o->text = 1; break;
+        case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
+        case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
@@ -145,7 +156,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
             break;
         case 'h': return cli_help(steps_help);
-        default: return cli_option_error(command, c, argv);
+        default: return cli_option_error(command, c, argv, long_options);
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
@@ -432,7 +443,7 @@ int cmd_steps(int argc, char **argv)
     if (status >= 0)
         return status;
     cli_source src;
-    status = cli_source_load(&src, o.file, o.root);
+    status = cli_source_load(&src, o.file, o.root, o.flags);
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
         mg_lesson_options lo = {.precision = o.viz.precision};

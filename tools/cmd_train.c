@@ -187,7 +187,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         if (c == 'h')
             return cli_help(train_help);
         if (c == ':' || c == '?')
-            return cli_option_error("train", c, argv);
+            return cli_option_error("train", c, argv, long_options);
         int status = take_option(c, optarg, o);
         if (status >= 0)
             return status;

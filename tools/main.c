@@ -60,6 +60,13 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    cli_error("unknown command '%s' (see 'micrograd --help')", name);
+    const char *names[sizeof commands / sizeof *commands];
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        names[i] = commands[i].name;
+    const char *near = mg_suggest(name, strlen(name), names, sizeof names / sizeof *names);
+    if (near)
+        cli_error("unknown command '%s': did you mean '%s'? (see 'micrograd --help')", name, near);
+    else
+        cli_error("unknown command '%s' (see 'micrograd --help')", name);
     return CLI_USAGE;
 }

@@ -315,7 +315,8 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     m->last = m->count++;
     viz_buf label = {0};
     viz_escape_plain(&label, name, name_len);
-    agxset(c, y->g_label, label.s ? label.s : "");
+    agxset(c, y->g_label, label.failed ? "" : label.s);
+    *nomem |= label.failed;
     viz_buf_free(&label);
     agxset(c, y->g_style, "rounded,filled,dashed");
     agxset(c, y->g_fill, (char *)p->cluster_fill);
@@ -436,6 +437,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     viz_buf label = {0};
     viz_escape_plain(&label, text, strlen(text));
     agxset(op, y->n_label, label.failed ? "" : label.s);
+    c->nomem |= label.failed;
     viz_buf_free(&label);
     agxset(op, y->n_shape, "ellipse");
     agxset(op, y->n_id, name);
@@ -737,12 +739,21 @@ typedef struct id_state {
     size_t count, cap;
 } id_state;
 
+/* The disciplines of one graph, with its id state made beforehand: cgraph
+ * does not check what the id discipline's open returns, so open cannot be the
+ * one to allocate (a NULL state would crash the next call), nor can the
+ * mapping of the root graph's name fail (agopen would go on with an unnamed
+ * graph): the state comes with room for the first names. agopen passes this
+ * struct's address to open and keeps nothing of it. */
+typedef struct build_disc {
+    Agdisc_t disc; /* first: open receives &disc */
+    id_state *state;
+} build_disc;
+
 static void *ids_open(Agraph_t *g, Agdisc_t *disc)
 {
-    (void)disc;
-    id_state *st = calloc(1, sizeof *st);
-    if (st)
-        st->g = g;
+    id_state *st = ((build_disc *)disc)->state;
+    st->g = g;
     return st;
 }
 
@@ -809,7 +820,6 @@ static void ids_register(void *state, int objtype, void *obj)
 
 static Agiddisc_t sequential_ids = {ids_open, ids_map, ids_alloc, ids_free,
                                     ids_print, ids_close, ids_register};
-static Agdisc_t disciplines = {&AgMemDisc, &sequential_ids, &AgIoDisc};
 
 /* ---- the graph ------------------------------------------------------------------ */
 
@@ -818,11 +828,22 @@ Agraph_t *viz_build(const viz_spec *s)
     size_t size = s->size;
     build_ctx c = {.s = s, .p = &themes[s->o->theme]};
     Agdesc_t directed = Agdirected;
-    c.g = agopen("micrograd", directed, &disciplines);
+    build_disc disc = {{&AgMemDisc, &sequential_ids, &AgIoDisc}, calloc(1, sizeof(id_state))};
+    if (disc.state) {
+        disc.state->cap = 16;
+        disc.state->names = malloc(disc.state->cap * sizeof *disc.state->names);
+    }
+    if (!disc.state || !disc.state->names) {
+        free(disc.state);
+        return NULL;
+    }
+    c.g = agopen("micrograd", directed, &disc.disc); /* from here agclose frees the state */
     c.node = calloc(size ? size : 1, sizeof *c.node);
     if (!c.g || !c.node) {
         if (c.g)
             agclose(c.g);
+        else
+            ids_close(disc.state);
         free(c.node);
         return NULL;
     }

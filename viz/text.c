@@ -124,6 +124,19 @@ static void escape(viz_buf *b, const char *bytes, size_t len, const char *specia
 
 void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
 {
+    /* Graphviz 2.42's record parser copies a multibyte character that follows
+     * a space before a field's text without starting the text, and then drops
+     * the space after it ("{ ŷ = x" shows "ŷ= x"). Spaces before a field's
+     * text are never shown: so none goes before a multibyte first character. */
+    size_t skip = 0;
+    while (skip < len && whitespace((unsigned char)bytes[skip]) == ' ')
+        skip++;
+    if (skip < len && (unsigned char)bytes[skip] >= 0x80) {
+        while (b->len && b->s[b->len - 1] == ' ')
+            b->len--;
+        bytes += skip;
+        len -= skip;
+    }
     escape(b, bytes, len, "{}|<>\\");
 }
 

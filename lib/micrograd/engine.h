@@ -21,21 +21,24 @@
  *
  * Errors are sticky, as in cairo: every failure of a call that takes a
  * (non-const) mg_graph * is recorded in the graph, and the first one stays
- * until mg_graph_clear_error(); later calls keep working. An op that fails (out
- * of memory, a handle of another graph, an operand that is itself an error)
- * returns MG_NONE; ops on MG_NONE return MG_NONE. Check mg_graph_status() once
- * at the end. The library never prints, exits or aborts on bad input.
+ * until mg_graph_clear_error(). An op that fails (out of memory, a handle of
+ * another graph, an operand that is itself an error) returns MG_NONE; ops on
+ * MG_NONE return MG_NONE. The engine's calls keep working on a graph in error;
+ * mg_parse, mg_mlp_new, mg_mlp_loss and mg_mlp_train_step refuse to build on
+ * one (its values may be missing). Check mg_graph_status() once at the end.
+ * The library never prints, exits or aborts on bad input.
  *
  *   Record and return: the ops (MG_NONE), mg_leaf, mg_set_data, mg_set_grad,
  *   mg_set_role, mg_set_label(_n), mg_set_group, mg_graph_reserve,
  *   mg_graph_reset (a mark past the end), mg_backward, mg_backward_local,
  *   mg_trace (a bad root); above the engine, every call taking a non-const
- *   graph does the same: mg_parse, mg_lesson_new, the nn calls. (A lesson's
- *   scene and page take the lesson, not the graph: their failures are the
- *   picture's and stay in their mg_error.)
- *   Only return (they cannot record): a NULL graph (MG_ERR_INVALID, or
- *   MG_ERR_FOREIGN from the setters), and the getters, which take a const
- *   graph and return NaN / NULL / MG_NONE for a bad handle.
+ *   graph: mg_parse, mg_lesson_new, the nn calls. (A lesson's scene and page
+ *   take the lesson, not the graph: their failures are the picture's and stay
+ *   in their mg_error.)
+ *   Only return (they cannot record): every call given a NULL graph
+ *   (MG_ERR_INVALID, or MG_ERR_FOREIGN from the setters), and the calls that
+ *   take a const graph: the getters (NaN / NULL / MG_NONE for a bad handle),
+ *   mg_mlp_eval and the renders, which report through their mg_error.
  *
  * A status names the failure of the call that returns it, even when the graph
  * keeps an earlier one.

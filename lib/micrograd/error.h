@@ -57,8 +57,9 @@ typedef struct mg_error {
 /* Fills err with status, the place and the message printf makes of fmt (cut
  * to 255 bytes on a UTF-8 boundary; fmt NULL: mg_status_str(status)), and
  * returns status, so that `return mg_error_set(err, MG_ERR_INVALID, 0, 0,
- * "...", ...);` reads well. err NULL: only returns status. A status of MG_OK
- * clears err. */
+ * "...", ...);` reads well. An argument may be err->message itself, to say
+ * more about an earlier failure. err NULL: only returns status. A status of
+ * MG_OK clears err. */
 MG_API mg_status mg_error_set(mg_error *err, mg_status status, int line, int col,
                               const char *fmt, ...) MG_PRINTF(5, 6);
 /* Sets err to MG_OK, 0, 0, "". NULL is a no-op. */

@@ -102,7 +102,8 @@ MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
  * the one mg_lesson_goto went to. */
 MG_API size_t mg_lesson_at(const mg_lesson *lesson);
 
-/* The name captions use for v: its label, else for an unnamed constant its
+/* The name captions use for v: its label (in parentheses if it has a space
+ * or an operator: "(x1*w1 + x2*w2)"), else for an unnamed constant its
  * number in parentheses ("(2)", "(-1)"), else "v" and its index ("v12"). Invalid UTF-8 and
  * control characters are replaced by U+FFFD. Writes at most size bytes with a
  * NUL (truncating on a character boundary) and returns buf. */

@@ -19,6 +19,7 @@
 #include <micrograd/error.h>
 #include <micrograd/engine.h>
 #include <micrograd/parse.h>
+#include <micrograd/suggest.h>
 #include <micrograd/rng.h>
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>

@@ -139,7 +139,7 @@ def existing_output_untouched_on_failure():
         f.write('a = 1\nb = a +* 2\n')
     r = run(['draw', bad, '-o', out])
     expect(r.status, 2, 'exit')
-    expect(r.err, f"{bad}:2:8: error: expected an expression, found '*'\n")
+    expect(r.err, f"{bad}:2:8: error: expected an expression, found '*'\n    b = a +* 2\n           ^\n")
     with open(out) as f:
         expect(f.read(), 'keep', 'old output')
     expect(sorted(os.listdir(d)), ['bad.mg', 'out.svg'], 'no temporary left')

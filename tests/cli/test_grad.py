@@ -76,7 +76,9 @@ def non_finite_values_in_json():
 def bad_input_is_file_line_col_exit_2():
     r = run(['grad', '-'], stdin=b'a = 1\nb = a +* 2\n')
     expect(r.status, 2, 'exit')
-    expect(r.err, "<stdin>:2:8: error: expected an expression, found '*'\n")
+    expect(r.err, "<stdin>:2:8: error: expected an expression, found '*'\n"
+                  "    b = a +* 2\n"
+                  "           ^\n")
     expect(r.out, b'')
 
 
@@ -88,7 +90,7 @@ def input_errors_name_the_file():
         f.write(b'a = 1\nb = c\n')
     r = run(['grad', path])
     expect(r.status, 2)
-    expect(r.err, f"{path}:2:5: error: 'c' is not defined\n")
+    expect(r.err, f"{path}:2:5: error: 'c' is not defined\n    b = c\n        ^\n")
 
 
 @test

@@ -18,10 +18,27 @@ def write(name, data):
     return path
 
 
-def fails(args, status, err, stdin=b'', **kw):
-    """Runs args; expects the status, exactly the one line err, empty stdout."""
+def shown_line(src, where):
+    """The source line and caret the CLI prints under an error at where
+    ('LINE:COL'): nothing for a blank line or one over 200 bytes."""
+    line, col = (int(x) for x in where.split(':'))
+    lines = src[3:].split(b'\n') if src.startswith(b'\xef\xbb\xbf') else src.split(b'\n')
+    text = lines[line - 1].rstrip(b'\r') if line <= len(lines) else b''
+    try:
+        shown = text.decode('utf-8')
+    except UnicodeDecodeError:
+        return ''
+    if not text.strip(b' \t') or len(text) > 200 or any(c < 0x20 and c != 9 or c == 0x7f for c in text):
+        return ''
+    pad = ''.join('\t' if c == 0x09 else ' ' for c in text[:col - 1] if c & 0xC0 != 0x80)
+    return '    ' + shown + '\n    ' + pad + '^\n'
+
+
+def fails(args, status, err, stdin=b'', shown='', **kw):
+    """Runs args; expects the status, exactly the line err (and the source line
+    shown under it), empty stdout."""
     r = run(args, stdin=stdin, **kw)
-    expect(r.err, err + '\n', 'stderr')
+    expect(r.err, err + '\n' + shown, 'stderr')
     expect(r.status, status, 'exit')
     expect(r.out, b'', 'stdout')
     return r
@@ -29,7 +46,8 @@ def fails(args, status, err, stdin=b'', **kw):
 
 def input_error(src, where, message):
     """src through `grad -`: exit 2 and '<stdin>:LINE:COL: error: message'."""
-    fails(['grad', '-'], 2, f'<stdin>:{where}: error: {message}', stdin=src)
+    fails(['grad', '-'], 2, f'<stdin>:{where}: error: {message}', stdin=src,
+          shown=shown_line(src, where))
 
 
 def grad_json(src, args=()):
@@ -80,7 +98,7 @@ def byte_order_mark_is_skipped():
     expect(grad_json(b'\xef\xbb\xbfa = 2\nb = a * a\n')['values'][1], {'name': 'b', 'data': 4.0, 'grad': 1.0})
     input_error(b'\xef\xbb\xbfa = @\n', '1:5', "unexpected '@'")
     # only at the very start
-    input_error(b'a = 1\n\xef\xbb\xbfb = 2\n', '2:1', 'unexpected byte 0xEF')
+    input_error(b'a = 1\n\xef\xbb\xbfb = 2\n', '2:1', "invalid character '\ufeff' (U+FEFF)")
 
 
 @test
@@ -141,16 +159,18 @@ def expression_of_200000_terms():
 
 @test
 def names_defined_twice_or_never():
-    input_error(b'a = 1\nb = 2\na = 3\n', '3:1', "'a' is already defined (line 1)")
-    input_error(b'a = 1; a = a + 1\n', '1:8', "'a' is already defined (line 1)")
     input_error(b'a = b + 1\n', '1:5', "'b' is not defined")
     input_error(b'a = a\n', '1:5', "'a' is not defined")
     input_error(b'a = 1\nb = c * a\nc = 2\n', '2:5', "'c' is not defined")
     long = b'n' * 100
-    input_error(long + b' = 1\n' + long + b' = 2\n', '2:1',
-                f"'{'n' * 64}...' is already defined (line 1)")
-    # a known name without '=' is not a redefinition
-    input_error(b'a = 1\na\n', '2:2', "expected '=' after 'a', found end of line")
+    input_error(long + b' = 1\n' + long[:-1] + b'm + 1\n', '2:1',
+                f"'{'n' * 64}...' is not defined")
+    # a name assigned again is a new value, the name rebound (as in Python)
+    expect(grad_json(b'a = 1\nb = 2\na = 3\n')['values'],
+           [{'name': 'b', 'data': 2.0, 'grad': 0.0}, {'name': 'a', 'data': 3.0, 'grad': 1.0}])
+    expect(grad_json(b'a = 1; a = a + 1\n')['values'], [{'name': 'a', 'data': 2.0, 'grad': 1.0}])
+    # a known name on its own is an expression statement: nothing to do
+    expect(grad_json(b'a = 1\na\n')['values'], [{'name': 'a', 'data': 1.0, 'grad': 1.0}])
 
 
 @test
@@ -170,9 +190,9 @@ def value_exponent():
 @test
 def unknown_functions_and_arity():
     input_error(b'a = 1\nb = sin(a)\n', '2:5',
-                "unknown function 'sin' (functions: tanh exp log relu sigmoid)")
+                "unknown function 'sin' (functions: Value tanh exp log relu sigmoid draw_dot)")
     input_error(b'a = 1\nb = a(2)\n', '2:5',
-                "unknown function 'a' (functions: tanh exp log relu sigmoid)")
+                "unknown function 'a' (functions: Value tanh exp log relu sigmoid draw_dot)")
     input_error(b'a = tanh()\n', '1:10', "'tanh' takes one argument")
     input_error(b'a = 1\nb = exp(a, a)\n', '2:10', "'exp' takes one argument")
     input_error(b'a = 1\nb = log(relu(a), 2)\n', '2:16', "'log' takes one argument")
@@ -184,8 +204,10 @@ def unknown_functions_and_arity():
 def other_syntax_errors():
     input_error(b'a = 1\nb = a +* 2\n', '2:8', "expected an expression, found '*'")
     input_error(b'a = 1 2\n', '1:7', "expected an operator or the end of the statement, found '2'")
-    input_error(b'a 1\n', '1:3', "expected '=' after 'a', found '1'")
-    input_error(b'= 1\n', '1:1', "expected a name to assign to, found '='")
+    input_error(b'a 1\n', '1:1', "'a' is not defined")
+    input_error(b'a = 0; a 1\n', '1:10', "expected an operator or the end of the statement, found '1'")
+    input_error(b'= 1\n', '1:1', "cannot assign to an expression: the left of '=' must be a name "
+                "(or x.label, x.data, x.grad)")
     input_error(b'a = \n', '1:5', 'expected an expression, found end of line')
     input_error(b'a = 1 +', '1:8', 'expected an expression, found end of file')
     input_error(b'a = 1.2.3\n', '1:5', "invalid number '1.2.3'")
@@ -194,7 +216,7 @@ def other_syntax_errors():
     input_error(b'a = ()\n', '1:6', "expected an expression, found ')'")
     input_error(b'a = (1, 2)\n', '1:7', "expected an operator or the end of the statement, found ','")
     input_error(b'a = 1, 2\n', '1:6', "expected an operator or the end of the statement, found ','")
-    input_error(b'a = 1\nb = a ^ 2\n', '2:7', "unexpected '^'")
+    input_error(b'a = 1\nb = a ^ 2\n', '2:7', "'^' is not a power in Python (it is bitwise xor): write x ** 2")
 
 
 # ---- the command line --------------------------------------------------------
@@ -272,19 +294,26 @@ def standard_output_full():
 
 @test
 def non_finite_values_are_shown():
-    src = (b'x = -1\na = log(x)\nb = 0/0\nz = 0\nc = z/z\nd = exp(1000)\ne = -exp(1000)\n'
+    src = (b'x = -1\na = log(x)\nb = x/0\nz = 0\nc = z/z\nd = exp(1000)\ne = -exp(1000)\n'
            b'f = 1e400\ng = -f\nh = a + d\n')
     r = run(['grad', '--json', '--root', 'd', '-'], stdin=src)
-    expect((r.status, r.err), (0, ''))
+    # the first NaN or infinite value gets a warning; --strict makes it an error
+    warning = "<stdin>:2:1: warning: 'a' is nan\n    a = log(x)\n    ^\n"
+    expect((r.status, r.err), (0, warning))
     expect(r.out, b'{"root": "d", "values": ['
            b'{"name": "x", "data": -1.0, "grad": 0.0}, {"name": "a", "data": "nan", "grad": 0.0}, '
-           b'{"name": "b", "data": "nan", "grad": 0.0}, {"name": "z", "data": 0.0, "grad": 0.0}, '
+           b'{"name": "b", "data": "-inf", "grad": 0.0}, {"name": "z", "data": 0.0, "grad": 0.0}, '
            b'{"name": "c", "data": "nan", "grad": 0.0}, {"name": "d", "data": "inf", "grad": 1.0}, '
            b'{"name": "e", "data": "-inf", "grad": 0.0}, {"name": "f", "data": "inf", "grad": 0.0}, '
            b'{"name": "g", "data": "-inf", "grad": 0.0}, {"name": "h", "data": "nan", "grad": 0.0}]}\n')
     # grads go non-finite too: d exp(x)/dx at 1000 is inf, 0/0 gives nan grads
+    strict = run(['grad', '--json', '--strict', '-'], stdin=src)
+    expect((strict.status, strict.out), (2, b''))
+    expect(strict.err, warning.replace('warning', 'error'))
+    # Python's own errors where it folds numbers: micrograd never sees these
+    input_error(b'b = 0/0\n', '1:6', 'division by zero (Python raises ZeroDivisionError)')
     r = run(['grad', '-'], stdin=b'x = 1000\ny = exp(x)\nz = 0\nw = z / z * x\n')
-    expect((r.status, r.err), (0, ''))
+    expect((r.status, r.err), (0, "<stdin>:2:1: warning: 'y' is inf\n    y = exp(x)\n    ^\n"))
     expect(r.text, 'name  data                      grad\n'
                    'x     1000.0                    nan\n'
                    'y     inf                       0.0\n'

@@ -133,7 +133,7 @@ def bad_input_writes_nothing():
         args = ['steps', bad] + (['-o', out] if out else ['--text'])
         r = run(args)
         expect(r.status, 2, f'exit with {out}')
-        expect(r.err, f'{bad}:2:8: error: expected an expression, found end of line\n')
+        expect(r.err, f'{bad}:2:8: error: expected an expression, found end of line\n    b = a +\n           ^\n')
         expect(r.out, b'')
     expect(sorted(os.listdir(d)), ['bad.mg', 'old.html'])
     expect(read(page), b'old page')

@@ -1,2 +1,2 @@
 x = -1
-y = log(x) + 0/0 * x + exp(1000) * x
+y = log(x) + x/0 * x + exp(1000) * x

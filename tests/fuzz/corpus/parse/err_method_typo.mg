@@ -1,0 +1,2 @@
+a = Value(1.0)
+b = a.tnah()

@@ -1,0 +1,1 @@
+x = Value(2.0, label="unclosed)

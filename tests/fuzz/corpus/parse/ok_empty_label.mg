@@ -1,0 +1,2 @@
+x = Value(1.0, label='')
+y = x * 2
