@@ -102,7 +102,8 @@ def test_drawing_errors_have_the_librarys_messages(L):
     bad = Value(1.0, label='\udc80')  # a lone surrogate cannot be UTF-8
     with pytest.raises(UnicodeEncodeError):
         draw_dot(bad)
-    assert '{ α → β | data 1.0000 | grad 0.0000 }' in draw_dot(Value(1.0, label='α → β')).source
+    # no space before a multibyte first character: Graphviz would drop the one after it
+    assert '{α → β | data 1.0000 | grad 0.0000 }' in draw_dot(Value(1.0, label='α → β')).source
 
 
 def test_lesson(L, tmp_path):
