@@ -24,6 +24,9 @@ double bench_wall_ns(void);
 int bench_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The median of v[0..n) (sorts v; n >= 1). */
 double bench_median(double *v, size_t n);
+/* The NULL-terminated lines bench/embed.py embeds, joined into one malloc'd
+ * text with a newline after each; *len its length. NULL when memory is short. */
+char *bench_join_lines(const char *const *lines, size_t *len);
 /* The process's peak resident memory so far, in bytes (0 if unknown). */
 size_t bench_max_rss_bytes(void);
 
@@ -55,9 +58,10 @@ typedef struct bench_big {
 } bench_big;
 int bench_chain_big(size_t values, bench_big *out, char *err);
 
-/* micrograd's moons demo replayed: MLP(2,[16,16,1]), ReLU hidden, linear out,
- * SVM loss + 1e-4 L2 on the 100 points of bench/data, 100 steps, learning
- * rate 1.0 - 0.9*k/100, starting from micrograd's own initial parameters. */
+/* micrograd's moons demo replayed: the library's moons preset (MLP(2,[16,16,1]),
+ * ReLU hidden, linear out, SVM loss + 1e-4 L2, 100 steps, learning rate
+ * 1.0 - 0.9*k/100) on the 100 points of bench/data, starting from
+ * micrograd's own initial parameters. */
 typedef struct bench_moons {
     int steps;
     size_t values_per_step;    /* graph size during a step, parameters included */

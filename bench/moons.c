@@ -1,12 +1,13 @@
-/* micrograd's moons demo replayed on the engine API and on the yardstick:
- * MLP(2,[16,16,1]), ReLU hidden layers, linear output, SVM max-margin loss
- * plus 1e-4 L2, 100 steps of SGD at 1.0 - 0.9*k/100, from the exact points and
- * initial parameters of micrograd's notebook (bench/data, embedded at build). */
+/* micrograd's moons demo replayed through the library and on the yardstick:
+ * the moons preset (MLP(2,[16,16,1]), ReLU hidden layers, linear output, SVM
+ * max-margin loss plus 1e-4 L2, 100 steps of SGD at its decaying rate) from
+ * the exact points and initial parameters of micrograd's notebook
+ * (bench/data, embedded at build, read with the library's CSV reader). */
 #include "bench.h"
 
-#include <micrograd/engine.h>
+#include <micrograd/csv.h>
+#include <micrograd/nn.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,217 +15,187 @@
 #include "bench_data.h"
 #include "yardstick.h"
 
-#define POINTS 100
 #define STEPS 100
-#define PARAMS 337 /* 16*(2+1) + 16*(16+1) + 1*(16+1) */
-#define HIDDEN 16
 #define MAX_RUNS 64
-
-static const int layer_in[3] = {2, HIDDEN, HIDDEN};
-static const int layer_out[3] = {HIDDEN, HIDDEN, 1};
+/* The yardstick's layers fit in arrays of this width. */
+#define YS_MAX_WIDTH 64
 
 typedef struct moons_data {
-    double x[POINTS][2];
-    double y[POINTS];
-    double init[PARAMS];
+    const mg_preset *preset;
+    mg_dataset set;       /* moons100.csv: x0,x1,y */
+    mg_table init;        /* moons_init.csv: one parameter a line */
 } moons_data;
 
 /* ---- the data ------------------------------------------------------------ */
 
-/* Reads one number that must end at one of `ends` (NUL ends a line); advances
- * *p past the separator. */
-static int read_number(const char **p, const char *ends, double *out)
+/* Parses one embedded CSV file with the library's reader. */
+static int load_table(const char *const *lines, const char *name, mg_table *t, char *err)
 {
-    char *end;
-    errno = 0;
-    *out = strtod(*p, &end);
-    if (end == *p || errno == ERANGE || !strchr(ends, *end))
-        return 0;
-    *p = *end ? end + 1 : end;
-    return 1;
-}
-
-/* moons100.csv: the header x0,x1,y then one point a line. */
-static int parse_points(const char *const *lines, moons_data *d, char *err)
-{
-    if (!lines[0] || strcmp(lines[0], "x0,x1,y") != 0)
-        return bench_fail(err, "moons100.csv: expected the header 'x0,x1,y'");
-    int i = 0;
-    for (const char *const *line = lines + 1; *line; line++, i++) {
-        const char *p = *line;
-        if (i == POINTS)
-            return bench_fail(err, "moons100.csv: more than %d points", POINTS);
-        if (!read_number(&p, ",", &d->x[i][0]) || !read_number(&p, ",", &d->x[i][1]) ||
-            !read_number(&p, "", &d->y[i]) || *p)
-            return bench_fail(err, "moons100.csv:%d: not x0,x1,y", i + 2);
-    }
-    if (i != POINTS)
-        return bench_fail(err, "moons100.csv: %d points, not %d", i, POINTS);
+    size_t len;
+    char *text = bench_join_lines(lines, &len);
+    if (!text)
+        return bench_fail(err, "moons: out of memory");
+    mg_error e;
+    mg_status s = mg_table_parse(text, len, t, &e);
+    free(text);
+    if (s != MG_OK)
+        return bench_fail(err, "%s:%d:%d: %s", name, e.line, e.col, e.message);
     return 0;
 }
 
-/* moons_init.csv: one parameter a line; '#' comments and blank lines skipped. */
-static int parse_init(const char *const *lines, moons_data *d, char *err)
+static void moons_data_free(moons_data *d)
 {
-    int n = 0;
-    for (int i = 0; lines[i]; i++) {
-        const char *p = lines[i];
-        if (*p == '#' || *p == '\0')
-            continue;
-        if (n == PARAMS)
-            return bench_fail(err, "moons_init.csv: more than %d parameters", PARAMS);
-        if (!read_number(&p, "", &d->init[n]) || *p)
-            return bench_fail(err, "moons_init.csv:%d: not a number", i + 1);
-        n++;
-    }
-    if (n != PARAMS)
-        return bench_fail(err, "moons_init.csv: %d parameters, the network has %d", n, PARAMS);
-    return 0;
+    mg_dataset_free(&d->set);
+    mg_table_free(&d->init);
 }
 
-/* ---- the network on the engine API --------------------------------------- */
-
-/* micrograd's Neuron: sum((wi*xi ...), b), so b + w0*x0 + w1*x1 + ... */
-static mg_value neuron(mg_graph *g, const mg_value *w, int nin, const mg_value *x, int relu)
+static int load_data(moons_data *d, char *err)
 {
-    mg_value act = w[nin];
-    for (int i = 0; i < nin; i++)
-        act = mg_add(g, act, mg_mul(g, w[i], x[i]));
-    return relu ? mg_relu(g, act) : act;
+    *d = (moons_data){.preset = mg_preset_find("moons")};
+    mg_table points;
+    if (load_table(bench_moons_points_csv, "moons100.csv", &points, err))
+        return -1;
+    int status = 0;
+    if (points.cols != 3 || points.rows != d->preset->points)
+        status = bench_fail(err, "moons100.csv: %zu rows of %zu fields, not %zu of x0,x1,y",
+                            points.rows, points.cols, d->preset->points);
+    else if (mg_dataset_from_table(&d->set, &points) != MG_OK)
+        status = bench_fail(err, "moons: out of memory");
+    mg_table_free(&points);
+    if (status == 0 && load_table(bench_moons_init_csv, "moons_init.csv", &d->init, err))
+        status = -1;
+    if (status == 0 && d->init.cols != 1)
+        status = bench_fail(err, "moons_init.csv: %zu fields a line, not 1", d->init.cols);
+    if (status)
+        moons_data_free(d);
+    return status;
 }
 
-static mg_value mlp(mg_graph *g, const mg_value *params, mg_value x0, mg_value x1)
-{
-    mg_value in[HIDDEN] = {x0, x1}, out[HIDDEN] = {{0, 0}};
-    const mg_value *w = params;
-    for (int l = 0; l < 3; l++) {
-        for (int j = 0; j < layer_out[l]; j++, w += layer_in[l] + 1)
-            out[j] = neuron(g, w, layer_in[l], in, l < 2);
-        memcpy(in, out, sizeof out);
-    }
-    return out[0];
-}
+/* ---- the demo through the library ---------------------------------------- */
 
-/* micrograd's loss(): builds the whole forward pass in micrograd's order
- * (inputs, scores, hinge losses, their mean, then the L2 term). */
-static mg_value engine_loss(mg_graph *g, const mg_value *params, const moons_data *d,
-                            double *accuracy)
+/* The preset's network in g with micrograd's initial parameters. */
+static mg_mlp *network(mg_graph *g, const moons_data *d, char *err)
 {
-    mg_value inputs[POINTS][2], scores[POINTS];
-    for (int i = 0; i < POINTS; i++) {
-        inputs[i][0] = mg_leaf(g, d->x[i][0], NULL);
-        inputs[i][1] = mg_leaf(g, d->x[i][1], NULL);
+    const mg_preset *p = d->preset;
+    mg_mlp *m = NULL;
+    mg_error e;
+    if (mg_mlp_new(g, p->sizes, p->count, p->hidden, p->output, NULL, &m, &e) != MG_OK) {
+        bench_fail(err, "moons: %s", e.message);
+        return NULL;
     }
-    int right = 0;
-    for (int i = 0; i < POINTS; i++) {
-        scores[i] = mlp(g, params, inputs[i][0], inputs[i][1]);
-        right += (d->y[i] > 0) == (mg_data(g, scores[i]) > 0);
+    if (mg_mlp_set_params(g, m, d->init.cells, d->init.rows) != MG_OK) {
+        bench_fail(err, "moons_init.csv: %zu parameters, the network has %zu", d->init.rows,
+                   mg_mlp_param_count(m));
+        mg_mlp_free(m);
+        return NULL;
     }
-    mg_value sum = MG_NONE;
-    for (int i = 0; i < POINTS; i++) {
-        mg_value hinge = mg_relu(g, mg_add_vd(g, mg_mul_vd(g, scores[i], -d->y[i]), 1.0));
-        sum = i ? mg_add(g, sum, hinge) : mg_add_vd(g, hinge, 0.0); /* sum() starts at 0 */
-    }
-    mg_value data_loss = mg_mul_vd(g, sum, 1.0 / POINTS);
-    mg_value reg = MG_NONE;
-    for (int i = 0; i < PARAMS; i++) {
-        mg_value sq = mg_mul(g, params[i], params[i]);
-        reg = i ? mg_add(g, reg, sq) : mg_add_vd(g, sq, 0.0);
-    }
-    *accuracy = (double)right / POINTS;
-    return mg_add(g, data_loss, mg_mul_vd(g, reg, 1e-4));
+    return m;
 }
 
 /* One run of the demo; fills losses and step times. Returns 0 or -1. */
 static int engine_train(const moons_data *d, double *losses, double *step_ns, bench_moons *m,
                         char *err)
 {
+    const mg_preset *p = d->preset;
     mg_graph *g = mg_graph_new();
-    if (!g)
-        return bench_fail(err, "moons: out of memory");
-    mg_value params[PARAMS];
-    for (int i = 0; i < PARAMS; i++)
-        params[i] = mg_leaf_role(g, d->init[i], MG_ROLE_PARAM);
+    mg_mlp *net = g ? network(g, d, err) : NULL;
+    if (!net) {
+        mg_graph_free(g);
+        return g ? -1 : bench_fail(err, "moons: out of memory");
+    }
+    /* the size of a step's graph: its loss built once, then dropped */
     mg_mark mark = mg_graph_mark(g);
-    for (int k = 0; k < STEPS; k++) {
+    mg_mlp_loss(g, net, &d->set, p->loss, p->alpha, 0, NULL);
+    m->values_per_step = mg_graph_size(g);
+    mg_graph_reset(g, mark);
+    int status = 0;
+    for (int k = 0; k < STEPS && status == 0; k++) {
         double t0 = bench_now_ns();
-        mg_graph_reset(g, mark);
-        for (int i = 0; i < PARAMS; i++)
-            mg_set_grad(g, params[i], 0.0);
-        mg_value loss = engine_loss(g, params, d, &m->accuracy);
-        mg_backward(g, loss);
-        double lr = 1.0 - 0.9 * k / 100;
-        for (int i = 0; i < PARAMS; i++)
-            mg_set_data(g, params[i], mg_data(g, params[i]) - lr * mg_grad(g, params[i]));
+        if (mg_mlp_train_step(g, net, &d->set, p->loss, p->alpha, mg_preset_lr(p, (size_t)k, STEPS),
+                              0, &losses[k], &m->accuracy) != MG_OK)
+            status = bench_fail(err, "moons: %s", mg_graph_error(g));
         step_ns[k] = bench_now_ns() - t0;
-        losses[k] = mg_data(g, loss);
         if (k == 0)
             m->graph_bytes_first = mg_graph_bytes(g);
     }
-    m->values_per_step = mg_graph_size(g);
     m->graph_bytes_last = mg_graph_bytes(g);
-    int status = mg_graph_status(g) == MG_OK ? 0 : bench_fail(err, "moons: %s", mg_graph_error(g));
+    mg_mlp_free(net);
     mg_graph_free(g);
     return status;
 }
 
 /* ---- the same network on the yardstick ----------------------------------- */
 
-static uint32_t ys_mlp(ys_graph *t, uint32_t x0, uint32_t x1)
+/* The forward pass of the preset's network; parameters are values 0.. in
+ * micrograd's parameters() order. */
+static uint32_t ys_mlp(ys_graph *t, const mg_preset *p, uint32_t x0, uint32_t x1)
 {
-    uint32_t in[HIDDEN] = {x0, x1}, out[HIDDEN] = {0};
-    uint32_t w = 0; /* parameters are values 0 .. PARAMS-1 */
-    for (int l = 0; l < 3; l++) {
-        for (int j = 0; j < layer_out[l]; j++, w += (uint32_t)layer_in[l] + 1) {
-            uint32_t act = w + (uint32_t)layer_in[l];
-            for (int i = 0; i < layer_in[l]; i++)
-                act = ys_add(t, act, ys_mul(t, w + (uint32_t)i, in[i]));
-            out[j] = l < 2 ? ys_relu(t, act) : act;
+    uint32_t in[YS_MAX_WIDTH] = {x0, x1}, out[YS_MAX_WIDTH] = {0};
+    uint32_t w = 0;
+    for (size_t l = 0; l + 1 < p->count; l++) {
+        uint32_t nin = (uint32_t)p->sizes[l];
+        for (size_t j = 0; j < p->sizes[l + 1]; j++, w += nin + 1) {
+            uint32_t act = w + nin; /* micrograd's neuron: b + w0*x0 + w1*x1 + ... */
+            for (uint32_t i = 0; i < nin; i++)
+                act = ys_add(t, act, ys_mul(t, w + i, in[i]));
+            out[j] = l + 2 < p->count ? ys_relu(t, act) : act;
         }
         memcpy(in, out, sizeof out);
     }
     return out[0];
 }
 
-static uint32_t ys_loss(ys_graph *t, const moons_data *d)
+/* The loss as the library builds it: every example's score, then the hinges
+ * relu(1 + -y*score), their sum from the first term times 1/n, plus alpha
+ * times the sum of p*p. UINT32_MAX when memory is short. */
+static uint32_t ys_loss(ys_graph *t, const moons_data *d, uint32_t params)
 {
-    uint32_t inputs[POINTS][2], scores[POINTS];
-    for (int i = 0; i < POINTS; i++) {
-        inputs[i][0] = ys_leaf(t, d->x[i][0]);
-        inputs[i][1] = ys_leaf(t, d->x[i][1]);
+    const mg_preset *p = d->preset;
+    const size_t n = d->set.count;
+    uint32_t *scores = malloc(n * sizeof *scores);
+    if (!scores)
+        return UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x0 = ys_leaf(t, d->set.x[2 * i]), x1 = ys_leaf(t, d->set.x[2 * i + 1]);
+        scores[i] = ys_mlp(t, p, x0, x1);
     }
-    for (int i = 0; i < POINTS; i++)
-        scores[i] = ys_mlp(t, inputs[i][0], inputs[i][1]);
     uint32_t sum = 0;
-    for (int i = 0; i < POINTS; i++) {
-        uint32_t m = ys_mul(t, scores[i], ys_leaf(t, -d->y[i]));
-        uint32_t hinge = ys_relu(t, ys_add(t, m, ys_leaf(t, 1.0)));
-        sum = i ? ys_add(t, sum, hinge) : ys_add(t, hinge, ys_leaf(t, 0.0));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t margin = ys_mul(t, ys_leaf(t, -d->set.y[i]), scores[i]);
+        uint32_t hinge = ys_relu(t, ys_add(t, ys_leaf(t, 1.0), margin));
+        sum = i ? ys_add(t, sum, hinge) : hinge;
     }
-    uint32_t data_loss = ys_mul(t, sum, ys_leaf(t, 1.0 / POINTS));
+    free(scores);
+    uint32_t data_loss = ys_mul(t, sum, ys_leaf(t, 1.0 / (double)n));
     uint32_t reg = 0;
-    for (uint32_t i = 0; i < PARAMS; i++) {
+    for (uint32_t i = 0; i < params; i++) {
         uint32_t sq = ys_mul(t, i, i);
-        reg = i ? ys_add(t, reg, sq) : ys_add(t, sq, ys_leaf(t, 0.0));
+        reg = i ? ys_add(t, reg, sq) : sq;
     }
-    return ys_add(t, data_loss, ys_mul(t, reg, ys_leaf(t, 1e-4)));
+    return ys_add(t, data_loss, ys_mul(t, reg, ys_leaf(t, p->alpha)));
 }
 
 static int yardstick_train(const moons_data *d, size_t capacity, double *losses, char *err)
 {
+    const mg_preset *p = d->preset;
+    const uint32_t params = (uint32_t)d->init.rows;
     ys_graph t = {malloc(capacity * sizeof *t.n), 0};
     if (!t.n)
         return bench_fail(err, "moons: out of memory");
-    for (int i = 0; i < PARAMS; i++)
-        ys_leaf(&t, d->init[i]);
+    for (uint32_t i = 0; i < params; i++)
+        ys_leaf(&t, d->init.cells[i]);
     for (int k = 0; k < STEPS; k++) {
-        t.count = PARAMS;
-        for (int i = 0; i < PARAMS; i++)
+        t.count = params;
+        for (uint32_t i = 0; i < params; i++)
             t.n[i].grad = 0.0;
-        uint32_t loss = ys_loss(&t, d);
+        uint32_t loss = ys_loss(&t, d, params);
+        if (loss == UINT32_MAX) {
+            free(t.n);
+            return bench_fail(err, "moons: out of memory");
+        }
         ys_backward(&t, loss);
-        double lr = 1.0 - 0.9 * k / 100;
-        for (int i = 0; i < PARAMS; i++)
+        double lr = mg_preset_lr(p, (size_t)k, STEPS);
+        for (uint32_t i = 0; i < params; i++)
             t.n[i].data -= lr * t.n[i].grad;
         losses[k] = t.n[loss].data;
     }
@@ -234,27 +205,22 @@ static int yardstick_train(const moons_data *d, size_t capacity, double *losses,
 
 /* ---- the figures --------------------------------------------------------- */
 
-int bench_moons_run(int runs, bench_moons *m, char *err)
+/* Times runs of both; fills m. */
+static int time_runs(const moons_data *d, int runs, bench_moons *m, char *err)
 {
-    if (runs < 1 || runs > MAX_RUNS)
-        return bench_fail(err, "moons: runs must be 1..%d", MAX_RUNS);
-    moons_data d;
-    if (parse_points(bench_moons_points_csv, &d, err) || parse_init(bench_moons_init_csv, &d, err))
-        return -1;
     static double step_ns[MAX_RUNS * STEPS];
     double train[MAX_RUNS], yard[MAX_RUNS];
     double losses[STEPS], ylosses[STEPS];
-    *m = (bench_moons){.steps = STEPS, .agree = 1};
     /* Warm-up of each, not counted; it also sizes the yardstick's array. */
-    if (engine_train(&d, losses, step_ns, m, err) ||
-        yardstick_train(&d, m->values_per_step, ylosses, err))
+    if (engine_train(d, losses, step_ns, m, err) ||
+        yardstick_train(d, m->values_per_step, ylosses, err))
         return -1;
     for (int r = 0; r < runs; r++) {
         double t0 = bench_now_ns();
-        if (engine_train(&d, losses, step_ns + r * STEPS, m, err))
+        if (engine_train(d, losses, step_ns + r * STEPS, m, err))
             return -1;
         double t1 = bench_now_ns();
-        if (yardstick_train(&d, m->values_per_step, ylosses, err))
+        if (yardstick_train(d, m->values_per_step, ylosses, err))
             return -1;
         double t2 = bench_now_ns();
         train[r] = (t1 - t0) / 1e6;
@@ -267,4 +233,22 @@ int bench_moons_run(int runs, bench_moons *m, char *err)
     m->loss_first = losses[0];
     m->loss_final = losses[STEPS - 1];
     return 0;
+}
+
+int bench_moons_run(int runs, bench_moons *m, char *err)
+{
+    if (runs < 1 || runs > MAX_RUNS)
+        return bench_fail(err, "moons: runs must be 1..%d", MAX_RUNS);
+    *m = (bench_moons){.steps = STEPS, .agree = 1};
+    moons_data d;
+    if (load_data(&d, err))
+        return -1;
+    for (size_t l = 0; l < d.preset->count; l++)
+        if (d.preset->sizes[l] > YS_MAX_WIDTH) {
+            moons_data_free(&d);
+            return bench_fail(err, "moons: a layer wider than the yardstick's %d", YS_MAX_WIDTH);
+        }
+    int status = time_runs(&d, runs, m, err);
+    moons_data_free(&d);
+    return status;
 }

@@ -252,26 +252,6 @@ static int measure_graph(mg_viz *viz, const mg_graph *g, mg_value root, int runs
 
 /* ---- the two graphs --------------------------------------------------------------- */
 
-/* The neuron file's text, one string (the embedded lines joined). */
-static char *neuron_text(size_t *len)
-{
-    size_t n = 0;
-    for (const char *const *l = bench_neuron_mg; *l; l++)
-        n += strlen(*l) + 1;
-    char *text = malloc(n + 1), *p = text;
-    if (!text)
-        return NULL;
-    for (const char *const *l = bench_neuron_mg; *l; l++) {
-        size_t k = strlen(*l);
-        memcpy(p, *l, k);
-        p[k] = '\n';
-        p += k + 1;
-    }
-    *p = '\0';
-    *len = n;
-    return text;
-}
-
 int bench_render_neuron(int runs, bench_render *out, double *context_ms, double *first_ms,
                         char *err)
 {
@@ -279,7 +259,7 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
         return bench_fail(err, "render: runs must be 1..%d", MAX_RUNS);
     *out = (bench_render){0};
     size_t len = 0;
-    char *text = neuron_text(&len);
+    char *text = bench_join_lines(bench_neuron_mg, &len);
     mg_graph *g = mg_graph_new();
     mg_program *p = NULL;
     if (text && g)

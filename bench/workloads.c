@@ -51,6 +51,25 @@ double bench_median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+char *bench_join_lines(const char *const *lines, size_t *len)
+{
+    size_t n = 0;
+    for (const char *const *l = lines; *l; l++)
+        n += strlen(*l) + 1;
+    char *text = malloc(n + 1), *p = text;
+    if (!text)
+        return NULL;
+    for (const char *const *l = lines; *l; l++) {
+        size_t k = strlen(*l);
+        memcpy(p, *l, k);
+        p[k] = '\n';
+        p += k + 1;
+    }
+    *p = '\0';
+    *len = n;
+    return text;
+}
+
 size_t bench_max_rss_bytes(void)
 {
     struct rusage u;

@@ -11,9 +11,21 @@
 
 #include "fail.h"
 
-#define MAX_PARAMS ((size_t)1 << 28)
-/* numpy's np.pi (C11's math.h has no M_PI). */
-#define PI 3.141592653589793
+/* A training step's graph, left after the graph's end by its reset so the next
+ * step on the same data can bring it back and replay it (mg_graph_unreset,
+ * mg_replay) instead of building it again: the same ops on the same numbers,
+ * so the same bits. x and y are a copy of the data it was built from. */
+typedef struct kept_step {
+    int valid;
+    mg_mark from, end;
+    mg_value total;
+    const mg_dataset *d;
+    double *x, *y;
+    size_t count, inputs, cap;
+    mg_loss loss;
+    double alpha;
+    unsigned flags;
+} kept_step;
 
 struct mg_mlp {
     size_t layers;
@@ -30,6 +42,7 @@ struct mg_mlp {
     mg_value *xbuf;         /* sizes[0] handles: one example's input leaves */
     mg_value *scores;       /* one output per example of the last loss */
     size_t scores_cap;
+    kept_step kept;         /* the last training step's graph, to replay */
 };
 
 /* Room for "layer %zu/neuron %zu" with two 20-digit numbers. */
@@ -44,6 +57,21 @@ const char *mg_activation_name(mg_activation act)
     if (act == MG_ACT_RELU)
         return "relu";
     return "?";
+}
+
+char *mg_mlp_describe(char *buf, size_t size, const size_t *sizes, size_t count)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!sizes || count == 0)
+        return buf;
+    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", sizes[0]);
+    for (size_t i = 1; i < count && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", sizes[i]);
+    if (k < size)
+        snprintf(buf + k, size - k, "])");
+    return buf;
 }
 
 const char *mg_loss_name(mg_loss loss)
@@ -71,6 +99,8 @@ void mg_mlp_free(mg_mlp *m)
     free(m->dbuf);
     free(m->xbuf);
     free(m->scores);
+    free(m->kept.x);
+    free(m->kept.y);
     free(m);
 }
 
@@ -91,16 +121,17 @@ static mg_status check_shape(mg_graph *g, const size_t *sizes, size_t count,
     for (size_t l = 0; l < count; l++) {
         if (sizes[l] == 0)
             return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "size %zu of the MLP is 0", l + 1);
-        if (sizes[l] > MAX_PARAMS)
+        if (sizes[l] > MG_MLP_MAX_PARAMS)
             return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
-                              "size %zu of the MLP is over the limit of %zu", l + 1, MAX_PARAMS);
+                              "size %zu of the MLP is over the limit of %d", l + 1,
+                              MG_MLP_MAX_PARAMS);
     }
     for (size_t l = 0; l + 1 < count; l++) {
         *nparams += (sizes[l] + 1) * sizes[l + 1];
         *neurons += sizes[l + 1];
-        if (*nparams > MAX_PARAMS)
+        if (*nparams > MG_MLP_MAX_PARAMS)
             return fail_graph(g, err, MG_ERR_LIMIT, 0, 0,
-                              "the MLP has more than %zu parameters", MAX_PARAMS);
+                              "the MLP has more than %d parameters", MG_MLP_MAX_PARAMS);
     }
     return MG_OK;
 }
@@ -392,18 +423,36 @@ mg_status mg_mlp_eval(const mg_graph *g, mg_mlp *m, const double *x, size_t coun
 
 /* ---- losses ------------------------------------------------------------- */
 
+/* sum((pred[i] - target[i])**2), each target a value of target_values or, when
+ * that is NULL, a CONST leaf of target[i] made just before its difference. */
+static mg_value sse(mg_graph *g, const mg_value *pred, const double *target,
+                    const mg_value *target_values, size_t n)
+{
+    mg_value sum = MG_NONE;
+    for (size_t i = 0; i < n; i++) {
+        mg_value t = target_values ? target_values[i] : mg_leaf_role(g, target[i], MG_ROLE_CONST);
+        mg_value e = mg_pow(g, mg_sub(g, pred[i], t), 2.0);
+        sum = i == 0 ? e : mg_add(g, sum, e);
+    }
+    return sum;
+}
+
 mg_value mg_loss_sse(mg_graph *g, const mg_value *pred, const double *target, size_t n)
 {
     if (!pred || !target || n == 0) {
         mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_sse: no examples");
         return MG_NONE;
     }
-    mg_value sum = MG_NONE;
-    for (size_t i = 0; i < n; i++) {
-        mg_value e = mg_pow(g, mg_sub_vd(g, pred[i], target[i]), 2.0);
-        sum = i == 0 ? e : mg_add(g, sum, e);
+    return sse(g, pred, target, NULL, n);
+}
+
+mg_value mg_loss_sse_values(mg_graph *g, const mg_value *pred, const mg_value *target, size_t n)
+{
+    if (!pred || !target || n == 0) {
+        mg_graph_set_error(g, MG_ERR_INVALID, "mg_loss_sse_values: no examples");
+        return MG_NONE;
     }
-    return sum;
+    return sse(g, pred, NULL, target, n);
 }
 
 mg_value mg_loss_svm(mg_graph *g, const mg_value *score, const double *y, size_t n)
@@ -481,7 +530,7 @@ static double linspace_pi(size_t i, size_t n)
 {
     if (n < 2)
         return 0.0;
-    return i + 1 == n ? PI : (double)i * (PI / (double)(n - 1));
+    return i + 1 == n ? MG_PI : (double)i * (MG_PI / (double)(n - 1));
 }
 
 mg_status mg_dataset_moons(mg_dataset *d, size_t count, double noise, mg_rng *rng)
@@ -625,14 +674,69 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
     return total;
 }
 
+/* 1 if the kept step was built from this very data, loss and flags. */
+static int kept_matches(const kept_step *k, const mg_dataset *d, mg_loss loss, double alpha,
+                        unsigned flags)
+{
+    return k->valid && k->d == d && k->count == d->count && k->inputs == d->inputs &&
+           k->loss == loss && k->alpha == alpha && k->flags == flags &&
+           memcmp(k->x, d->x, d->count * d->inputs * sizeof *d->x) == 0 &&
+           memcmp(k->y, d->y, d->count * sizeof *d->y) == 0;
+}
+
+/* Remembers the step just built: MG_OK, or MG_ERR_NOMEM recorded (the copy
+ * of the data could not be made; nothing is kept). */
+static mg_status keep_step(mg_graph *g, kept_step *k, const mg_dataset *d, mg_loss loss,
+                           double alpha, unsigned flags, mg_mark from, mg_value total)
+{
+    k->valid = 0;
+    size_t nx = d->count * d->inputs;
+    if (nx > k->cap || d->count > k->cap) {
+        size_t cap = nx > d->count ? nx : d->count;
+        double *x = realloc(k->x, cap * sizeof *x), *y = x ? realloc(k->y, cap * sizeof *y) : NULL;
+        if (x)
+            k->x = x;
+        if (!x || !y)
+            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0, "out of memory for the training data");
+        k->y = y;
+        k->cap = cap;
+    }
+    memcpy(k->x, d->x, nx * sizeof *d->x);
+    memcpy(k->y, d->y, d->count * sizeof *d->y);
+    *k = (kept_step){1, from, from, total, d, k->x, k->y, d->count, d->inputs, k->cap,
+                     loss, alpha, flags};
+    return MG_OK;
+}
+
+/* The step's loss: the kept graph replayed when it is this step's, else built. */
+static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
+                          double alpha, unsigned flags, double *accuracy, mg_mark *from)
+{
+    kept_step *k = &m->kept;
+    if (d && mg_graph_status(g) == MG_OK && kept_matches(k, d, loss, alpha, flags) &&
+        mg_graph_unreset(g, k->end)) {
+        *from = k->from;
+        mg_replay(g, k->from);
+        if (accuracy)
+            *accuracy = accuracy_of(g, m, d);
+        return k->total;
+    }
+    k->valid = 0;
+    *from = mg_graph_mark(g);
+    mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
+    if (mg_value_ok(total) && keep_step(g, k, d, loss, alpha, flags, *from, total) != MG_OK)
+        return MG_NONE;
+    return total;
+}
+
 mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                             double alpha, double lr, unsigned flags, double *loss_out,
                             double *accuracy)
 {
     if (!g || !m)
         return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0, "mg_mlp_train_step: no network");
-    mg_mark mark = mg_graph_mark(g);
-    mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
+    mg_mark mark;
+    mg_value total = step_loss(g, m, d, loss, alpha, flags, accuracy, &mark);
     mg_status s = mg_graph_status(g);
     if (s == MG_OK) {
         if (loss_out)
@@ -642,6 +746,7 @@ mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
         if (s == MG_OK)
             mg_mlp_sgd(g, m, lr);
     }
+    m->kept.end = mg_graph_mark(g);
     mg_graph_reset(g, mark);
     return s;
 }

@@ -79,4 +79,30 @@ static inline double op_chain(mg_op op, int k, double a, double b, double out, d
     return 0.0;
 }
 
+/* Which smooth piece of op's domain the operands a, b lie on: an op that is
+ * differentiable wherever it is defined has one piece (0); relu has three,
+ * -1, 0 and 1 for an input below, at and above its kink at 0. The gradient
+ * check (lib/check.c) calls a step that changes an op's piece a kink. */
+static inline int op_piece(mg_op op, double a, double b)
+{
+    (void)b;
+    switch (op) {
+    case MG_OP_RELU: return (a > 0) - (a < 0);
+    case MG_OP_LEAF:
+    case MG_OP_ADD:
+    case MG_OP_SUB:
+    case MG_OP_MUL:
+    case MG_OP_DIV:
+    case MG_OP_NEG:
+    case MG_OP_POW:
+    case MG_OP_EXP:
+    case MG_OP_LOG:
+    case MG_OP_TANH:
+    case MG_OP_SIGMOID:
+    case MG_OP_POWV:
+    case MG_OP_COUNT: break;
+    }
+    return 0;
+}
+
 #endif

@@ -1,6 +1,7 @@
 /* Engine tests: every op's value and derivative (by hand, against libm bit for
  * bit, and against central differences), backward's order and accumulation,
  * mark/reset, labels, groups, and errors. */
+#include <micrograd/check.h>
 #include <micrograd/engine.h>
 
 #include <stdlib.h>
@@ -116,25 +117,30 @@ static void tanh_is_finite_for_every_finite_input(void **state)
 
 /* ---- derivatives against central differences ----------------------------- */
 
+/* Every op's backward against the gradient check (central differences), at
+ * points inside its domain. */
 static void every_op_against_central_differences(void **state)
 {
     (void)state;
-    const double h = 1e-6;
     const double points[][2] = {{0.7, -1.3}, {-2.1, 0.4}, {1.9, 2.6}, {0.35, 3.2}};
     for (int op = MG_OP_ADD; op < MG_OP_COUNT; op++) {
         for (size_t p = 0; p < sizeof points / sizeof *points; p++) {
             double x = points[p][0], y = points[p][1], k = 2.5;
-            if (op == MG_OP_LOG || op == MG_OP_POW)
+            if (op == MG_OP_LOG || op == MG_OP_POW || op == MG_OP_POWV)
                 x = fabs(x); /* stay in the domain */
-            double gx, gy;
-            grads_at((mg_op)op, x, y, k, &gx, &gy);
-            double nx = (value_at((mg_op)op, x + h, y, k) - value_at((mg_op)op, x - h, y, k)) / (2 * h);
-            double ny = 0.0;
-            if (mg_op_arity((mg_op)op) == 2)
-                ny = (value_at((mg_op)op, x, y + h, k) - value_at((mg_op)op, x, y - h, k)) / (2 * h);
-            if (!close_enough(gx, nx, 1e-6) || !close_enough(gy, ny, 1e-6))
-                fail_msg("%s at (%g, %g): analytic %.17g %.17g, numeric %.17g %.17g",
-                         mg_op_symbol((mg_op)op), x, y, gx, gy, nx, ny);
+            mg_graph *g = mg_graph_new();
+            mg_value vx = mg_leaf(g, x, "x"), vy = mg_leaf(g, y, "y");
+            mg_value out = apply(g, (mg_op)op, vx, vy, k);
+            mg_check_report r;
+            assert_int_equal(mg_check(g, out, NULL, &r, NULL), MG_OK);
+            assert_int_equal(r.count, mg_op_arity((mg_op)op) == 2 ? 2 : 1);
+            for (size_t i = 0; i < r.count; i++)
+                if (r.results[i].verdict != MG_CHECK_OK)
+                    fail_msg("%s at (%g, %g), operand %zu: analytic %.17g, numeric %.17g",
+                             mg_op_symbol((mg_op)op), x, y, i, r.results[i].analytic,
+                             r.results[i].numeric);
+            mg_check_report_free(&r);
+            mg_graph_free(g);
         }
     }
 }
@@ -207,6 +213,53 @@ static void micrograd_sanity_check(void **state)
     mg_backward(g, y);
     assert_same_double(mg_data(g, y), -20.0);
     assert_same_double(mg_grad(g, x), 46.0);
+    mg_graph_free(g);
+}
+
+/* The mixed forms with a plain double, micrograd's `a + 1`, `2 * a`, `1 - a`,
+ * `1 / a`: the double is a CONST leaf on its own side, and the grads follow. */
+static void every_mixed_form(void **state)
+{
+    (void)state;
+    typedef mg_value (*vd)(mg_graph *, mg_value, double);
+    typedef mg_value (*dv)(mg_graph *, double, mg_value);
+    static const struct {
+        mg_op op;
+        vd value_double;
+        dv double_value;
+    } forms[] = {
+        {MG_OP_ADD, mg_add_vd, mg_add_dv},
+        {MG_OP_SUB, mg_sub_vd, mg_sub_dv},
+        {MG_OP_MUL, mg_mul_vd, mg_mul_dv},
+        {MG_OP_DIV, mg_div_vd, mg_div_dv},
+    };
+    const double x = 4.0, k = 0.5;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        for (int left = 0; left < 2; left++) {
+            mg_graph *g = mg_graph_new();
+            mg_value a = mg_leaf(g, x, "a");
+            mg_value y = left ? forms[i].double_value(g, k, a) : forms[i].value_double(g, a, k);
+            mg_value c = mg_operand(g, y, left ? 0 : 1);
+            assert_int_equal(mg_value_op(g, y), forms[i].op);
+            assert_int_equal(mg_operand(g, y, left ? 1 : 0).index, a.index);
+            assert_int_equal(mg_value_role(g, c), MG_ROLE_CONST);
+            assert_same_double(mg_data(g, c), k);
+            assert_same_double(mg_data(g, y), left ? mg_op_forward(forms[i].op, k, x)
+                                                   : mg_op_forward(forms[i].op, x, k));
+            assert_int_equal(mg_backward(g, y), MG_OK);
+            assert_same_double(mg_grad(g, a), mg_op_local_grad(forms[i].op, left ? 1 : 0,
+                                                               left ? k : x, left ? x : k,
+                                                               mg_data(g, y)));
+            mg_graph_free(g);
+        }
+    }
+    /* by hand, the one no other test uses: 1 / a at a = 4 */
+    mg_graph *g = mg_graph_new();
+    mg_value a = mg_leaf(g, 4.0, "a");
+    mg_value r = mg_div_dv(g, 1.0, a);
+    assert_same_double(mg_data(g, r), 0.25);
+    mg_backward(g, r);
+    assert_same_double(mg_grad(g, a), -0.0625);
     mg_graph_free(g);
 }
 
@@ -573,6 +626,63 @@ static void errors_are_sticky_and_never_crash(void **state)
     mg_graph_free(other);
 }
 
+/* What a reset dropped comes back as it was, once, only if nothing happened
+ * since; a replay after new leaf data gives the bits of a rebuild. */
+static void unreset_and_replay_match_a_rebuild(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value w = mg_leaf_role(g, 0.5, MG_ROLE_PARAM);
+    mg_mark from = mg_graph_mark(g);
+    mg_value x = mg_leaf(g, 3.0, "x");
+    mg_value y = mg_tanh(g, mg_add(g, mg_mul(g, w, x), mg_pow(g, x, 2.0)));
+    assert_int_equal(mg_set_group(g, y, "layer 1/neuron 1"), MG_OK);
+    assert_int_equal(mg_backward(g, y), MG_OK);
+    mg_mark end = mg_graph_mark(g);
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_graph_unreset(g, end), 1);
+    assert_int_equal(mg_graph_size(g), 6);
+    assert_string_equal(mg_label(g, x, NULL), "x");
+    assert_string_equal(mg_group(g, y), "layer 1/neuron 1");
+    assert_same_double(mg_pow_exponent(g, mg_operand(g, mg_operand(g, y, 0), 1)), 2.0);
+    /* new parameter data: the replay and a fresh build agree to the bit */
+    assert_int_equal(mg_set_data(g, w, -1.25), MG_OK);
+    assert_int_equal(mg_set_grad(g, w, 0.0), MG_OK);
+    mg_replay(g, from);
+    assert_same_double(mg_grad(g, x), 0.0);
+    assert_int_equal(mg_backward(g, y), MG_OK);
+    double data = mg_data(g, y), grad = mg_grad(g, w);
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_set_grad(g, w, 0.0), MG_OK);
+    mg_value x2 = mg_leaf(g, 3.0, "x");
+    mg_value y2 = mg_tanh(g, mg_add(g, mg_mul(g, w, x2), mg_pow(g, x2, 2.0)));
+    assert_int_equal(mg_backward(g, y2), MG_OK);
+    assert_same_double(mg_data(g, y2), data);
+    assert_same_double(mg_grad(g, w), grad);
+    assert_same_double(data, tanh(-1.25 * 3.0 + 9.0));
+    /* refused: after a value is made, after a second reset, twice */
+    end = mg_graph_mark(g);
+    mg_graph_reset(g, from);
+    mg_leaf(g, 1.0, NULL);
+    assert_int_equal(mg_graph_unreset(g, end), 0);
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_graph_unreset(g, end), 0);
+    assert_int_equal(mg_graph_size(g), 1);
+    mg_value z = mg_neg(g, w);
+    end = mg_graph_mark(g);
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_graph_unreset(g, end), 1);
+    assert_int_equal(mg_graph_unreset(g, end), 0);
+    assert_same_double(mg_data(g, z), 1.25);
+    /* a label given after the reset would overwrite the dropped bytes */
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_set_label(g, w, "w"), MG_OK);
+    assert_int_equal(mg_graph_unreset(g, end), 0);
+    assert_int_equal(mg_graph_unreset(NULL, end), 0);
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +694,7 @@ int main(void)
         cmocka_unit_test(video_neuron_tanh),
         cmocka_unit_test(video_neuron_exp),
         cmocka_unit_test(micrograd_sanity_check),
+        cmocka_unit_test(every_mixed_form),
         cmocka_unit_test(value_used_twice_gets_both_contributions),
         cmocka_unit_test(backward_touches_only_what_root_depends_on),
         cmocka_unit_test(backward_accumulates_and_zero_grad_resets),
@@ -599,6 +710,7 @@ int main(void)
         cmocka_unit_test(groups_and_roles),
         cmocka_unit_test(op_table_and_operands),
         cmocka_unit_test(errors_are_sticky_and_never_crash),
+        cmocka_unit_test(unreset_and_replay_match_a_rebuild),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -324,6 +324,22 @@ static void test_options(void **state)
     assert_non_null(strstr(dot, "fillcolor=\"#e09e97\""));
     mg_viz_free_output(dot);
 
+    /* numeric derivatives beside the grads, where given (NaN: none) */
+    const double numeric[7] = {6.000000000000227, NAN, NAN, NAN, -2.5, NAN, NAN};
+    o = mg_viz_options_default();
+    o.numeric = numeric;
+    dot = render(g, &L, 1, &o, "dot", NULL);
+    assert_non_null(strstr(dot, "label=\"{ a | data 2.0000 | grad 6.0000 | num 6.0000 }\""));
+    assert_non_null(strstr(dot, "label=\"{ d | data 4.0000 | grad -2.0000 | num -2.5000 }\""));
+    assert_non_null(strstr(dot, "label=\"{ b | data -3.0000 | grad -4.0000 }\""));
+    assert_non_null(strstr(dot, "tooltip=\"a: data 2.0, grad 6.0, numeric 6.000000000000227\""));
+    assert_int_equal(count(dot, "| num "), 2);
+    mg_viz_free_output(dot);
+    o.forward_only = 1;
+    dot = render(g, &L, 1, &o, "dot", NULL);
+    assert_int_equal(count(dot, "num"), 0);
+    mg_viz_free_output(dot);
+
     uint8_t flags[7] = {0};
     flags[3] = MG_LESSON_CURRENT;
     flags[0] = flags[1] = MG_LESSON_CHANGED;

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_INPUT_BYTES ((size_t)1 << 30)
@@ -354,32 +356,89 @@ int cli_parse_sizes(const char *command, const char *option, const char *text, s
     return 0;
 }
 
-const char *cli_picture_format(const char *command, const char *path, const char *format)
+/* ---- output formats ------------------------------------------------------ */
+
+/* The one table of output formats: the name -T takes and the extensions that
+ * mean it, compared without regard to case (x.PNG is a PNG). */
+static const struct output_format {
+    unsigned flag;
+    const char *name;
+    const char *ext[2];
+} output_formats[] = {
+    {CLI_FORMAT_SVG, "svg", {"svg", NULL}},
+    {CLI_FORMAT_PNG, "png", {"png", NULL}},
+    {CLI_FORMAT_PDF, "pdf", {"pdf", NULL}},
+    {CLI_FORMAT_DOT, "dot", {"dot", "gv"}},
+    {CLI_FORMAT_HTML, "html", {"html", "htm"}},
+};
+#define FORMAT_COUNT (sizeof output_formats / sizeof *output_formats)
+
+/* "svg, png or pdf" (names) or ".svg, .png or .pdf" (extensions, dotted) of
+ * the allowed formats, into buf. */
+static const char *format_list(unsigned allowed, int extensions, char *buf, size_t size)
 {
-    static const char *const known[] = {"svg", "png", "pdf", "dot"};
-    const char *f = format;
-    if (!f && path && strcmp(path, "-") != 0) {
-        const char *slash = strrchr(path, '/');
-        const char *dot = strrchr(slash ? slash + 1 : path, '.');
-        if (!dot || !dot[1]) {
-            cli_usage_error(command, "cannot tell the format of '%s' from its name; use -T svg|png|pdf|dot",
-                            path);
-            return NULL;
-        }
-        f = strcmp(dot + 1, "gv") == 0 ? "dot" : dot + 1;
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-            if (strcmp(f, known[i]) == 0)
-                return known[i];
-        cli_usage_error(command, "unknown output extension '%s' (svg, png, pdf, dot or gv; or use -T)",
-                        dot);
+    const char *items[2 * FORMAT_COUNT];
+    size_t n = 0;
+    for (size_t i = 0; i < FORMAT_COUNT; i++)
+        for (size_t e = 0; e < (extensions ? 2 : 1); e++)
+            if ((allowed & output_formats[i].flag) && (!extensions || output_formats[i].ext[e]))
+                items[n++] = extensions ? output_formats[i].ext[e] : output_formats[i].name;
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                              extensions ? "." : "", items[i]);
+    return buf;
+}
+
+unsigned cli_format_of_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    if (!dot)
+        return 0;
+    for (size_t i = 0; i < FORMAT_COUNT; i++)
+        for (size_t e = 0; e < 2; e++)
+            if (output_formats[i].ext[e] && strcasecmp(dot + 1, output_formats[i].ext[e]) == 0)
+                return output_formats[i].flag;
+    return 0;
+}
+
+static const char *format_name(unsigned flag)
+{
+    for (size_t i = 0; i < FORMAT_COUNT; i++)
+        if (output_formats[i].flag == flag)
+            return output_formats[i].name;
+    return NULL;
+}
+
+const char *cli_output_format(const char *command, const char *option, const char *path,
+                              const char *format, unsigned allowed)
+{
+    char list[128];
+    const char *or_T = allowed & CLI_FORMAT_OPTION_T ? "; or use -T" : "";
+    if (format) {
+        for (size_t i = 0; i < FORMAT_COUNT; i++)
+            if ((allowed & output_formats[i].flag) && strcasecmp(format, output_formats[i].name) == 0)
+                return output_formats[i].name;
+        cli_usage_error(command, "unknown format '%s' (%s)", format,
+                        format_list(allowed, 0, list, sizeof list));
         return NULL;
     }
-    if (!f)
-        return "svg";
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strcmp(f, known[i]) == 0)
-            return known[i];
-    cli_usage_error(command, "unknown format '%s' (svg, png, pdf or dot)", f);
+    if (!path || strcmp(path, "-") == 0)
+        return format_name(allowed & CLI_FORMAT_SVG ? CLI_FORMAT_SVG : allowed & -allowed);
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    unsigned flag = cli_format_of_name(path);
+    if (flag & allowed)
+        return format_name(flag);
+    format_list(allowed, 1, list, sizeof list);
+    if (!dot || !dot[1])
+        cli_usage_error(command, "%s '%s': no extension to tell the format by (%s%s)", option,
+                        path, list, or_T);
+    else
+        cli_usage_error(command, "%s '%s': unknown extension '%s' (%s%s)", option, path, dot,
+                        list, or_T);
     return NULL;
 }
 
@@ -496,6 +555,58 @@ void cli_source_free(cli_source *src)
     memset(src, 0, sizeof *src);
 }
 
+/* ---- progress ------------------------------------------------------------ */
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+cli_progress cli_progress_start(double delay)
+{
+    cli_progress p = {.tty = isatty(STDERR_FILENO), .start = now_seconds(), .delay = delay,
+                      .last_draw = -1.0};
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    p.color = p.tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+    return p;
+}
+
+void cli_progress_update(cli_progress *p, size_t done, size_t total, const char *text)
+{
+    if (!p->tty || total == 0)
+        return;
+    double t = now_seconds();
+    int last = done >= total;
+    if (!p->drawn && t - p->start < p->delay)
+        return;
+    if (!last && p->last_draw >= 0 && t - p->last_draw < 0.05)
+        return;
+    p->last_draw = t;
+    p->drawn = 1;
+    enum { WIDTH = 30 };
+    int filled = (int)((double)done * WIDTH / (double)total);
+    char bar[WIDTH + 1];
+    memset(bar, '#', (size_t)filled);
+    memset(bar + filled, '.', (size_t)(WIDTH - filled));
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r\033[K[%s%.*s%s%s%s] %zu/%zu%s", p->color ? "\033[32m" : "", filled, bar,
+            p->color ? "\033[0;2m" : "", bar + filled, p->color ? "\033[0m" : "", done, total,
+            text);
+    if (last)
+        cli_progress_finish(p);
+    fflush(stderr);
+}
+
+void cli_progress_finish(cli_progress *p)
+{
+    if (p->drawn)
+        fputc('\n', stderr);
+    p->drawn = 0;
+    p->tty = 0; /* nothing more after the end of the line */
+}
+
 /* ---- options ------------------------------------------------------------- */
 
 void cli_getopt_reset(void)
@@ -508,6 +619,15 @@ int cli_help(const char *help)
 {
     fputs(help, stdout);
     return cli_finish_stdout(CLI_OK);
+}
+
+/* The long options of the last cli_getopt call, for cli_option_error. */
+static const struct option *current_options;
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    current_options = longopts;
+    return getopt_long(argc, argv, shortopts, longopts, NULL);
 }
 
 const char *cli_suggest_option(const char *word, const struct option *options)
@@ -523,15 +643,38 @@ const char *cli_suggest_option(const char *word, const struct option *options)
     return mg_suggest(word, strcspn(word, "="), list, n);
 }
 
-int cli_option_error(const char *command, int c, char **argv, const struct option *options)
+/* 1 if word ("--json=1") gave a value to the long option that getopt named
+ * in optopt, one that takes none. */
+static int given_a_value(const char *word)
 {
+    if (!current_options || strncmp(word, "--", 2) != 0 || !strchr(word, '='))
+        return 0;
+    for (const struct option *o = current_options; o->name; o++)
+        if (o->has_arg == no_argument && !o->flag && o->val == optopt)
+            return 1;
+    return 0;
+}
+
+int cli_option_error(const char *command, int c, char **argv)
+{
+    /* optopt: 0 for an unknown long option, the value of a long one given a
+     * value it does not take (--json=1), else the letter of an unknown short
+     * one (whose word argv[optind - 1] may not be yet: -xh). */
     const char *word = argv[optind - 1];
     if (c == ':')
         return cli_usage_error(command, "option '%s' needs a value", word);
-    const char *near = strncmp(word, "--", 2) == 0 ? cli_suggest_option(word, options) : NULL;
-    if (near)
-        return cli_usage_error(command, "unknown option '%s': did you mean '%s'?", word, near);
-    return cli_usage_error(command, "unknown option '%s'", word);
+    if (optopt == 0) {
+        const char *near = strncmp(word, "--", 2) == 0
+                               ? cli_suggest_option(word, current_options) : NULL;
+        if (near)
+            return cli_usage_error(command, "unknown option '%s': did you mean '%s'?", word,
+                                   near);
+        return cli_usage_error(command, "unknown option '%s'", word);
+    }
+    if (given_a_value(word))
+        return cli_usage_error(command, "option '%.*s' takes no value", (int)strcspn(word, "="),
+                               word);
+    return cli_usage_error(command, "unknown option '-%c'", optopt);
 }
 
 int cli_take_file(const char *command, int argc, char **argv, const char **file)

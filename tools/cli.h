@@ -16,6 +16,9 @@ struct option; /* <getopt.h> */
 /* Exit statuses (SPEC §5). */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
+/* The largest --max-nodes a command takes (0 is no limit at all). */
+#define CLI_MAX_NODES_MAX 100000000
+
 /* "micrograd: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "FILE:LINE:COL: error: ..." on stderr, compiler style. */
@@ -52,29 +55,64 @@ int cli_parse_double(const char *command, const char *option, const char *text, 
 int cli_parse_long(const char *command, const char *option, const char *text, long min,
                    long max, long *out);
 
-/* "2,3,-1": 1 to cap finite numbers separated by commas, into out[0..*n).
- * Returns 1, or prints a usage error naming option and returns 0. */
 /* A network's sizes, "3,4,4,1": the inputs then each layer's width, whole
  * numbers from 1 to max_width, at least 2 and at most max_count of them. Returns
  * 1 and sets out[0..*n), or 0 after one usage error naming option and text. */
 int cli_parse_sizes(const char *command, const char *option, const char *text, size_t max_count,
                     size_t max_width, size_t *out, size_t *n);
+/* "2,3,-1": 1 to cap finite numbers separated by commas, into out[0..*n).
+ * Returns 1, or prints a usage error naming option and returns 0. */
 int cli_parse_numbers(const char *command, const char *option, const char *text, double *out,
                       size_t cap, size_t *n);
 
-/* The picture format of an output: format (-T) if given, else path's extension
- * (.svg .png .pdf .dot, .gv meaning dot), else "svg" when path is NULL or "-".
- * Returns a static string, or NULL after printing a usage error. */
-const char *cli_picture_format(const char *command, const char *path, const char *format);
+/* Output formats: one table (cli.c) of the names -T takes and the file
+ * name extensions that mean them, matched without regard to case. */
+enum {
+    CLI_FORMAT_SVG = 1u << 0,
+    CLI_FORMAT_PNG = 1u << 1,
+    CLI_FORMAT_PDF = 1u << 2,
+    CLI_FORMAT_DOT = 1u << 3,   /* .dot or .gv */
+    CLI_FORMAT_HTML = 1u << 4,  /* .html or .htm */
+    CLI_FORMAT_OPTION_T = 1u << 8 /* the command has -T (messages say so) */
+};
+#define CLI_PICTURE_FORMATS (CLI_FORMAT_SVG | CLI_FORMAT_PNG | CLI_FORMAT_PDF | CLI_FORMAT_DOT)
+/* The format a file name's extension means (one CLI_FORMAT_ flag), or 0. */
+unsigned cli_format_of_name(const char *path);
+/* The format of an output, among the allowed flags: format (-T's value) if
+ * not NULL, else path's extension, else (path NULL or "-") svg, or the first
+ * allowed. Returns the format's name ("svg", "png", "pdf", "dot", "html"), or
+ * NULL after a usage error naming option (the option that names the file:
+ * "-o", "--draw") and what it accepts. */
+const char *cli_output_format(const char *command, const char *option, const char *path,
+                              const char *format, unsigned allowed);
+
+/* A progress bar on standard error, drawn only on a terminal, at most every
+ * 50 ms, and only once delay seconds have passed since the start (so a quick
+ * run draws nothing). */
+typedef struct cli_progress {
+    int tty, color, drawn;
+    double start, delay, last_draw;
+} cli_progress;
+cli_progress cli_progress_start(double delay);
+/* "[####......] done/total" then text; ends the line when done == total. */
+void cli_progress_update(cli_progress *p, size_t done, size_t total, const char *text);
+/* Ends the bar's line if one was drawn (before a message); no more drawing. */
+void cli_progress_finish(cli_progress *p);
 
 /* getopt_long around the subcommands (optstring starting with ':'). */
 /* Resets getopt for a new argv and keeps it from printing. */
 void cli_getopt_reset(void);
+/* getopt_long(argc, argv, shortopts, longopts, NULL), remembering longopts
+ * for cli_option_error. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 /* Prints help on standard output; returns cli_finish_stdout(CLI_OK). */
 int cli_help(const char *help);
-/* The usage error of getopt_long's ':' (an option without its value) or '?'
- * (an unknown option, with "did you mean" from options); returns CLI_USAGE. */
-int cli_option_error(const char *command, int c, char **argv, const struct option *options);
+/* The one usage error of a bad option, for getopt's ':' (an option without
+ * its value) and '?' (an unknown option, with "did you mean" from the options of
+ * the last cli_getopt call, or a long option given a value it takes none of:
+ * "--json=1"); returns CLI_USAGE. */
+int cli_option_error(const char *command, int c, char **argv);
 /* The long option of options ("--json") that word ("--jsn", "--jsn=1")
  * misspells, or NULL (mg_suggest). */
 const char *cli_suggest_option(const char *word, const struct option *options);

@@ -77,12 +77,12 @@ static int parse_options(int argc, char **argv, int *json, int *quick)
     };
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":h", long_options)) != -1) {
         switch (c) {
         case 'j': *json = 1; break;
         case 'q': *quick = 1; break;
         case 'h': return cli_help(bench_help);
-        default: return cli_option_error(argv[0], c, argv, long_options);
+        default: return cli_option_error(argv[0], c, argv);
         }
     }
     if (optind < argc)

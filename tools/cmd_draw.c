@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <micrograd/check.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -64,6 +65,8 @@ static const char draw_help[] =
     "                      0: no limit; layout time grows fast past a few thousand)\n"
     "  --title TEXT        a title above the graph\n"
     "  --no-clusters       ignore value groups (no cluster boxes)\n"
+    "  --numeric           beside each grad, the numeric one (num): the root's central\n"
+    "                      difference over that value, as micrograd check computes it\n"
     "  -h, --help          this help\n"
     "\n"
     "examples:\n"
@@ -75,15 +78,14 @@ static const char draw_help[] =
     "  micrograd draw examples/neuron.mg -T dot | dot -Tsvg > neuron.svg\n"
     "  echo 'x = 3; y = x**2 + x' | micrograd draw - --edge-grads -o y.pdf\n";
 
-/* The longest --mlp and --input lists; the parameter cap keeps a mistyped
- * size from allocating gigabytes before the node limit refuses the picture. */
+/* The longest --mlp and --input lists. */
 #define MLP_MAX_SIZES 33
 #define MLP_MAX_WIDTH 100000
-#define MLP_MAX_PARAMS 1000000
 
 typedef struct mlp_args {
     size_t sizes[MLP_MAX_SIZES];
     size_t nsizes;                    /* 0: no --mlp */
+    size_t params;
     double input[MLP_MAX_WIDTH], target[MLP_MAX_WIDTH];
     size_t ninput, ntarget;
     int has_input, has_target, has_seed, has_activation;
@@ -95,14 +97,15 @@ typedef struct mlp_args {
 
 typedef struct draw_args {
     const char *file, *out, *format, *root;
-    int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
+    int flags;   /* CLI_AS_MICROGRAD, CLI_STRICT */
+    int numeric; /* --numeric */
     mg_viz_options viz;
     mlp_args *mlp;
 } draw_args;
 
 enum {
     OPT_ROOT = 256, OPT_FORWARD, OPT_RANKDIR, OPT_PRECISION, OPT_THEME, OPT_DPI,
-    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS,
+    OPT_COLOR_GRAD, OPT_EDGE_GRADS, OPT_MAX_NODES, OPT_TITLE, OPT_NO_CLUSTERS, OPT_NUMERIC,
     OPT_MLP, OPT_INPUT, OPT_TARGET, OPT_SEED, OPT_ACTIVATION, OPT_VIEW, OPT_AS_MICROGRAD,
     OPT_STRICT
 };
@@ -121,6 +124,7 @@ static const struct option draw_options[] = {
     {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"title", required_argument, NULL, OPT_TITLE},
     {"no-clusters", no_argument, NULL, OPT_NO_CLUSTERS},
+    {"numeric", no_argument, NULL, OPT_NUMERIC},
     {"mlp", required_argument, NULL, OPT_MLP},
     {"input", required_argument, NULL, OPT_INPUT},
     {"target", required_argument, NULL, OPT_TARGET},
@@ -141,12 +145,13 @@ static int parse_mlp_sizes(const char *command, const char *text, mlp_args *m)
         return 0;
     for (size_t i = 1; i < n; i++)
         params += (m->sizes[i - 1] + 1) * m->sizes[i];
-    if (params > MLP_MAX_PARAMS) {
+    if (params > MG_MLP_MAX_PARAMS) {
         cli_usage_error(command, "--mlp %s has %zu parameters; at most %d can be drawn", text,
-                        params, MLP_MAX_PARAMS);
+                        params, MG_MLP_MAX_PARAMS);
         return 0;
     }
     m->nsizes = n;
+    m->params = params;
     m->text = text;
     return 1;
 }
@@ -226,12 +231,12 @@ static int take_value(const char *command, int c, draw_args *a)
         a->viz.precision = (int)n;
         return 1;
     case OPT_DPI:
-        if (!cli_parse_long(command, "--dpi", optarg, 1, 1200, &n))
+        if (!cli_parse_long(command, "--dpi", optarg, 1, MG_VIZ_DPI_MAX, &n))
             return 0;
         a->viz.dpi = (int)n;
         return 1;
     case OPT_MAX_NODES:
-        if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+        if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
             return 0;
         a->viz.max_nodes = (size_t)n;
         return 1;
@@ -266,6 +271,27 @@ static int check_mlp_args(const char *command, const draw_args *a)
     if (m->has_target && m->ntarget != m->sizes[m->nsizes - 1])
         return cli_usage_error(command, "--target has %zu numbers, but --mlp %s has %zu outputs",
                                m->ntarget, m->text, m->sizes[m->nsizes - 1]);
+    /* every parameter is a value of the picture: refuse before building */
+    if (!m->neurons && a->viz.max_nodes && m->params > a->viz.max_nodes)
+        return cli_usage_error(command, "--mlp %s has %zu parameters, more values than the limit "
+                               "of %zu; use --view neurons, or --max-nodes N to draw it anyway "
+                               "(--max-nodes 0: no limit)", m->text, m->params, a->viz.max_nodes);
+    return -1;
+}
+
+/* --numeric wants grads to stand beside, in boxes of values. */
+static int check_numeric_args(const char *command, const draw_args *a)
+{
+    if (!a->numeric)
+        return -1;
+    if (a->viz.forward_only)
+        return cli_usage_error(command, "--numeric stands beside the grads: not with --forward-only");
+    if (a->mlp->nsizes && !a->mlp->has_target)
+        return cli_usage_error(command, "--numeric with --mlp needs --target (the loss it "
+                                        "differentiates)");
+    if (a->mlp->neurons)
+        return cli_usage_error(command, "--numeric shows in the boxes of values: not with "
+                                        "--view neurons");
     return -1;
 }
 
@@ -278,7 +304,7 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     *a = (draw_args){.viz = mg_viz_options_default(), .mlp = m};
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":ho:T:", draw_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":ho:T:", draw_options)) != -1) {
         switch (c) {
         case OPT_FORWARD: a->viz.forward_only = 1; break;
         case OPT_COLOR_GRAD: a->viz.color_grad = 1; break;
@@ -286,9 +312,10 @@ static int parse_draw(int argc, char **argv, draw_args *a)
         case OPT_NO_CLUSTERS: a->viz.clusters = 0; break;
         case OPT_AS_MICROGRAD: a->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: a->flags |= CLI_STRICT; break;
+        case OPT_NUMERIC: a->numeric = 1; break;
         case 'h': return cli_help(draw_help);
         case ':':
-        case '?': return cli_option_error(command, c, argv, draw_options);
+        case '?': return cli_option_error(command, c, argv);
         default:
             if (!take_value(command, c, a))
                 return CLI_USAGE;
@@ -298,9 +325,12 @@ static int parse_draw(int argc, char **argv, draw_args *a)
     int status = cli_take_file(command, argc, argv, &a->file);
     if (status < 0)
         status = check_mlp_args(command, a);
+    if (status < 0)
+        status = check_numeric_args(command, a);
     if (status >= 0)
         return status;
-    if (!(a->format = cli_picture_format(command, a->out, a->format)))
+    if (!(a->format = cli_output_format(command, "-o", a->out, a->format,
+                                         CLI_PICTURE_FORMATS | CLI_FORMAT_OPTION_T)))
         return CLI_USAGE;
     int to_stdout = !a->out || strcmp(a->out, "-") == 0;
     if (to_stdout && (strcmp(a->format, "png") == 0 || strcmp(a->format, "pdf") == 0) &&
@@ -337,47 +367,84 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
     return CLI_OK;
 }
 
-/* Renders the source's root after a backward pass (unless forward-only; and
- * with the grads the file made, if it called backward() or set x.grad). */
+/* With --numeric: backward from root and the gradient check of every value
+ * root depends on, into *numeric (per value index, NaN for the others; free
+ * it). Without: only the backward pass (for a file src, the grads the file
+ * made if it called backward() or set x.grad), unless forward-only. An exit
+ * status. */
+static int grads_of(const draw_args *a, mg_graph *g, cli_source *src, mg_value root,
+                    double **numeric)
+{
+    *numeric = NULL;
+    if (!a->numeric) {
+        if (a->viz.forward_only)
+            return CLI_OK;
+        if (src)
+            cli_source_backward(src); /* keeps the grads a file set itself */
+        else
+            mg_backward(g, root);
+        return CLI_OK;
+    }
+    size_t n = mg_graph_size(g);
+    double *num = malloc((n + 1) * sizeof *num);
+    mg_check_options o = mg_check_options_default();
+    o.values = MG_CHECK_ALL;
+    mg_check_report r;
+    mg_error err;
+    if (!num || mg_check(g, root, &o, &r, &err) != MG_OK) {
+        cli_error("cannot check the grads: %s", num ? err.message : "out of memory");
+        free(num);
+        return CLI_FAILED;
+    }
+    for (size_t i = 0; i < n; i++)
+        num[i] = (double)NAN;
+    for (size_t i = 0; i < r.count; i++)
+        num[r.results[i].value.index] = r.results[i].numeric;
+    mg_check_report_free(&r);
+    *numeric = num;
+    return CLI_OK;
+}
+
+/* Renders the source's root after a backward pass (unless forward-only). */
 static int render_file(const draw_args *a, cli_source *src, char **out, size_t *len)
 {
     mg_value root = mg_program_value(src->program, src->root);
-    if (!a->viz.forward_only)
-        cli_source_backward(src);
-    return render_roots(a, src->graph, NULL, &root, 1, &a->viz, cli_display_name(src->path), out,
-                        len);
+    mg_viz_options o = a->viz;
+    double *numeric;
+    int status = grads_of(a, src->graph, src, root, &numeric);
+    o.numeric = numeric;
+    if (status == CLI_OK)
+        status = render_roots(a, src->graph, NULL, &root, 1, &o, cli_display_name(src->path), out,
+                              len);
+    free(numeric);
+    return status;
 }
 
 /* Labels the outputs "ypred" (or ypred1, ypred2, ...) and, with --target,
- * adds the loss; sets the roots to draw. 0 on success, -1 on a graph error. */
+ * adds the loss over target leaves named as the title does (ypred - y: y, or
+ * y1, y2, ...). 0 on success, -1 on a graph error. */
 static int add_outputs(mg_graph *g, const mlp_args *m, mg_value *outs, mg_value *loss)
 {
     size_t nout = m->sizes[m->nsizes - 1];
     char label[32];
     for (size_t j = 0; j < nout; j++) {
-        if (nout == 1)
-            snprintf(label, sizeof label, "ypred");
-        else
-            snprintf(label, sizeof label, "ypred%zu", j + 1);
+        snprintf(label, sizeof label, nout == 1 ? "ypred" : "ypred%zu", j + 1);
         mg_set_label(g, outs[j], label);
     }
     if (m->has_target) {
-        size_t first = mg_graph_size(g);
-        *loss = mg_loss_sse(g, outs, m->target, nout);
-        mg_set_label(g, *loss, "loss");
-        /* the loss made one constant per output, its target, in order: name
-         * them as the title does (ypred - y) */
-        size_t k = 0;
-        for (size_t i = first; i < mg_graph_size(g); i++) {
-            mg_value v = mg_value_at(g, i);
-            if (mg_value_role(g, v) != MG_ROLE_CONST)
-                continue;
-            if (nout == 1)
-                snprintf(label, sizeof label, "y");
-            else
-                snprintf(label, sizeof label, "y%zu", ++k);
-            mg_set_label(g, v, label);
+        mg_value *targets = malloc(nout * sizeof *targets);
+        if (!targets) {
+            mg_graph_set_error(g, MG_ERR_NOMEM, "no memory for the targets");
+            return -1;
         }
+        for (size_t j = 0; j < nout; j++) {
+            targets[j] = mg_leaf_role(g, m->target[j], MG_ROLE_CONST);
+            snprintf(label, sizeof label, nout == 1 ? "y" : "y%zu", j + 1);
+            mg_set_label(g, targets[j], label);
+        }
+        *loss = mg_loss_sse_values(g, outs, targets, nout);
+        mg_set_label(g, *loss, "loss");
+        free(targets);
     }
     return mg_graph_status(g) == MG_OK ? 0 : -1;
 }
@@ -398,11 +465,10 @@ static void append_list(char *buf, size_t size, size_t *k, const double *v, size
  * with a target ", y = [1.0]: loss = sum((ypred - y)**2)". Cut to size. */
 static void mlp_title(const mlp_args *m, char *buf, size_t size)
 {
-    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", m->sizes[0]);
-    for (size_t i = 1; i < m->nsizes && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", m->sizes[i]);
-    if (k < size)
-        k += (size_t)snprintf(buf + k, size - k, "]), %s, x = ",
+    mg_mlp_describe(buf, size, m->sizes, m->nsizes);
+    size_t k = strlen(buf);
+    if (k + 1 < size)
+        k += (size_t)snprintf(buf + k, size - k, ", %s, x = ",
                               m->hidden == MG_ACT_TANH ? "tanh" : "ReLU, linear output");
     append_list(buf, size, &k, m->input, m->ninput);
     if (m->has_target && k < size) {
@@ -439,17 +505,21 @@ static int render_mlp(const draw_args *a, char **out, size_t *len)
                   g && outs ? mg_graph_error(g) : mg_status_str(s));
     } else {
         mg_viz_options o = a->viz;
+        double *numeric = NULL;
         if (!m->has_target)
             o.forward_only = 1;
-        else if (!o.forward_only)
-            mg_backward(g, loss);
+        else
+            status = grads_of(a, g, NULL, loss, &numeric);
+        o.numeric = numeric;
         char title[512];
         if (!o.title) {
             mlp_title(m, title, sizeof title);
             o.title = title;
         }
-        status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
-                              m->has_target ? 1 : nout, &o, "the MLP", out, len);
+        if (!m->has_target || status == CLI_OK)
+            status = render_roots(a, g, m->neurons ? net : NULL, m->has_target ? &loss : outs,
+                                  m->has_target ? 1 : nout, &o, "the MLP", out, len);
+        free(numeric);
     }
     mg_mlp_free(net);
     mg_graph_free(g);

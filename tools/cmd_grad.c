@@ -1,5 +1,6 @@
 /* micrograd grad / micrograd check: the numbers of an expression file. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,74 +37,103 @@ typedef struct value_options {
     int json;
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     double h;
+    int exact_h;              /* 1: --h given, the step for every value */
     double tol;
+    mg_check_values values;
+    mg_check_scheme scheme;
 } value_options;
 
-enum { OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_HELP, OPT_AS_MICROGRAD, OPT_STRICT };
+enum {
+    OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_VALUES, OPT_SCHEME, OPT_HELP, OPT_AS_MICROGRAD,
+    OPT_STRICT
+};
+
+/* check's options, then grad's: without check's own, so that grad calls them
+ * unknown instead of taking their values. */
+static const struct option check_options[] = {
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"h", required_argument, NULL, OPT_H},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"values", required_argument, NULL, OPT_VALUES},
+    {"scheme", required_argument, NULL, OPT_SCHEME},
+    {NULL, 0, NULL, 0},
+};
+static const struct option grad_options[] = {
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {NULL, 0, NULL, 0},
+};
+
+/* --h or --tol: a positive finite number. */
+static int take_positive(const char *command, const char *name, const char *text, double *out)
+{
+    if (!cli_parse_double(command, name, text, out))
+        return 0;
+    if (*out <= 0) {
+        cli_usage_error(command, "%s must be positive", name);
+        return 0;
+    }
+    return 1;
+}
+
+/* One option of check; returns 1, or 0 after a usage error. */
+static int take_check_option(const char *command, int c, const char *arg, value_options *o)
+{
+    switch (c) {
+    case OPT_H:
+        o->exact_h = 1;
+        return take_positive(command, "--h", arg, &o->h);
+    case OPT_TOL: return take_positive(command, "--tol", arg, &o->tol);
+    case OPT_VALUES:
+        if (strcmp(arg, "leaves") == 0 || strcmp(arg, "all") == 0) {
+            o->values = arg[0] == 'a' ? MG_CHECK_ALL : MG_CHECK_LEAVES;
+            return 1;
+        }
+        cli_usage_error(command, "--values must be leaves or all, not '%s'", arg);
+        return 0;
+    case OPT_SCHEME:
+        if (strcmp(arg, "central") == 0 || strcmp(arg, "forward") == 0) {
+            o->scheme = arg[0] == 'f' ? MG_CHECK_FORWARD : MG_CHECK_CENTRAL;
+            return 1;
+        }
+        cli_usage_error(command, "--scheme must be central or forward, not '%s'", arg);
+        return 0;
+    default:
+        return 1;
+    }
+}
 
 /* Parses grad's or check's argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, const char *help, int is_check,
                          value_options *o)
 {
-    /* check's options, then grad's: without --h and --tol, so that grad calls
-     * them unknown instead of taking their values. */
-    static const struct option long_options[] = {
-        {"root", required_argument, NULL, OPT_ROOT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, OPT_HELP},
-        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"h", required_argument, NULL, OPT_H},
-        {"tol", required_argument, NULL, OPT_TOL},
-        {NULL, 0, NULL, 0},
-    };
-    static const struct option grad_options[] = {
-        {"root", required_argument, NULL, OPT_ROOT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, OPT_HELP},
-        {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {NULL, 0, NULL, 0},
-    };
     const char *command = argv[0];
-    *o = (value_options){.h = 1e-6, .tol = 1e-6};
+    mg_check_options defaults = mg_check_options_default();
+    *o = (value_options){.h = defaults.h, .tol = defaults.tol, .values = defaults.values,
+                         .scheme = defaults.scheme};
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":h", is_check ? long_options : grad_options, NULL)) !=
-           -1) {
+    while ((c = cli_getopt(argc, argv, ":h", is_check ? check_options : grad_options)) != -1) {
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
         case OPT_JSON: o->json = 1; break;
         case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
-        case OPT_H:
-        case OPT_TOL: {
-            const char *name = c == OPT_H ? "--h" : "--tol";
-            double *target = c == OPT_H ? &o->h : &o->tol;
-            if (!cli_parse_double(command, name, optarg, target))
-                return CLI_USAGE;
-            if (*target <= 0)
-                return cli_usage_error(command, "%s must be positive", name);
-            break;
-        }
         case 'h':
-        case OPT_HELP:
-            return cli_help(help);
+        case OPT_HELP: return cli_help(help);
         case ':':
-            return cli_usage_error(command, "option '%s' needs a value", argv[optind - 1]);
-        default: {
-            /* optopt: 0 for an unknown long option, the OPT_ value of a long one
-             * given a value it does not take (--json=1), else the letter of an
-             * unknown short one (whose word argv[optind - 1] may not be yet: -xh). */
-            const char *word = argv[optind - 1];
-            if (optopt == 0)
-                return cli_option_error(command, '?', argv,
-                                        is_check ? long_options : grad_options);
-            if (optopt >= OPT_ROOT)
-                return cli_usage_error(command, "option '%.*s' takes no value",
-                                       (int)strcspn(word, "="), word);
-            return cli_usage_error(command, "unknown option '-%c'", optopt);
-        }
+        case '?': return cli_option_error(command, c, argv);
+        default:
+            if (!take_check_option(command, c, optarg, o))
+                return CLI_USAGE;
+            break;
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
@@ -186,102 +216,149 @@ int cmd_grad(int argc, char **argv)
 /* ---- check --------------------------------------------------------------- */
 
 static const char check_help[] =
-    "usage: micrograd check FILE [--root NAME] [--h H] [--tol T] [--json]\n"
+    "usage: micrograd check FILE [--root NAME] [--values leaves|all] [--scheme central|forward]\n"
+    "                       [--h H] [--tol T] [--json]\n"
     "\n"
-    "Compares the analytic grad of every named leaf with the central difference\n"
-    "(f(x+h) - f(x-h)) / 2h. A leaf passes when |analytic - numeric| <= T * max(1,\n"
-    "|analytic|, |numeric|). Exit status 1 if any leaf fails.\n"
+    "Compares the analytic grad (backward's) of every named value the root depends\n"
+    "on with a finite difference: the root recomputed with that value nudged by a\n"
+    "step s. A value passes when |analytic - numeric| <= T * max(1, |analytic|,\n"
+    "|numeric|). One whose nudge moves a relu's input across 0 is reported as not\n"
+    "differentiable there (kink), not as a failure. Exit status 1 if any value fails.\n"
     "\n"
-    "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
-    "                   or draw_dot() on, else the last name assigned)\n"
-    "  --h H            the step (default 1e-6)\n"
-    "  --tol T          the relative tolerance (default 1e-6)\n"
-    "  --json           one JSON object: {\"h\", \"ok\", \"leaves\": [{\"name\", \"analytic\", \"numeric\", \"ok\"}]}\n"
-    "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
-    "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
-    "  -h, --help       this help\n"
+    "  --root NAME       differentiate NAME (default: what the file calls backward()\n"
+    "                    or draw_dot() on, else the last name assigned)\n"
+    "  --values leaves   check the named leaves (the default)\n"
+    "  --values all      check every named value, intermediates and root too\n"
+    "  --scheme central  (f(x+s) - f(x-s)) / 2s (the default)\n"
+    "  --scheme forward  (f(x+s) - f(x)) / s, the lecture's nudge\n"
+    "  --h H             the step s = H for every value (default: s = 1e-6 scaled to\n"
+    "                    each value, 1e-6 * max(1, |x|), larger where the root is so\n"
+    "                    large that its rounding would swamp the difference)\n"
+    "  --tol T           the relative tolerance (default 1e-6)\n"
+    "  --json            one JSON object: {\"h\", \"ok\", \"leaves\" (or \"values\"):\n"
+    "                    [{\"name\", \"analytic\", \"numeric\", \"ok\"}]}; a kink has\n"
+    "                    \"differentiable\": false\n"
+    "  --as-micrograd    build micrograd's own graph (a - b as a + (b * -1), ...)\n"
+    "  --strict          a NaN or infinite value is an error (exit 2), not a warning\n"
+    "  -h, --help        this help\n"
     "\n"
-    "example:\n"
-    "  micrograd check examples/neuron.mg\n";
+    "Progress goes to standard error on a terminal when a check takes a while.\n"
+    "\n"
+    "examples:\n"
+    "  micrograd check examples/neuron.mg\n"
+    "  micrograd check examples/L.mg --values all --scheme forward --h 0.001\n";
 
-typedef struct leaf_check {
-    size_t index; /* in the program */
-    mg_grad_check_result r;
-} leaf_check;
-
-/* Each named leaf once, even under two names (aliases). */
-static int is_first_name(const mg_program *p, size_t i)
-{
-    mg_value v = mg_program_value(p, i);
-    for (size_t j = 0; j < i; j++)
-        if (mg_program_value(p, j).index == v.index)
-            return 0;
-    return 1;
-}
-
-/* Checks every named leaf through the library; returns how many (out has
- * room for all names), or (size_t)-1 after printing why. */
-static size_t check_leaves(cli_source *src, const value_options *o, leaf_check *out)
-{
-    const mg_program *p = src->program;
-    mg_graph *g = src->graph;
-    size_t n = 0;
-    mg_value *leaves = malloc((mg_program_count(p) + 1) * sizeof *leaves);
-    mg_grad_check_result *results = malloc((mg_program_count(p) + 1) * sizeof *results);
-    if (!leaves || !results) {
-        free(leaves);
-        free(results);
-        cli_error("out of memory");
-        return (size_t)-1;
-    }
-    for (size_t i = 0; i < mg_program_count(p); i++) {
-        mg_value x = mg_program_value(p, i);
-        if (mg_value_op(g, x) == MG_OP_LEAF && is_first_name(p, i)) {
-            out[n].index = i;
-            leaves[n++] = x;
-        }
-    }
-    mg_value root = mg_program_value(p, src->root);
-    if (mg_grad_check(g, root, leaves, n, o->h, o->tol, results) != MG_OK) {
-        cli_error("cannot check the grads: %s", mg_graph_error(g));
-        n = (size_t)-1;
-    }
-    for (size_t i = 0; n != (size_t)-1 && i < n; i++)
-        out[i].r = results[i];
-    free(leaves);
-    free(results);
-    return n;
-}
-
-static void print_checks(const cli_source *src, const value_options *o, const leaf_check *c,
-                         size_t n, int all_ok)
+/* The first name of each checked value, by graph index: a value known under
+ * two names is checked (and shown) once. */
+static const char **names_by_index(const cli_source *src)
 {
     const mg_program *p = src->program;
-    if (o->json) {
-        fputs("{\"h\": ", stdout);
-        cli_json_number(stdout, o->h);
-        printf(", \"ok\": %s, \"leaves\": [", all_ok ? "true" : "false");
-        for (size_t i = 0; i < n; i++) {
-            const char *name = mg_program_name(p, c[i].index);
-            fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
-            cli_json_string(stdout, name, strlen(name));
-            fputs(", \"analytic\": ", stdout);
-            cli_json_number(stdout, c[i].r.analytic);
-            fputs(", \"numeric\": ", stdout);
-            cli_json_number(stdout, c[i].r.numeric);
-            printf(", \"ok\": %s}", c[i].r.ok ? "true" : "false");
-        }
-        fputs("]}\n", stdout);
-        return;
+    const char **names = calloc(mg_graph_size(src->graph) + 1, sizeof *names);
+    if (!names)
+        return NULL;
+    for (size_t i = mg_program_count(p); i-- > 0;)
+        names[mg_program_value(p, i).index] = mg_program_name(p, i);
+    return names;
+}
+
+/* "1 leaf", "2 values" */
+static void print_count(size_t n, const value_options *o)
+{
+    int all = o->values == MG_CHECK_ALL;
+    printf("%zu %s", n, n == 1 ? (all ? "value" : "leaf") : (all ? "values" : "leaves"));
+}
+
+static void print_checks_json(const value_options *o, const mg_check_report *r,
+                              const char *const *names)
+{
+    fputs("{\"h\": ", stdout);
+    cli_json_number(stdout, o->h);
+    printf(", \"ok\": %s, \"%s\": [", r->failed ? "false" : "true",
+           o->values == MG_CHECK_ALL ? "values" : "leaves");
+    for (size_t i = 0; i < r->count; i++) {
+        const mg_check_result *c = &r->results[i];
+        const char *name = names[c->value.index];
+        fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+        cli_json_string(stdout, name, strlen(name));
+        fputs(", \"analytic\": ", stdout);
+        cli_json_number(stdout, c->analytic);
+        fputs(", \"numeric\": ", stdout);
+        cli_json_number(stdout, c->numeric);
+        printf(", \"ok\": %s%s}", c->verdict == MG_CHECK_FAIL ? "false" : "true",
+               c->verdict == MG_CHECK_KINK ? ", \"differentiable\": false" : "");
     }
-    for (size_t i = 0; i < n; i++) {
+    fputs("]}\n", stdout);
+}
+
+static void print_checks_text(const value_options *o, const mg_check_report *r,
+                              const char *const *names)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        const mg_check_result *c = &r->results[i];
         char a[MG_NUMBER_SIZE], num[MG_NUMBER_SIZE];
-        mg_format_repr(a, sizeof a, c[i].r.analytic);
-        mg_format_repr(num, sizeof num, c[i].r.numeric);
-        printf("%-4s %s: analytic %s, numeric %s\n", c[i].r.ok ? "ok" : "FAIL",
-               mg_program_name(p, c[i].index), a, num);
+        mg_format_repr(a, sizeof a, c->analytic);
+        mg_format_repr(num, sizeof num, c->numeric);
+        printf("%-4s %s: analytic %s, numeric %s%s\n", mg_check_verdict_name(c->verdict),
+               names[c->value.index], a, num,
+               c->verdict == MG_CHECK_KINK ? " (not differentiable here)" : "");
     }
-    printf("%s: %zu leaves, h = %g\n", all_ok ? "ok" : "FAILED", n, o->h);
+    fputs(r->failed ? "FAILED: " : "ok: ", stdout);
+    print_count(r->count, o);
+    if (r->kinks)
+        printf(" (%zu not differentiable)", r->kinks);
+    printf(", h = %g\n", o->h);
+}
+
+/* Redraws the progress bar of a long check. */
+static void check_progress(void *ctx, size_t done, size_t total)
+{
+    cli_progress_update(ctx, done, total, "");
+}
+
+/* Checks the named values of src; prints the report; returns the exit status. */
+static int run_check(cli_source *src, const value_options *o)
+{
+    const mg_program *p = src->program;
+    size_t count = mg_program_count(p);
+    mg_value *named = malloc((count + 1) * sizeof *named);
+    const char **names = names_by_index(src);
+    if (!named || !names) {
+        free(named);
+        free(names);
+        cli_error("out of memory");
+        return CLI_FAILED;
+    }
+    for (size_t i = 0; i < count; i++)
+        named[i] = mg_program_value(p, i);
+    cli_progress bar = cli_progress_start(0.5);
+    mg_check_options co = mg_check_options_default();
+    co.values = o->values;
+    co.scheme = o->scheme;
+    co.exact_step = o->exact_h;
+    co.h = o->h;
+    co.tol = o->tol;
+    co.only = named;
+    co.only_count = count;
+    co.progress = check_progress;
+    co.progress_ctx = &bar;
+    mg_check_report r;
+    mg_error err;
+    int status;
+    if (mg_check(src->graph, mg_program_value(p, src->root), &co, &r, &err) != MG_OK) {
+        cli_error("cannot check the grads: %s", err.message);
+        status = CLI_FAILED;
+    } else {
+        cli_progress_finish(&bar);
+        if (o->json)
+            print_checks_json(o, &r, names);
+        else
+            print_checks_text(o, &r, names);
+        status = cli_finish_stdout(r.failed ? CLI_FAILED : CLI_OK);
+        mg_check_report_free(&r);
+    }
+    free(named);
+    free(names);
+    return status;
 }
 
 int cmd_check(int argc, char **argv)
@@ -292,25 +369,8 @@ int cmd_check(int argc, char **argv)
         return status;
     cli_source src;
     status = cli_source_load(&src, o.file, o.root, o.flags);
-    if (status == CLI_OK) {
-        leaf_check *checks = calloc(mg_program_count(src.program) + 1, sizeof *checks);
-        if (!checks) {
-            cli_error("out of memory");
-            status = CLI_FAILED;
-        } else {
-            size_t n = check_leaves(&src, &o, checks);
-            int all_ok = 1;
-            for (size_t i = 0; n != (size_t)-1 && i < n; i++)
-                all_ok &= checks[i].r.ok;
-            if (n == (size_t)-1) {
-                status = CLI_FAILED;
-            } else {
-                print_checks(&src, &o, checks, n, all_ok);
-                status = cli_finish_stdout(all_ok ? CLI_OK : CLI_FAILED);
-            }
-            free(checks);
-        }
-    }
+    if (status == CLI_OK)
+        status = run_check(&src, &o);
     cli_source_free(&src);
     return status;
 }

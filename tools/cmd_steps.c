@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,20 +74,15 @@ enum {
 
 static int is_page(const char *out)
 {
-    size_t n = strlen(out);
-    return strcmp(out, "-") == 0 || (n > 5 && strcmp(out + n - 5, ".html") == 0) ||
-           (n > 4 && strcmp(out + n - 4, ".htm") == 0);
+    return strcmp(out, "-") == 0 || cli_format_of_name(out) == CLI_FORMAT_HTML;
 }
 
 /* A single picture's name: steps makes many frames, so it is surely a slip. */
 static int looks_like_picture(const char *out)
 {
-    static const char *const endings[] = {".svg", ".png", ".pdf", ".dot", ".txt"};
     size_t n = strlen(out);
-    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
-        if (n > 4 && strcmp(out + n - 4, endings[i]) == 0)
-            return 1;
-    return 0;
+    return (cli_format_of_name(out) & CLI_PICTURE_FORMATS) ||
+           (n > 4 && strcasecmp(out + n - 4, ".txt") == 0);
 }
 
 /* Checks the combination of options once all are read. */
@@ -105,8 +101,9 @@ static int check_options(const char *command, steps_options *o)
                                         "not '%s'", o->out);
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
-    if (o->format && strcmp(o->format, "svg") != 0 && strcmp(o->format, "png") != 0)
-        return cli_usage_error(command, "-T must be svg or png, not '%s'", o->format);
+    if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
+                                                     CLI_FORMAT_SVG | CLI_FORMAT_PNG)))
+        return CLI_USAGE;
     return -1;
 }
 
@@ -131,7 +128,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
     cli_getopt_reset();
     int c;
     long n;
-    while ((c = getopt_long(argc, argv, ":ho:T:", long_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":ho:T:", long_options)) != -1) {
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'T': o->format = optarg; break;
@@ -146,7 +143,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.precision = (int)n;
             break;
         case OPT_MAX_NODES:
-            if (!cli_parse_long(command, "--max-nodes", optarg, 0, 100000000, &n))
+            if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
                 return CLI_USAGE;
             o->viz.max_nodes = (size_t)n;
             break;
@@ -156,7 +153,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
             break;
         case 'h': return cli_help(steps_help);
-        default: return cli_option_error(command, c, argv, long_options);
+        default: return cli_option_error(command, c, argv);
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);

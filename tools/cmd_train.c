@@ -6,9 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <micrograd/nn.h>
 #include <micrograd/plot.h>
@@ -65,8 +62,6 @@ static const char train_help[] =
     "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
 
 #define MAX_LAYERS 64
-/* Each parameter costs about 2 values per example per step in the graph. */
-#define MAX_PARAMS 10000000
 /* --draw shows the whole loss graph up to this many values (dot lays the
  * tiny preset's out in about 75 ms), else one example's graph. */
 #define DRAW_WHOLE_MAX 500
@@ -77,6 +72,7 @@ typedef struct train_options {
     const char *init;
     const char *plot;
     const char *draw;
+    const char *plot_format; /* a cli_output_format name */
     const char *draw_format;
     size_t sizes[MAX_LAYERS + 1];
     size_t nsizes;           /* 0: the preset's */
@@ -88,15 +84,12 @@ typedef struct train_options {
     int json;
 } train_options;
 
-/* The network and schedule a run uses, after presets and options. */
+/* What a run uses: the preset of --data with the options applied. Its
+ * network is sizes[0..nsizes) (--sizes may make it deeper than a preset's). */
 typedef struct train_setup {
     size_t sizes[MAX_LAYERS + 1];
     size_t nsizes;
-    mg_activation hidden, output;
-    mg_loss loss;
-    double alpha;
-    double lr;
-    int schedule;            /* 1: lr * (1.0 - 0.9*k/steps), micrograd's demo */
+    mg_preset preset;        /* activations, loss, alpha, learning rate */
     long steps;
 } train_setup;
 
@@ -151,15 +144,13 @@ static int take_option(int c, const char *arg, train_options *o)
     }
 }
 
-/* The plot format from OUT's extension; -1 when it is neither .png nor .svg. */
-static int plot_format(const char *path)
+/* --plot's formats: a plot is PNG or SVG (--draw takes every picture format). */
+#define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG)
+
+/* The mg_plot_format of a name cli_output_format returned. */
+static mg_plot_format plot_format(const char *name)
 {
-    const char *dot = strrchr(path, '.');
-    if (dot && strcasecmp(dot, ".png") == 0)
-        return MG_PLOT_PNG;
-    if (dot && strcasecmp(dot, ".svg") == 0)
-        return MG_PLOT_SVG;
-    return -1;
+    return strcmp(name, "png") == 0 ? MG_PLOT_PNG : MG_PLOT_SVG;
 }
 
 /* Parses argv; returns -1 to go on, or an exit status. */
@@ -183,24 +174,28 @@ static int parse_options(int argc, char **argv, train_options *o)
     *o = (train_options){.data = "tiny", .steps = -1, .seed = 1337, .loss = -1};
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":h", long_options)) != -1) {
         if (c == 'h')
             return cli_help(train_help);
         if (c == ':' || c == '?')
-            return cli_option_error("train", c, argv, long_options);
+            return cli_option_error("train", c, argv);
         int status = take_option(c, optarg, o);
         if (status >= 0)
             return status;
     }
     if (optind < argc)
         return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
-    if (o->plot && plot_format(o->plot) < 0)
-        return cli_usage_error("train", "--plot wants a .png or .svg file, not '%s'", o->plot);
-    if (o->draw && (strcmp(o->draw, "-") == 0 ||
-                    !(o->draw_format = cli_picture_format("train", o->draw, NULL))))
-        return strcmp(o->draw, "-") == 0
-                   ? cli_usage_error("train", "--draw wants a file name (.svg, .png, .pdf or .dot)")
-                   : CLI_USAGE;
+    /* standard output carries the report: plots and drawings go to files */
+    if (o->plot && strcmp(o->plot, "-") == 0)
+        return cli_usage_error("train", "--plot wants a file name, not standard output");
+    if (o->draw && strcmp(o->draw, "-") == 0)
+        return cli_usage_error("train", "--draw wants a file name, not standard output");
+    if (o->plot && !(o->plot_format = cli_output_format("train", "--plot", o->plot, NULL,
+                                                        PLOT_FORMATS)))
+        return CLI_USAGE;
+    if (o->draw && !(o->draw_format = cli_output_format("train", "--draw", o->draw, NULL,
+                                                        CLI_PICTURE_FORMATS)))
+        return CLI_USAGE;
     return -1;
 }
 
@@ -269,49 +264,35 @@ static int all_labels(const mg_dataset *d)
     return 1;
 }
 
-/* The preset of --data: network, loss and schedule, and its examples. */
+/* A CSV file trains as moons does, on its own inputs; when its targets are
+ * not all labels (-1 or 1), on the squared error at this constant rate. */
+#define CSV_REGRESSION_LR 0.01
+
+/* The preset of --data: network, loss and learning rate, and its examples. */
 static int load_preset(const train_options *o, train_setup *s, train_data *d)
 {
-    *s = (train_setup){.hidden = MG_ACT_RELU, .output = MG_ACT_LINEAR, .loss = MG_LOSS_SVM,
-                       .alpha = 1e-4, .lr = 1.0, .schedule = 1, .steps = 100};
-    if (strcmp(o->data, "tiny") == 0) {
-        *s = (train_setup){.sizes = {3, 4, 4, 1}, .nsizes = 4, .hidden = MG_ACT_TANH,
-                           .output = MG_ACT_TANH, .loss = MG_LOSS_SSE, .lr = 0.2, .steps = 200};
-        if (mg_dataset_tiny(&d->set) != MG_OK)
-            return cli_error("out of memory"), CLI_FAILED;
-        return CLI_OK;
-    }
-    if (strcmp(o->data, "moons") == 0) {
-        s->sizes[0] = 2;
-        mg_rng rng;
-        mg_rng_seed(&rng, o->seed ^ 0x6d6f6f6e73u); /* a stream apart from the weights' */
-        if (!o->points && mg_dataset_moons(&d->set, 100, 0.1, &rng) != MG_OK)
-            return cli_error("out of memory"), CLI_FAILED;
-    } else {
+    const mg_preset *named = mg_preset_find(o->data);
+    s->preset = *(named ? named : mg_preset_find("moons"));
+    if (named && !(named->points && o->points)) {
+        mg_error err;
+        if (mg_preset_dataset(named, o->seed, &d->set, &err) != MG_OK)
+            return cli_error("%s", err.message), CLI_FAILED;
+    } else if (!named) {
         int status = load_points(o->data, d);
         if (status != CLI_OK)
             return status;
-        s->sizes[0] = d->set.inputs;
-        if (!all_labels(&d->set))
-            *s = (train_setup){.hidden = MG_ACT_RELU, .output = MG_ACT_LINEAR,
-                               .loss = MG_LOSS_SSE, .lr = 0.01, .steps = 100,
-                               .sizes = {d->set.inputs}};
+        s->preset.sizes[0] = d->set.inputs;
+        if (!all_labels(&d->set)) {
+            s->preset.loss = MG_LOSS_SSE;
+            s->preset.alpha = 0.0;
+            s->preset.lr = CSV_REGRESSION_LR;
+            s->preset.decay = 0;
+        }
     }
-    s->sizes[1] = 16;
-    s->sizes[2] = 16;
-    s->sizes[3] = 1;
-    s->nsizes = 4;
+    memcpy(s->sizes, s->preset.sizes, s->preset.count * sizeof *s->sizes);
+    s->nsizes = s->preset.count;
+    s->steps = (long)s->preset.steps;
     return CLI_OK;
-}
-
-/* "MLP(2, [16, 16, 1])" */
-static void describe(const size_t *sizes, size_t n, char *buf, size_t size)
-{
-    size_t k = (size_t)snprintf(buf, size, "MLP(%zu, [", sizes[0]);
-    for (size_t i = 1; i < n && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, i > 1 ? ", %zu" : "%zu", sizes[i]);
-    if (k < size)
-        snprintf(buf + k, size - k, "])");
 }
 
 /* Applies --points, --sizes, --loss, --steps, --lr to the preset and checks
@@ -340,20 +321,20 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
     size_t params = 0;
     for (size_t i = 0; i + 1 < s->nsizes; i++)
         params += (s->sizes[i] + 1) * s->sizes[i + 1];
-    if (params > MAX_PARAMS)
-        return cli_usage_error("train", "%s has %zu parameters; at most %d can be trained here",
-                               "--sizes", params, MAX_PARAMS);
+    if (params > MG_MLP_MAX_PARAMS)
+        return cli_usage_error("train", "%s has %zu parameters; at most %d can be trained",
+                               "--sizes", params, MG_MLP_MAX_PARAMS);
     if (o->loss >= 0) {
-        s->loss = (mg_loss)o->loss;
-        s->alpha = s->loss == MG_LOSS_SVM ? 1e-4 : 0.0;
+        s->preset.loss = (mg_loss)o->loss;
+        s->preset.alpha = s->preset.loss == MG_LOSS_SVM ? mg_preset_find("moons")->alpha : 0.0;
     }
     if (o->steps > 0)
         s->steps = o->steps;
     if (o->has_lr) {
-        s->lr = o->lr;
-        s->schedule = 0;
+        s->preset.lr = o->lr;
+        s->preset.decay = 0;
     }
-    if (s->loss == MG_LOSS_SVM)
+    if (s->preset.loss == MG_LOSS_SVM)
         for (size_t r = 0; r < d->set.count; r++)
             if (d->set.y[r] != 1.0 && d->set.y[r] != -1.0) {
                 char y[MG_NUMBER_SIZE];
@@ -400,7 +381,7 @@ static int load_init(const char *path, mg_graph *g, const mg_mlp *m, const train
         status = CLI_USAGE;
     } else if (t.rows != want) {
         char desc[256];
-        describe(s->sizes, s->nsizes, desc, sizeof desc);
+        mg_mlp_describe(desc, sizeof desc, s->sizes, s->nsizes);
         cli_error("%s: %zu parameters, but %s has %zu", name, t.rows, desc, want);
         status = CLI_USAGE;
     } else if (mg_mlp_set_params(g, m, t.cells, t.rows) != MG_OK) {
@@ -415,36 +396,22 @@ static int load_init(const char *path, mg_graph *g, const mg_mlp *m, const train
 /* ---- progress ---------------------------------------------------------------- */
 
 typedef struct progress {
-    int tty, color;
-    long steps, every;
-    double last_draw;        /* seconds, monotonic */
+    cli_progress bar;        /* on a terminal */
+    long steps, every;       /* else a line every `every` steps */
 } progress;
-
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static progress progress_start(long steps)
 {
-    progress p = {.tty = isatty(STDERR_FILENO), .steps = steps};
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-    p.color = p.tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
-    p.every = steps >= 10 ? steps / 10 : 1;
-    p.last_draw = -1.0;
-    return p;
+    return (progress){.bar = cli_progress_start(0.0), .steps = steps,
+                      .every = steps >= 10 ? steps / 10 : 1};
 }
 
-/* After step k: redraws the bar (at most every 50 ms, and at the end) on a
- * terminal, else prints micrograd's line (0-based step) every tenth of the run
- * and at the last step. */
+/* After step k: redraws the bar on a terminal, else prints micrograd's line
+ * (0-based step) every tenth of the run and at the last step. */
 static void progress_update(progress *p, long k, double loss, double accuracy)
 {
-    int last = k + 1 == p->steps;
-    if (!p->tty) {
-        if (k % p->every == 0 || last) {
+    if (!p->bar.tty) {
+        if (k % p->every == 0 || k + 1 == p->steps) {
             /* micrograd's notebook line, so the two runs read side by side */
             char text[MG_NUMBER_SIZE];
             mg_format_repr(text, sizeof text, loss);
@@ -452,22 +419,9 @@ static void progress_update(progress *p, long k, double loss, double accuracy)
         }
         return;
     }
-    double t = now_seconds();
-    if (!last && p->last_draw >= 0 && t - p->last_draw < 0.05)
-        return;
-    p->last_draw = t;
-    enum { WIDTH = 30 };
-    int filled = (int)((double)(k + 1) * WIDTH / (double)p->steps);
-    char bar[WIDTH + 1];
-    memset(bar, '#', (size_t)filled);
-    memset(bar + filled, '.', (size_t)(WIDTH - filled));
-    bar[WIDTH] = '\0';
-    fprintf(stderr, "\r\033[K[%s%.*s%s%s%s] %ld/%ld  loss %.6g  accuracy %.1f%%",
-            p->color ? "\033[32m" : "", filled, bar, p->color ? "\033[0;2m" : "", bar + filled,
-            p->color ? "\033[0m" : "", k + 1, p->steps, loss, accuracy * 100.0);
-    if (last)
-        fputc('\n', stderr);
-    fflush(stderr);
+    char text[80];
+    snprintf(text, sizeof text, "  loss %.6g  accuracy %.1f%%", loss, accuracy * 100.0);
+    cli_progress_update(&p->bar, (size_t)k + 1, (size_t)p->steps, text);
 }
 
 /* ---- training and output -------------------------------------------------------- */
@@ -478,11 +432,10 @@ static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
 {
     progress p = progress_start(s->steps);
     for (long k = 0; k < s->steps; k++) {
-        double lr = s->schedule ? 1.0 - 0.9 * (double)k / (double)s->steps : s->lr;
-        if (mg_mlp_train_step(g, m, d, s->loss, s->alpha, lr, 0, &history[k], accuracy) !=
+        double lr = mg_preset_lr(&s->preset, (size_t)k, (size_t)s->steps);
+        if (mg_mlp_train_step(g, m, d, s->preset.loss, s->preset.alpha, lr, 0, &history[k], accuracy) !=
             MG_OK) {
-            if (p.tty)
-                fputc('\n', stderr);
+            cli_progress_finish(&p.bar);
             cli_error("training failed at step %ld: %s", k, mg_graph_error(g));
             return CLI_FAILED;
         }
@@ -497,8 +450,8 @@ static int plot_score(void *ctx, const double *xy, size_t n, double *out)
     return mg_mlp_eval(c[0], c[1], xy, n, out) != MG_OK;
 }
 
-static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *m,
-                      const mg_dataset *d, const double *history, long steps)
+static int write_plot(const char *path, const char *format, const char *title, mg_graph *g,
+                      mg_mlp *m, const mg_dataset *d, const double *history, long steps)
 {
     void *ctx[2] = {g, m};
     mg_plot p = {.title = title, .loss = history, .steps = (size_t)steps, .data = d,
@@ -506,7 +459,7 @@ static int write_plot(const char *path, const char *title, mg_graph *g, mg_mlp *
     unsigned char *bytes;
     size_t len;
     mg_error err;
-    if (mg_plot_render(&p, (mg_plot_format)plot_format(path), &bytes, &len, &err) != MG_OK) {
+    if (mg_plot_render(&p, plot_format(format), &bytes, &len, &err) != MG_OK) {
         cli_error("cannot draw the plot: %s", err.message);
         return CLI_FAILED;
     }
@@ -526,13 +479,13 @@ static mg_value build_drawn(mg_graph *g, mg_mlp *m, const train_setup *s, const 
 {
     mg_value loss;
     if (whole) {
-        loss = mg_mlp_loss(g, m, d, s->loss, s->alpha, MG_NN_ANNOTATE, NULL);
+        loss = mg_mlp_loss(g, m, d, s->preset.loss, s->preset.alpha, MG_NN_ANNOTATE, NULL);
     } else {
         mg_value score;
         if (mg_mlp_forward_inputs(g, m, d->x, &score, MG_NN_ANNOTATE) != MG_OK)
             return MG_NONE;
         mg_set_label(g, score, "ypred");
-        loss = s->loss == MG_LOSS_SSE ? mg_loss_sse(g, &score, d->y, 1)
+        loss = s->preset.loss == MG_LOSS_SSE ? mg_loss_sse(g, &score, d->y, 1)
                                       : mg_loss_svm(g, &score, d->y, 1);
     }
     mg_set_label(g, loss, "loss");
@@ -570,13 +523,13 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
                          const mg_dataset *d, int view)
 {
     char desc[256], title[512];
-    describe(s->sizes, s->nsizes, desc, sizeof desc);
+    mg_mlp_describe(desc, sizeof desc, s->sizes, s->nsizes);
     if (view == DRAW_WHOLE)
         snprintf(title, sizeof title, "%s: %s after %ld steps: the %s loss over all %zu examples",
-                 cli_display_name(o->data), desc, s->steps, mg_loss_name(s->loss), d->count);
+                 cli_display_name(o->data), desc, s->steps, mg_loss_name(s->preset.loss), d->count);
     else
         snprintf(title, sizeof title, "%s: %s after %ld steps: example 1 of %zu and its %s loss%s",
-                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->loss),
+                 cli_display_name(o->data), desc, s->steps, d->count, mg_loss_name(s->preset.loss),
                  view == DRAW_NEURONS ? ", one node per neuron" : "");
     mg_mark mark = mg_graph_mark(g);
     mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
@@ -637,7 +590,7 @@ static void print_json(const train_options *o, const train_setup *s, const doubl
 static int train(const train_options *o, const train_setup *s, const train_data *d)
 {
     char desc[256], loss_text[40];
-    describe(s->sizes, s->nsizes, desc, sizeof desc);
+    mg_mlp_describe(desc, sizeof desc, s->sizes, s->nsizes);
     mg_graph *g = mg_graph_new();
     double *history = malloc((size_t)s->steps * sizeof *history);
     mg_mlp *m = NULL;
@@ -646,7 +599,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     int status = CLI_FAILED;
     mg_error err;
     mg_status built = g && history
-                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->hidden, s->output, &rng, &m, &err)
+                          ? mg_mlp_new(g, s->sizes, s->nsizes, s->preset.hidden,
+                                       s->preset.output, &rng, &m, &err)
                           : mg_error_set(&err, MG_ERR_NOMEM, 0, 0, "out of memory");
     if (built != MG_OK) {
         cli_error("cannot build %s: %s", desc, err.message);
@@ -667,9 +621,10 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         if (isfinite(last))
             snprintf(last_text, sizeof last_text, "%.4g", last);
         snprintf(title, sizeof title, "%s: %s, %s loss, %ld steps: loss %s, accuracy %.1f%%",
-                 cli_display_name(o->data), desc, mg_loss_name(s->loss), s->steps, last_text,
+                 cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps, last_text,
                  accuracy * 100.0);
-        if ((status = write_plot(o->plot, title, g, m, &d->set, history, s->steps)) != CLI_OK)
+        if ((status = write_plot(o->plot, o->plot_format, title, g, m, &d->set, history,
+                                 s->steps)) != CLI_OK)
             goto done;
     }
     if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)
@@ -679,7 +634,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     } else {
         mg_format_repr(loss_text, sizeof loss_text, history[s->steps - 1]);
         printf("%s: %s, %s loss, %ld steps: final loss %s, accuracy %.1f%%\n", o->data, desc,
-               mg_loss_name(s->loss), s->steps, loss_text, accuracy * 100.0);
+               mg_loss_name(s->preset.loss), s->steps, loss_text, accuracy * 100.0);
     }
     status = cli_finish_stdout(CLI_OK);
 done:

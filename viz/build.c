@@ -163,6 +163,10 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
             mg_format_fixed(num, sizeof num, mg_grad(g, v), o->precision);
         }
         viz_buf_printf(b, " | grad %s", num);
+        if (o->numeric && !isnan(o->numeric[i])) {
+            mg_format_fixed(num, sizeof num, o->numeric[i], o->precision);
+            viz_buf_printf(b, " | num %s", num);
+        }
     }
     viz_buf_puts(b, lr ? " }" : "");
 }
@@ -495,6 +499,11 @@ static void set_tooltip(build_ctx *c, Agnode_t *n, mg_value v)
     if (!c->s->o->forward_only) {
         mg_format_repr(num, sizeof num, mg_grad(g, v));
         viz_buf_printf(&t, ", grad %s", num);
+        const double *numeric = c->s->o->numeric;
+        if (numeric && !isnan(numeric[v.index])) {
+            mg_format_repr(num, sizeof num, numeric[v.index]);
+            viz_buf_printf(&t, ", numeric %s", num);
+        }
     }
     if (t.failed)
         c->nomem = 1;

@@ -19,7 +19,6 @@
 #define BOTTOM 56.0      /* x tick labels and axis name */
 #define RIGHT 30.0
 #define FONT "DejaVu Sans"
-#define PI 3.141592653589793
 
 typedef struct rgb { double r, g, b; } rgb;
 
@@ -213,7 +212,7 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
             cairo_move_to(cr, x, y);
         } else { /* a lone point between non-finite ones: a dot */
             cairo_stroke(cr);
-            cairo_arc(cr, x, y, 3.0, 0, 2 * PI);
+            cairo_arc(cr, x, y, 3.0, 0, 2 * MG_PI);
             cairo_fill(cr);
         }
     }
@@ -224,7 +223,7 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
     text_at(cr, b->x + b->w / 2, b->y + b->h + 40, 0.5, 0.5, 12, 0, "step");
     cairo_save(cr);
     cairo_translate(cr, b->x - 52, b->y + b->h / 2);
-    cairo_rotate(cr, -PI / 2);
+    cairo_rotate(cr, -MG_PI / 2);
     text_at(cr, 0, 0, 0.5, 0.5, 12, 0, ay.log ? "loss (log scale)" : "loss");
     cairo_restore(cr);
 }
@@ -312,7 +311,7 @@ static void legend(cairo_t *cr, double x, double y)
         x -= e.x_advance + 10;
         set_rgb(cr, items[i].c);
         cairo_new_path(cr);
-        cairo_arc(cr, x, y, 4.5, 0, 2 * PI);
+        cairo_arc(cr, x, y, 4.5, 0, 2 * MG_PI);
         cairo_fill(cr);
         x -= 22;
     }
@@ -341,7 +340,7 @@ static int boundary_panel(cairo_t *cr, const box *b, const mg_plot *p)
         if (!isfinite(x) || !isfinite(y))
             continue;
         cairo_new_path(cr); /* else the arc joins the last text's end point */
-        cairo_arc(cr, x, y, 4.5, 0, 2 * PI);
+        cairo_arc(cr, x, y, 4.5, 0, 2 * MG_PI);
         set_rgb(cr, p->data->y[r] > 0 ? pos_point : neg_point);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 1, 1, 1);

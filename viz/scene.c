@@ -98,12 +98,14 @@ static mg_status measure(mg_viz_scene *s, mg_error *err)
     return status;
 }
 
-/* Copies the options a scene keeps (its own title; no flags, no edge labels:
- * their text would change the layout from frame to frame). */
+/* Copies the options a scene keeps (its own title; no flags, no edge labels,
+ * no numeric derivatives: their text would change the layout from frame to
+ * frame). */
 static mg_status keep_options(mg_viz_scene *s, const mg_viz_options *o, mg_error *err)
 {
     s->o = o ? *o : mg_viz_options_default();
     s->o.flags = NULL;
+    s->o.numeric = NULL;
     s->o.edge_grads = 0;
     s->o.color_grad = 0;
     if (s->o.title) {

@@ -77,8 +77,10 @@ mg_status viz_check_options(const mg_viz_options *o, mg_error *err)
     if (o->precision < 0 || o->precision > MG_PRECISION_MAX)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "precision %d is not in 0..%d",
                             o->precision, MG_PRECISION_MAX);
-    if (o->dpi < 0 || o->dpi > 1200)
-        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "dpi %d is not in 1..1200", o->dpi);
+    if (o->dpi < 0 || o->dpi > MG_VIZ_DPI_MAX)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0,
+                            "dpi %d is neither 0 (automatic) nor in 1..%d", o->dpi,
+                            MG_VIZ_DPI_MAX);
     return MG_OK;
 }
 
@@ -179,24 +181,34 @@ int viz_format_known(const char *format)
     return 0;
 }
 
-/* PNG resolution: the caller's, or 192 (crisp on slides and high-density
- * screens) lowered so the image stays within 4 megapixels. PNG time is nearly
- * all libpng filtering and zlib, so it grows with the pixel count (measured:
- * ~0.1 s per megapixel); a 400-value graph at 96 dpi is 41 megapixels and
- * takes seconds. Sides also stay below cairo's 32767-pixel limit. */
+/* Automatic PNG resolution: PNG_DPI (crisp on slides and high-density
+ * screens), lowered so the image stays within PNG_MAX_PIXELS. PNG time is
+ * nearly all libpng filtering and zlib, so it grows with the pixel count
+ * (measured: ~0.1 s per megapixel); a 400-value graph at 96 dpi is 41
+ * megapixels and takes seconds. Sides also stay within PNG_MAX_SIDE, below
+ * cairo's 32767-pixel limit, and the resolution at least PNG_MIN_DPI. */
+#define PNG_DPI 192.0
+#define PNG_MAX_PIXELS 4e6
+#define PNG_MAX_SIDE 30000.0
+#define PNG_MIN_DPI 24.0
+/* Graphviz's bounding box is in points (its POINTS_PER_INCH a inch), and the
+ * page adds a margin. */
+#define PNG_MARGIN_POINTS 36.0
+
 static double png_dpi(Agraph_t *g, const mg_viz_options *o)
 {
     if (o->dpi > 0)
         return o->dpi;
-    double w = GD_bb(g).UR.x - GD_bb(g).LL.x + 36, h = GD_bb(g).UR.y - GD_bb(g).LL.y + 36;
-    double dpi = 192;
-    double area = w / 72 * dpi * h / 72 * dpi;
-    if (area > 4e6)
-        dpi *= sqrt(4e6 / area);
-    double side = fmax(w, h) / 72 * dpi;
-    if (side > 30000)
-        dpi *= 30000 / side;
-    return floor(dpi < 24 ? 24 : dpi);
+    double w = GD_bb(g).UR.x - GD_bb(g).LL.x + PNG_MARGIN_POINTS;
+    double h = GD_bb(g).UR.y - GD_bb(g).LL.y + PNG_MARGIN_POINTS;
+    double dpi = PNG_DPI;
+    double area = w / POINTS_PER_INCH * dpi * h / POINTS_PER_INCH * dpi;
+    if (area > PNG_MAX_PIXELS)
+        dpi *= sqrt(PNG_MAX_PIXELS / area);
+    double side = fmax(w, h) / POINTS_PER_INCH * dpi;
+    if (side > PNG_MAX_SIDE)
+        dpi *= PNG_MAX_SIDE / side;
+    return floor(dpi < PNG_MIN_DPI ? PNG_MIN_DPI : dpi);
 }
 
 /* Copies Graphviz's buffer into one of ours (freed with mg_viz_free_output). */

@@ -41,7 +41,7 @@ extern "C" {
 typedef struct mg_lesson mg_lesson;
 
 typedef struct mg_lesson_options {
-    int precision; /* digits after the point in captions, 0..17; -1: 4 (the picture's default) */
+    int precision; /* digits after the point in captions, 0..MG_PRECISION_MAX; -1: 4 (the picture's default) */
 } mg_lesson_options;
 
 /* Per-value flags of a frame: an array of bytes indexed by value index, made

@@ -23,8 +23,8 @@
 #include <micrograd/rng.h>
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>
-#include <micrograd/lesson.h>
 #include <micrograd/check.h>
+#include <micrograd/lesson.h>
 #include <micrograd/viz.h>
 #include <micrograd/plot.h>
 

@@ -53,15 +53,21 @@
 #define MICROGRAD_NN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <micrograd/csv.h>
 #include <micrograd/engine.h>
+#include <micrograd/error.h>
 #include <micrograd/export.h>
 #include <micrograd/rng.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* π as numpy's np.pi has it (C11's math.h has no M_PI): the moons' half
+ * circles, the plots' arcs. */
+#define MG_PI 3.141592653589793
 
 /* A neuron's nonlinearity. */
 typedef enum mg_activation {
@@ -84,6 +90,15 @@ enum {
 
 typedef struct mg_mlp mg_mlp;
 
+/* The most parameters a network may have, for every front-end: each costs
+ * about two values per example in a training step's graph. */
+#define MG_MLP_MAX_PARAMS 10000000
+
+/* "MLP(3, [4, 4, 1])", as micrograd writes the network of these sizes (the
+ * inputs, then each layer's width), cut to size bytes with a NUL. Returns
+ * buf. Can't fail. */
+MG_API char *mg_mlp_describe(char *buf, size_t size, const size_t *sizes, size_t count);
+
 /* Builds MLP(sizes[0], [sizes[1], ..., sizes[count-1]]) in g: count - 1
  * layers, layer l having sizes[l+1] neurons of sizes[l] inputs. Hidden layers
  * use `hidden`, the last layer `output` (micrograd's demo: RELU and LINEAR; the
@@ -92,9 +107,10 @@ typedef struct mg_mlp mg_mlp;
  * weight 0 (for mg_mlp_set_params). Parameters are PARAM leaves labelled
  * "w1".."wn" and "b", grouped "layer L/neuron N".
  * Returns MG_OK and *out (free with mg_mlp_free); or MG_ERR_INVALID (count < 2,
- * a size of 0, an unknown activation, NULL g or out), MG_ERR_LIMIT,
- * MG_ERR_NOMEM or the status of a graph already in error, with *out NULL, the
- * reason in err (may be NULL) and in g (values already made stay in g). */
+ * a size of 0, an unknown activation, NULL g or out), MG_ERR_LIMIT (more than
+ * MG_MLP_MAX_PARAMS parameters), MG_ERR_NOMEM or the status of a graph already
+ * in error, with *out NULL, the reason in err (may be NULL) and in g (values
+ * already made stay in g). */
 MG_API mg_status mg_mlp_new(mg_graph *g, const size_t *sizes, size_t count, mg_activation hidden,
                             mg_activation output, mg_rng *rng, mg_mlp **out, mg_error *err);
 /* Frees the network's own memory; its values stay in the graph. NULL: no-op. */
@@ -163,6 +179,10 @@ MG_API const char *mg_loss_name(mg_loss loss);
 /* sum over i of (pred[i] - target[i])**2, summed left to right. n >= 1.
  * Returns the loss value, or MG_NONE with the graph's sticky error. */
 MG_API mg_value mg_loss_sse(mg_graph *g, const mg_value *pred, const double *target, size_t n);
+/* The same with targets that are values of g (leaves the caller made, so that
+ * it can name them, as a picture names them y). */
+MG_API mg_value mg_loss_sse_values(mg_graph *g, const mg_value *pred, const mg_value *target,
+                                   size_t n);
 /* micrograd's max-margin loss: sum(relu(1 + -y[i]*score[i])) * (1.0/n), labels
  * -1 or +1. n >= 1. Returns the loss value, or MG_NONE (sticky error). */
 MG_API mg_value mg_loss_svm(mg_graph *g, const mg_value *score, const double *y, size_t n);
@@ -207,12 +227,51 @@ MG_API mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
                             double alpha, unsigned flags, double *accuracy);
 /* One step of micrograd's loop: mark; loss (as mg_mlp_loss); zero_grad;
  * backward; p.data -= lr * p.grad; reset to the mark. Memory stays flat however
- * many steps run, and after the first step nothing is allocated. *loss and
+ * many steps run, and after the first step nothing is allocated. A step on
+ * the same data (the same mg_dataset with the same numbers, loss, alpha and
+ * flags) right after the last one replays that step's graph, kept past the
+ * mark (mg_graph_unreset, mg_replay), instead of building it: the same bits,
+ * about half the work. *loss and
  * *accuracy (may be NULL) are those of this step's forward pass, before the
  * update. Returns MG_OK, or the error (parameters unchanged, graph reset). */
 MG_API mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                                    double alpha, double lr, unsigned flags, double *loss_out,
                                    double *accuracy);
+
+/* ---- presets: the video's run and micrograd's demo ------------------------ */
+
+/* How a preset trains: the network, the loss and the learning rate. */
+typedef struct mg_preset {
+    const char *name;       /* "tiny", "moons" */
+    size_t sizes[4];        /* MLP(sizes[0], [sizes[1], sizes[2], sizes[3]]) */
+    size_t count;           /* 4 */
+    mg_activation hidden, output;
+    mg_loss loss;
+    double alpha;           /* the L2 term's weight (mg_mlp_loss); 0: none */
+    double lr;              /* the learning rate, or the decaying one's start */
+    int decay;              /* 1: lr * (1 - 0.9*k/steps) at step k (mg_preset_lr) */
+    size_t steps;
+    size_t points;          /* its data: 0 the video's four examples (tiny), else
+                             * this many two-moon points with this noise */
+    double noise;
+} mg_preset;
+
+/* The preset of that name: "tiny" (the video: MLP(3, [4, 4, 1]), tanh, summed
+ * squared error, lr 0.2, 200 steps) or "moons" (micrograd's demo:
+ * MLP(2, [16, 16, 1]), ReLU then linear, SVM loss + 1e-4 L2, lr
+ * 1.0 - 0.9*k/100, 100 steps, 100 points of noise 0.1); NULL for another name.
+ * The preset is static: copy it to change it. */
+MG_API const mg_preset *mg_preset_find(const char *name);
+/* The learning rate of step k (0-based) of a run of steps steps: lr, or with
+ * decay lr * (1.0 - 0.9*k/steps), which for micrograd's demo (lr 1, 100
+ * steps) is its `1.0 - 0.9*k/100` to the last bit. */
+MG_API double mg_preset_lr(const mg_preset *p, size_t k, size_t steps);
+/* The preset's examples: the video's four, or its moons drawn from seed (a
+ * stream apart from the weights': mg_rng_seed(seed ^ 0x6d6f6f6e73), "moons").
+ * Returns MG_OK and fills *out (free with mg_dataset_free), or MG_ERR_INVALID
+ * / MG_ERR_NOMEM with *out empty and err (may be NULL) saying why. */
+MG_API mg_status mg_preset_dataset(const mg_preset *p, uint64_t seed, mg_dataset *out,
+                                   mg_error *err);
 
 #ifdef __cplusplus
 }

@@ -12,9 +12,9 @@ in Jupyter. A notebook written for micrograd changes one import line:
     lesson(L)            # backpropagation step by step, inline
     check(L)             # the grads against finite differences
 """
-from .display import Drawing, GradCheck, LeafCheck, Lesson, check, draw_dot, lesson
+from .display import Drawing, GradCheck, Lesson, ValueCheck, check, draw_dot, lesson
 from .engine import Value
 from .nn import MLP, Layer, Module, Neuron
 
 __all__ = ['Value', 'Module', 'Neuron', 'Layer', 'MLP', 'draw_dot', 'lesson', 'check',
-           'Drawing', 'Lesson', 'GradCheck', 'LeafCheck']
+           'Drawing', 'Lesson', 'GradCheck', 'ValueCheck']

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from . import _core
 
-__all__ = ['draw_dot', 'lesson', 'check', 'Drawing', 'Lesson', 'GradCheck', 'LeafCheck']
+__all__ = ['draw_dot', 'lesson', 'check', 'Drawing', 'Lesson', 'GradCheck', 'ValueCheck']
 
 _MIME_TYPES = {'svg': 'image/svg+xml', 'png': 'image/png', 'pdf': 'application/pdf'}
 _FORMAT_OF_EXTENSION = {'.svg': 'svg', '.png': 'png', '.pdf': 'pdf', '.dot': 'dot',
@@ -206,40 +206,63 @@ def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_node
 
 # ---- the gradient check -------------------------------------------------------
 
-LeafCheck = namedtuple('LeafCheck', 'value analytic numeric ok')
-LeafCheck.__doc__ = """One leaf of a gradient check: its Value, d root / d leaf by
-backward (analytic) and by the central difference (numeric), and whether they
-agree within the tolerance."""
+class ValueCheck(namedtuple('ValueCheck', 'value name analytic numeric step verdict')):
+    """One value of a gradient check: its Value and name, d root / d value by
+    backward (analytic) and by the finite difference (numeric) with the step
+    it took, and the verdict: 'ok', 'FAIL', or 'kink' (they differ because
+    the root is not differentiable there, as relu at 0)."""
+
+    __slots__ = ()
+
+    @property
+    def ok(self):
+        """False only for a failure (a kink is not one), as --json's "ok"."""
+        return self.verdict != 'FAIL'
+
+    @property
+    def differentiable(self):
+        return self.verdict != 'kink'
 
 
 class GradCheck:
-    """The result of check(): .ok, .leaves (LeafCheck each), true when ok."""
+    """The result of check(): .results (a ValueCheck each), .ok, .failed and
+    .kinks (how many), true when ok. Its repr is what `micrograd check`
+    prints."""
 
-    def __init__(self, leaves, h, tol):
-        self.leaves = leaves
+    def __init__(self, results, values, scheme, h, tol):
+        self.results = results
+        self.values = values
+        self.scheme = scheme
         self.h = h
         self.tol = tol
-        self.ok = all(leaf.ok for leaf in leaves)
+        self.failed = sum(r.verdict == 'FAIL' for r in results)
+        self.kinks = sum(r.verdict == 'kink' for r in results)
+        self.ok = self.failed == 0
 
     def __bool__(self):
         return self.ok
 
     def __repr__(self):
-        lines = []
-        for i, leaf in enumerate(self.leaves):
-            name = leaf.value.label or f'leaf {i}'
-            lines.append(f"{'ok' if leaf.ok else 'FAIL':<4} {name}: analytic {leaf.analytic!r}, "
-                         f"numeric {leaf.numeric!r}")
-        lines.append(f"{'ok' if self.ok else 'FAILED'}: {len(self.leaves)} leaves, h = {self.h:g}")
+        lines = [f"{r.verdict:<4} {r.name}: analytic {r.analytic!r}, numeric {r.numeric!r}"
+                 + ('' if r.differentiable else ' (not differentiable here)')
+                 for r in self.results]
+        n = len(self.results)
+        unit = ('value' if n == 1 else 'values') if self.values == 'all' else \
+            ('leaf' if n == 1 else 'leaves')
+        kinks = f' ({self.kinks} not differentiable)' if self.kinks else ''
+        lines.append(f"{'ok' if self.ok else 'FAILED'}: {n} {unit}{kinks}, h = {self.h:g}")
         return '\n'.join(lines)
 
 
-def check(root, h=1e-6, tol=1e-6):
-    """`micrograd check` of root: every leaf's grad by backward against the
-    central difference (f(x+h) - f(x-h)) / 2h, passing when they differ by at
-    most tol * max(1, |analytic|, |numeric|). Constants are not checked. Runs on
-    a copy: the Values' data and grads stay as they are."""
-    values, results = _core.check(root, h, tol)
-    leaves = [LeafCheck(values[i], analytic, numeric, ok)
-              for i, analytic, numeric, ok in results]
-    return GradCheck(leaves, h, tol)
+def check(root, h=None, tol=1e-6, *, values='leaves', scheme='central'):
+    """`micrograd check` of root: each value's grad by backward against a
+    finite difference of root, passing when they differ by at most tol *
+    max(1, |analytic|, |numeric|). values 'leaves' (the default) or 'all'
+    (every value root depends on, root included); scheme 'central' ((f(x+s) -
+    f(x-s)) / 2s) or 'forward' ((f(x+s) - f(x)) / s, the lecture's nudge); h
+    None: a step of 1e-6 scaled to each value, a number: that step for every
+    value (--h). Constants (numbers in an expression) are not checked. Runs
+    on a copy: the Values' data and grads stay as they are."""
+    copied, h_used, results = _core.check(root, h, tol, values=values, scheme=scheme)
+    return GradCheck([ValueCheck(copied[i], *rest) for i, *rest in results],
+                     values, scheme, h_used, tol)

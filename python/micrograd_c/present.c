@@ -123,13 +123,33 @@ static PyObject *present_render(PyObject *module, PyObject *args, PyObject *kwds
 
 /* ---- the gradient check -------------------------------------------------------- */
 
-/* The results as [(index in the values, analytic, numeric, ok), ...]. */
-static PyObject *check_list(const size_t *index, const mg_grad_check_result *r, size_t n)
+/* "leaves"/"all" and "central"/"forward", as the CLI's --values and --scheme. */
+static int parse_check_words(const char *values, const char *scheme, mg_check_options *o)
 {
-    PyObject *list = PyList_New((Py_ssize_t)n);
-    for (size_t i = 0; list && i < n; i++) {
-        PyObject *item = Py_BuildValue("(nddO)", (Py_ssize_t)index[i], r[i].analytic,
-                                       r[i].numeric, r[i].ok ? Py_True : Py_False);
+    if (strcmp(values, "leaves") == 0 || strcmp(values, "all") == 0) {
+        o->values = values[0] == 'a' ? MG_CHECK_ALL : MG_CHECK_LEAVES;
+    } else {
+        PyErr_Format(PyExc_ValueError, "values must be 'leaves' or 'all', not '%s'", values);
+        return -1;
+    }
+    if (strcmp(scheme, "central") == 0 || strcmp(scheme, "forward") == 0) {
+        o->scheme = scheme[0] == 'f' ? MG_CHECK_FORWARD : MG_CHECK_CENTRAL;
+        return 0;
+    }
+    PyErr_Format(PyExc_ValueError, "scheme must be 'central' or 'forward', not '%s'", scheme);
+    return -1;
+}
+
+/* The results as [(index in the values, name, analytic, numeric, step, verdict)]. */
+static PyObject *check_list(const mgpy_copy *c, const mg_check_report *r)
+{
+    PyObject *list = PyList_New((Py_ssize_t)r->count);
+    for (size_t i = 0; list && i < r->count; i++) {
+        const mg_check_result *x = &r->results[i];
+        char name[256];
+        mg_lesson_value_name(c->g, x->value, name, sizeof name);
+        PyObject *item = Py_BuildValue("(nsddds)", (Py_ssize_t)x->value.index, name, x->analytic,
+                                       x->numeric, x->step, mg_check_verdict_name(x->verdict));
         if (!item)
             Py_CLEAR(list);
         else
@@ -138,56 +158,68 @@ static PyObject *check_list(const size_t *index, const mg_grad_check_result *r, 
     return list;
 }
 
-/* Checks every leaf of c that is not a constant; a new list, or NULL. */
-static PyObject *check_copy(mgpy_copy *c, double h, double tol)
+/* Checks c's values that are not constants (a number in an expression is
+ * not checked, as in the CLI, where only named values are); a new list, or
+ * NULL. */
+static PyObject *check_copy(const mgpy_copy *c, mg_check_options *o)
 {
     size_t n = mg_graph_size(c->g), count = 0;
-    size_t *index = PyMem_Calloc(n + 1, sizeof *index);
-    mg_value *leaves = PyMem_Calloc(n + 1, sizeof *leaves);
-    mg_grad_check_result *results = PyMem_Calloc(n + 1, sizeof *results);
-    PyObject *list = NULL;
-    if (!index || !leaves || !results) {
-        PyErr_NoMemory();
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            mg_value v = mg_value_at(c->g, i);
-            if (mg_value_op(c->g, v) == MG_OP_LEAF && mg_value_role(c->g, v) != MG_ROLE_CONST) {
-                index[count] = i;
-                leaves[count++] = v;
-            }
-        }
-        if (mg_grad_check(c->g, c->roots[0], leaves, count, h, tol, results) == MG_OK)
-            list = check_list(index, results, count);
-        else
-            mgpy_raise_status(mg_graph_status(c->g), mg_graph_error(c->g));
+    mg_value *only = PyMem_Calloc(n + 1, sizeof *only);
+    if (!only)
+        return PyErr_NoMemory();
+    for (size_t i = 0; i < n; i++) {
+        mg_value v = mg_value_at(c->g, i);
+        if (mg_value_role(c->g, v) != MG_ROLE_CONST)
+            only[count++] = v;
     }
-    PyMem_Free(index);
-    PyMem_Free(leaves);
-    PyMem_Free(results);
+    o->only = only;
+    o->only_count = count;
+    mg_check_report r;
+    mg_error err;
+    PyObject *list = NULL;
+    if (mg_check(c->g, c->roots[0], o, &r, &err) == MG_OK) {
+        list = check_list(c, &r);
+        mg_check_report_free(&r);
+    } else {
+        mgpy_raise_status(err.status, err.message);
+    }
+    PyMem_Free(only);
     return list;
 }
 
-/* check(root, h=1e-6, tol=1e-6) -> (values, [(index, analytic, numeric, ok)]):
- * `micrograd check` on a copy of what root depends on (the Values are not
- * touched), for every leaf that is not a constant. */
+/* check(root, h=None, tol=1e-6, *, values='leaves', scheme='central')
+ * -> (values, h, [(index, name, analytic, numeric, step, verdict)]): `micrograd
+ * check` on a copy of what root depends on (the Values are not touched). h
+ * None: the library's step, scaled to each value; a number: that step for
+ * every value, as --h. */
 static PyObject *present_check(PyObject *module, PyObject *args, PyObject *kwds)
 {
     (void)module;
-    static char *keywords[] = {"root", "h", "tol", NULL};
-    PyObject *root;
-    double h = 1e-6, tol = 1e-6;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|dd:check", keywords, &root, &h, &tol))
+    static char *keywords[] = {"root", "h", "tol", "values", "scheme", NULL};
+    PyObject *root, *h = Py_None;
+    const char *values = "leaves", *scheme = "central";
+    mg_check_options o = mg_check_options_default();
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|Od$ss:check", keywords, &root, &h, &o.tol,
+                                     &values, &scheme))
         return NULL;
     if (!mgpy_is_value(root)) {
         PyErr_Format(PyExc_TypeError, "check() needs a Value, not '%.200s'",
                      Py_TYPE(root)->tp_name);
         return NULL;
     }
+    if (parse_check_words(values, scheme, &o) < 0)
+        return NULL;
+    if (h != Py_None) {
+        o.h = PyFloat_AsDouble(h);
+        o.exact_step = 1;
+        if (o.h == -1.0 && PyErr_Occurred())
+            return NULL;
+    }
     mgpy_copy c;
     if (mgpy_copy_make(root, 1, &c) < 0)
         return NULL;
-    PyObject *list = check_copy(&c, h, tol);
-    PyObject *r = list ? PyTuple_Pack(2, c.values, list) : NULL;
+    PyObject *list = check_copy(&c, &o);
+    PyObject *r = list ? Py_BuildValue("(OdO)", c.values, o.h, list) : NULL;
     Py_XDECREF(list);
     mgpy_copy_free(&c);
     return r;
@@ -346,7 +378,8 @@ PyMethodDef mgpy_present_methods[] = {
     {"render", (PyCFunction)(void (*)(void))present_render, METH_VARARGS | METH_KEYWORDS,
      "render(snapshot, format='svg', **options) -> bytes: the picture `micrograd draw` makes."},
     {"check", (PyCFunction)(void (*)(void))present_check, METH_VARARGS | METH_KEYWORDS,
-     "check(root, h=1e-6, tol=1e-6) -> (values, results): `micrograd check` of root."},
+     "check(root, h=None, tol=1e-6, *, values='leaves', scheme='central') -> (values, h,\n"
+     "results): `micrograd check` of root."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -52,6 +52,31 @@ def run(args, stdin=b'', cwd=None, env=None, timeout=120, stdin_closed=False):
     return Result(p.returncode, p.stdout, p.stderr.decode('utf-8', 'replace'))
 
 
+def run_tty_stderr(args, stdin=b'', env=None, timeout=120):
+    """Runs the program with standard error on a pseudo-terminal (standard
+    output a pipe); returns (status, stdout bytes, what the terminal got)."""
+    import pty
+    master, slave = pty.openpty()
+    full_env = dict(os.environ, NO_COLOR='1', TERM='xterm')
+    if env:
+        full_env.update(env)
+    p = subprocess.Popen([PROGRAM] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=slave, env=full_env)
+    os.close(slave)
+    out, _ = p.communicate(stdin, timeout=timeout)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's last writer is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return p.returncode, out, b''.join(chunks)
+
+
 def source(*parts):
     """A path inside the source tree."""
     return os.path.join(SOURCE_ROOT, *parts)

@@ -3,6 +3,7 @@
 Golden files (tests/golden/) are the exact bytes of this build's output; after a
 deliberate change to the picture, rewrite them with MG_UPDATE_GOLDEN=1.
 """
+import json
 import os
 import stat
 import xml.etree.ElementTree as ET
@@ -98,6 +99,53 @@ def formats_from_option_and_extension():
 
 
 @test
+def numeric_grads_beside_the_analytic_ones():
+    r = run(['draw', L_MG, '--numeric', '-T', 'dot'])
+    expect(r.status, 0, r.err)
+    dot = r.out.decode()
+    for box in ('{ a | data 2.0000 | grad 6.0000 | num 6.0000 }',
+                '{ d | data 4.0000 | grad -2.0000 | num -2.0000 }',
+                '{ L | data -8.0000 | grad 1.0000 | num 1.0000 }'):
+        expect_true(f'label="{box}"' in dot, box)
+    expect(dot.count('| num '), 7, 'every value of the file')
+    # the same numbers as check's, in the tooltips in full
+    check = run(['check', L_MG, '--json', '--values', 'all'])
+    for v in json.loads(check.out)['values']:
+        text = repr(v['numeric']) if isinstance(v['numeric'], float) else v['numeric']
+        expect_true(f"{v['name']}: data " in dot and f'numeric {text}' in dot, v)
+    # with --mlp and its loss: every value the loss depends on
+    r = run(['draw', '--mlp', '2,1', '--input', '1,2', '--target', '0.5', '--numeric', '-T', 'dot'])
+    expect(r.status, 0, r.err)
+    expect(r.out.decode().count('| num '), r.out.decode().count('| grad '), 'a num beside each grad')
+    see = " (see 'micrograd draw --help')\n"
+    for args, err in (
+            ([L_MG, '--numeric', '--forward-only'], '--numeric stands beside the grads: not with --forward-only'),
+            (['--mlp', '2,1', '--input', '1,2', '--numeric'],
+             '--numeric with --mlp needs --target (the loss it differentiates)'),
+            (['--mlp', '2,1', '--input', '1,2', '--target', '1', '--numeric', '--view', 'neurons'],
+             '--numeric shows in the boxes of values: not with --view neurons')):
+        r = run(['draw'] + args)
+        expect(r.status, 2, f'{args}')
+        expect(r.err, 'micrograd: error: draw: ' + err + see, f'{args}')
+
+
+@test
+def format_names_ignore_case():
+    # one rule for every command: x.PNG means PNG, and so does -T PNG
+    d = tempdir()
+    magic = {'png': b'\x89PNG\r\n\x1a\n', 'pdf': b'%PDF-', 'svg': b'<?xml', 'dot': b'digraph'}
+    for name, fmt in (('L.PNG', 'png'), ('L.Svg', 'svg'), ('L.PDF', 'pdf'), ('L.GV', 'dot')):
+        out = os.path.join(d, name)
+        r = run(['draw', L_MG, '-o', out])
+        expect(r.status, 0, f'{name}: {r.err}')
+        with open(out, 'rb') as f:
+            expect_true(f.read().startswith(magic[fmt]), name)
+    r = run(['draw', L_MG, '-T', 'DOT'])
+    expect(r.status, 0, r.err)
+    expect_true(r.out.startswith(magic['dot']), '-T DOT')
+
+
+@test
 def png_dpi_sets_the_size():
     d = tempdir()
     sizes = []
@@ -169,8 +217,9 @@ def usage_errors_exit_2():
     cases = [
         (['draw'], 'missing FILE (use - for standard input)'),
         (['draw', L_MG, '-T', 'gif'], "unknown format 'gif' (svg, png, pdf or dot)"),
-        (['draw', L_MG, '-o', 'out.txt'], "unknown output extension '.txt' (svg, png, pdf, dot or gv; or use -T)"),
-        (['draw', L_MG, '-o', 'noext'], "cannot tell the format of 'noext' from its name; use -T svg|png|pdf|dot"),
+        (['draw', L_MG, '-o', 'out.txt'], "-o 'out.txt': unknown extension '.txt' (.svg, .png, .pdf, .dot or .gv; or use -T)"),
+        (['draw', L_MG, '-o', 'noext'], "-o 'noext': no extension to tell the format by (.svg, .png, .pdf, .dot or .gv; or use -T)"),
+        (['draw', L_MG, '-o', 'x.html'], "-o 'x.html': unknown extension '.html' (.svg, .png, .pdf, .dot or .gv; or use -T)"),
         (['draw', L_MG, '--rankdir', 'RL'], "--rankdir must be LR or TB, not 'RL'"),
         (['draw', L_MG, '--theme', 'neon'], "--theme must be light, dark or print, not 'neon'"),
         (['draw', L_MG, '--bogus'], "unknown option '--bogus'"),

@@ -108,10 +108,23 @@ def check_passes_on_the_neuron():
 
 
 @test
-def check_fails_with_exit_1_at_a_kink():
+def check_reports_a_kink_as_not_differentiable():
     r = run(['check', '-'], stdin=b'x = 0\ny = relu(x)\n')
+    expect(r.status, 0, 'exit: a kink is not a failure')
+    expect(r.text, 'kink x: analytic 0.0, numeric 0.5 (not differentiable here)\n'
+                   'ok: 1 leaf (1 not differentiable), h = 1e-06\n')
+    r = run(['check', '--json', '--scheme', 'forward', '-'], stdin=b'x = 0\ny = relu(x)\n')
+    expect(r.status, 0, 'exit')
+    expect(r.out, b'{"h": 1e-06, "ok": true, "leaves": [{"name": "x", "analytic": 0.0, '
+                  b'"numeric": 1.0, "ok": true, "differentiable": false}]}\n')
+
+
+@test
+def check_fails_with_exit_1():
+    # a step of 0.1 on x**3 at 3: the central difference is 27 + h**2, as Python computes it
+    r = run(['check', '--h', '0.1', '-'], stdin=b'x = 3\ny = x**3\n')
     expect(r.status, 1, 'exit')
-    expect(r.text, 'FAIL x: analytic 0.0, numeric 0.5\nFAILED: 1 leaves, h = 1e-06\n')
+    expect(r.text, 'FAIL x: analytic 27.0, numeric 27.010000000000023\nFAILED: 1 leaf, h = 0.1\n')
 
 
 @test
@@ -119,8 +132,83 @@ def check_text_and_options():
     r = run(['check', '--h', '1e-4', '--tol', '1e-3', '-'], stdin=b'x = 3\ny = x**3\n')
     expect(r.status, 0, r.err)
     lines = r.text.splitlines()
-    expect(lines[-1], 'ok: 1 leaves, h = 0.0001')
+    expect(lines[-1], 'ok: 1 leaf, h = 0.0001')
     expect_true(lines[0].startswith('ok   x: analytic 27.0, numeric 27.0000000'), lines[0])
+
+
+@test
+def check_the_lecture_numbers():
+    r = run(['check', clitest.source('examples', 'L.mg'), '--values', 'all', '--scheme', 'forward',
+             '--h', '0.001'])
+    expect(r.status, 0, r.err)
+    expect(r.text, 'ok   a: analytic 6.0, numeric 6.000000000000227\n'
+                   'ok   b: analytic -4.0, numeric -3.9999999999995595\n'
+                   'ok   c: analytic -2.0, numeric -1.9999999999988916\n'
+                   'ok   e: analytic -2.0, numeric -2.000000000000668\n'
+                   'ok   d: analytic -2.0, numeric -2.000000000000668\n'
+                   'ok   f: analytic 4.0, numeric 3.9999999999995595\n'
+                   'ok   L: analytic 1.0, numeric 1.000000000000334\n'
+                   'ok: 7 values, h = 0.001\n')
+    r = run(['check', '--json', '--values', 'all', '--root', 'e', '-'], stdin=L_SRC)
+    expect(r.status, 0, r.err)
+    doc = json.loads(r.out)
+    expect(list(doc.keys()), ['h', 'ok', 'values'])
+    expect([(v['name'], v['analytic']) for v in doc['values']], [('a', -3.0), ('b', 2.0), ('e', 1.0)])
+
+
+@test
+def check_lists_only_what_the_root_depends_on():
+    r = run(['check', '--root', 'd', '-'], stdin=L_SRC)
+    expect(r.status, 0, r.err)
+    expect(r.text, 'ok   a: analytic -3.0, numeric -3.0\nok   b: analytic 2.0, numeric 2.0\n'
+                   'ok   c: analytic 1.0, numeric 1.0\nok: 3 leaves, h = 1e-06\n')
+
+
+@test
+def check_aliases_once():
+    r = run(['check', '-'], stdin=b'x = 2\nz = x\ny = z * z\n')
+    expect(r.status, 0, r.err)
+    expect(r.text, 'ok   x: analytic 4.0, numeric 4.0\nok: 1 leaf, h = 1e-06\n')
+
+
+@test
+def check_scales_the_step():
+    # an absolute 1e-6 on 1e8 gave numeric 0.998377799987793, FAIL
+    r = run(['check', '-'], stdin=b'x = 1e8\ny = x + 1\n')
+    expect(r.status, 0, r.err)
+    expect(r.text, 'ok   x: analytic 1.0, numeric 1.0\nok: 1 leaf, h = 1e-06\n')
+    r = run(['check', '--h', '1e-6', '-'], stdin=b'x = 1e8\ny = x + 1\n')
+    expect(r.status, 1, 'an exact step is taken as given')
+    # a sum of 5,000 leaves x_i = i: every one failed with an absolute step
+    n = 5000
+    src = ''.join(f'x{i} = {i}\n' for i in range(1, n + 1)) + 'y = ' + ' + '.join(
+        f'x{i}' for i in range(1, n + 1)) + '\n'
+    r = run(['check', '--json', '-'], stdin=src.encode())
+    expect(r.status, 0, r.err)
+    doc = json.loads(r.out)
+    expect(len(doc['leaves']), n)
+    expect([l['name'] for l in doc['leaves'] if not l['ok'] or l['numeric'] != 1.0], [])
+
+
+@test
+def check_draws_no_progress_bar_when_quick():
+    # the bar waits half a second: a quick check leaves the terminal alone
+    status, out, tty = clitest.run_tty_stderr(['check', '-'], stdin=L_SRC)
+    expect(status, 0, tty)
+    expect(tty, b'')
+    expect_true(out.endswith(b'ok: 4 leaves, h = 1e-06\n'), out)
+
+
+@test
+def check_option_values():
+    see = " (see 'micrograd check --help')\n"
+    for args, err in ((['--values', 'some'], "--values must be leaves or all, not 'some'"),
+                      (['--scheme', 'backward'], "--scheme must be central or forward, not 'backward'"),
+                      (['--tol', '0'], '--tol must be positive')):
+        r = run(['check'] + args + ['-'], stdin=L_SRC)
+        expect(r.status, 2, f'{args}')
+        expect(r.err, 'micrograd: error: check: ' + err + see, f'{args}')
+        expect(r.out, b'')
 
 
 @test
@@ -131,6 +219,7 @@ def usage_errors_exit_2():
         (['grad', '--frob', '-'], "micrograd: error: grad: unknown option '--frob' (see 'micrograd grad --help')\n"),
         (['grad', '-', '--root'], "micrograd: error: grad: option '--root' needs a value (see 'micrograd grad --help')\n"),
         (['grad', '--tol', '1', '-'], "micrograd: error: grad: unknown option '--tol' (see 'micrograd grad --help')\n"),
+        (['grad', '--values', 'all', '-'], "micrograd: error: grad: unknown option '--values' (see 'micrograd grad --help')\n"),
         (['check', '--h', 'abc', '-'], "micrograd: error: check: --h wants a finite number, not 'abc' (see 'micrograd check --help')\n"),
         (['check', '--h', '0', '-'], "micrograd: error: check: --h must be positive (see 'micrograd check --help')\n"),
         (['frobnicate'], "micrograd: error: unknown command 'frobnicate' (see 'micrograd --help')\n"),

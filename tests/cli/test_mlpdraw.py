@@ -184,7 +184,9 @@ def mlp_usage_errors_exit_2_and_write_nothing():
         (['--mlp', '3,4,2', '--input', '1,2,3', '--target', '1'], '--target has 1 numbers, but --mlp 3,4,2 has 2 outputs'),
         (['--mlp', '3,1', '--input', '1,2,3', '--activation', 'sigmoid'], "--activation must be tanh or relu, not 'sigmoid'"),
         (['--mlp', '3,1', '--input', '1,2,3', '--root', 'L'], '--root goes with FILE, not with --mlp'),
-        (['--mlp', '1000,1000,1000', '--input', '1'], '--mlp 1000,1000,1000 has 2002000 parameters; at most 1000000 can be drawn'),
+        (['--mlp', '3000,3000,3000', '--input', '1'], '--mlp 3000,3000,3000 has 18006000 parameters; at most 10000000 can be drawn'),
+        (['--mlp', '1,2000,1', '--input', '1'], '--mlp 1,2000,1 has 6001 parameters, more values than the limit of 2000; '
+         'use --view neurons, or --max-nodes N to draw it anyway (--max-nodes 0: no limit)'),
         ([L_MG, '--mlp', '3,1', '--input', '1,2,3'], 'FILE and --mlp exclude each other: draw one or the other'),
         ([L_MG, '--input', '1,2,3'], '--input goes with --mlp, not with FILE'),
         ([L_MG, '--seed', '3'], '--seed goes with --mlp, not with FILE'),
@@ -263,12 +265,12 @@ def train_draw_errors():
     d = tempdir()
     r = run(['train', '--draw', os.path.join(d, 'net.txt')])
     expect(r.status, 2, 'exit')
-    expect(r.err, "micrograd: error: train: unknown output extension '.txt' (svg, png, pdf, dot or gv; "
-           "or use -T) (see 'micrograd train --help')\n")
+    expect(r.err, f"micrograd: error: train: --draw '{d}/net.txt': unknown extension '.txt' (.svg, .png, "
+           ".pdf, .dot or .gv) (see 'micrograd train --help')\n")
     expect(r.out, b'', 'no training output')
     r = run(['train', '--draw', '-'])
     expect(r.status, 2, 'stdout')
-    expect(r.err, "micrograd: error: train: --draw wants a file name (.svg, .png, .pdf or .dot) "
+    expect(r.err, "micrograd: error: train: --draw wants a file name, not standard output "
            "(see 'micrograd train --help')\n")
     expect(os.listdir(d), [], 'no file')
 

@@ -263,6 +263,30 @@ def unknown_options_and_missing_values():
 
 
 @test
+def one_option_error_path_for_every_command():
+    # the same mistake gets the same message from every command
+    path = write('a.mg', b'a = 1\n')
+    cases = [
+        (['grad', '--json=1', path], 'grad', '--json'),
+        (['check', '--json=1', path], 'check', '--json'),
+        (['draw', '--forward-only=1', path], 'draw', '--forward-only'),
+        (['draw', '--forward=1', path], 'draw', '--forward'),   # an abbreviation, as typed
+        (['draw', path, '--help=yes'], 'draw', '--help'),
+        (['train', '--json=1'], 'train', '--json'),
+        (['bench', '--json=1'], 'bench', '--json'),
+        (['steps', path, '--text=1'], 'steps', '--text'),
+    ]
+    for args, command, option in cases:
+        fails(args, 2, f"micrograd: error: {command}: option '{option}' takes no value "
+                       f"(see 'micrograd {command} --help')")
+    for command in ('grad', 'check', 'draw', 'train', 'bench', 'steps'):
+        fails([command, '--bogus'], 2, f"micrograd: error: {command}: unknown option '--bogus' "
+                                        f"(see 'micrograd {command} --help')")
+        fails([command, '-q'], 2, f"micrograd: error: {command}: unknown option '-q' "
+                                   f"(see 'micrograd {command} --help')")
+
+
+@test
 def standard_input_closed():
     fails(['grad', '-'], 1, "micrograd: error: cannot read '<stdin>': standard input is closed",
           stdin_closed=True)

@@ -106,7 +106,7 @@ def usage_errors():
         ([src, '-o', os.path.join(d, 'o.html'), '--text'], '-o and --text exclude each other'),
         ([src, '-o', os.path.join(d, 'o.html'), '-T', 'png'],
          '-T is for the frames of -o DIR (a page is always SVG)'),
-        ([src, '-o', os.path.join(d, 'frames'), '-T', 'gif'], "-T must be svg or png, not 'gif'"),
+        ([src, '-o', os.path.join(d, 'frames'), '-T', 'gif'], "unknown format 'gif' (svg or png)"),
         ([src, '-o', os.path.join(d, 'one.svg')],
          f"-o takes a page (.html) or a folder for the frames, not '{d}/one.svg'"),
         ([src, '--text', '--precision', '18'], "--precision wants a whole number from 0 to 17, not '18'"),
@@ -259,6 +259,24 @@ def dir_of_png_frames_into_an_existing_folder():
         sizes.add(png[16:24])  # IHDR width and height
     expect(len(sizes), 1, 'every frame the same size')
     expect_true(read(old) != b'old', 'step-000.png replaced')
+
+
+@test
+def format_names_ignore_case():
+    # the format table draw and train use: x.HTML is a page, -T PNG png frames
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    r = run(['steps', src, '-o', os.path.join(d, 'lesson.HTML')])
+    expect(r.status, 0, r.err)
+    expect_true(read(os.path.join(d, 'lesson.HTML')).startswith(b'<!DOCTYPE html>'), 'a page')
+    frames = os.path.join(d, 'frames')
+    r = run(['steps', src, '-o', frames, '-T', 'PNG'])
+    expect(r.status, 0, r.err)
+    expect(sorted(os.listdir(frames)), ['captions.txt'] + [f'step-{i:03d}.png' for i in range(5)])
+    r = run(['steps', src, '-o', os.path.join(d, 'one.SVG')])
+    expect(r.status, 2, 'a single picture')
+    expect_true('not ' in r.err and 'one.SVG' in r.err, r.err)
+    expect(sorted(os.listdir(d)), ['L.mg', 'frames', 'lesson.HTML'])
 
 
 # ---- the page -----------------------------------------------------------------

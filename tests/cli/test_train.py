@@ -170,14 +170,20 @@ def usage_errors_exit_2():
          "inputs, but the data have 2 (see 'micrograd train --help')\n"),
         (['--sizes', '3,4,2'], "micrograd: error: train: --sizes must end with 1 (one output: the "
          "score) (see 'micrograd train --help')\n"),
+        (['--sizes', '3,4000,4000,1'], "micrograd: error: train: --sizes has 16024001 parameters; at most "
+         "10000000 can be trained (see 'micrograd train --help')\n"),
         (['--loss', 'hinge'], "micrograd: error: train: --loss wants mse or svm, not 'hinge' "
          "(see 'micrograd train --help')\n"),
         (['--steps', '0'], "micrograd: error: train: --steps wants a whole number from 1 to "
          "10000000, not '0' (see 'micrograd train --help')\n"),
         (['--lr', '-1'], "micrograd: error: train: --lr must be positive, not '-1' "
          "(see 'micrograd train --help')\n"),
-        (['--plot', 'out.gif'], "micrograd: error: train: --plot wants a .png or .svg file, not "
-         "'out.gif' (see 'micrograd train --help')\n"),
+        (['--plot', 'out.gif'], "micrograd: error: train: --plot 'out.gif': unknown extension '.gif' "
+         "(.svg or .png) (see 'micrograd train --help')\n"),
+        (['--plot', 'out'], "micrograd: error: train: --plot 'out': no extension to tell the format by "
+         "(.svg or .png) (see 'micrograd train --help')\n"),
+        (['--plot', '-'], "micrograd: error: train: --plot wants a file name, not standard output "
+         "(see 'micrograd train --help')\n"),
         (['--bogus'], "micrograd: error: train: unknown option '--bogus' "
          "(see 'micrograd train --help')\n"),
         (['extra'], "micrograd: error: train: unexpected argument 'extra' "
@@ -224,6 +230,29 @@ def plot_writes_png_and_svg():
     expect_true(text.startswith('<?xml') and '<svg' in text and text.rstrip().endswith('</svg>'),
                 text[:100])
     expect(sorted(os.listdir(d)), ['moons.png', 'moons.svg', 'tiny.PNG'], 'no temporary files')
+
+
+@test
+def outputs_take_any_case_of_extension():
+    # --plot and --draw read extensions as draw's -o does: x.PNG is a PNG
+    d = tempdir()
+    plot, net = os.path.join(d, 'loss.SVG'), os.path.join(d, 'net.PNG')
+    r = run(['train', '--steps', '2', '--plot', plot, '--draw', net])
+    expect(r.status, 0, r.err)
+    expect_true(open(plot, 'rb').read().startswith(b'<?xml'), 'an SVG plot')
+    expect(open(net, 'rb').read(8), b'\x89PNG\r\n\x1a\n', 'a PNG drawing')
+    expect(sorted(os.listdir(d)), ['loss.SVG', 'net.PNG'])
+
+
+@test
+def progress_bar_on_a_terminal():
+    status, out, tty = clitest.run_tty_stderr(['train', '--steps', '20'])
+    expect(status, 0, tty)
+    expect_true(out.startswith(b'tiny: MLP(3, [4, 4, 1])'), out)
+    expect_true(tty.startswith(b'\r\x1b[K['), tty[:40])
+    last = tty.split(b'\r\x1b[K')[-1]
+    expect_true(last.startswith(b'[##############################] 20/20  loss '), last)
+    expect_true(last.endswith(b'%\r\n'), last)  # the terminal's newline ends the bar
 
 
 @test

@@ -152,17 +152,53 @@ def test_lesson_errors():
 
 
 def test_check(L):
+    L['a'].grad = 42.0  # the check runs on a copy: this stays
     result = check(L['L'])
-    assert result and result.ok
-    assert [leaf.value for leaf in result.leaves] == [L[n] for n in 'abcf']
-    assert result.leaves[0].analytic == 6.0
+    assert result and result.ok and result.failed == result.kinks == 0
+    assert [r.value for r in result.results] == [L[n] for n in 'abcf']
+    assert [r.name for r in result.results] == list('abcf')
+    a = result.results[0]
+    assert a.analytic == 6.0 and a.verdict == 'ok' and a.ok and a.differentiable
+    assert a.step == 2 ** -19  # 1e-6 * max(1, |2.0|), to a power of two
     assert repr(result).splitlines()[-1] == 'ok: 4 leaves, h = 1e-06'
-    with pytest.raises(ValueError, match='must be positive'):
-        check(L['L'], h=-1)
+    every = check(L['L'], values='all')  # creation order, the root last
+    assert [r.name for r in every.results] == list('abcedfL')
+    assert every.results[-1].analytic == 1.0
+    assert repr(every).splitlines()[-1] == 'ok: 7 values, h = 1e-06'
+    # the lecture's nudge: d by h = 0.001, L recomputed
+    nudge = check(L['L'], 0.001, values='all', scheme='forward', tol=1e-3)
+    d = nudge.results[4]
+    assert (d.name, d.numeric, d.step) == ('d', -2.000000000000668, 0.001)
+    assert repr(nudge).splitlines()[-1] == 'ok: 7 values, h = 0.001'
+    assert L['a'].grad == 42.0 and L['L'].grad == 1 and L['L'].data == -8.0
+
+
+def test_check_kinks_failures_and_errors(L):
+    x = Value(0.0, label='x')
+    kink = check(x.relu())  # relu at 0: 0 by backward, 0.5 by the difference
+    (r,) = kink.results
+    assert kink and kink.kinks == 1 and not r.differentiable and r.ok and r.verdict == 'kink'
+    assert r.analytic == 0 and r.numeric == 0.5
+    assert repr(kink) == ('kink x: analytic 0.0, numeric 0.5 (not differentiable here)\n'
+                          'ok: 1 leaf (1 not differentiable), h = 1e-06')
+    y = Value(3.0, label='y')
+    coarse = check(y * y, 0.1, scheme='forward')  # (3.1**2 - 9) / 0.1 = 6.1
+    assert not coarse and coarse.failed == 1 and coarse.results[0].verdict == 'FAIL'
+    assert repr(coarse).startswith('FAIL y: analytic 6.0, numeric 6.1')
+    assert repr(coarse).endswith('FAILED: 1 leaf, h = 0.1')
+    const = Value(2.0) * 3  # the 3 is a constant: not checked
+    assert [r.name for r in check(const).results] == ['v0']
+    for bad in (dict(h=-1), dict(h=float('nan')), dict(tol=0)):
+        with pytest.raises(ValueError, match='^mg_check: h and tol must be finite and positive$'):
+            check(L['L'], **bad)
+    with pytest.raises(ValueError, match="^values must be 'leaves' or 'all', not 'some'$"):
+        check(L['L'], values='some')
+    with pytest.raises(ValueError, match="^scheme must be 'central' or 'forward', not 'back'$"):
+        check(L['L'], scheme='back')
+    with pytest.raises(TypeError):
+        check(L['L'], h='small')
     with pytest.raises(TypeError):
         check('L')
-    const = Value(2.0) * 3  # the 3 is a constant: not checked
-    assert len(check(const).leaves) == 1
 
 
 def test_the_readme_cell_runs():

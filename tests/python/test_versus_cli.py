@@ -1,11 +1,10 @@
 """The module against the CLI on the same expressions: data and grads bit for
 bit (one op table), the same picture bytes, the same lesson, the same check."""
 import json
-import math
 
 import pytest
 
-from conftest import build_L, cli_grad, python_program, run_cli, same, source
+from conftest import build_L, cli_grad, number, python_program, run_cli, same, source
 from micrograd_c import Value, check, draw_dot, lesson
 
 # Every op, each value used in several places; no '/' (micrograd's a * b**-1
@@ -127,20 +126,34 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     assert want.count(b'<figure class="frame"') == len(got)
 
 
-def test_check_is_micrograd_check():
-    v = build_L()
-    r = run_cli('check', source('examples', 'L.mg'), '--json')
+@pytest.mark.parametrize('program,flags,options', [
+    ('examples/L.mg', [], {}),
+    ('examples/L.mg', ['--values', 'all', '--scheme', 'forward', '--h', '0.001'],
+     dict(values='all', scheme='forward', h=0.001)),
+    ('examples/neuron.mg', [], {}),
+    ('examples/neuron.mg', ['--values', 'all', '--tol', '1e-9'], dict(values='all', tol=1e-9)),
+    ('x = 0.0; y = relu(x) + x**2', [], {}),  # a kink
+    ('x = 3.0; y = x * x', ['--scheme', 'forward', '--h', '0.1'],
+     dict(scheme='forward', h=0.1)),  # a failure
+])
+def test_check_is_micrograd_check(tmp_path, program, flags, options):
+    if program.endswith('.mg'):
+        path = source(*program.split('/'))
+        program = open(path).read()
+    else:
+        path = tmp_path / 'program.mg'
+        path.write_text(program)
+    v, last = python_program(program)
+    got = check(v[last], **options)
+    r = run_cli('check', str(path), '--json', *flags)
     want = json.loads(r.stdout)
-    got = check(v['L'])
-    assert got.ok is want['ok'] is True
-    assert [(leaf.value.label, leaf.analytic, leaf.numeric, leaf.ok) for leaf in got.leaves] == [
-        (w['name'], w['analytic'], w['numeric'], w['ok']) for w in want['leaves']]
-    assert v['a'].grad == 0 and v['L'].data == -8.0  # on a copy
-
-
-def test_check_finds_a_wrong_gradient():
-    # relu at 0: the analytic grad is 0, the central difference 0.5
-    x = Value(0.0, label='x')
-    got = check(x.relu())
-    assert not got and got.leaves[0].analytic == 0 and math.isclose(got.leaves[0].numeric, 0.5)
-    assert 'FAIL x: analytic 0.0' in repr(got)
+    assert r.returncode == (0 if got.ok else 1), r.stderr
+    assert (got.ok, got.h) == (want['ok'], want['h'])
+    key = 'values' if options.get('values') == 'all' else 'leaves'
+    assert [(c.name, c.analytic, c.numeric, c.ok, c.differentiable) for c in got.results] == [
+        (w['name'], number(w['analytic']), number(w['numeric']), w['ok'],
+         w.get('differentiable', True)) for w in want[key]]
+    assert [c.value for c in got.results] == [v[w['name']] for w in want[key]]
+    text = run_cli('check', str(path), *flags)
+    assert repr(got) + '\n' == text.stdout  # the same report, line for line
+    assert v[last].grad == 0  # on a copy

@@ -84,12 +84,15 @@ typedef enum mg_viz_rankdir {
     MG_VIZ_RANKDIR_TB = 1  /* top to bottom */
 } mg_viz_rankdir;
 
+/* The highest PNG resolution mg_viz_options.dpi takes. */
+#define MG_VIZ_DPI_MAX 1200
+
 typedef struct mg_viz_options {
     mg_viz_rankdir rankdir;
-    int precision;         /* digits after the point, 0..17 (default 4) */
+    int precision;         /* digits after the point, 0..MG_PRECISION_MAX (default 4) */
     int forward_only;      /* 1: no grad fields */
     mg_viz_theme theme;
-    int dpi;               /* PNG resolution, 1..1200; 0 = automatic (default):
+    int dpi;               /* PNG resolution, 1..MG_VIZ_DPI_MAX; 0 = automatic (default):
                             * 192, lowered so the image stays within 4
                             * megapixels (PNG time grows with pixels) */
     int color_grad;        /* 1: fill values by the sign and size of their grad */
@@ -100,6 +103,9 @@ typedef struct mg_viz_options {
     size_t max_nodes;      /* refuse graphs with more values; 0 = no limit */
     const uint8_t *flags;  /* highlights: the lesson's MG_LESSON_* bits per value index
                             * (mg_graph_size entries), or NULL */
+    const double *numeric; /* per value index (mg_graph_size entries): a numeric
+                            * derivative to show beside the grad, "| num
+                            * 6.0000" (mg_check's, say); NaN for none; or NULL */
 } mg_viz_options;
 
 /* The defaults: LR, precision 4, grads shown, light theme, automatic dpi,
