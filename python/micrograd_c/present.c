@@ -3,6 +3,7 @@
  * works on a copy of the values (snapshot.c), never on the Values themselves. */
 #include "snapshot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,24 +53,34 @@ static mg_viz *new_viz(void)
     return viz;
 }
 
+/* The index of word among the n words, or -1 with ValueError "what must be
+ * 'a', 'b' or 'c', not 'word'" (the CLI's options' words). */
+static int pick_word(const char *what, const char *word, const char *const *words, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(word, words[i]) == 0)
+            return i;
+    char list[128] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'",
+                                i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
+    PyErr_Format(PyExc_ValueError, "%s must be %s, not '%s'", what, list, word);
+    return -1;
+}
+
 /* "LR"/"TB" and "light"/"dark"/"print", as the CLI's --rankdir and --theme. */
 static int parse_words(const char *rankdir, const char *theme, mg_viz_options *o)
 {
-    if (strcmp(rankdir, "LR") == 0 || strcmp(rankdir, "TB") == 0) {
-        o->rankdir = rankdir[0] == 'L' ? MG_VIZ_RANKDIR_LR : MG_VIZ_RANKDIR_TB;
-    } else {
-        PyErr_Format(PyExc_ValueError, "rankdir must be 'LR' or 'TB', not '%s'", rankdir);
+    static const char *const rankdirs[] = {"LR", "TB"}; /* MG_VIZ_RANKDIR_* */
+    static const char *const themes[] = {"light", "dark", "print"}; /* MG_VIZ_THEME_* */
+    int r = pick_word("rankdir", rankdir, rankdirs, 2);
+    int t = r < 0 ? -1 : pick_word("theme", theme, themes, 3);
+    if (t < 0)
         return -1;
-    }
-    static const char *const themes[] = {"light", "dark", "print"};
-    for (int t = 0; t < 3; t++) {
-        if (strcmp(theme, themes[t]) == 0) {
-            o->theme = (mg_viz_theme)t;
-            return 0;
-        }
-    }
-    PyErr_Format(PyExc_ValueError, "theme must be 'light', 'dark' or 'print', not '%s'", theme);
-    return -1;
+    o->rankdir = (mg_viz_rankdir)r;
+    o->theme = (mg_viz_theme)t;
+    return 0;
 }
 
 static int parse_max_nodes(Py_ssize_t max_nodes, size_t *out)
@@ -126,18 +137,15 @@ static PyObject *present_render(PyObject *module, PyObject *args, PyObject *kwds
 /* "leaves"/"all" and "central"/"forward", as the CLI's --values and --scheme. */
 static int parse_check_words(const char *values, const char *scheme, mg_check_options *o)
 {
-    if (strcmp(values, "leaves") == 0 || strcmp(values, "all") == 0) {
-        o->values = values[0] == 'a' ? MG_CHECK_ALL : MG_CHECK_LEAVES;
-    } else {
-        PyErr_Format(PyExc_ValueError, "values must be 'leaves' or 'all', not '%s'", values);
+    static const char *const which[] = {"leaves", "all"};       /* MG_CHECK_LEAVES, _ALL */
+    static const char *const schemes[] = {"central", "forward"}; /* MG_CHECK_CENTRAL, _FORWARD */
+    int v = pick_word("values", values, which, 2);
+    int s = v < 0 ? -1 : pick_word("scheme", scheme, schemes, 2);
+    if (s < 0)
         return -1;
-    }
-    if (strcmp(scheme, "central") == 0 || strcmp(scheme, "forward") == 0) {
-        o->scheme = scheme[0] == 'f' ? MG_CHECK_FORWARD : MG_CHECK_CENTRAL;
-        return 0;
-    }
-    PyErr_Format(PyExc_ValueError, "scheme must be 'central' or 'forward', not '%s'", scheme);
-    return -1;
+    o->values = (mg_check_values)v;
+    o->scheme = (mg_check_scheme)s;
+    return 0;
 }
 
 /* The results as [(index in the values, name, analytic, numeric, step, verdict)]. */

@@ -86,7 +86,7 @@ def test_drawing_errors_have_the_librarys_messages(L):
         draw_dot([])
     with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB', not 'XY'"):
         draw_dot(root, rankdir='XY')
-    with pytest.raises(ValueError, match="theme must be"):
+    with pytest.raises(ValueError, match="^theme must be 'light', 'dark' or 'print', not 'neon'$"):
         draw_dot(root, theme='neon')
     with pytest.raises(ValueError, match="precision 18 is not in 0..17"):
         draw_dot(root, precision=18)
