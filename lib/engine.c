@@ -33,7 +33,7 @@ typedef struct mg_node {
     uint8_t op;     /* mg_op */
     uint8_t role;   /* mg_role */
     uint8_t seen;   /* scratch for mg_backward/mg_trace: reachable from root */
-    uint8_t unused;
+    uint8_t grouped; /* 1: groups[index] holds the value's group */
     uint32_t label; /* 1 + pool offset of the label (see pool_put), 0 when none */
 } mg_node;
 
@@ -53,13 +53,15 @@ static_assert(MG_OP_COUNT <= UINT8_MAX, "ops fit the op byte");
 struct mg_graph {
     mg_node *nodes;
     uint32_t count, capacity;
-    uint32_t *groups;   /* per value, like label; NULL until the first group */
+    uint32_t *groups;   /* per value, like label, where grouped; NULL until the first */
     double *exponents;  /* pow exponents, indexed by mg_node.b */
     uint32_t exponent_count, exponent_capacity;
     char *chunks[POOL_CHUNKS]; /* labels and groups: [uint32 length][bytes][NUL] */
     size_t pool_len;    /* offsets in use: the next entry goes here or later */
     size_t pool_bytes;  /* bytes of the chunks allocated */
     uint32_t last_group; /* the most recent group entry, reused when equal */
+    uint32_t resets;    /* resets so far: tells one reset from the next */
+    mg_mark undo_from, undo_end; /* the last reset: from undo_end back to undo_from */
     uint32_t tag;
     mg_status status;
     char message[256];
@@ -195,13 +197,19 @@ mg_status mg_graph_reserve(mg_graph *g, size_t n)
 
 mg_mark mg_graph_mark(const mg_graph *g)
 {
-    mg_mark m = {0, 0, 0};
+    mg_mark m = {0, 0, 0, 0};
     if (g) {
         m.values = g->count;
         m.exponents = g->exponent_count;
         m.label_bytes = g->pool_len;
+        m.resets = g->resets;
     }
     return m;
+}
+
+static int same_place(mg_mark a, mg_mark b)
+{
+    return a.values == b.values && a.exponents == b.exponents && a.label_bytes == b.label_bytes;
 }
 
 void mg_graph_reset(mg_graph *g, mg_mark m)
@@ -212,6 +220,9 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
         fail(g, MG_ERR_INVALID, "mg_graph_reset: the mark is past the graph's end");
         return;
     }
+    g->undo_end = mg_graph_mark(g);
+    g->undo_from = m;
+    g->resets++;
     g->count = m.values;
     g->exponent_count = m.exponents;
     g->pool_len = m.label_bytes;
@@ -223,9 +234,23 @@ void mg_graph_reset(mg_graph *g, mg_mark m)
     for (uint32_t i = 0; i < g->count; i++) {
         if (g->nodes[i].label > g->pool_len)
             g->nodes[i].label = 0;
-        if (g->groups && g->groups[i] > g->pool_len)
-            g->groups[i] = 0;
+        if (g->nodes[i].grouped && g->groups[i] > g->pool_len)
+            g->nodes[i].grouped = 0;
     }
+}
+
+int mg_graph_unreset(mg_graph *g, mg_mark end)
+{
+    /* One reset since `end` was taken, that one dropped exactly [from, end),
+     * and nothing was made or labelled since: the dropped records, exponents
+     * and label bytes are still there, untouched. */
+    if (!g || end.resets + 1 != g->resets || !same_place(end, g->undo_end) ||
+        !same_place(mg_graph_mark(g), g->undo_from))
+        return 0;
+    g->count = end.values;
+    g->exponent_count = end.exponents;
+    g->pool_len = end.label_bytes;
+    return 1;
 }
 
 /* ---- handles ------------------------------------------------------------- */
@@ -355,10 +380,8 @@ static inline uint32_t push(mg_graph *g, mg_op op, uint32_t a, uint32_t b, doubl
     v->op = (uint8_t)op;
     v->role = (uint8_t)role;
     v->seen = 0;
-    v->unused = 0;
+    v->grouped = 0; /* so push never touches the group table */
     v->label = 0;
-    if (UNLIKELY(g->groups != NULL))
-        g->groups[i] = 0;
     return i;
 }
 
@@ -694,8 +717,7 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (!valid(g, v))
         return g ? bad_handle(g, v, "mg_set_group") : MG_ERR_FOREIGN;
     if (!group) {
-        if (g->groups)
-            g->groups[v.index] = 0;
+        g->nodes[v.index].grouped = 0;
         return MG_OK;
     }
     if (!g->groups) {
@@ -711,6 +733,7 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (g->last_group && g->last_group <= g->pool_len &&
         strcmp(pool_get(g, g->last_group, &last_len), group) == 0 && last_len == len) {
         g->groups[v.index] = g->last_group;
+        g->nodes[v.index].grouped = 1;
         return MG_OK;
     }
     uint32_t entry;
@@ -718,12 +741,13 @@ mg_status mg_set_group(mg_graph *g, mg_value v, const char *group)
     if (s != MG_OK)
         return s;
     g->groups[v.index] = g->last_group = entry;
+    g->nodes[v.index].grouped = 1;
     return MG_OK;
 }
 
 const char *mg_group(const mg_graph *g, mg_value v)
 {
-    if (!valid(g, v) || !g->groups || !g->groups[v.index])
+    if (!valid(g, v) || !g->nodes[v.index].grouped)
         return NULL;
     return pool_get(g, g->groups[v.index], NULL);
 }
@@ -775,16 +799,34 @@ void mg_zero_grad(mg_graph *g)
         g->nodes[i].grad = 0.0;
 }
 
-void mg_forward(mg_graph *g)
+/* Recomputes values [from, count) and, when zero_grads, clears their grads.
+ * * and + first, as in backward_one: they are nearly every value of a neuron. */
+static void forward_from(mg_graph *g, uint32_t from, int zero_grads)
 {
-    if (!g)
-        return;
     mg_node *n = g->nodes;
-    for (uint32_t i = 0; i < g->count; i++) {
+    for (uint32_t i = from; i < g->count; i++) {
         mg_node *v = &n[i];
-        if (v->op != MG_OP_LEAF)
+        if (zero_grads)
+            v->grad = 0.0;
+        if (v->op == MG_OP_MUL)
+            v->data = op_forward(MG_OP_MUL, n[v->a].data, n[v->b].data);
+        else if (v->op == MG_OP_ADD)
+            v->data = op_forward(MG_OP_ADD, n[v->a].data, n[v->b].data);
+        else if (v->op != MG_OP_LEAF)
             v->data = op_forward((mg_op)v->op, n[v->a].data, second(g, v));
     }
+}
+
+void mg_forward(mg_graph *g)
+{
+    if (g)
+        forward_from(g, 0, 0);
+}
+
+void mg_replay(mg_graph *g, mg_mark from)
+{
+    if (g && from.values <= g->count)
+        forward_from(g, from.values, 1);
 }
 
 size_t mg_trace(mg_graph *g, mg_value root, mg_value *out, size_t cap)

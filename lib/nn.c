@@ -11,6 +11,22 @@
 
 #include "fail.h"
 
+/* A training step's graph, left after the graph's end by its reset so the next
+ * step on the same data can bring it back and replay it (mg_graph_unreset,
+ * mg_replay) instead of building it again: the same ops on the same numbers,
+ * so the same bits. x and y are a copy of the data it was built from. */
+typedef struct kept_step {
+    int valid;
+    mg_mark from, end;
+    mg_value total;
+    const mg_dataset *d;
+    double *x, *y;
+    size_t count, inputs, cap;
+    mg_loss loss;
+    double alpha;
+    unsigned flags;
+} kept_step;
+
 struct mg_mlp {
     size_t layers;
     size_t *sizes;          /* layers + 1 */
@@ -26,6 +42,7 @@ struct mg_mlp {
     mg_value *xbuf;         /* sizes[0] handles: one example's input leaves */
     mg_value *scores;       /* one output per example of the last loss */
     size_t scores_cap;
+    kept_step kept;         /* the last training step's graph, to replay */
 };
 
 /* Room for "layer %zu/neuron %zu" with two 20-digit numbers. */
@@ -82,6 +99,8 @@ void mg_mlp_free(mg_mlp *m)
     free(m->dbuf);
     free(m->xbuf);
     free(m->scores);
+    free(m->kept.x);
+    free(m->kept.y);
     free(m);
 }
 
@@ -655,14 +674,69 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
     return total;
 }
 
+/* 1 if the kept step was built from this very data, loss and flags. */
+static int kept_matches(const kept_step *k, const mg_dataset *d, mg_loss loss, double alpha,
+                        unsigned flags)
+{
+    return k->valid && k->d == d && k->count == d->count && k->inputs == d->inputs &&
+           k->loss == loss && k->alpha == alpha && k->flags == flags &&
+           memcmp(k->x, d->x, d->count * d->inputs * sizeof *d->x) == 0 &&
+           memcmp(k->y, d->y, d->count * sizeof *d->y) == 0;
+}
+
+/* Remembers the step just built: MG_OK, or MG_ERR_NOMEM recorded (the copy
+ * of the data could not be made; nothing is kept). */
+static mg_status keep_step(mg_graph *g, kept_step *k, const mg_dataset *d, mg_loss loss,
+                           double alpha, unsigned flags, mg_mark from, mg_value total)
+{
+    k->valid = 0;
+    size_t nx = d->count * d->inputs;
+    if (nx > k->cap || d->count > k->cap) {
+        size_t cap = nx > d->count ? nx : d->count;
+        double *x = realloc(k->x, cap * sizeof *x), *y = x ? realloc(k->y, cap * sizeof *y) : NULL;
+        if (x)
+            k->x = x;
+        if (!x || !y)
+            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0, "out of memory for the training data");
+        k->y = y;
+        k->cap = cap;
+    }
+    memcpy(k->x, d->x, nx * sizeof *d->x);
+    memcpy(k->y, d->y, d->count * sizeof *d->y);
+    *k = (kept_step){1, from, from, total, d, k->x, k->y, d->count, d->inputs, k->cap,
+                     loss, alpha, flags};
+    return MG_OK;
+}
+
+/* The step's loss: the kept graph replayed when it is this step's, else built. */
+static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
+                          double alpha, unsigned flags, double *accuracy, mg_mark *from)
+{
+    kept_step *k = &m->kept;
+    if (d && mg_graph_status(g) == MG_OK && kept_matches(k, d, loss, alpha, flags) &&
+        mg_graph_unreset(g, k->end)) {
+        *from = k->from;
+        mg_replay(g, k->from);
+        if (accuracy)
+            *accuracy = accuracy_of(g, m, d);
+        return k->total;
+    }
+    k->valid = 0;
+    *from = mg_graph_mark(g);
+    mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
+    if (mg_value_ok(total) && keep_step(g, k, d, loss, alpha, flags, *from, total) != MG_OK)
+        return MG_NONE;
+    return total;
+}
+
 mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                             double alpha, double lr, unsigned flags, double *loss_out,
                             double *accuracy)
 {
     if (!g || !m)
         return fail_graph(g, NULL, MG_ERR_INVALID, 0, 0, "mg_mlp_train_step: no network");
-    mg_mark mark = mg_graph_mark(g);
-    mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
+    mg_mark mark;
+    mg_value total = step_loss(g, m, d, loss, alpha, flags, accuracy, &mark);
     mg_status s = mg_graph_status(g);
     if (s == MG_OK) {
         if (loss_out)
@@ -672,6 +746,7 @@ mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
         if (s == MG_OK)
             mg_mlp_sgd(g, m, lr);
     }
+    m->kept.end = mg_graph_mark(g);
     mg_graph_reset(g, mark);
     return s;
 }

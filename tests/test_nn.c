@@ -312,6 +312,41 @@ static void training_memory_is_flat(void **state)
     mg_graph_free(g);
 }
 
+/* A step on the same data replays the kept graph; on other data (or a copy
+ * of it at another address) it builds anew: the losses agree to the bit. */
+static void replayed_steps_match_rebuilt_steps(void **state)
+{
+    (void)state;
+    double losses[2][12];
+    for (int rebuild = 0; rebuild < 2; rebuild++) {
+        mg_graph *g = mg_graph_new();
+        mg_rng rng;
+        mg_rng_seed(&rng, 1337);
+        const size_t sizes[] = {2, 16, 16, 1};
+        mg_mlp *m;
+        assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL),
+                         MG_OK);
+        mg_dataset d;
+        assert_int_equal(mg_dataset_moons(&d, 40, 0.1, &rng), MG_OK);
+        mg_dataset copy = d;
+        double acc;
+        for (int k = 0; k < 12; k++) {
+            const mg_dataset *on = rebuild && k % 2 ? &copy : &d;
+            assert_int_equal(mg_mlp_train_step(g, m, on, MG_LOSS_SVM, 1e-4, 1.0 - 0.9 * k / 12,
+                                               0, &losses[rebuild][k], &acc),
+                             MG_OK);
+            assert_int_equal(mg_graph_size(g), 337);
+            if (k == 5)
+                d.y[0] = -d.y[0]; /* the same data set, changed: built anew */
+        }
+        mg_dataset_free(&d);
+        mg_mlp_free(m);
+        mg_graph_free(g);
+    }
+    assert_memory_equal(losses[0], losses[1], sizeof losses[0]);
+    assert_true(losses[0][11] < losses[0][0]);
+}
+
 /* ---- data ---------------------------------------------------------------------------- */
 
 static void moons_are_two_half_circles(void **state)
@@ -457,6 +492,7 @@ int main(void)
         cmocka_unit_test(svm_loss_by_hand),
         cmocka_unit_test(sse_and_l2_by_hand),
         cmocka_unit_test(train_step_updates_like_sgd),
+        cmocka_unit_test(replayed_steps_match_rebuilt_steps),
         cmocka_unit_test(training_memory_is_flat),
         cmocka_unit_test(moons_are_two_half_circles),
         cmocka_unit_test(bad_shapes_and_counts),

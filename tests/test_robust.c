@@ -157,7 +157,7 @@ static void handles_dropped_by_reset(void **state)
     assert_same_double(mg_grad(g, w), 2.0);
     /* A mark from later than the graph is now (or from another graph) is
      * ignored, and recorded. */
-    mg_mark late = {1000, 0, 0};
+    mg_mark late = {1000, 0, 0, 0};
     mg_graph_reset(g, late);
     assert_int_equal(mg_graph_size(g), 3);
     assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);

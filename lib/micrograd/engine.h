@@ -118,6 +118,7 @@ typedef struct mg_mark {
     uint32_t values;
     uint32_t exponents;
     size_t label_bytes;
+    uint32_t resets; /* resets of the graph before the mark was taken */
 } mg_mark;
 MG_API mg_mark mg_graph_mark(const mg_graph *g);
 /* Handles to values made after the mark become invalid (MG_ERR_FOREIGN) until
@@ -128,6 +129,13 @@ MG_API mg_mark mg_graph_mark(const mg_graph *g);
  * labelled or grouped after the mark loses that label or group (its bytes were
  * dropped). Label memory is kept for the next step, as value memory is. */
 MG_API void mg_graph_reset(mg_graph *g, mg_mark mark);
+/* Brings back what the last reset dropped, as it was (data, grads, labels,
+ * groups, exponents), when `end` is the mark taken just before that reset and
+ * nothing was made, labelled or reset since: returns 1 and the graph ends at
+ * `end` again. Otherwise returns 0 and changes nothing. A training loop whose
+ * graph has the same shape every step replays it (mg_replay) instead of
+ * building it again. */
+MG_API int mg_graph_unreset(mg_graph *g, mg_mark end);
 
 /* ---- making values ------------------------------------------------------- */
 
@@ -232,6 +240,12 @@ MG_API void mg_zero_grad(mg_graph *g);
 /* Recomputes the data of every op value from its operands, in creation order
  * (after mg_set_data on leaves, for example for finite differences). */
 MG_API void mg_forward(mg_graph *g);
+/* A step's forward pass again over values already made: recomputes the data of
+ * every op value made after `from` from its operands, in creation order, and
+ * sets the grad of every value made after `from` to 0. The same ops on the same
+ * numbers as when they were made, so the same bits as building them anew (after
+ * mg_set_data on leaves, new parameters for example). */
+MG_API void mg_replay(mg_graph *g, mg_mark from);
 
 /* The values root depends on (root included), in creation order: micrograd's
  * trace(). Writes up to cap handles to out (out may be NULL when cap is 0) and
