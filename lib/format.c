@@ -115,6 +115,15 @@ char *mg_format_short(char *buf, size_t size, double x)
 
 /* ---- fixed precision ----------------------------------------------------- */
 
+/* 1 if text has no digit but zeros: "0.0000", "-0.0000". */
+static int all_zeros(const char *text)
+{
+    for (; *text; text++)
+        if (*text >= '1' && *text <= '9')
+            return 0;
+    return 1;
+}
+
 char *mg_format_fixed(char *buf, size_t size, double x, int precision)
 {
     if (precision < 0)
@@ -127,7 +136,16 @@ char *mg_format_fixed(char *buf, size_t size, double x, int precision)
         snprintf(buf, size, x > 0 ? "inf" : "-inf");
     else if (fabs(x) >= 1e15) /* a huge value must not make a huge box */
         snprintf(buf, size, "%.*e", precision, x);
-    else
-        snprintf(buf, size, "%.*f", precision, x);
+    else {
+        if (x == 0)
+            x = 0; /* -0.0 shows as 0.0000, as a value it equals zero */
+        char text[MG_NUMBER_SIZE]; /* whole, so a short buf cannot fool the test */
+        snprintf(text, sizeof text, "%.*f", precision, x);
+        /* A value that is not zero must not look like zero (nor like -0):
+         * 3.2e-07 at 4 digits is "3.2e-07", not "0.0000". */
+        if (x != 0 && all_zeros(text))
+            snprintf(text, sizeof text, "%.*e", precision > 4 ? precision - 3 : 1, x);
+        snprintf(buf, size, "%s", text);
+    }
     return buf;
 }

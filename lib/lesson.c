@@ -148,21 +148,39 @@ static const char *num(char *buf, double x, int precision)
     return mg_format_fixed(buf, MG_NUMBER_SIZE, x, precision);
 }
 
-/* "X.grad += RULE × o.grad = NUMS = TERM", and when X already had a grad, the sum. */
+/* "=" when the result computed from the printed numbers prints as the true
+ * result does, "≈" when rounding those numbers changes it: 3.0000 × 0.8556
+ * gives 2.5668, but the term is 2.5669. */
+static const char *equals(double from_printed, double exact, int precision)
+{
+    /* Rounded as "%.*f" rounds, so that float noise (1e-17 for 0) and -0 do
+     * not count as a difference. */
+    char a[MG_NUMBER_SIZE + 320], b[MG_NUMBER_SIZE + 320];
+    snprintf(a, sizeof a, "%.*f", precision, from_printed);
+    snprintf(b, sizeof b, "%.*f", precision, exact);
+    int same = strcmp(a, b) == 0 || (isnan(exact) && isnan(from_printed)) ||
+               strtod(a, NULL) == strtod(b, NULL);
+    return same ? "=" : "≈";
+}
+
+/* "X.grad += RULE × o.grad = NUMS = TERM", and when X already had a grad, the
+ * sum; printed is the term computed from the numbers NUMS prints. */
 static void contribution(textbuf *tb, const char *x, const char *rule, const char *nums,
-                         double old, double term, int precision)
+                         double old, double term, double printed, int precision)
 {
     char t[MG_NUMBER_SIZE], o[MG_NUMBER_SIZE], n[MG_NUMBER_SIZE];
     tb_printf(tb, "%s.grad += %s", x, rule);
     if (nums)
         tb_printf(tb, " = %s", nums);
-    tb_printf(tb, " = %s", num(t, term, precision));
+    tb_printf(tb, " %s %s", equals(printed, term, precision), num(t, term, precision));
     if (old != 0.0 || isnan(old)) {
         /* "6.0000 - 2.0000", not "6.0000 + -2.0000". */
         int minus = signbit(term) && !isnan(term);
-        tb_printf(tb, " → %s.grad = %s %s %s = %s", x, num(o, old, precision),
-                  minus ? "-" : "+", num(t, minus ? -term : term, precision),
-                  num(n, old + term, precision));
+        num(o, old, precision);
+        num(t, minus ? -term : term, precision);
+        double sum = strtod(o, NULL) + (minus ? -strtod(t, NULL) : strtod(t, NULL));
+        tb_printf(tb, " → %s.grad = %s %s %s %s %s", x, o, minus ? "-" : "+", t,
+                  equals(sum, old + term, precision), num(n, old + term, precision));
     }
 }
 
@@ -266,8 +284,13 @@ static void step_caption(textbuf *tb, const mg_lesson *l, mg_value v)
             old = b.index == a.index ? olda + mg_value_chain(g, v, 0) : mg_grad(g, b);
             tb_printf(tb, "; ");
         }
+        /* The term again, from the numbers the caption prints. */
+        double printed = mg_op_chain(op, i, strtod(A, NULL),
+                                     info->has_exponent ? mg_pow_exponent(g, v) : strtod(B, NULL),
+                                     strtod(V, NULL), strtod(G, NULL));
         /* A rule of plain 1 needs no second line in numbers. */
-        contribution(tb, i == 0 ? an : bn, sym, strcmp(rule, "1") ? nums : NULL, old, term, p);
+        contribution(tb, i == 0 ? an : bn, sym, strcmp(rule, "1") ? nums : NULL, old, term,
+                     printed, p);
     }
 }
 
@@ -443,8 +466,10 @@ void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size
     if (!flags)
         return;
     memset(flags, 0, n);
+    /* Frame 1 runs no op (it sets the root's grad): the root is changed, not
+     * current, so its op is not highlighted. */
     mg_value v = mg_lesson_current(lesson, frame);
-    if (mg_value_ok(v) && v.index < n)
+    if (frame >= 2 && mg_value_ok(v) && v.index < n)
         flags[v.index] |= MG_LESSON_CURRENT;
     mg_value changed[2];
     size_t count = mg_lesson_changed(lesson, frame, changed, 2);

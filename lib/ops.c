@@ -23,7 +23,7 @@ static const mg_op_info table[] = {
     [MG_OP_NEG] = {"neg", "neg", 1, 0, 0, 0, "'neg' flips the sign of the gradient",
                    {"-1", NULL}},
     [MG_OP_POW] = {"pow", "**", 1, 0, 1, 1,
-                   "'**' brings the exponent down: k × base^(k-1)", {"{b} × {a}^{b-1}", NULL}},
+                   "'**' brings the exponent down: exponent × base^(exponent-1)", {"{b} × {a}^{b-1}", NULL}},
     [MG_OP_EXP] = {"exp", "exp", 1, 0, 0, 0, "'exp' is its own derivative", {"{out}", NULL}},
     [MG_OP_LOG] = {"log", "log", 1, 0, 0, 0, "'log' divides the gradient by its input",
                    {"1 / {a}", NULL}},
@@ -35,6 +35,10 @@ static const mg_op_info table[] = {
     [MG_OP_SIGMOID] = {"sigmoid", "sigmoid", 1, 0, 0, 0,
                        "'sigmoid' scales the gradient by σ × (1 - σ)",
                        {"{out} × (1 - {out})", NULL}},
+    [MG_OP_TANH_MICROGRAD] = {"tanh_micrograd", "tanh", 1, 0, 0, 0,
+                              "'tanh' (as micrograd computes it, (e^2x - 1) / (e^2x + 1)) "
+                              "scales the gradient by 1 - tanh²",
+                              {"1 - {out}²", NULL}},
     [MG_OP_POWV] = {"powv", "**", 2, 0, 1, 0,
                     "'**' of two values: the base gets exponent × base^(exponent-1), the "
                     "exponent gets ln(base) × result",

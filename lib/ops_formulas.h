@@ -37,6 +37,12 @@ static inline double op_forward(mg_op op, double a, double b)
     case MG_OP_RELU: return a < 0 ? 0.0 : a; /* micrograd's test: NaN stays NaN */
     case MG_OP_SIGMOID: return 1.0 / (1.0 + exp(-a));
     case MG_OP_POWV: return pow(a, b);
+    case MG_OP_TANH_MICROGRAD: {
+        /* The lecture's formula, its last bit included; where e^2a overflows
+         * (a > 354, where micrograd gives NaN) the limit tanh gives. */
+        double e = exp(2.0 * a);
+        return isfinite(e) || isnan(e) ? (e - 1.0) / (e + 1.0) : tanh(a);
+    }
     case MG_OP_COUNT: break;
     }
     return (double)NAN;
@@ -68,7 +74,8 @@ static inline double op_chain(mg_op op, int k, double a, double b, double out, d
     case MG_OP_POW: return (b * pow(a, b - 1.0)) * g;
     case MG_OP_EXP: return out * g;
     case MG_OP_LOG: return g / a;
-    case MG_OP_TANH: return (1.0 - out * out) * g;
+    case MG_OP_TANH:
+    case MG_OP_TANH_MICROGRAD: return (1.0 - out * out) * g;
     case MG_OP_RELU: return (out > 0 ? 1.0 : 0.0) * g;
     case MG_OP_SIGMOID: return out * (1.0 - out) * g;
     case MG_OP_POWV:
@@ -100,6 +107,7 @@ static inline int op_piece(mg_op op, double a, double b)
     case MG_OP_TANH:
     case MG_OP_SIGMOID:
     case MG_OP_POWV:
+    case MG_OP_TANH_MICROGRAD:
     case MG_OP_COUNT: break;
     }
     return 0;

@@ -902,17 +902,13 @@ static int reduce_binary(parser *ps, const pending *p)
 
 /* op (a function) on v. The lecture's Value.tanh() computes (e^2x - 1) /
  * (e^2x + 1), which can differ from tanh() in the last bit: the method, and
- * with --as-micrograd the function too, give micrograd's number (and where
- * e^2x overflows, where Python raises, the limit tanh gives). */
+ * with --as-micrograd the function too, make the op table's
+ * MG_OP_TANH_MICROGRAD, which gives micrograd's number. */
 static mg_value apply_function(parser *ps, mg_op op, mg_value v, int method)
 {
-    mg_value out = mg_unary(ps->g, op, v);
-    if (op == MG_OP_TANH && (method || ps->as_micrograd) && mg_value_ok(out)) {
-        double e = exp(2.0 * mg_data(ps->g, v));
-        if (isfinite(e))
-            mg_set_data(ps->g, out, (e - 1.0) / (e + 1.0));
-    }
-    return out;
+    if (op == MG_OP_TANH && (method || ps->as_micrograd))
+        op = MG_OP_TANH_MICROGRAD;
+    return mg_unary(ps->g, op, v);
 }
 
 /* A unary op on v; micrograd's -v is v * -1. */

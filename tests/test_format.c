@@ -62,7 +62,18 @@ static void fixed_is_the_pictures(void **state)
     assert_string_equal(mg_format_fixed(buf, sizeof buf, -INFINITY, 4), "-inf");
     /* the precision is clamped to 0..MG_PRECISION_MAX */
     assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.1, 99), "0.10000000000000001");
-    assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.1, -3), "0");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.1, -3), "1.0e-01");
+    /* never -0.0000; a value that is not zero never looks like zero */
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -0.0, 4), "0.0000");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.0, 4), "0.0000");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -3.2e-7, 4), "-3.2e-07");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 4.9e-5, 4), "4.9e-05");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -4.9e-5, 4), "-4.9e-05");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 1.234567e-9, 6), "1.235e-09");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.3, 0), "3.0e-01");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -0.00006, 4), "-0.0001");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, 1e-300, MG_PRECISION_MAX),
+                        "1.00000000000000e-300");
     /* a huge number in the largest precision still fits the buffer */
     mg_format_fixed(buf, sizeof buf, -1.7976931348623157e308, MG_PRECISION_MAX);
     assert_true(strlen(buf) < MG_NUMBER_SIZE);
@@ -91,6 +102,8 @@ static void small_buffers_are_cut_not_overrun(void **state)
     assert_string_equal(buf, "0.7");
     mg_format_fixed(buf, sizeof buf, -8.0, 4);
     assert_string_equal(buf, "-8.");
+    mg_format_fixed(buf, sizeof buf, 0.0001, 4); /* "0.0001" cut, not taken for zero */
+    assert_string_equal(buf, "0.0");
 }
 
 int main(void)

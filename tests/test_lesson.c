@@ -152,7 +152,8 @@ static void video_l_changed_and_flags(void **state)
                               MG_LESSON_CURRENT};
     assert_memory_equal(flags, want2, 7);
     mg_lesson_flags(l, 1, flags, 7);
-    const uint8_t want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CURRENT | MG_LESSON_CHANGED};
+    /* "L.grad = 1" runs no op: L changed, not current (its op stays plain) */
+    const uint8_t want1[7] = {0, 0, 0, 0, 0, 0, MG_LESSON_CHANGED};
     assert_memory_equal(flags, want1, 7);
     mg_lesson_flags(l, 0, flags, 7);
     const uint8_t none[7] = {0};
@@ -242,19 +243,19 @@ static void caption_pow(void **state)
     (void)state;
     mg_graph *g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, 2.0, "a"), 3.0),
-        "y = a**3: '**' brings the exponent down: k × base^(k-1): "
+        "y = a**3: '**' brings the exponent down: exponent × base^(exponent-1): "
         "a.grad += (3 × a.data^2) × y.grad = (3 × 2.0000^2) × 1.0000 = 12.0000");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, -2.0, "a"), -1.0),
-        "y = a**-1: '**' brings the exponent down: k × base^(k-1): "
+        "y = a**-1: '**' brings the exponent down: exponent × base^(exponent-1): "
         "a.grad += (-1 × a.data^-2) × y.grad = (-1 × (-2.0000)^-2) × 1.0000 = -0.2500");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, -3.0, "a"), 2.0),
-        "y = a**2: '**' brings the exponent down: k × base^(k-1): "
+        "y = a**2: '**' brings the exponent down: exponent × base^(exponent-1): "
         "a.grad += (2 × a.data) × y.grad = (2 × (-3.0000)) × 1.0000 = -6.0000");
     g = mg_graph_new();
     expect_step(g, mg_pow(g, mg_leaf(g, 4.0, "a"), 0.5),
-        "y = a**0.5: '**' brings the exponent down: k × base^(k-1): "
+        "y = a**0.5: '**' brings the exponent down: exponent × base^(exponent-1): "
         "a.grad += (0.5 × a.data^-0.5) × y.grad = (0.5 × 4.0000^-0.5) × 1.0000 = 0.2500");
 }
 

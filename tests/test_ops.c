@@ -78,6 +78,7 @@ static void hand_derived(void **state)
         {MG_OP_RELU, 2.0, 0.0, 2.0, 1.0, NAN},
         {MG_OP_SIGMOID, 0.0, 0.0, 0.5, 0.25, NAN},
         {MG_OP_POWV, 2.0, 3.0, 8.0, 12.0, 8.0 * log(2.0)},
+        {MG_OP_TANH_MICROGRAD, 0.0, 0.0, 0.0, 1.0, NAN},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         double out = mg_op_forward(cases[i].op, cases[i].a, cases[i].b);
@@ -169,6 +170,20 @@ static void powv_at_and_below_zero(void **state)
     assert_true(isnan(mg_op_forward(MG_OP_POWV, -8.0, 1.0 / 3.0)));
 }
 
+/* tanh as micrograd computes it: the lecture's formula to the last bit, and
+ * finite where e^2x overflows (micrograd's gives NaN there). */
+static void tanh_micrograd_is_the_lectures(void **state)
+{
+    (void)state;
+    const double x = 0.8813735870195432; /* the lecture neuron's n */
+    double e = exp(2.0 * x);
+    assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, x, 0.0), (e - 1.0) / (e + 1.0));
+    assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, 400.0, 0.0), 1.0);
+    assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, -400.0, 0.0), -1.0);
+    assert_true(isnan(mg_op_forward(MG_OP_TANH_MICROGRAD, NAN, 0.0)));
+    assert_string_equal(mg_op_symbol(MG_OP_TANH_MICROGRAD), "tanh");
+}
+
 /* x ** 2 with a constant exponent keeps its one-value graph; a ** b adds none. */
 static void pow_constant_and_value_graphs(void **state)
 {
@@ -201,6 +216,7 @@ int main(void)
         cmocka_unit_test(engine_backward_is_the_table),
         cmocka_unit_test(powv_at_and_below_zero),
         cmocka_unit_test(pow_constant_and_value_graphs),
+        cmocka_unit_test(tanh_micrograd_is_the_lectures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

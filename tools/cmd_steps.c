@@ -21,17 +21,18 @@ static const char steps_help[] =
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
     "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
     "\n"
-    "Backpropagation one step at a time. Frame 1 is the forward pass with every grad\n"
-    "0, frame 2 sets the root's grad to 1, then one frame per value made by an op, in\n"
+    "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
+    "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
     "the order backward runs its local derivative: that value is highlighted, the\n"
     "operands whose grads changed are marked, and the caption writes out the chain\n"
-    "rule with the numbers. Every frame has the same layout; the last one is the\n"
-    "picture 'micrograd draw' makes.\n"
+    "rule with the numbers. Every step has the same layout; the last one is the\n"
+    "picture 'micrograd draw' makes, but every box is named as the captions name it\n"
+    "(an unnamed value 'v13', a constant '(2)').\n"
     "\n"
     "  -o FILE.html     one self-contained page: Previous/Next buttons, the arrow,\n"
     "                   Home and End keys, a slider, a step counter and the caption;\n"
     "                   Z (or Zoom) shows a large graph at its size, on the step\n"
-    "  -o DIR           DIR/step-000.svg, step-001.svg, ... and DIR/captions.txt\n"
+    "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
     "                   (DIR is made if missing; the frames and captions of an earlier\n"
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
@@ -162,11 +163,12 @@ static int parse_options(int argc, char **argv, steps_options *o)
 
 /* ---- captions ------------------------------------------------------------ */
 
-/* "step-000: caption" lines, the names of the frame files. */
+/* "step-001: caption" lines, the names of the frame files: frames count from
+ * 1, as the page's "step 1 of 7" and its #step-1 links do. */
 static void write_captions(FILE *out, const mg_lesson *lesson)
 {
     for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++)
-        fprintf(out, "step-%03zu: %s\n", i, mg_lesson_caption(lesson, i));
+        fprintf(out, "step-%03zu: %s\n", i + 1, mg_lesson_caption(lesson, i));
 }
 
 /* ---- pictures ----------------------------------------------------------- */
@@ -352,7 +354,8 @@ static int staging_close(staging *s, int commit)
 }
 
 /* Removes the frames of an earlier, longer lesson from dir ("step-N.svg" or
- * ".png" with N >= count), so that the folder holds one lesson. */
+ * ".png" with N > count, or N = 0 from a numbering that began at 0), so that
+ * the folder holds one lesson. */
 static void remove_stale_frames(const char *dir, size_t count)
 {
     DIR *d = opendir(dir);
@@ -366,7 +369,7 @@ static void remove_stale_frames(const char *dir, size_t count)
         char *end;
         unsigned long long n = strtoull(name + 5, &end, 10);
         if (end - name < 8 || (strcmp(end, ".svg") != 0 && strcmp(end, ".png") != 0) ||
-            n < count)
+            (n >= 1 && n <= count))
             continue;
         size_t size = strlen(dir) + strlen(name) + 2;
         char *path = malloc(size);
@@ -387,7 +390,7 @@ static int write_frames(staging *s, const char *format, mg_viz_scene *scene, siz
         char name[64], *data;
         size_t len;
         mg_error err;
-        snprintf(name, sizeof name, "step-%03zu.%s", i, format);
+        snprintf(name, sizeof name, "step-%03zu.%s", i + 1, format);
         mg_status rendered = mg_viz_scene_render(scene, i, format, &data, &len, &err);
         status = rendered == MG_OK ? staging_write(s, name, data, len)
                                    : viz_failure(rendered, err.message);

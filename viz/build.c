@@ -81,7 +81,8 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen;
+    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport;
+    Agsym_t *n_ordering;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -141,7 +142,11 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
     mg_value v = mg_value_at(g, i);
     size_t len;
     const char *label = mg_label(g, v, &len);
-    char num[64];
+    char num[64], name[96];
+    if ((!label || !len) && s->lesson_names) { /* "v13", "(1)": as captions say */
+        label = mg_lesson_value_name(g, v, name, sizeof name);
+        len = strlen(label);
+    }
     int lr = o->rankdir == MG_VIZ_RANKDIR_LR;
     viz_buf_puts(b, lr ? "{ " : "");
     if (label && len) {
@@ -422,6 +427,27 @@ static void set_minlen(build_ctx *c, Agedge_t *e)
         agxset(e, c->y.e_minlen, "2");
 }
 
+/* For an op whose operands' order matters (-, /, a ** b): dot keeps the
+ * in-edges in operand order (first above in LR, left in TB), and each enters
+ * its own corner of the op, first at the top left (LR) or left top (TB), so even a
+ * bent edge shows which operand is which. Declared on first use, so graphs
+ * without such an op keep their DOT text. */
+static void mark_operand(build_ctx *c, Agnode_t *op, Agedge_t *e, int k)
+{
+    syms *y = &c->y;
+    if (!y->n_ordering)
+        y->n_ordering = agattr(c->g, AGNODE, "ordering", "");
+    if (!y->e_headport)
+        y->e_headport = agattr(c->g, AGEDGE, "headport", "");
+    if (!y->n_ordering || !y->e_headport) {
+        c->nomem = 1;
+        return;
+    }
+    int lr = c->s->o->rankdir != MG_VIZ_RANKDIR_TB;
+    agxset(op, y->n_ordering, "in");
+    agxset(e, y->e_headport, lr ? (k == 0 ? "nw" : "sw") : (k == 0 ? "nw" : "ne"));
+}
+
 /* v's op node (in v's cluster) and its edges: one per operand use, so a + a
  * shows two edges, then op -> v. */
 static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
@@ -456,7 +482,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         agxset(op, y->n_fontcolor, (char *)c->p->dim);
     if (s->fixed)
         set_size(op, y, s->fixed + 4 * (size_t)i + 2);
-    int arity = mg_op_arity(mg_value_op(s->g, v));
+    const mg_op_info *info = mg_op_info_of(mg_value_op(s->g, v));
+    int arity = info->arity, ordered = arity == 2 && !info->commutative;
     for (int k = 0; k < arity; k++) {
         mg_value a = mg_operand(s->g, v, k);
         if (!mg_value_ok(a) || a.index >= s->size || !c->node[a.index])
@@ -468,6 +495,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         }
         if (home != c->g && enters_cluster(s->g, a, v))
             set_minlen(c, e);
+        if (ordered)
+            mark_operand(c, op, e, k);
         if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
             char num[64];
             mg_format_fixed(num, sizeof num, mg_value_chain(s->g, v, k), s->o->precision);

@@ -92,7 +92,7 @@ static mg_status measure(mg_viz_scene *s, mg_error *err)
     if (!s->o.forward_only)
         widest_grads(s, chars);
     viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
-                     .drawn = s->drawn, .grad_chars = chars};
+                     .drawn = s->drawn, .grad_chars = chars, .lesson_names = 1};
     mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err);
     free(chars);
     return status;
@@ -182,6 +182,7 @@ mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *for
     mg_lesson_goto(scene->lesson, frame);
     mg_lesson_flags(scene->lesson, frame, scene->flags, scene->size);
     viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
-                     .flags = scene->flags, .drawn = scene->drawn, .fixed = scene->fixed};
+                     .flags = scene->flags, .drawn = scene->drawn, .fixed = scene->fixed,
+                     .lesson_names = 1};
     return viz_render_spec(scene->viz, &spec, format, out, len, err);
 }

@@ -12,6 +12,7 @@
 #include <graphviz/gvc.h>
 
 #include <micrograd/format.h>
+#include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/viz.h>
 
@@ -97,6 +98,8 @@ typedef struct viz_spec {
                                  * (4 doubles, inches) for scene frames, or NULL */
     int plain_ranks;            /* 1: no minlen on edges entering a cluster */
     const viz_neurons *neurons; /* the neuron view of this network, or NULL */
+    int lesson_names;           /* 1: a value without a label shows the name
+                                 * captions call it (mg_lesson_value_name) */
 } viz_spec;
 
 /* Edges entering a cluster span two ranks (layers side by side) only in

@@ -40,7 +40,10 @@ MG_API char *mg_format_short(char *buf, size_t size, double x);
 
 /* A number as pictures and captions show it: precision digits after the point
  * (clamped to 0..MG_PRECISION_MAX), scientific past 1e15 so a huge value
- * cannot make a huge box, "nan", "inf", "-inf". Returns buf. */
+ * cannot make a huge box, "nan", "inf", "-inf". Never "-0.0000": -0.0 is
+ * "0.0000", and a value that is not zero but would round to all zeros is
+ * scientific ("3.2e-07", "-5.0e-05"; precision - 3 digits after the point when
+ * precision > 4), so a reader can tell it from zero. Returns buf. */
 MG_API char *mg_format_fixed(char *buf, size_t size, double x, int precision);
 
 #ifdef __cplusplus

@@ -50,7 +50,8 @@ typedef struct mg_lesson_options {
  * takes the same bits). */
 enum {
     MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame
-                            * (drawn bold and marked, with its op) */
+                            * (drawn bold and marked, with its op); none in
+                            * frames 0 and 1, where no op runs */
     MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed */
     MG_LESSON_DIM = 4      /* de-emphasised (greyed); never set by mg_lesson_flags,
                             * for callers that show part of a graph */

@@ -39,6 +39,7 @@ typedef enum mg_op {
     MG_OP_RELU,    /* relu(a) = max(a, 0) */
     MG_OP_SIGMOID, /* 1 / (1 + exp(-a)) */
     MG_OP_POWV,    /* a ** b, both values */
+    MG_OP_TANH_MICROGRAD, /* tanh as the lecture's Value.tanh computes it: (e^2a - 1) / (e^2a + 1) */
     MG_OP_COUNT
 } mg_op;
 

@@ -142,6 +142,24 @@ async function drive(work, page_path, captions) {
     v = await visible(page);
     check(v.counter === `step 4 of ${n}` && v.caption === captions[3], `the slider jumps (${v.counter})`);
 
+    // Not one pixel of graph movement between steps: one caption area.
+    const places = new Set();
+    await page.keyboard.press('Home');
+    for (let k = 0; k < n; k++) {
+      places.add(await page.evaluate(() => {
+        const frame = [...document.querySelectorAll('.frame')].find((f) => !f.hidden);
+        const r = frame.querySelector('svg').getBoundingClientRect();
+        return [r.left, r.top, r.width, r.height].join(',');
+      }));
+      await page.keyboard.press('ArrowRight');
+    }
+    check(places.size === 1, `the graph stays put at every step (${[...places].join(' | ')})`);
+    await page.evaluate(() => {
+      const s = document.getElementById('slider');
+      s.value = '3';
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+
     // Projector checks: the picture fits the window, the caption is large.
     const fit = await page.evaluate(() => {
       const frame = [...document.querySelectorAll('.frame')].find((f) => !f.hidden);

@@ -5,6 +5,7 @@ deliberate change to the picture, rewrite them with MG_UPDATE_GOLDEN=1.
 """
 import json
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 
@@ -45,6 +46,70 @@ def check_svg(svg_bytes, values, n_ops, n_edges):
     expect(sorted(records), sorted([label, 'data ' + d, 'grad ' + g] for label, d, g in values), 'records')
     expect(len(nodes), len(values) + n_ops, 'nodes')
     expect(edges, n_edges, 'edges')
+
+
+def svg_centres(svg_bytes):
+    """{node id: (x, y)} of an SVG made by draw (SVG axes: y grows down), and
+    its edges as (tail id, head id, head port or '')."""
+    root = ET.fromstring(svg_bytes)
+    centres, edges = {}, []
+    for g in root.iter(SVG_NS + 'g'):
+        cls = g.get('class', '')
+        title = g.find(SVG_NS + 'title').text if g.find(SVG_NS + 'title') is not None else ''
+        if cls == 'edge':
+            tail, head = title.split('->')
+            edges.append((tail, *(head.split(':') + [''])[:2]))
+        elif cls.startswith('node'):
+            xs, ys = [], []
+            for shape in g.iter():
+                if shape.tag == SVG_NS + 'ellipse':
+                    xs.append(float(shape.get('cx')))
+                    ys.append(float(shape.get('cy')))
+                elif shape.get('points') or shape.get('d'):
+                    nums = [float(t) for t in re.findall(r'-?[0-9.]+', shape.get('points') or shape.get('d'))]
+                    xs += nums[0::2]
+                    ys += nums[1::2]
+            centres[g.get('id')] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return centres, edges
+
+
+# Each program makes its non-commutative op's second operand first, so that
+# creation order alone would draw the operands backwards.
+ORDERED_OPS = [
+    ('x = 3.0\none = 1.0\nz = one - x\n', 'z', 'one', 'x'),
+    ('x = 3.0\ntwo = 2.0\nr = two / x\n', 'r', 'two', 'x'),
+    ('x = 3.0\ntwo = 2.0\nr = x / two\n', 'r', 'x', 'two'),
+    ('x = 3.0\ny = 2.0\np = y ** x\n', 'p', 'y', 'x'),
+    ('y = 2.0\nx = 3.0\nm = 1.0\nz = (m - x) / (y - m)\n', 'z', None, None),
+]
+
+
+@test
+def operands_of_non_commutative_ops_come_in_order():
+    """-, / and a ** b draw their first operand above the second (LR) or to its
+    left (TB), whatever order the values were made in, and its edge enters the
+    op's top left corner (LR, nw) or left top (TB, nw), the second's the bottom
+    left (sw) or right top (ne)."""
+    for program, result, first, second in ORDERED_OPS:
+        for rankdir in ('LR', 'TB'):
+            r = run(['draw', '-', '-T', 'svg', '--rankdir', rankdir], stdin=program.encode())
+            expect((r.status, r.err), (0, ''), program)
+            centres, edges = svg_centres(r.out)
+            nodes, _ = svg_nodes(r.out)
+            ids = {texts[0]: node for node, texts in nodes.items() if len(texts) == 3}
+            ops = [head for tail, head, port in edges if port]
+            expect_true(len(ops) > 0, f'{program}: no op marked')
+            for op in sorted(set(ops)):
+                ins = [(tail, port) for tail, head, port in edges if head == op]
+                expect(sorted(port for _, port in ins), sorted(['nw', 'ne' if rankdir == 'TB' else 'sw']),
+                       f'{program} {rankdir} ports')
+                a = next(tail for tail, port in ins if port == 'nw')
+                b = next(tail for tail, port in ins if port != 'nw')
+                axis = 1 if rankdir == 'LR' else 0
+                expect_true(centres[a][axis] < centres[b][axis],
+                            f'{program} {rankdir}: {a} at {centres[a]} not before {b} at {centres[b]}')
+                if first and op == ids[result] + '_op':
+                    expect((a, b), (ids[first], ids[second]), f'{program} {rankdir} operands')
 
 
 @test

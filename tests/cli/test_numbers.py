@@ -4,8 +4,10 @@ every power of two (where the shortest text is not always the nearest one),
 subnormals, integers around 2^53 and 1e16, and random bit patterns."""
 import json
 import math
+import os
 import random
 import struct
+import tempfile
 
 import clitest
 from clitest import expect, run, test
@@ -50,6 +52,19 @@ def text_numbers_are_python_repr():
     bad = [(line.split()[1], repr(x)) for line, x in zip(lines, xs) if line.split()[1] != repr(x)]
     expect(bad[:5], [], f'{len(bad)} of {len(xs)} differ')
     expect(len(lines), len(xs))
+
+
+@test
+def no_box_of_a_trained_network_says_minus_zero():
+    """Trained on the tiny preset, many grads are a few millionths: each box
+    must tell them from zero, and none may say -0.0000."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, 'net.dot')
+        r = run(['train', '--draw', out])
+        expect(r.status, 0, r.err)
+        dot = open(out).read()
+    expect(dot.count('-0.0000'), 0)
+    expect('grad -3.6e-06' in dot, True)
 
 
 clitest.main()

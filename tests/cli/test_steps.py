@@ -1,5 +1,6 @@
 """CLI tests of `micrograd steps`: captions, frame folders, the lesson page, errors."""
 import html
+import math
 import os
 import re
 
@@ -11,15 +12,15 @@ NEURON_SRC = (b'x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\
               b'x1w1 = x1*w1\nx2w2 = x2*w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)\n')
 
 L_TEXT = (
-    "step-000: forward pass: every value is computed from its operands, L = -8.0000, "
+    "step-001: forward pass: every value is computed from its operands, L = -8.0000, "
     "and every grad starts at 0\n"
-    "step-001: L.grad = 1: dL/dL = 1, the root's gradient with respect to itself\n"
-    "step-002: L = d * f: '*' multiplies the gradient by the other operand: "
+    "step-002: L.grad = 1: dL/dL = 1, the root's gradient with respect to itself\n"
+    "step-003: L = d * f: '*' multiplies the gradient by the other operand: "
     "d.grad += f.data × L.grad = -2.0000 × 1.0000 = -2.0000; "
     "f.grad += d.data × L.grad = 4.0000 × 1.0000 = 4.0000\n"
-    "step-003: d = e + c: '+' routes the gradient unchanged: "
+    "step-004: d = e + c: '+' routes the gradient unchanged: "
     "e.grad += 1 × d.grad = -2.0000; c.grad += 1 × d.grad = -2.0000\n"
-    "step-004: e = a * b: '*' multiplies the gradient by the other operand: "
+    "step-005: e = a * b: '*' multiplies the gradient by the other operand: "
     "a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000; "
     "b.grad += a.data × e.grad = 2.0000 × -2.0000 = -4.0000\n")
 
@@ -51,9 +52,9 @@ def text_neuron():
     expect(r.status, 0, 'exit')
     lines = r.text.splitlines()
     expect(len(lines), 7)
-    expect(lines[2], "step-002: o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
+    expect(lines[2], "step-003: o = tanh(n): 'tanh' scales the gradient by 1 - tanh²: "
                      "n.grad += (1 - o.data²) × o.grad = (1 - 0.7071²) × 1.0000 = 0.5000")
-    expect(lines[6], "step-006: x1w1 = x1 * w1: '*' multiplies the gradient by the other operand: "
+    expect(lines[6], "step-007: x1w1 = x1 * w1: '*' multiplies the gradient by the other operand: "
                      "x1.grad += w1.data × x1w1.grad = -3.0000 × 0.5000 = -1.5000; "
                      "w1.grad += x1.data × x1w1.grad = 2.0000 × 0.5000 = 1.0000")
 
@@ -63,10 +64,10 @@ def text_root_and_precision():
     r = run(['steps', '-', '--text', '--root', 'e', '--precision', '1'], stdin=L_SRC)
     expect(r.status, 0, 'exit')
     expect(r.text,
-           "step-000: forward pass: every value is computed from its operands, e = -6.0, "
+           "step-001: forward pass: every value is computed from its operands, e = -6.0, "
            "and every grad starts at 0\n"
-           "step-001: e.grad = 1: de/de = 1, the root's gradient with respect to itself\n"
-           "step-002: e = a * b: '*' multiplies the gradient by the other operand: "
+           "step-002: e.grad = 1: de/de = 1, the root's gradient with respect to itself\n"
+           "step-003: e = a * b: '*' multiplies the gradient by the other operand: "
            "a.grad += b.data × e.grad = -3.0 × 1.0 = -3.0; b.grad += a.data × e.grad = 2.0 × 1.0 = 2.0\n")
 
 
@@ -75,7 +76,7 @@ def text_value_used_twice():
     r = run(['steps', '-', '--text'], stdin=b'a = 3\nb = a*a\nc = b + a\n')
     expect(r.status, 0, 'exit')
     expect(r.text.splitlines()[3],
-           "step-003: b = a * a: '*' multiplies the gradient by the other operand: "
+           "step-004: b = a * a: '*' multiplies the gradient by the other operand: "
            "a.grad += a.data × b.grad = 3.0000 × 1.0000 = 3.0000 → a.grad = 1.0000 + 3.0000 = 4.0000; "
            "a.grad += a.data × b.grad = 3.0000 × 1.0000 = 3.0000 → a.grad = 4.0000 + 3.0000 = 7.0000")
 
@@ -188,6 +189,86 @@ def texts(svg):
     return [html.unescape(t.decode()) for t in TEXT.findall(svg)]
 
 
+def recompute(expr):
+    """A caption's numbers line, evaluated as a reader would."""
+    e = re.sub(r'\((\S+) > 0 \? 1 : 0\)', r'(1 if \1 > 0 else 0)', expr)
+    e = e.replace('×', '*').replace('²', '**2').replace('^', '**').replace('ln(', 'log(')
+    return eval(e, {'log': math.log})
+
+
+def check_caption_arithmetic(caption, precision):
+    """Every result a caption prints with '=' is what its own printed numbers
+    give, and every one it prints with '≈' is not. Returns the number of '≈'."""
+    approx = 0
+    for part in re.findall(r'\S+\.grad \+= (.*?)(?=; \S+\.grad \+= |$)', caption):
+        chain, _, total = part.partition(' → ')
+        pieces = re.split(r' (=|≈) ', chain)
+        checks = []
+        if len(pieces) == 5:  # rule = numbers = term
+            checks.append((recompute(pieces[2]), pieces[3], pieces[4]))
+        if total:
+            m = re.fullmatch(r'\S+\.grad = (\S+) ([+-]) (\S+) (=|≈) (\S+)', total)
+            expect_true(m is not None, f'sum in {caption!r}')
+            a, b = float(m.group(1)), float(m.group(3))
+            checks.append((a + b if m.group(2) == '+' else a - b, m.group(4), m.group(5)))
+        for value, sep, shown in checks:
+            if not re.fullmatch(r'-?[0-9]+\.?[0-9]*', shown):
+                continue  # nan, inf, scientific: no rounding to check
+            again = f'{value:.{precision}f}'
+            if float(again) == 0:
+                again = again.lstrip('-')  # the caption never says -0.0000
+            approx += sep == '≈'
+            if sep == '=':
+                expect(again, shown, f'{caption!r}')
+            else:
+                expect_true(again != shown, f'needless ≈ in {caption!r}')
+    return approx
+
+
+@test
+def caption_arithmetic_matches_its_numbers():
+    """Recomputes every caption of the examples (and other precisions) from
+    the numbers it prints."""
+    approx = 0
+    sources = [source('examples', n) for n in ('L.mg', 'neuron.mg', 'neuron_exp.mg')]
+    d = tempdir()
+    sources.append(write(os.path.join(d, 'mix.mg'),
+                         b'a = 0.37\nb = -1.3\nc = a / b - a**3 + relu(b * a) + exp(a) * 3\n'
+                         b'd = tanh(c) * sigmoid(a) - log(a + 2) / b\n'))
+    for src in sources:
+        for precision in (4, 2, 1):
+            r = run(['steps', src, '--text', '--precision', str(precision)])
+            expect(r.status, 0, src)
+            for line in r.text.splitlines():
+                approx += check_caption_arithmetic(line.split(': ', 1)[1], precision)
+    expect_true(approx > 0, 'no caption needed ≈')
+    # the one the neuron written with exp got wrong, by the issue's example
+    r = run(['steps', source('examples', 'neuron_exp.mg'), '--text'])
+    expect_true('e.grad = -0.1036 + 0.1464 ≈ 0.0429' in r.text, 'the rounded sum')
+
+
+@test
+def one_numbering_for_page_files_and_text():
+    """Step N is the same frame in the page (its counter and #step-N), the file
+    step-00N and the --text line step-00N, counting from 1; --help agrees."""
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    expect(run(['steps', src, '-o', os.path.join(d, 'L.html')]).status, 0, 'page')
+    expect(run(['steps', src, '-o', os.path.join(d, 'frames')]).status, 0, 'frames')
+    text = run(['steps', src, '--text']).text
+    page = read(os.path.join(d, 'L.html')).decode()
+    page_steps = [int(n) for n in re.findall(r'<figure class="frame" id="step-([0-9]+)"', page)]
+    file_steps = sorted(int(f[5:8]) for f in os.listdir(os.path.join(d, 'frames')) if f.endswith('.svg'))
+    text_steps = [int(line[5:8]) for line in text.splitlines()]
+    expect(page_steps, [1, 2, 3, 4, 5], 'page')
+    expect(file_steps, page_steps, 'files')
+    expect(text_steps, page_steps, 'text')
+    expect_true('step 1 of 5' in page, 'counter')
+    expect_true(text.splitlines()[0].startswith('step-001: forward pass'), 'step 1 is the forward pass')
+    help_text = run(['steps', '--help']).text
+    expect_true('Step 1 is the forward pass' in help_text and 'step-001.svg' in help_text, 'help')
+
+
 @test
 def dir_of_svg_frames():
     d = tempdir()
@@ -196,7 +277,7 @@ def dir_of_svg_frames():
     r = run(['steps', src, '-o', out])
     expect(r.status, 0, 'exit')
     expect((r.out, r.err), (b'', ''))
-    names = [f'step-{i:03d}.svg' for i in range(5)]
+    names = [f'step-{i:03d}.svg' for i in range(1, 6)]
     expect(sorted(os.listdir(out)), ['captions.txt'] + names)
     expect(sorted(os.listdir(d)), ['L.mg', 'frames'])  # no staging folder left
     expect(read(os.path.join(out, 'captions.txt')).decode(), L_TEXT)
@@ -232,7 +313,16 @@ def last_frame_is_what_draw_shows():
         frame = read(os.path.join(d, 'frames', last))
         r = run(['draw', src, '-T', 'svg'])
         expect(r.status, 0, f'draw {name}')
-        expect(texts(frame), texts(r.out), f'texts of the last frame of {name} and of draw')
+        # but each unnamed box shows the name its captions call it by
+        shown = texts(frame)
+        names = [t for t in shown if re.fullmatch(r'v[0-9]+|\(-?[0-9.e+]+\)', t)]
+        expect([t for t in shown if t not in names], texts(r.out),
+               f'texts of the last frame of {name} and of draw')
+        captions = read(os.path.join(d, 'frames', 'captions.txt')).decode()
+        for n in names:
+            expect_true(n + '.grad' in captions, f'{name}: {n} named in no caption')
+        if name == 'twice':
+            expect(names, ['(2)', 'v3', 'v4', 'v5', '(4)', 'v7'], 'names of unnamed values')
 
 
 @test
@@ -240,15 +330,16 @@ def dir_of_png_frames_into_an_existing_folder():
     d = tempdir()
     src = write(os.path.join(d, 'L.mg'), L_SRC)
     keep = write(os.path.join(d, 'keep.txt'), b'mine')
-    old = write(os.path.join(d, 'step-000.png'), b'old')
-    # Frames of an earlier, longer lesson go; files that only look alike stay.
-    for stale in ('step-005.png', 'step-012.svg'):
+    old = write(os.path.join(d, 'step-001.png'), b'old')
+    # Frames of an earlier, longer lesson go (and a step-000 from when frames
+    # counted from 0); files that only look alike stay.
+    for stale in ('step-000.svg', 'step-006.png', 'step-012.svg'):
         write(os.path.join(d, stale), b'stale')
     for other in ('step-9.svg', 'step-007.txt', 'step-007.svg.bak'):
         write(os.path.join(d, other), b'other')
     r = run(['steps', src, '-o', d + '/', '-T', 'png', '--rankdir', 'TB'])
     expect(r.status, 0, 'exit')
-    names = [f'step-{i:03d}.png' for i in range(5)]
+    names = [f'step-{i:03d}.png' for i in range(1, 6)]
     expect(sorted(os.listdir(d)), ['L.mg', 'captions.txt', 'keep.txt'] + names +
            ['step-007.svg.bak', 'step-007.txt', 'step-9.svg'])
     expect(read(keep), b'mine')
@@ -258,7 +349,7 @@ def dir_of_png_frames_into_an_existing_folder():
         expect(png[:8], b'\x89PNG\r\n\x1a\n', n)
         sizes.add(png[16:24])  # IHDR width and height
     expect(len(sizes), 1, 'every frame the same size')
-    expect_true(read(old) != b'old', 'step-000.png replaced')
+    expect_true(read(old) != b'old', 'step-001.png replaced')
 
 
 @test
@@ -272,7 +363,7 @@ def format_names_ignore_case():
     frames = os.path.join(d, 'frames')
     r = run(['steps', src, '-o', frames, '-T', 'PNG'])
     expect(r.status, 0, r.err)
-    expect(sorted(os.listdir(frames)), ['captions.txt'] + [f'step-{i:03d}.png' for i in range(5)])
+    expect(sorted(os.listdir(frames)), ['captions.txt'] + [f'step-{i:03d}.png' for i in range(1, 6)])
     r = run(['steps', src, '-o', os.path.join(d, 'one.SVG')])
     expect(r.status, 2, 'a single picture')
     expect_true('not ' in r.err and 'one.SVG' in r.err, r.err)
