@@ -55,6 +55,7 @@ def text_numbers_are_python_repr():
 
 
 @test
+@clitest.drawing
 def no_box_of_a_trained_network_says_minus_zero():
     """Trained on the tiny preset, many grads are a few millionths: each box
     must tell them from zero, and none may say -0.0000."""
