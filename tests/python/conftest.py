@@ -33,8 +33,11 @@ def run_cli(*args, input=None, text=True):
     always passes it)."""
     if not CLI:
         pytest.skip('MG_CLI is not set: run through meson test')
+    # Under a sanitizer the interpreter runs with the ASan runtime preloaded;
+    # the program carries its own (clang links it in): not both.
+    env = {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
     return subprocess.run([CLI, *args], input=input, capture_output=True, text=text,
-                          check=False)
+                          check=False, env=env)
 
 
 def number(x):
