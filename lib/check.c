@@ -359,3 +359,75 @@ done:
     free(list);
     return s;
 }
+
+/* ---- one variable -------------------------------------------------------- */
+
+/* Why root and x cannot be plotted as a function, or MG_OK. */
+static mg_status check_variable(mg_graph *g, mg_value root, mg_value x, const char *call,
+                                mg_error *err)
+{
+    if (!g)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "%s: no graph", call);
+    if (mg_graph_status(g) != MG_OK)
+        return fail_in_error(g, err);
+    mg_status s = check_handle(g, root, "the root", err);
+    if (s == MG_OK)
+        s = check_handle(g, x, "the variable", err);
+    if (s != MG_OK)
+        return s;
+    if (mg_value_op(g, x) != MG_OP_LEAF)
+        return fail_graph(g, err, MG_ERR_INVALID, 0, 0, "%s: the variable is not a leaf", call);
+    return MG_OK;
+}
+
+mg_status mg_check_slope(mg_graph *g, mg_value root, mg_value x, double at, double h,
+                         mg_slope *out, mg_error *err)
+{
+    mg_error_clear(err);
+    if (out)
+        *out = (mg_slope){0};
+    mg_status s = check_variable(g, root, x, "mg_check_slope", err);
+    if (s == MG_OK && !out)
+        s = fail_graph(g, err, MG_ERR_INVALID, 0, 0, "mg_check_slope: no place for the slope");
+    if (s != MG_OK)
+        return s;
+    mg_set_data(g, x, at);
+    mg_forward(g);
+    mg_check_options o = mg_check_options_default();
+    o.scheme = MG_CHECK_FORWARD;
+    o.h = h;
+    o.exact_step = 1;
+    o.only = &x;
+    o.only_count = 1;
+    mg_check_report r;
+    if ((s = mg_check(g, root, &o, &r, err)) != MG_OK)
+        return s;
+    if (r.count == 1)
+        *out = (mg_slope){.x = at, .y = mg_data(g, root), .analytic = r.results[0].analytic,
+                          .numeric = r.results[0].numeric, .h = h};
+    else
+        s = fail_graph(g, err, MG_ERR_INVALID, 0, 0,
+                       "mg_check_slope: the root does not depend on the variable");
+    mg_check_report_free(&r);
+    return s;
+}
+
+mg_status mg_check_sample(mg_graph *g, mg_value root, mg_value x, const double *xs, size_t n,
+                          double *ys, mg_error *err)
+{
+    mg_error_clear(err);
+    mg_status s = check_variable(g, root, x, "mg_check_sample", err);
+    if (s == MG_OK && n && (!xs || !ys))
+        s = fail_graph(g, err, MG_ERR_INVALID, 0, 0, "mg_check_sample: no points");
+    if (s != MG_OK)
+        return s;
+    double kept = mg_data(g, x);
+    for (size_t i = 0; i < n; i++) {
+        mg_set_data(g, x, xs[i]);
+        mg_forward(g);
+        ys[i] = mg_data(g, root);
+    }
+    mg_set_data(g, x, kept);
+    mg_forward(g);
+    return MG_OK;
+}

@@ -3,6 +3,7 @@
  * nudge, and its errors. */
 #include <micrograd/check.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,6 +382,90 @@ static void the_comparison(void **state)
     assert_string_equal(mg_check_verdict_name((mg_check_verdict)9), "?");
 }
 
+/* ---- one variable ------------------------------------------------------ */
+
+/* f(x) = 3x**2 - 4x + 5 built as the lecture writes it: 3*x**2 - 4*x + 5. */
+static mg_value parabola(mg_graph *g, mg_value x)
+{
+    mg_value t = mg_mul_dv(g, 3.0, mg_pow(g, x, 2.0));
+    return mg_add_vd(g, mg_sub(g, t, mg_mul_dv(g, 4.0, x)), 5.0);
+}
+
+static mg_slope slope_at(mg_graph *g, mg_value y, mg_value x, double at, double h)
+{
+    mg_slope s;
+    mg_error err;
+    assert_int_equal(mg_check_slope(g, y, x, at, h, &s, &err), MG_OK);
+    assert_int_equal(err.status, MG_OK);
+    assert_true(s.x == at && s.h == h);
+    return s;
+}
+
+static void the_lecture_opening(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 0.0, "x");
+    mg_value y = parabola(g, x);
+    mg_slope s = slope_at(g, y, x, 3.0, 0.001);
+    assert_true(s.y == 20.0 && s.analytic == 14.0);
+    assert_true(s.numeric == 14.00300000000243); /* Python's (f(3.001) - f(3)) / 0.001 */
+    assert_true(slope_at(g, y, x, 3.0, 0.000001).numeric == 14.000003002223593);
+    assert_true(slope_at(g, y, x, -3.0, 0.001).analytic == -22.0);
+    assert_true(slope_at(g, y, x, 2.0 / 3.0, 0.001).analytic == 0.0);
+    assert_true(mg_data(g, x) == 2.0 / 3.0 && mg_grad(g, x) == 0.0); /* left at the point */
+    assert_int_equal(mg_graph_status(g), MG_OK);
+    mg_graph_free(g);
+}
+
+static void a_curve_is_sampled_and_the_graph_put_back(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 3.0, "x");
+    mg_value y = parabola(g, x);
+    mg_value z = mg_log(g, x);
+    const double xs[] = {-5.0, 0.0, 2.0 / 3.0, 3.0};
+    double ys[4];
+    assert_int_equal(mg_check_sample(g, y, x, xs, 4, ys, NULL), MG_OK);
+    assert_true(ys[0] == 100.0 && ys[1] == 5.0 && ys[3] == 20.0);
+    assert_true(ys[2] == 3.0 * (2.0 / 3.0) * (2.0 / 3.0) - 4.0 * (2.0 / 3.0) + 5.0);
+    assert_true(mg_data(g, x) == 3.0 && mg_data(g, y) == 20.0);
+    assert_int_equal(mg_check_sample(g, z, x, xs, 4, ys, NULL), MG_OK);
+    assert_true(isnan(ys[0]) && isinf(ys[1]) && ys[1] < 0 && ys[3] == log(3.0));
+    mg_graph_free(g);
+}
+
+static void one_variable_errors(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 3.0, "x");
+    mg_value u = mg_leaf(g, 1.0, "u");
+    mg_value y = parabola(g, x);
+    mg_slope s = {.y = 7.0};
+    mg_error err;
+    double ys[1], xs[1] = {0.0};
+    assert_int_equal(mg_check_slope(g, y, u, 3.0, 0.001, &s, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "mg_check_slope: the root does not depend on the variable");
+    assert_true(s.y == 0.0);
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_check_slope(g, y, y, 3.0, 0.001, &s, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "mg_check_slope: the variable is not a leaf");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_check_slope(g, y, x, 3.0, 0.0, &s, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "mg_check: h and tol must be finite and positive");
+    mg_graph_clear_error(g);
+    assert_int_equal(mg_check_sample(g, y, MG_NONE, xs, 1, ys, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message,
+                        "mg_check: the variable is MG_NONE (the result of an earlier error)");
+    assert_int_equal(mg_check_sample(g, y, x, NULL, 1, ys, &err), MG_ERR_INVALID);
+    assert_int_equal(mg_graph_status(g), MG_ERR_INVALID);
+    assert_int_equal(mg_check_sample(g, y, x, xs, 1, ys, &err), MG_ERR_INVALID); /* in error */
+    assert_int_equal(mg_check_sample(NULL, y, x, xs, 1, ys, &err), MG_ERR_INVALID);
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +481,9 @@ int main(void)
         cmocka_unit_test(progress_is_reported),
         cmocka_unit_test(errors_are_reported_and_recorded),
         cmocka_unit_test(the_comparison),
+        cmocka_unit_test(the_lecture_opening),
+        cmocka_unit_test(a_curve_is_sampled_and_the_graph_put_back),
+        cmocka_unit_test(one_variable_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
  * GRAPHVIZ.md, gvRenderFilename can exit the process). */
 #include "viz_internal.h"
 
+#include "png.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -233,6 +235,24 @@ static double png_dpi(Agraph_t *g, const mg_viz_options *o)
     return floor(dpi < PNG_MIN_DPI ? PNG_MIN_DPI : dpi);
 }
 
+/* Graphviz makes a PNG (bb + 2 pad) * dpi / 72 pixels wide, rounded to the
+ * nearest pixel, and paints the background over (bb + 2 pad) only: a side
+ * rounded up leaves its last row or column of pixels partly transparent.
+ * Widening the pad (build.c's 0.25 in) by under a pixel on each side makes
+ * both sides whole pixels, so every edge pixel is opaque. */
+static void whole_pixel_pad(Agraph_t *g, double dpi)
+{
+    double pad = 0.25 * POINTS_PER_INCH, px_per_pt = dpi / POINTS_PER_INCH, in[2];
+    double side[2] = {GD_bb(g).UR.x - GD_bb(g).LL.x, GD_bb(g).UR.y - GD_bb(g).LL.y};
+    for (int k = 0; k < 2; k++) {
+        double pixels = ceil((side[k] + 2 * pad) * px_per_pt - 1e-6);
+        in[k] = (pixels / px_per_pt - side[k]) / 2 / POINTS_PER_INCH;
+    }
+    char text[64];
+    snprintf(text, sizeof text, "%.17g,%.17g", in[0], in[1]);
+    agsafeset(g, "pad", text, "0.25");
+}
+
 /* Copies Graphviz's buffer into one of ours (freed with mg_viz_free_output). */
 static mg_status take_output(char *data, size_t n, char **out, size_t *len, mg_error *err)
 {
@@ -243,6 +263,17 @@ static mg_status take_output(char *data, size_t n, char **out, size_t *len, mg_e
     copy[n] = '\0';
     *out = copy;
     *len = n;
+    return MG_OK;
+}
+
+/* Graphviz's PNG, copied with its resolution recorded. */
+static mg_status take_png(const char *data, size_t n, double dpi, char **out, size_t *len,
+                          mg_error *err)
+{
+    unsigned char *copy = viz_png_with_dpi((const unsigned char *)data, n, dpi, len);
+    if (!copy)
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for %zu bytes of output", n);
+    *out = (char *)copy;
     return MG_OK;
 }
 
@@ -275,12 +306,17 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, si
     if (agerrors() >= AGERR) { /* never render after a failed layout */
         status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
     } else {
-        if (strcmp(format, "png") == 0)
+        int png = strcmp(format, "png") == 0;
+        if (png) {
             GD_drawing(g)->dpi = png_dpi(g, o);
+            whole_pixel_pad(g, GD_drawing(g)->dpi);
+        }
         char *data = NULL;
         unsigned int n = 0;
         if (gvRenderData(viz->gvc, g, format, &data, &n) != 0 || !data)
             status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "rendering %s failed", format);
+        else if (png)
+            status = take_png(data, n, GD_drawing(g)->dpi, out, len, err);
         else
             status = take_output(data, n, out, len, err);
         gvFreeRenderData(data);

@@ -127,6 +127,37 @@ MG_API void mg_check_report_free(mg_check_report *r);
  * NaN agrees with nothing, an infinity only with itself. */
 MG_API int mg_check_close(double a, double b, double tol);
 
+/* ---- one variable: the lecture's opening ---------------------------------- */
+
+/* A function of one leaf x at one point, as the lecture first nudges it:
+ * f(x) = 3x**2 - 4x + 5 at x = 3 gives y 20, analytic 14 and, with h = 0.001,
+ * numeric 14.00300000000243 (Python's float result, bit for bit). */
+typedef struct mg_slope {
+    double x;         /* the point */
+    double y;         /* root there */
+    double analytic;  /* d root / d x, by backward */
+    double numeric;   /* (f(x + h) - f(x)) / h: mg_check's forward difference
+                       * with the step h exactly */
+    double h;
+} mg_slope;
+
+/* Sets leaf x's data to at, recomputes the graph (mg_forward), runs backward
+ * from root and the forward difference of mg_check with step h, and fills
+ * *out. The graph is left at x = at, with the grads of backward from root.
+ * Returns MG_OK, or fails with *out zeroed and the reason in err and g:
+ * MG_ERR_INVALID (NULL g or out, x not a leaf root depends on, h not finite
+ * and positive), MG_ERR_FOREIGN (a handle of another graph), MG_ERR_NOMEM,
+ * or the status of a graph already in error. */
+MG_API mg_status mg_check_slope(mg_graph *g, mg_value root, mg_value x, double at, double h,
+                                mg_slope *out, mg_error *err);
+
+/* The curve of root as a function of leaf x: ys[i] = root recomputed
+ * (mg_forward) with x's data xs[i], for i < n; a value that is not finite is
+ * written as it comes. x's data and the graph's values are put back after.
+ * Returns MG_OK, or fails as mg_check_slope (then ys is unspecified). */
+MG_API mg_status mg_check_sample(mg_graph *g, mg_value root, mg_value x, const double *xs,
+                                 size_t n, double *ys, mg_error *err);
+
 #ifdef __cplusplus
 }
 #endif
