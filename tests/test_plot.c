@@ -75,7 +75,20 @@ static void expect_png(const unsigned char *b, size_t len, unsigned *w, unsigned
 
 /* ---- PNG -------------------------------------------------------------------------- */
 
-static void png_of_the_loss_alone_is_520_by_480(void **state)
+/* The pixels per metre of the pHYs chunk right after the IHDR (both axes,
+ * unit metre), which the test insists on. */
+static unsigned png_ppm(const unsigned char *b, size_t len)
+{
+    const unsigned char *c = b + 8 + 25;
+    assert_true(len > 8 + 25 + 21);
+    assert_int_equal(png_u32(c), 9);
+    assert_memory_equal(c + 4, "pHYs", 4);
+    assert_int_equal(png_u32(c + 8), png_u32(c + 12));
+    assert_int_equal(c[16], 1);
+    return png_u32(c + 8);
+}
+
+static void png_of_the_loss_alone_is_520_by_480_points(void **state)
 {
     (void)state;
     mg_plot p = {.title = "loss only", .loss = losses, .steps = STEPS};
@@ -83,9 +96,23 @@ static void png_of_the_loss_alone_is_520_by_480(void **state)
     unsigned char *png = render_ok(&p, MG_PLOT_PNG, &len);
     unsigned w, h;
     expect_png(png, len, &w, &h);
-    assert_int_equal(w, 520);
-    assert_int_equal(h, 480);
+    assert_int_equal(w, 1040); /* 144 dpi, twice the points */
+    assert_int_equal(h, 960);
+    assert_int_equal(png_ppm(png, len), 5669); /* 144 / 0.0254, rounded */
     free(png);
+    /* --dpi: round(points * dpi / 72) pixels, and the dpi recorded */
+    const int dpis[] = {72, 100, 600};
+    const unsigned want[][3] = {{520, 480, 2835}, {722, 667, 3937}, {4333, 4000, 23622}};
+    for (size_t i = 0; i < 3; i++) {
+        p.dpi = dpis[i];
+        png = render_ok(&p, MG_PLOT_PNG, &len);
+        expect_png(png, len, &w, &h);
+        assert_int_equal(w, want[i][0]);
+        assert_int_equal(h, want[i][1]);
+        assert_int_equal(png_ppm(png, len), want[i][2]);
+        free(png);
+    }
+    p.dpi = 72;
     /* no boundary panel without a score, without 2 inputs, or without points */
     mg_dataset tiny;
     assert_int_equal(mg_dataset_tiny(&tiny), MG_OK);
@@ -96,7 +123,9 @@ static void png_of_the_loss_alone_is_520_by_480(void **state)
         {.loss = losses, .steps = STEPS, .data = &none, .score = score_x_minus_1},
     };
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
-        png = render_ok(&others[i], MG_PLOT_PNG, &len);
+        mg_plot o = others[i];
+        o.dpi = 72;
+        png = render_ok(&o, MG_PLOT_PNG, &len);
         expect_png(png, len, &w, &h);
         assert_int_equal(w, 520);
         free(png);
@@ -118,15 +147,26 @@ static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int 
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* 1 if the colours differ by at most 1 in each channel. */
+static int near_colour(uint32_t a, uint32_t b)
+{
+    for (int shift = 0; shift < 24; shift += 8) {
+        int d = (int)(a >> shift & 0xff) - (int)(b >> shift & 0xff);
+        if (d < -1 || d > 1)
+            return 0;
+    }
+    return 1;
+}
+
 static void png_boundary_panel_colours_each_side(void **state)
 {
     (void)state;
     int calls = 0;
     mg_plot p = {.title = "two points", .loss = losses, .steps = STEPS, .data = &points,
-                 .score = score_x_minus_1, .ctx = &calls};
+                 .score = score_x_minus_1, .ctx = &calls, .dpi = 72};
     size_t len;
     unsigned char *png = render_ok(&p, MG_PLOT_PNG, &len);
-    assert_int_equal(calls, 1); /* every pixel's score in one call */
+    assert_int_equal(calls, 1); /* every grid corner's score in one call */
     unsigned w, h;
     expect_png(png, len, &w, &h);
     assert_int_equal(w, 1050);
@@ -136,7 +176,7 @@ static void png_boundary_panel_colours_each_side(void **state)
     assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
     const unsigned char *data = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);
-    /* the panel: 420 x 360 at (600, 64); area colours as plot.c rounds them */
+    /* the panel: 420 x 360 at (600, 64); area colours to within cairo's rounding */
     const uint32_t pos = 0xd6e8f5, neg = 0xfcdbcc;
     long left[2] = {0, 0}, right[2] = {0, 0}; /* {pos, neg} */
     for (int y = 64; y < 64 + 360; y++) {
@@ -145,7 +185,7 @@ static void png_boundary_panel_colours_each_side(void **state)
             uint32_t c = row[x] & 0xffffff;
             long *side = x < 600 + 140 ? left : x >= 600 + 280 ? right : NULL;
             if (side)
-                side[0] += c == pos, side[1] += c == neg;
+                side[0] += near_colour(c, pos), side[1] += near_colour(c, neg);
         }
     }
     assert_int_equal(left[0], 0);  /* x < 1: the score is negative */
@@ -216,6 +256,7 @@ static void svg_is_well_formed_and_sized(void **state)
     assert_true(well_formed(text, len, root, sizeof root));
     assert_string_equal(root, "svg");
     assert_non_null(strstr(text, "width=\"1050pt\" height=\"480pt\""));
+    assert_null(strstr(text, "<image")); /* the regions are vector shapes */
     /* the checker itself: an unclosed and a crossed tag fail */
     assert_false(well_formed("<svg><g></svg>", 14, root, sizeof root));
     assert_false(well_formed("<svg><g><a></g></a></svg>", 25, root, sizeof root));
@@ -225,6 +266,18 @@ static void svg_is_well_formed_and_sized(void **state)
     text = svg_text(&p, &len);
     assert_non_null(strstr(text, "width=\"520pt\" height=\"480pt\""));
     free(text);
+}
+
+static void pdf_is_a_pdf(void **state)
+{
+    (void)state;
+    mg_plot p = {.title = "moons", .loss = losses, .steps = STEPS, .data = &points,
+                 .score = score_x_minus_1};
+    size_t len;
+    unsigned char *pdf = render_ok(&p, MG_PLOT_PDF, &len);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    assert_memory_equal(pdf + len - 6, "%%EOF\n", 6);
+    free(pdf);
 }
 
 /* ---- determinism ---------------------------------------------------------------------- */
@@ -259,7 +312,7 @@ static void odd_losses_still_draw(void **state)
     const double odd[][3] = {{nan_, nan_, nan_}, {1.0, HUGE_VAL, 2.0}, {-1.0, 0.0, 1.0},
                              {3.0, 3.0, 3.0}, {1e-300, 1e300, nan_}};
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
-        mg_plot p = {.loss = odd[i], .steps = 3};
+        mg_plot p = {.loss = odd[i], .steps = 3, .dpi = 72};
         size_t len;
         unsigned char *png = render_ok(&p, MG_PLOT_PNG, &len);
         unsigned w, h;
@@ -302,7 +355,10 @@ static void errors_are_documented_ones(void **state)
     expect_failure(NULL, MG_PLOT_PNG, MG_ERR_INVALID, "nothing to plot");
     expect_failure(&no_loss, MG_PLOT_PNG, MG_ERR_INVALID, "nothing to plot");
     expect_failure(&no_steps, MG_PLOT_SVG, MG_ERR_INVALID, "nothing to plot");
-    expect_failure(&good, (mg_plot_format)2, MG_ERR_INVALID, "nothing to plot");
+    expect_failure(&good, (mg_plot_format)3, MG_ERR_INVALID, "nothing to plot");
+    const mg_plot too_fine = {.loss = losses, .steps = STEPS, .dpi = 601};
+    expect_failure(&too_fine, MG_PLOT_PNG, MG_ERR_INVALID,
+                   "dpi 601 is neither 0 (the default) nor in 1..600");
     expect_failure(&good, (mg_plot_format)-1, MG_ERR_INVALID, "nothing to plot");
     const mg_plot failing = {.loss = losses, .steps = STEPS, .data = &points,
                              .score = score_fails};
@@ -320,7 +376,8 @@ static void errors_are_documented_ones(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(png_of_the_loss_alone_is_520_by_480),
+        cmocka_unit_test(png_of_the_loss_alone_is_520_by_480_points),
+        cmocka_unit_test(pdf_is_a_pdf),
         cmocka_unit_test(png_boundary_panel_colours_each_side),
         cmocka_unit_test(svg_is_well_formed_and_sized),
         cmocka_unit_test(same_input_same_bytes),

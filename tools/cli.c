@@ -751,6 +751,14 @@ static const char *format_name(unsigned flag)
     return NULL;
 }
 
+#if CLI_HAVE_VIZ
+mg_plot_format cli_plot_format(const char *name)
+{
+    return strcmp(name, "png") == 0 ? MG_PLOT_PNG : strcmp(name, "pdf") == 0 ? MG_PLOT_PDF
+                                                                             : MG_PLOT_SVG;
+}
+#endif
+
 const char *cli_output_format(const char *command, const char *option, const char *path,
                               const char *format, unsigned allowed)
 {

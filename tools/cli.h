@@ -142,6 +142,14 @@ unsigned cli_format_of_name(const char *path);
 const char *cli_output_format(const char *command, const char *option, const char *path,
                               const char *format, unsigned allowed);
 
+#if CLI_HAVE_VIZ
+#include <micrograd/plot.h>
+/* Plots (train --plot, plot -o) are PNG, SVG or PDF. */
+#define CLI_PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG | CLI_FORMAT_PDF)
+/* The mg_plot_format of a name cli_output_format returned for a plot. */
+mg_plot_format cli_plot_format(const char *name);
+#endif
+
 /* A progress bar on standard error, drawn only on a terminal, at most every
  * 50 ms, and only once delay seconds have passed since the start (so a quick
  * run draws nothing). */

@@ -19,7 +19,7 @@
 static const char train_help[] =
     "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
     "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
-    "                       [--plot OUT.png|OUT.svg] [--draw OUT] [--json]\n"
+    "                       [--plot OUT.png|OUT.svg|OUT.pdf] [--dpi N] [--draw OUT] [--json]\n"
     "\n"
     "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
     "\n"
@@ -40,7 +40,8 @@ static const char train_help[] =
     "  --seed N         seeds the weights and the moons points (default 1337)\n"
     "  --loss mse|svm   summed squared error, or SVM max-margin + 1e-4 L2\n"
     "  --plot OUT       the loss curve and, for 2-D data, the decision boundary\n"
-    "                   (PNG or SVG, from the extension)\n"
+    "                   (PNG, SVG or PDF, from the extension)\n"
+    "  --dpi N          the plot's PNG resolution, 1..600 (default 144)\n"
     "  --draw OUT       after training, the network's graph (SVG, PNG, PDF or DOT, from\n"
     "                   the extension), each neuron boxed inside its layer: the whole\n"
     "                   loss graph when it has at most 500 values (the tiny preset's\n"
@@ -75,6 +76,7 @@ typedef struct train_options {
     const char *plot;
     const char *draw;
     const char *plot_format; /* a cli_output_format name */
+    int dpi;                 /* --dpi, 0 when not given */
     const char *draw_format;
     size_t sizes[MAX_LAYERS + 1];
     size_t nsizes;           /* 0: the preset's */
@@ -96,7 +98,7 @@ typedef struct train_setup {
 } train_setup;
 
 enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_SEED, OPT_LOSS,
-       OPT_PLOT, OPT_DRAW, OPT_JSON };
+       OPT_PLOT, OPT_DPI, OPT_DRAW, OPT_JSON };
 
 /* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
 static int parse_sizes(const char *text, train_options *o)
@@ -113,6 +115,15 @@ static int take_option(int c, const char *arg, train_options *o)
     case OPT_POINTS: o->points = arg; return -1;
     case OPT_INIT: o->init = arg; return -1;
     case OPT_PLOT: o->plot = arg; return -1;
+    case OPT_DPI:
+#if CLI_HAVE_VIZ
+        if (!cli_parse_long("train", "--dpi", arg, 1, MG_PLOT_DPI_MAX, &n))
+            return CLI_USAGE;
+        o->dpi = (int)n;
+        return -1;
+#else
+        return cli_no_drawing("train --dpi");
+#endif
     case OPT_DRAW: o->draw = arg; return -1;
     case OPT_JSON: o->json = 1; return -1;
     case OPT_SIZES: return parse_sizes(arg, o) ? -1 : CLI_USAGE;
@@ -146,17 +157,6 @@ static int take_option(int c, const char *arg, train_options *o)
     }
 }
 
-#if CLI_HAVE_VIZ
-/* --plot's formats: a plot is PNG or SVG (--draw takes every picture format). */
-#define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG)
-
-/* The mg_plot_format of a name cli_output_format returned. */
-static mg_plot_format plot_format(const char *name)
-{
-    return strcmp(name, "png") == 0 ? MG_PLOT_PNG : MG_PLOT_SVG;
-}
-#endif
-
 /* Parses argv; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, train_options *o)
 {
@@ -170,6 +170,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         {"seed", required_argument, NULL, OPT_SEED},
         {"loss", required_argument, NULL, OPT_LOSS},
         {"plot", required_argument, NULL, OPT_PLOT},
+        {"dpi", required_argument, NULL, OPT_DPI},
         {"draw", required_argument, NULL, OPT_DRAW},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
@@ -196,11 +197,13 @@ static int parse_options(int argc, char **argv, train_options *o)
     if (o->draw && strcmp(o->draw, "-") == 0)
         return cli_usage_error("train", "--draw wants a file name, not standard output");
     if (o->plot && !(o->plot_format = cli_output_format("train", "--plot", o->plot, NULL,
-                                                        PLOT_FORMATS)))
+                                                        CLI_PLOT_FORMATS)))
         return CLI_USAGE;
     if (o->draw && !(o->draw_format = cli_output_format("train", "--draw", o->draw, NULL,
                                                         CLI_PICTURE_FORMATS)))
         return CLI_USAGE;
+    if (o->dpi && !o->plot)
+        return cli_usage_error("train", "--dpi is the resolution of --plot's PNG: give --plot too");
 #else
     if (o->plot || o->draw)
         return cli_no_drawing(o->plot ? "train --plot" : "train --draw");
@@ -477,20 +480,20 @@ static int plot_score(void *ctx, const double *xy, size_t n, double *out)
     return mg_mlp_eval(c[0], c[1], xy, n, out) != MG_OK;
 }
 
-static int write_plot(const char *path, const char *format, const char *title, mg_graph *g,
-                      mg_mlp *m, const mg_dataset *d, const double *history, long steps)
+static int write_plot(const train_options *o, const char *title, mg_graph *g, mg_mlp *m,
+                      const mg_dataset *d, const double *history, long steps)
 {
     void *ctx[2] = {g, m};
     mg_plot p = {.title = title, .loss = history, .steps = (size_t)steps, .data = d,
-                 .score = d->inputs == 2 ? plot_score : NULL, .ctx = ctx};
+                 .score = d->inputs == 2 ? plot_score : NULL, .ctx = ctx, .dpi = o->dpi};
     unsigned char *bytes;
     size_t len;
     mg_error err;
-    if (mg_plot_render(&p, plot_format(format), &bytes, &len, &err) != MG_OK) {
+    if (mg_plot_render(&p, cli_plot_format(o->plot_format), &bytes, &len, &err) != MG_OK) {
         cli_error("cannot draw the plot: %s", err.message);
         return CLI_FAILED;
     }
-    int status = cli_stage_output(path, bytes, len);
+    int status = cli_stage_output(o->plot, bytes, len);
     free(bytes);
     return status;
 }
@@ -679,8 +682,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
                  cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps,
                  cli_plural((size_t)s->steps), last_text,
                  accuracy * 100.0);
-        if ((status = write_plot(o->plot, o->plot_format, title, g, m, &d->set, history,
-                                 s->steps)) != CLI_OK)
+        if ((status = write_plot(o, title, g, m, &d->set, history, s->steps)) != CLI_OK)
             goto done;
     }
     if (o->draw && (status = write_drawing(o, s, g, m, &d->set, view)) != CLI_OK)

@@ -9,5 +9,6 @@ int cmd_draw(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_steps(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif

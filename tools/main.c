@@ -18,6 +18,7 @@ static const struct command {
     {"grad", cmd_grad, "forward + backward; every named value with its data and grad"},
     {"check", cmd_check, "analytic grads of every leaf against central differences"},
     {"steps", cmd_steps, "the backward pass one step at a time: a page, pictures or captions"},
+    {"plot", cmd_plot, "a function of one leaf: its curve, and its tangent and nudge at a point"},
     {"train", cmd_train, "trains an MLP (the video's examples, micrograd's moons, a CSV file)"},
     {"bench", cmd_bench, "the engine's speed and memory on this machine"},
 };

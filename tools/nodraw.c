@@ -15,6 +15,12 @@ int cmd_steps(int argc, char **argv)
     return cli_no_drawing("steps");
 }
 
+int cmd_plot(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return cli_no_drawing("plot");
+}
+
 /* bench measures drawing too (SPEC: every figure in one run). */
 int cmd_bench(int argc, char **argv)
 {

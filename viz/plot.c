@@ -1,9 +1,12 @@
-/* Training pictures with cairo: the loss curve and the decision boundary of a
- * 2-D classifier with its points, rendered into memory as PNG or SVG. */
-#include <micrograd/plot.h>
+/* Training pictures with cairo: the loss plot_curve and the decision boundary of a
+ * 2-D classifier with its points; and what every plot shares: axes, ticks,
+ * text, and the rendering into memory as PNG, SVG or PDF. */
+#include "plot_internal.h"
 
+#include "png.h"
 #include "text.h"
 
+#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
@@ -20,32 +23,23 @@
 #define TOP 64.0         /* title and panel titles */
 #define BOTTOM 56.0      /* x tick labels and axis name */
 #define RIGHT 30.0
-#define FONT "DejaVu Sans"
 
-typedef struct rgb { double r, g, b; } rgb;
-
-static const rgb ink = {0.15, 0.15, 0.18};
-static const rgb grid_ink = {0.88, 0.88, 0.90};
-static const rgb curve = {0.17, 0.42, 0.69};
+const rgb plot_ink = {0.15, 0.15, 0.18};
+const rgb plot_grid_ink = {0.88, 0.88, 0.90};
+const rgb plot_curve = {0.17, 0.42, 0.69};
 static const rgb neg_point = {0.84, 0.19, 0.15};  /* label -1 */
 static const rgb pos_point = {0.17, 0.42, 0.69};  /* label +1 */
 static const rgb neg_area = {0.99, 0.86, 0.80};
 static const rgb pos_area = {0.84, 0.91, 0.96};
 
-static void set_rgb(cairo_t *cr, rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+void plot_set_rgb(cairo_t *cr, rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
-/* A rectangle on the canvas: where a panel plots. */
-typedef struct box { double x, y, w, h; } box;
-
-/* A data range mapped onto a box side. */
-typedef struct axis { double lo, hi; int log; } axis;
-
-static double map_x(const box *b, const axis *a, double v)
+double plot_map_x(const box *b, const axis *a, double v)
 {
     return b->x + (v - a->lo) / (a->hi - a->lo) * b->w;
 }
 
-static double map_y(const box *b, const axis *a, double v)
+double plot_map_y(const box *b, const axis *a, double v)
 {
     if (a->log)
         v = log10(v);
@@ -54,12 +48,11 @@ static double map_y(const box *b, const axis *a, double v)
 
 /* ---- text ----------------------------------------------------------------------- */
 
-/* Draws text anchored at (x, y): ax 0 left, 0.5 centre, 1 right; ay likewise
- * from the top (0) to the bottom (1) of the ink. */
-static void text_at(cairo_t *cr, double x, double y, double ax, double ay, double size,
-                    int bold, const char *s)
+
+double plot_text(cairo_t *cr, double x, double y, double ax, double ay, double size, int bold,
+                 const char *s)
 {
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+    cairo_select_font_face(cr, PLOT_FONT, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     cairo_text_extents_t e;
@@ -69,12 +62,12 @@ static void text_at(cairo_t *cr, double x, double y, double ax, double ay, doubl
     double h = f.ascent * 0.72; /* cap height, about: digits and capitals */
     cairo_move_to(cr, x - e.x_advance * ax, y + h * ay);
     cairo_show_text(cr, s);
+    return e.x_advance;
 }
 
 /* ---- ticks ----------------------------------------------------------------------- */
 
-/* A round step giving about `want` intervals over range: 1, 2 or 5 times 10^k. */
-static double nice_step(double range, int want)
+double plot_nice_step(double range, int want)
 {
     double raw = range / want;
     double p = pow(10.0, floor(log10(raw)));
@@ -115,21 +108,20 @@ static int linear_ticks(const axis *a, double step, double v[TICKS_MAX])
     return n;
 }
 
-/* Gridlines and labels along x (linear), at least min_step apart. */
-static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want, double min_step)
+void plot_ticks_x(cairo_t *cr, const box *b, const axis *a, int want, double min_step)
 {
-    double step = fmax(nice_step(a->hi - a->lo, want), min_step), v[TICKS_MAX];
+    double step = fmax(plot_nice_step(a->hi - a->lo, want), min_step), v[TICKS_MAX];
     char buf[32];
     int n = linear_ticks(a, step, v);
     for (int i = 0; i < n; i++) {
-        double x = map_x(b, a, v[i]);
-        set_rgb(cr, grid_ink);
+        double x = plot_map_x(b, a, v[i]);
+        plot_set_rgb(cr, plot_grid_ink);
         cairo_move_to(cr, x, b->y);
         cairo_line_to(cr, x, b->y + b->h);
         cairo_stroke(cr);
         format_tick(buf, sizeof buf, v[i], step);
-        set_rgb(cr, ink);
-        text_at(cr, x, b->y + b->h + 8, 0.5, 1.0, 12, 0, buf);
+        plot_set_rgb(cr, plot_ink);
+        plot_text(cr, x, b->y + b->h + 8, 0.5, 1.0, 12, 0, buf);
     }
 }
 
@@ -138,17 +130,17 @@ static void ticks_x(cairo_t *cr, const box *b, const axis *a, int want, double m
 static void tick_y(cairo_t *cr, const box *b, const axis *a, double v, const char *label)
 {
     double y = b->y + b->h - (v - a->lo) / (a->hi - a->lo) * b->h;
-    set_rgb(cr, grid_ink);
+    plot_set_rgb(cr, plot_grid_ink);
     cairo_move_to(cr, b->x, y);
     cairo_line_to(cr, b->x + b->w, y);
     cairo_stroke(cr);
-    set_rgb(cr, ink);
-    text_at(cr, b->x - 8, y, 1.0, 0.5, 12, 0, label);
+    plot_set_rgb(cr, plot_ink);
+    plot_text(cr, b->x - 8, y, 1.0, 0.5, 12, 0, label);
 }
 
-/* Gridlines and labels along y: decades on a log axis (with 2 and 5 between
- * them when there are only one or two decades), round steps otherwise. */
-static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
+/* Along y: decades on a log axis (with 2 and 5 between them when there are
+ * only one or two decades), round steps otherwise. */
+void plot_ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
 {
     char buf[32];
     if (a->log) {
@@ -165,7 +157,7 @@ static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
         }
         return;
     }
-    double step = nice_step(a->hi - a->lo, want), v[TICKS_MAX];
+    double step = plot_nice_step(a->hi - a->lo, want), v[TICKS_MAX];
     int n = linear_ticks(a, step, v);
     for (int i = 0; i < n; i++) {
         format_tick(buf, sizeof buf, v[i], step);
@@ -173,9 +165,9 @@ static void ticks_y(cairo_t *cr, const box *b, const axis *a, int want)
     }
 }
 
-static void frame(cairo_t *cr, const box *b)
+void plot_frame(cairo_t *cr, const box *b)
 {
-    set_rgb(cr, ink);
+    plot_set_rgb(cr, plot_ink);
     cairo_set_line_width(cr, 1.0);
     cairo_rectangle(cr, b->x, b->y, b->w, b->h);
     cairo_stroke(cr);
@@ -183,7 +175,7 @@ static void frame(cairo_t *cr, const box *b)
 
 /* ---- the loss panel ------------------------------------------------------------- */
 
-/* The y axis of the loss curve: decades when every loss is positive and
+/* The y axis of the loss plot_curve: decades when every loss is positive and
  * finite, else a linear range over the finite ones. */
 static axis loss_axis(const double *loss, size_t n)
 {
@@ -208,7 +200,7 @@ static axis loss_axis(const double *loss, size_t n)
     }
     if (hi - lo < 1e-12)
         return (axis){lo - 1.0, hi + 1.0, 0};
-    double step = nice_step(hi - lo, 5);
+    double step = plot_nice_step(hi - lo, 5);
     return (axis){floor(lo / step) * step, ceil(hi / step) * step, 0};
 }
 
@@ -223,19 +215,19 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
     axis ax = {0.0, n > 1 ? (double)(n - 1) : 1.0, 0};
     axis ay = loss_axis(loss, n);
     cairo_set_line_width(cr, 1.0);
-    ticks_x(cr, b, &ax, 5, 1.0); /* steps are whole numbers */
-    ticks_y(cr, b, &ay, 5);
-    frame(cr, b);
+    plot_ticks_x(cr, b, &ax, 5, 1.0); /* steps are whole numbers */
+    plot_ticks_y(cr, b, &ay, 5);
+    plot_frame(cr, b);
     cairo_save(cr);
     cairo_rectangle(cr, b->x, b->y, b->w, b->h);
     cairo_clip(cr);
-    set_rgb(cr, curve);
+    plot_set_rgb(cr, plot_curve);
     cairo_set_line_width(cr, 2.0);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (size_t k = 0; k < n; k++) {
         if (!drawable(loss[k], ay.log))
             continue;
-        double x = map_x(b, &ax, (double)k), y = map_y(b, &ay, loss[k]);
+        double x = plot_map_x(b, &ax, (double)k), y = plot_map_y(b, &ay, loss[k]);
         int joined = k > 0 && drawable(loss[k - 1], ay.log);
         if (joined) {
             cairo_line_to(cr, x, y);
@@ -249,13 +241,13 @@ static void loss_panel(cairo_t *cr, const box *b, const double *loss, size_t n)
     }
     cairo_stroke(cr);
     cairo_restore(cr);
-    set_rgb(cr, ink);
-    text_at(cr, b->x, b->y - 12, 0.0, 0.0, 14, 1, "loss");
-    text_at(cr, b->x + b->w / 2, b->y + b->h + 40, 0.5, 0.5, 12, 0, "step");
+    plot_set_rgb(cr, plot_ink);
+    plot_text(cr, b->x, b->y - 12, 0.0, 0.0, 14, 1, "loss");
+    plot_text(cr, b->x + b->w / 2, b->y + b->h + 40, 0.5, 0.5, 12, 0, "step");
     cairo_save(cr);
     cairo_translate(cr, b->x - 52, b->y + b->h / 2);
     cairo_rotate(cr, -MG_PI / 2);
-    text_at(cr, 0, 0, 0.5, 0.5, 12, 0, ay.log ? "loss (log scale)" : "loss");
+    plot_text(cr, 0, 0, 0.5, 0.5, 12, 0, ay.log ? "loss (log scale)" : "loss");
     cairo_restore(cr);
 }
 
@@ -287,53 +279,165 @@ static void data_window(const mg_dataset *d, const box *b, axis *ax, axis *ay)
     *ay = (axis){cy - per_px * b->h, cy + per_px * b->h, 0};
 }
 
-static uint32_t pixel(rgb c)
+/* The score is sampled on the corners of square cells of CELL points; inside
+ * a cell it is taken as linear along the cell's sides (marching squares), so
+ * the boundary is a polyline through the cells it crosses. */
+#define CELL 3.0
+
+/* A grid of scores over the panel: (nx + 1) x (ny + 1) corners, row by row
+ * from the top, at canvas points (x0 + i * dx, y0 + j * dy). */
+typedef struct grid {
+    size_t nx, ny;
+    double x0, y0, dx, dy;
+    double *score;
+} grid;
+
+static double grid_at(const grid *g, size_t i, size_t j) { return g->score[j * (g->nx + 1) + i]; }
+
+/* Scores every corner of the panel's grid; 0, -1 when the scores failed,
+ * -2 when memory ran short. */
+static int grid_score(grid *gr, const mg_plot *p, const box *b, const axis *ax, const axis *ay)
 {
-    return 0xff000000u | (uint32_t)lround(c.r * 255) << 16 | (uint32_t)lround(c.g * 255) << 8 |
-           (uint32_t)lround(c.b * 255);
+    gr->nx = (size_t)ceil(b->w / CELL), gr->ny = (size_t)ceil(b->h / CELL);
+    gr->x0 = b->x, gr->y0 = b->y, gr->dx = b->w / (double)gr->nx, gr->dy = b->h / (double)gr->ny;
+    size_t n = (gr->nx + 1) * (gr->ny + 1);
+    double *xy = malloc(2 * n * sizeof *xy);
+    gr->score = malloc(n * sizeof *gr->score);
+    if (!xy || !gr->score) {
+        free(xy);
+        return -2;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = k % (gr->nx + 1), j = k / (gr->nx + 1);
+        xy[2 * k] = ax->lo + (double)i / (double)gr->nx * (ax->hi - ax->lo);
+        xy[2 * k + 1] = ay->hi - (double)j / (double)gr->ny * (ay->hi - ay->lo);
+    }
+    int ok = p->score(p->ctx, xy, n, gr->score) == 0;
+    free(xy);
+    return ok ? 0 : -1;
 }
 
-/* The sign of the score at every pixel centre, as an image; the pixels where
- * the sign changes are darkened to trace the boundary. NULL on failure. */
-static cairo_surface_t *boundary_image(const mg_plot *p, const box *b, const axis *ax,
-                                       const axis *ay)
+/* One cell's corners in order around it (top left, top right, bottom right,
+ * bottom left): canvas points and scores. */
+typedef struct cell { double x[4], y[4], s[4]; } cell;
+
+static cell cell_at(const grid *g, size_t i, size_t j)
 {
-    int w = (int)b->w, h = (int)b->h;
-    size_t n = (size_t)w * (size_t)h;
-    double *xy = malloc(2 * n * sizeof *xy);
-    double *score = malloc(n * sizeof *score);
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    int ok = xy && score && cairo_surface_status(img) == CAIRO_STATUS_SUCCESS;
-    for (size_t i = 0; ok && i < n; i++) {
-        int px = (int)(i % (size_t)w), py = (int)(i / (size_t)w);
-        xy[2 * i] = ax->lo + (px + 0.5) / b->w * (ax->hi - ax->lo);
-        xy[2 * i + 1] = ay->hi - (py + 0.5) / b->h * (ay->hi - ay->lo);
+    static const int di[4] = {0, 1, 1, 0}, dj[4] = {0, 0, 1, 1};
+    cell c;
+    for (int k = 0; k < 4; k++) {
+        c.x[k] = g->x0 + (double)(i + (size_t)di[k]) * g->dx;
+        c.y[k] = g->y0 + (double)(j + (size_t)dj[k]) * g->dy;
+        c.s[k] = grid_at(g, i + (size_t)di[k], j + (size_t)dj[k]);
     }
-    ok = ok && p->score(p->ctx, xy, n, score) == 0;
-    if (ok) {
-        cairo_surface_flush(img);
-        unsigned char *data = cairo_image_surface_get_data(img);
-        int stride = cairo_image_surface_get_stride(img);
-        const uint32_t pos = pixel(pos_area), neg = pixel(neg_area), edge = pixel(ink);
-        for (int py = 0; py < h; py++) {
-            uint32_t *row = (uint32_t *)(void *)(data + (size_t)py * (size_t)stride);
-            for (int px = 0; px < w; px++) {
-                size_t i = (size_t)py * (size_t)w + (size_t)px;
-                int s = score[i] > 0;
-                int change = (px + 1 < w && (score[i + 1] > 0) != s) ||
-                             (py + 1 < h && (score[i + (size_t)w] > 0) != s);
-                row[px] = change ? edge : isnan(score[i]) ? 0xffffffffu : s ? pos : neg;
-            }
+    return c;
+}
+
+/* Adds to cr's path the part of a mixed cell where the score is positive:
+ * its positive corners and, between a corner and the next of the other
+ * sign, the point where the linear score crosses 0. The chords between two
+ * crossings are the boundary: they go to line (as move/line pairs). */
+static void mixed_cell(cairo_t *cr, const cell *c, double *line, size_t *nline)
+{
+    double px[8], py[8];
+    int crossing[8], n = 0;
+    for (int k = 0; k < 4; k++) {
+        int next = (k + 1) % 4;
+        if (c->s[k] > 0)
+            px[n] = c->x[k], py[n] = c->y[k], crossing[n++] = 0;
+        if ((c->s[k] > 0) != (c->s[next] > 0)) {
+            double t = c->s[k] / (c->s[k] - c->s[next]);
+            px[n] = c->x[k] + t * (c->x[next] - c->x[k]);
+            py[n] = c->y[k] + t * (c->y[next] - c->y[k]);
+            crossing[n++] = 1;
         }
-        cairo_surface_mark_dirty(img);
     }
-    free(xy);
-    free(score);
-    if (!ok) {
-        cairo_surface_destroy(img);
-        return NULL;
+    for (int k = 0; k < n; k++) {
+        if (k == 0)
+            cairo_move_to(cr, px[k], py[k]);
+        else
+            cairo_line_to(cr, px[k], py[k]);
+        int next = (k + 1) % n;
+        if (crossing[k] && crossing[next]) {
+            double *l = line + 4 * (*nline)++;
+            l[0] = px[k], l[1] = py[k], l[2] = px[next], l[3] = py[next];
+        }
     }
-    return img;
+    cairo_close_path(cr);
+}
+
+/* Adds every cell whose corners all pass keep (as runs of whole cells along
+ * each row) to cr's path. */
+static void whole_cells(cairo_t *cr, const grid *g, int (*keep)(const cell *))
+{
+    for (size_t j = 0; j < g->ny; j++) {
+        for (size_t i = 0; i < g->nx;) {
+            size_t end = i;
+            for (cell c; end < g->nx && (c = cell_at(g, end, j), keep(&c));)
+                end++;
+            if (end > i)
+                cairo_rectangle(cr, g->x0 + (double)i * g->dx, g->y0 + (double)j * g->dy,
+                                (double)(end - i) * g->dx, g->dy);
+            i = end > i ? end : i + 1;
+        }
+    }
+}
+
+static int has_nan(const cell *c)
+{
+    return isnan(c->s[0]) || isnan(c->s[1]) || isnan(c->s[2]) || isnan(c->s[3]);
+}
+
+static int all_positive(const cell *c)
+{
+    return c->s[0] > 0 && c->s[1] > 0 && c->s[2] > 0 && c->s[3] > 0;
+}
+
+/* The two regions as vector shapes: the negative one as the panel's ground,
+ * the positive one as one path (whole cells merged into runs, and the
+ * positive part of each cell the boundary crosses), cells with a NaN score
+ * white, and the boundary stroked over them. 0, -1 or -2 as grid_score. */
+static int boundary_region(cairo_t *cr, const mg_plot *p, const box *b, const axis *ax,
+                           const axis *ay)
+{
+    grid g = {0};
+    int status = grid_score(&g, p, b, ax, ay);
+    double *line = status ? NULL : malloc(2 * g.nx * g.ny * 4 * sizeof *line);
+    if (!status && !line)
+        status = -2;
+    if (status) {
+        free(g.score);
+        return status;
+    }
+    size_t nline = 0;
+    plot_set_rgb(cr, neg_area);
+    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    cairo_fill(cr);
+    whole_cells(cr, &g, all_positive);
+    for (size_t j = 0; j < g.ny; j++)
+        for (size_t i = 0; i < g.nx; i++) {
+            cell c = cell_at(&g, i, j);
+            int pos = (c.s[0] > 0) + (c.s[1] > 0) + (c.s[2] > 0) + (c.s[3] > 0);
+            if (!has_nan(&c) && pos > 0 && pos < 4)
+                mixed_cell(cr, &c, line, &nline);
+        }
+    plot_set_rgb(cr, pos_area);
+    cairo_fill(cr);
+    whole_cells(cr, &g, has_nan);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill(cr);
+    for (size_t k = 0; k < nline; k++) {
+        cairo_move_to(cr, line[4 * k], line[4 * k + 1]);
+        cairo_line_to(cr, line[4 * k + 2], line[4 * k + 3]);
+    }
+    plot_set_rgb(cr, plot_ink);
+    cairo_set_line_width(cr, 1.5);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke(cr);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    free(line);
+    free(g.score);
+    return 0;
 }
 
 static void legend(cairo_t *cr, double x, double y)
@@ -342,13 +446,13 @@ static void legend(cairo_t *cr, double x, double y)
                                                           {pos_point, "y = +1"}};
     for (int i = 1; i >= 0; i--) {
         cairo_text_extents_t e;
-        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_select_font_face(cr, PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
         cairo_set_font_size(cr, 12);
         cairo_text_extents(cr, items[i].text, &e);
-        set_rgb(cr, ink);
-        text_at(cr, x, y, 1.0, 0.5, 12, 0, items[i].text);
+        plot_set_rgb(cr, plot_ink);
+        plot_text(cr, x, y, 1.0, 0.5, 12, 0, items[i].text);
         x -= e.x_advance + 10;
-        set_rgb(cr, items[i].c);
+        plot_set_rgb(cr, items[i].c);
         cairo_new_path(cr);
         cairo_arc(cr, x, y, 4.5, 0, 2 * MG_PI);
         cairo_fill(cr);
@@ -356,43 +460,42 @@ static void legend(cairo_t *cr, double x, double y)
     }
 }
 
-/* Returns 0, or -1 when the scores could not be computed. */
+/* 1 if the plot has a decision-boundary panel: 2-D data and a score. */
+static int has_boundary(const mg_plot *p)
+{
+    return p->score && p->data && p->data->inputs == 2 && p->data->count > 0;
+}
+
+/* Returns 0, -1 when the scores could not be computed, -2 out of memory. */
 static int boundary_panel(cairo_t *cr, const box *b, const mg_plot *p)
 {
     axis ax, ay;
     data_window(p->data, b, &ax, &ay);
-    cairo_surface_t *img = boundary_image(p, b, &ax, &ay);
-    if (!img)
-        return -1;
-    cairo_save(cr);
-    cairo_set_source_surface(cr, img, b->x, b->y);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
-    cairo_fill(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(img);
+    int status = boundary_region(cr, p, b, &ax, &ay);
+    if (status)
+        return status;
     cairo_set_line_width(cr, 1.0);
-    ticks_x(cr, b, &ax, 5, 0.0);
-    ticks_y(cr, b, &ay, 5);
+    plot_ticks_x(cr, b, &ax, 5, 0.0);
+    plot_ticks_y(cr, b, &ay, 5);
     for (size_t r = 0; r < p->data->count; r++) {
-        double x = map_x(b, &ax, p->data->x[2 * r]), y = map_y(b, &ay, p->data->x[2 * r + 1]);
+        double x = plot_map_x(b, &ax, p->data->x[2 * r]), y = plot_map_y(b, &ay, p->data->x[2 * r + 1]);
         if (!isfinite(x) || !isfinite(y))
             continue;
         cairo_new_path(cr); /* else the arc joins the last text's end point */
         cairo_arc(cr, x, y, 4.5, 0, 2 * MG_PI);
-        set_rgb(cr, p->data->y[r] > 0 ? pos_point : neg_point);
+        plot_set_rgb(cr, p->data->y[r] > 0 ? pos_point : neg_point);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_set_line_width(cr, 1.0);
         cairo_stroke(cr);
     }
-    frame(cr, b);
-    set_rgb(cr, ink);
-    text_at(cr, b->x, b->y - 12, 0.0, 0.0, 14, 1, "decision boundary");
+    plot_frame(cr, b);
+    plot_set_rgb(cr, plot_ink);
+    plot_text(cr, b->x, b->y - 12, 0.0, 0.0, 14, 1, "decision boundary");
     legend(cr, b->x + b->w, b->y - 17);
-    set_rgb(cr, ink);
-    text_at(cr, b->x + b->w / 2, b->y + b->h + 40, 0.5, 0.5, 12, 0, "x1");
-    text_at(cr, b->x - 44, b->y + b->h / 2, 1.0, 0.5, 12, 0, "x2");
+    plot_set_rgb(cr, plot_ink);
+    plot_text(cr, b->x + b->w / 2, b->y + b->h + 40, 0.5, 0.5, 12, 0, "x1");
+    plot_text(cr, b->x - 44, b->y + b->h / 2, 1.0, 0.5, 12, 0, "x2");
     return 0;
 }
 
@@ -479,36 +582,116 @@ static int stable_svg_ids(sink *s)
     return 0;
 }
 
-/* Draws the whole picture on cr; 0, -1 when the scores failed, -2 when
- * memory ran short. */
-static int draw(cairo_t *cr, const mg_plot *p, double width, int with_boundary)
+int plot_title(cairo_t *cr, const char *title, double width, double y, double size)
 {
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    viz_buf title = {0};
-    if (p->title) /* cairo refuses invalid UTF-8 (a file name in Latin-1): show it as Latin-1 */
-        viz_utf8_clean(&title, p->title, strlen(p->title));
-    if (title.failed || (p->title && !title.s && p->title[0])) {
-        viz_buf_free(&title);
+    viz_buf text = {0};
+    if (title) /* cairo refuses invalid UTF-8 (a file name in Latin-1): show it as Latin-1 */
+        viz_utf8_clean(&text, title, strlen(title));
+    if (text.failed || (title && !text.s && title[0])) {
+        viz_buf_free(&text);
         return -2;
     }
-    if (title.s) {
-        /* 16 px, smaller when that would not fit the width */
-        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-        cairo_set_font_size(cr, 16);
+    if (text.s) {
+        /* smaller when it would not fit the width */
+        cairo_select_font_face(cr, PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, size);
         cairo_text_extents_t e;
-        cairo_text_extents(cr, title.s, &e);
-        double size = e.x_advance > width - 24 ? fmax(8.0, 16 * (width - 24) / e.x_advance) : 16;
-        set_rgb(cr, ink);
-        text_at(cr, width / 2, 28, 0.5, 0.5, size, 1, title.s);
+        cairo_text_extents(cr, text.s, &e);
+        if (e.x_advance > width - 24)
+            size = fmax(8.0, size * (width - 24) / e.x_advance);
+        plot_set_rgb(cr, plot_ink);
+        plot_text(cr, width / 2, y, 0.5, 0.5, size, 1, text.s);
     }
-    viz_buf_free(&title);
+    viz_buf_free(&text);
+    return 0;
+}
+
+/* The training picture (plot_draw_fn): the loss and, when the plot has
+ * one, the decision boundary. */
+static int draw_training(cairo_t *cr, const void *ctx, double width)
+{
+    const mg_plot *p = ctx;
+    if (plot_title(cr, p->title, width, 28, 16) != 0)
+        return -2;
     box left = {LEFT, TOP, PANEL_W, PANEL_H};
     loss_panel(cr, &left, p->loss, p->steps);
-    if (!with_boundary)
+    if (!has_boundary(p))
         return 0;
     box right = {LEFT + PANEL_W + GAP, TOP, PANEL_W, PANEL_H};
     return boundary_panel(cr, &right, p);
+}
+
+/* The one place a plot's PDF surface is made. */
+static cairo_surface_t *pdf_surface(sink *s, double width, double height)
+{
+    return cairo_pdf_surface_create_for_stream(sink_write, s, width, height);
+}
+
+/* The surface that renders format into s; for a PNG, an image of
+ * round(side * dpi / 72) pixels a side, scaled so that one unit is a point. */
+static cairo_surface_t *surface_for(mg_plot_format format, sink *s, double width,
+                                    double height, int dpi)
+{
+    switch (format) {
+    case MG_PLOT_SVG: return cairo_svg_surface_create_for_stream(sink_write, s, width, height);
+    case MG_PLOT_PDF: return pdf_surface(s, width, height);
+    case MG_PLOT_PNG: break;
+    }
+    return cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(width * dpi / 72.0),
+                                      (int)lround(height * dpi / 72.0));
+}
+
+/* A PNG's bytes, copied with its dpi recorded; 0, or -1 out of memory. */
+static int record_dpi(sink *s, int dpi)
+{
+    size_t n;
+    unsigned char *png = viz_png_with_dpi(s->bytes, s->len, dpi, &n);
+    if (!png)
+        return -1;
+    free(s->bytes);
+    *s = (sink){.bytes = png, .len = n, .cap = n + 1};
+    return 0;
+}
+
+mg_status plot_render(double width, double height, mg_plot_format format, int dpi,
+                      plot_draw_fn draw, const void *ctx, const char *failed,
+                      unsigned char **out, size_t *len, mg_error *err)
+{
+    if (dpi == 0)
+        dpi = MG_PLOT_DPI_DEFAULT;
+    if (dpi < 0 || dpi > MG_PLOT_DPI_MAX)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "dpi %d is neither 0 (the default) nor in 1..%d",
+                            dpi, MG_PLOT_DPI_MAX);
+    sink s = {0};
+    cairo_surface_t *surface = surface_for(format, &s, width, height, dpi);
+    cairo_t *cr = cairo_create(surface);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    if (format == MG_PLOT_PNG)
+        cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+    int drawn = draw(cr, ctx, width);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    if (cs == CAIRO_STATUS_SUCCESS && format == MG_PLOT_PNG)
+        cs = cairo_surface_write_to_png_stream(surface, sink_write, &s);
+    cairo_surface_finish(surface); /* the SVG and PDF surfaces write their document here */
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (drawn == 0 && cs == CAIRO_STATUS_SUCCESS && !s.failed)
+        s.failed = format == MG_PLOT_SVG ? stable_svg_ids(&s) != 0
+                   : format == MG_PLOT_PNG ? record_dpi(&s, dpi) != 0 : 0;
+    if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
+        free(s.bytes);
+        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY || drawn == -2)
+            return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
+        if (drawn != 0)
+            return mg_error_set(err, MG_ERR_RENDER, 0, 0, "%s", failed);
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "cairo: %s", cairo_status_to_string(cs));
+    }
+    *out = s.bytes;
+    *len = s.len;
+    return MG_OK;
 }
 
 mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char **out,
@@ -520,38 +703,10 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
     if (len)
         *len = 0;
     if (!p || !out || !len || !p->loss || p->steps == 0 ||
-        (format != MG_PLOT_PNG && format != MG_PLOT_SVG))
+        (format != MG_PLOT_PNG && format != MG_PLOT_SVG && format != MG_PLOT_PDF))
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "nothing to plot");
-    int with_boundary = p->score && p->data && p->data->inputs == 2 && p->data->count > 0;
-    double width = LEFT + PANEL_W + RIGHT + (with_boundary ? GAP + PANEL_W : 0.0);
+    double width = LEFT + PANEL_W + RIGHT + (has_boundary(p) ? GAP + PANEL_W : 0.0);
     double height = TOP + PANEL_H + BOTTOM;
-    sink s = {0};
-    cairo_surface_t *surface =
-        format == MG_PLOT_SVG
-            ? cairo_svg_surface_create_for_stream(sink_write, &s, width, height)
-            : cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
-    cairo_t *cr = cairo_create(surface);
-    int drawn = draw(cr, p, width, with_boundary);
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    if (cs == CAIRO_STATUS_SUCCESS && format == MG_PLOT_PNG)
-        cs = cairo_surface_write_to_png_stream(surface, sink_write, &s);
-    cairo_surface_finish(surface); /* the SVG surface writes its document here */
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (drawn == 0 && cs == CAIRO_STATUS_SUCCESS && !s.failed && format == MG_PLOT_SVG)
-        s.failed = stable_svg_ids(&s) != 0;
-    if (drawn != 0 || cs != CAIRO_STATUS_SUCCESS || s.failed) {
-        free(s.bytes);
-        if (s.failed || cs == CAIRO_STATUS_NO_MEMORY || drawn == -2)
-            return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
-        if (drawn != 0)
-            return mg_error_set(err, MG_ERR_RENDER, 0, 0,
-                                "the model's scores could not be computed");
-        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "cairo: %s", cairo_status_to_string(cs));
-    }
-    *out = s.bytes;
-    *len = s.len;
-    return MG_OK;
+    return plot_render(width, height, format, p->dpi, draw_training, p,
+                       "the model's scores could not be computed", out, len, err);
 }

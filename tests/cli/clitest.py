@@ -135,12 +135,74 @@ def drawing(fn):
 def refusal(args):
     """What a micrograd built without drawing prints for the command args
     (['draw', ...], ['train', '--plot', ...]), or None when args do not draw."""
-    if args and args[0] in ('draw', 'steps', 'bench'):
+    if args and args[0] in ('draw', 'steps', 'bench', 'plot'):
         what = args[0]
     else:
-        what = next((f'{args[0]} {a}' for a in args if a in ('--plot', '--draw')), None)
+        what = next((f'{args[0]} {a}' for a in args if a in ('--plot', '--draw', '--dpi')), None)
     return what and (f'micrograd: error: {what}: this micrograd was built without drawing '
                      '(configure with -Dviz=enabled)\n')
+
+
+def png_chunks(data):
+    """A PNG's chunks as [(type, data)], checking the signature and each CRC."""
+    import struct
+    import zlib
+    expect(data[:8], b'\x89PNG\r\n\x1a\n', 'PNG signature')
+    chunks, i = [], 8
+    while i < len(data):
+        n, = struct.unpack('>I', data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        crc, = struct.unpack('>I', data[i + 8 + n:i + 12 + n])
+        expect(crc, zlib.crc32(kind + body), f'CRC of {kind}')
+        chunks.append((kind, body))
+        i += 12 + n
+    return chunks
+
+
+def png_dpi(data):
+    """The dots per inch a PNG's pHYs chunk records (None without one), from
+    its pixels per metre, which must be the same on both axes, in metres."""
+    import struct
+    phys = [body for kind, body in png_chunks(data) if kind == b'pHYs']
+    if not phys:
+        return None
+    x, y, unit = struct.unpack('>IIB', phys[0])
+    expect((y, unit), (x, 1), 'pHYs: one resolution, per metre')
+    return x
+
+
+def png_edge_alphas(data):
+    """The set of alpha values of a PNG's edge pixels (first and last row and
+    column): {255} for an RGB PNG, which has no alpha. 8-bit RGB or RGBA only."""
+    import struct
+    import zlib
+    chunks = png_chunks(data)
+    w, h, depth, colour = struct.unpack('>IIBB', chunks[0][1][:10])
+    expect((depth, colour in (2, 6)), (8, True), 'an 8-bit RGB or RGBA PNG')
+    if colour == 2:
+        return {255}
+    raw = zlib.decompress(b''.join(body for kind, body in chunks if kind == b'IDAT'))
+    bpp, stride, prev, alphas = 4, w * 4, bytearray(w * 4), set()
+    for y in range(h):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        if y in (0, h - 1):
+            alphas |= set(line[3::4])
+        alphas |= {line[3], line[-1]}
+        prev = line
+    return alphas
 
 
 def main():

@@ -23,6 +23,9 @@ def drawing_commands_refuse():
         ['train', '--steps', '2', '--plot', os.path.join(d, 'loss.png')],
         ['train', '--steps', '2', '--draw', out],
         ['train', '--steps', '2', '--plot', os.path.join(d, 'loss.gif')],
+        ['train', '--steps', '2', '--dpi', '300'],
+        ['plot', source('examples', 'parabola.mg'), '--at', '3', '--text'],
+        ['plot', '--help'],
     ]
     for args in cases:
         r = run(args)
