@@ -225,6 +225,21 @@ def png_dpi_sets_the_size():
 
 
 @test
+def png_records_its_dpi_and_every_edge_pixel_is_opaque():
+    # Graphviz's cairo PNG had a partly transparent last row and column, no pHYs
+    d = tempdir()
+    for name, args, dpi in (('L', [L_MG], 192), ('neuron', [NEURON_MG, '--dpi', '72'], 72),
+                            ('dark', [NEURON_MG, '--theme', 'dark', '--dpi', '333'], 333),
+                            ('tb', [L_MG, '--rankdir', 'TB', '--dpi', '97'], 97)):
+        out = os.path.join(d, name + '.png')
+        r = run(['draw'] + args + ['-o', out])
+        expect(r.status, 0, r.err)
+        data = open(out, 'rb').read()
+        expect(clitest.png_dpi(data), round(dpi / 0.0254), f'{name}: pHYs of {dpi} dpi')
+        expect(clitest.png_edge_alphas(data), {255}, f'{name}: opaque edges')
+
+
+@test
 def options_change_the_picture():
     dot = run(['draw', L_MG, '-T', 'dot', '--forward-only', '--rankdir', 'TB', '--precision', '2']).out
     expect_true(b'label="a | data 2.00"' in dot, 'forward-only, TB, precision 2')

@@ -179,9 +179,9 @@ def usage_errors_exit_2():
         (['--lr', '-1'], "micrograd: error: train: --lr must be positive, not '-1' "
          "(see 'micrograd train --help')\n"),
         (['--plot', 'out.gif'], "micrograd: error: train: --plot 'out.gif': unknown extension '.gif' "
-         "(.svg or .png) (see 'micrograd train --help')\n"),
+         "(.svg, .png or .pdf) (see 'micrograd train --help')\n"),
         (['--plot', 'out'], "micrograd: error: train: --plot 'out': no extension to tell the format by "
-         "(.svg or .png) (see 'micrograd train --help')\n"),
+         "(.svg, .png or .pdf) (see 'micrograd train --help')\n"),
         (['--plot', '-'], "micrograd: error: train: --plot wants a file name, not standard output "
          "(see 'micrograd train --help')\n"),
         (['--bogus'], "micrograd: error: train: unknown option '--bogus' "
@@ -220,19 +220,42 @@ def plot_writes_png_and_svg():
     r = run(['train', '--data', 'moons', '--steps', '20', '--plot', png])
     expect(r.status, 0, f'exit ({r.err})')
     data = open(png, 'rb').read()
-    expect(png_size(data), (1050, 480), 'two panels')
+    expect(png_size(data), (2100, 960), 'two panels, 144 dpi')
+    expect(clitest.png_dpi(data), 5669, '144 dpi recorded')
     expect_true(data.endswith(b'IEND\xaeB`\x82'), 'complete PNG')
     tiny = os.path.join(d, 'tiny.PNG')
     r = run(['train', '--steps', '20', '--plot', tiny])
     expect(r.status, 0, 'exit')
-    expect(png_size(open(tiny, 'rb').read()), (520, 480), 'loss panel only (3 inputs)')
+    expect(png_size(open(tiny, 'rb').read()), (1040, 960), 'loss panel only (3 inputs)')
     svg = os.path.join(d, 'moons.svg')
     r = run(['train', '--data', 'moons', '--steps', '5', '--plot', svg])
     expect(r.status, 0, 'exit')
     text = open(svg).read()
     expect_true(text.startswith('<?xml') and '<svg' in text and text.rstrip().endswith('</svg>'),
                 text[:100])
+    expect_true('<image' not in text, 'the decision region is vector shapes, not a raster')
     expect(sorted(os.listdir(d)), ['moons.png', 'moons.svg', 'tiny.PNG'], 'no temporary files')
+
+
+@test
+@clitest.drawing
+def plot_dpi_sets_the_pixels_exactly():
+    d = tempdir()
+    for dpi, size in (('72', (1050, 480)), ('100', (1458, 667)), ('600', (8750, 4000))):
+        png = os.path.join(d, f'm{dpi}.png')
+        r = run(['train', '--data', 'moons', '--steps', '2', '--plot', png, '--dpi', dpi])
+        expect(r.status, 0, r.err)
+        data = open(png, 'rb').read()
+        expect(png_size(data), size, f'--dpi {dpi}: round(points * dpi / 72)')
+        expect(clitest.png_dpi(data), round(int(dpi) / 0.0254), f'--dpi {dpi} recorded')
+    pdf = os.path.join(d, 'm.pdf')
+    expect(run(['train', '--steps', '2', '--plot', pdf]).status, 0, 'a PDF plot')
+    expect(open(pdf, 'rb').read(5), b'%PDF-', 'PDF')
+    for args, message in ((['--dpi', '601', '--plot', 'x.png'], "--dpi wants a whole number from 1 to 600, not '601'"),
+                          (['--dpi', '100'], "--dpi is the resolution of --plot's PNG: give --plot too")):
+        r = run(['train', '--steps', '2'] + args, cwd=d)
+        expect((r.status, r.out), (2, b''), f'{args}')
+        expect(r.err, f"micrograd: error: train: {message} (see 'micrograd train --help')\n", f'{args}')
 
 
 @test
