@@ -330,7 +330,7 @@ mg_status mg_check(mg_graph *g, mg_value root, const mg_check_options *options,
     tape t;
     int ok = tape_alloc(&t, n) && trace && local && list;
     if (!ok) {
-        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "no memory to check %zu values", n);
+        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory to check %zu values", n);
         goto done;
     }
     mg_trace(g, root, trace, n);
@@ -343,7 +343,7 @@ mg_status mg_check(mg_graph *g, mg_value root, const mg_check_options *options,
     }
     out->results = malloc((size_t)picked * sizeof *out->results + 1);
     if (!out->results) {
-        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "no memory for %ld results", picked);
+        s = fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory for %ld results", picked);
         goto done;
     }
     if ((s = run_backward(g, root, trace, n, err)) != MG_OK)

@@ -193,6 +193,41 @@ static void plots_fail_cleanly(void **state)
     assert_true(oom_every_allocation_fails("mg_plot_render", plot_scenario) >= 3);
 }
 
+/* The lecture's parabola with its tangent at 3, as PNG and SVG. */
+static mg_status function_scenario(mg_error *err)
+{
+    mg_graph *g = mg_graph_new();
+    if (!g)
+        return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory (the graph)");
+    mg_value x = mg_leaf(g, 3.0, "x");
+    mg_value y = mg_add_vd(g, mg_sub(g, mg_mul_dv(g, 3.0, mg_pow(g, x, 2.0)),
+                                     mg_mul_dv(g, 4.0, x)), 5.0);
+    mg_plot_function f = {.title = "y = 3*x**2 - 4*x + 5", .lo = -5, .hi = 5, .has_at = 1,
+                          .at = 3.0, .h = 0.001};
+    mg_status s = mg_graph_status(g) == MG_OK ? MG_OK
+                  : mg_error_set(err, mg_graph_status(g), 0, 0, "%s", mg_graph_error(g));
+    for (int k = 0; k < 2 && s == MG_OK; k++) {
+        unsigned char *bytes = (unsigned char *)1;
+        size_t len = 1;
+        mg_plot_function_report r;
+        s = mg_plot_function_render(g, y, x, &f, k ? MG_PLOT_SVG : MG_PLOT_PNG, &bytes, &len,
+                                    &r, err);
+        if (s != MG_OK)
+            assert_true(bytes == NULL && len == 0);
+        else
+            assert_true(r.slope.numeric == 14.00300000000243);
+        free(bytes);
+    }
+    mg_graph_free(g);
+    return s;
+}
+
+static void function_plots_fail_cleanly(void **state)
+{
+    (void)state;
+    assert_true(oom_every_allocation_fails("mg_plot_function_render", function_scenario) >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +235,7 @@ int main(void)
         cmocka_unit_test(neuron_views_fail_cleanly),
         cmocka_unit_test(scenes_fail_cleanly),
         cmocka_unit_test(plots_fail_cleanly),
+        cmocka_unit_test(function_plots_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

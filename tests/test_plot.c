@@ -5,6 +5,7 @@
 #include <micrograd/plot.h>
 
 #include <cairo.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,124 @@ static void errors_are_documented_ones(void **state)
     assert_null(out);
 }
 
+/* ---- a function of one variable ------------------------------------------------------ */
+
+typedef struct parabola { mg_graph *g; mg_value x, y; } parabola;
+
+static parabola parabola_new(void)
+{
+    parabola p;
+    p.g = mg_graph_new();
+    p.x = mg_leaf(p.g, 3.0, "x");
+    p.y = mg_add_vd(p.g, mg_sub(p.g, mg_mul_dv(p.g, 3.0, mg_pow(p.g, p.x, 2.0)),
+                                mg_mul_dv(p.g, 4.0, p.x)), 5.0);
+    return p;
+}
+
+static void function_plot_reports_the_lecture_numbers(void **state)
+{
+    (void)state;
+    parabola p = parabola_new();
+    mg_plot_function f = {.title = "y = 3*x**2 - 4*x + 5", .lo = -5, .hi = 5, .has_at = 1,
+                          .at = 3.0, .h = 0.001, .dpi = 72};
+    mg_plot_function_report r;
+    unsigned char *png;
+    size_t len;
+    mg_error err;
+    assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, &f, MG_PLOT_PNG, &png, &len, &r, &err),
+                     MG_OK);
+    unsigned w, h;
+    expect_png(png, len, &w, &h);
+    assert_int_equal(w, 640);
+    assert_int_equal(h, 510);
+    assert_int_equal(png_ppm(png, len), 2835);
+    free(png);
+    assert_int_equal(r.samples, MG_PLOT_SAMPLES);
+    assert_int_equal(r.nonfinite, 0);
+    assert_true(isnan(r.nonfinite_lo) && isnan(r.nonfinite_hi));
+    assert_true(r.slope.x == 3.0 && r.slope.y == 20.0 && r.slope.analytic == 14.0);
+    assert_true(r.slope.numeric == 14.00300000000243);
+    assert_true(mg_data(p.g, p.x) == 3.0 && mg_grad(p.g, p.x) == 14.0);
+    /* the same bytes again, in SVG as in PNG */
+    for (int k = MG_PLOT_PNG; k <= MG_PLOT_SVG; k++) {
+        unsigned char *a, *b;
+        size_t na, nb;
+        assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, &f, (mg_plot_format)k, &a, &na, NULL, NULL), MG_OK);
+        assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, &f, (mg_plot_format)k, &b, &nb, NULL, NULL), MG_OK);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        free(a);
+        free(b);
+    }
+    mg_graph_free(p.g);
+}
+
+static void function_plot_leaves_out_what_is_not_finite(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 1.0, "x");
+    mg_value y = mg_log(g, x);
+    mg_plot_function f = {.lo = -5, .hi = 5, .h = 0.001};
+    mg_plot_function_report r;
+    unsigned char *svg;
+    size_t len;
+    assert_int_equal(mg_plot_function_render(g, y, x, &f, MG_PLOT_SVG, &svg, &len, &r, NULL), MG_OK);
+    free(svg);
+    assert_int_equal(r.nonfinite, 201); /* x = -5 .. 0: NaN, then -inf */
+    assert_true(r.nonfinite_lo == -5.0 && r.nonfinite_hi == 0.0);
+    assert_true(mg_data(g, x) == 1.0); /* without a point: put back */
+    mg_error err;
+    f.lo = -3, f.hi = -1;
+    assert_int_equal(mg_plot_function_render(g, y, x, &f, MG_PLOT_SVG, &svg, &len, &r, &err),
+                     MG_ERR_INVALID);
+    assert_null(svg);
+    assert_string_equal(err.message, "y is not finite anywhere on the range (x from -3.0 to -1.0): "
+                                     "nothing to draw");
+    f = (mg_plot_function){.x_name = "t", .y_name = "u", .lo = -5, .hi = 5, .has_at = 1, .at = 0.0,
+                           .h = 0.001};
+    assert_int_equal(mg_plot_function_render(g, y, x, &f, MG_PLOT_SVG, &svg, &len, &r, &err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err.message, "u is not finite at t = 0.0 (-inf): no tangent there");
+    mg_graph_free(g);
+}
+
+static void function_plot_errors(void **state)
+{
+    (void)state;
+    parabola p = parabola_new();
+    const mg_plot_function good = {.lo = -5, .hi = 5, .has_at = 1, .at = 3.0, .h = 0.001};
+    struct { mg_plot_function f; mg_plot_format format; const char *message; } cases[] = {
+        {good, (mg_plot_format)3, "nothing to plot"},
+        {{.lo = 5, .hi = -5, .h = 0.001}, MG_PLOT_PNG, "the range must be finite with its start below its end"},
+        {{.lo = -5, .hi = (double)INFINITY, .h = 0.001}, MG_PLOT_PNG, "the range must be finite with its start below its end"},
+        {{.lo = -5, .hi = 5, .has_at = 1, .at = 6, .h = 0.001}, MG_PLOT_PNG, "the point is outside the range"},
+        {{.lo = -5, .hi = 5, .has_at = 1, .at = 3, .h = 0}, MG_PLOT_PNG, "h must be finite and positive"},
+        {{.lo = -5, .hi = 5, .dpi = 601}, MG_PLOT_PNG, "dpi 601 is neither 0 (the default) nor in 1..600"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned char *out = (unsigned char *)"stale";
+        size_t len = 9;
+        mg_error err;
+        assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, &cases[i].f, cases[i].format, &out,
+                                                 &len, NULL, &err), MG_ERR_INVALID);
+        assert_null(out);
+        assert_int_equal(len, 0);
+        assert_string_equal(err.message, cases[i].message);
+    }
+    unsigned char *out;
+    size_t len;
+    mg_error err;
+    assert_int_equal(mg_plot_function_render(p.g, p.y, p.y, &good, MG_PLOT_SVG, &out, &len, NULL, &err),
+                     MG_ERR_INVALID);
+    assert_string_equal(err.message, "mg_check_sample: the variable is not a leaf");
+    assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, &good, MG_PLOT_SVG, &out, &len, NULL, &err),
+                     MG_ERR_INVALID); /* the graph is in error now */
+    assert_int_equal(mg_plot_function_render(p.g, p.y, p.x, NULL, MG_PLOT_SVG, &out, &len, NULL, &err),
+                     MG_ERR_INVALID);
+    mg_graph_free(p.g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +502,9 @@ int main(void)
         cmocka_unit_test(same_input_same_bytes),
         cmocka_unit_test(odd_losses_still_draw),
         cmocka_unit_test(errors_are_documented_ones),
+        cmocka_unit_test(function_plot_reports_the_lecture_numbers),
+        cmocka_unit_test(function_plot_leaves_out_what_is_not_finite),
+        cmocka_unit_test(function_plot_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

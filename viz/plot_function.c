@@ -124,11 +124,11 @@ static void tangent(cairo_t *cr, const box *b, const axis *ax, const axis *ay, c
     cairo_stroke(cr);
 }
 
-/* Text at (x, y) from a printf format, in the plot's sizes; returns its
- * advance. */
-static double line_text(cairo_t *cr, double x, double y, rgb colour, const char *fmt, ...)
+/* Text at (x, y) from a printf format, in the plot's sizes; 0, or -1 when
+ * memory ran short. */
+static int line_text(cairo_t *cr, double x, double y, rgb colour, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-static double line_text(cairo_t *cr, double x, double y, rgb colour, const char *fmt, ...)
+static int line_text(cairo_t *cr, double x, double y, rgb colour, const char *fmt, ...)
 {
     va_list ap, again;
     va_start(ap, fmt);
@@ -136,21 +136,22 @@ static double line_text(cairo_t *cr, double x, double y, rgb colour, const char 
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    double w = 0.0;
-    if (text) { /* out of memory: the line is left out, the picture still made */
+    if (text) {
         vsnprintf(text, (size_t)n + 1, fmt, again);
         plot_set_rgb(cr, colour);
-        w = plot_text(cr, x, y, 0.0, 0.5, FN_TEXT, 0, text);
+        plot_text(cr, x, y, 0.0, 0.5, FN_TEXT, 0, text);
         free(text);
     }
     va_end(again);
-    return w;
+    return text ? 0 : -1;
 }
 
 /* The numbers under the plot: the point, backward's slope (the tangent's
- * colour), the nudge beside it, and a note where y is not finite. */
-static void numbers(cairo_t *cr, double x, double y, const fn_picture *p)
+ * colour), the nudge beside it, and a note where y is not finite. 0, or -1
+ * when memory ran short. */
+static int numbers(cairo_t *cr, double x, double y, const fn_picture *p)
 {
+    int failed = 0;
     const mg_slope *s = &p->report.slope;
     const char *xn = p->x_name, *yn = p->y_name;
     char at[MG_NUMBER_SIZE], val[MG_NUMBER_SIZE], d[MG_NUMBER_SIZE], num[MG_NUMBER_SIZE],
@@ -161,26 +162,30 @@ static void numbers(cairo_t *cr, double x, double y, const fn_picture *p)
         mg_format_repr(d, sizeof d, s->analytic);
         mg_format_repr(num, sizeof num, s->numeric);
         mg_format_repr(h, sizeof h, s->h);
-        line_text(cr, x, y, plot_ink, "at %s = %s:   %s = %s", xn, at, yn, val);
+        failed |= line_text(cr, x, y, plot_ink, "at %s = %s:   %s = %s", xn, at, yn, val);
         y += FN_LINE;
         plot_set_rgb(cr, tangent_ink);
         cairo_set_line_width(cr, 2.0);
         cairo_move_to(cr, x, y);
         cairo_line_to(cr, x + 22, y);
         cairo_stroke(cr);
-        line_text(cr, x + 30, y, plot_ink, "slope d%s/d%s = %s   (backward: exact)", yn, xn, d);
+        failed |= line_text(cr, x + 30, y, plot_ink, "slope d%s/d%s = %s   (backward: exact)",
+                            yn, xn, d);
         y += FN_LINE;
-        line_text(cr, x + 30, y, plot_ink, "nudge (%s(%s + h) - %s(%s)) / h = %s   with h = %s",
-                  yn, xn, yn, xn, num, h);
+        failed |= line_text(cr, x + 30, y, plot_ink,
+                            "nudge (%s(%s + h) - %s(%s)) / h = %s   with h = %s", yn, xn, yn, xn,
+                            num, h);
         y += FN_LINE;
     }
     if (p->report.nonfinite) {
         char lo[MG_NUMBER_SIZE], hi[MG_NUMBER_SIZE];
         mg_format_repr(lo, sizeof lo, p->report.nonfinite_lo);
         mg_format_repr(hi, sizeof hi, p->report.nonfinite_hi);
-        line_text(cr, x, y, note_ink, "%s is not finite at %zu of %zu points (%s from %s to %s): not drawn",
-                  yn, p->report.nonfinite, p->report.samples, xn, lo, hi);
+        failed |= line_text(cr, x, y, note_ink,
+                            "%s is not finite at %zu of %zu points (%s from %s to %s): not drawn",
+                            yn, p->report.nonfinite, p->report.samples, xn, lo, hi);
     }
+    return failed ? -1 : 0;
 }
 
 /* The picture (plot_draw_fn). */
@@ -206,8 +211,7 @@ static int draw_function(cairo_t *cr, const void *ctx, double width)
     plot_set_rgb(cr, plot_ink);
     plot_text(cr, b.x + b.w / 2, b.y + b.h + 38, 0.5, 0.5, 14, 0, p->x_name);
     plot_text(cr, b.x - 48, b.y + b.h / 2, 1.0, 0.5, 14, 0, p->y_name);
-    numbers(cr, b.x, b.y + b.h + FN_AXIS_ROOM + FN_LINE / 2, p);
-    return 0;
+    return numbers(cr, b.x, b.y + b.h + FN_AXIS_ROOM + FN_LINE / 2, p) ? -2 : 0;
 }
 
 /* ---- the call ------------------------------------------------------------------- */
