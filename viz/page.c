@@ -44,9 +44,10 @@ static const char page_style[] =
     ".legend{display:flex;gap:1.2rem;font-size:clamp(.9rem,1.3vw,1.2rem);white-space:nowrap}\n"
     ".legend i{display:inline-block;width:1.6em;height:1em;vertical-align:-.1em;"
     "margin-right:.35em;border:3px solid;border-radius:.25em}\n"
-    ".legend .current{background:var(--mg-current-fill);border-color:var(--mg-current-line)}"
+    ".legend .current{background:var(--mg-current-fill);border-color:var(--mg-current-line);"
+    "border-width:var(--mg-current-width)}"
     ".legend .changed{background:var(--mg-changed-fill);border-color:var(--mg-changed-line);"
-    "border-width:2px}\n"
+    "border-width:var(--mg-changed-width);border-style:var(--mg-changed-style)}\n"
     ".keys{font-size:1rem;color:#444;white-space:nowrap}\n"
     /* Zoomed: the picture at its own size, scrolled to the current step. */
     ".zoomed .picture{display:block;overflow:auto;max-height:calc(100vh - 19rem)}\n"
