@@ -127,6 +127,10 @@ def test_lesson(L, tmp_path):
     assert path.read_bytes() == page
     with pytest.raises(ValueError):
         les.save(tmp_path / 'L.svg')
+    pdf = tmp_path / 'L.pdf'  # the handout: one page per frame, the same bytes each time
+    assert les.save(pdf) == str(pdf)
+    assert pdf.read_bytes() == les.handout() and pdf.read_bytes().startswith(b'%PDF-')
+    assert pdf.read_bytes().count(b'/Type /Page %') == 5
     with pytest.raises(IndexError):
         les.frame(5)
     assert repr(les) == "<micrograd_c.Lesson 'the L example': 5 frames>"
