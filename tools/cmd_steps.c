@@ -34,7 +34,8 @@ static const char steps_help[] =
     "                   Home and End keys, a slider, a step counter and the caption;\n"
     "                   Z (or Zoom) shows a large graph at its size, on the step\n"
     "  -o FILE.pdf      a handout to print: one A4 page per step, its picture and\n"
-    "                   its caption (landscape for LR, portrait for TB)\n"
+    "                   its caption; drawn top to bottom on portrait pages unless\n"
+    "                   --rankdir LR asks for left to right (landscape pages)\n"
     "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
     "                   (DIR is made if missing; the frames and captions of an earlier\n"
     "                   lesson in it are replaced, nothing else is touched)\n"
@@ -45,7 +46,7 @@ static const char steps_help[] =
     "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
     "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
-    "  --rankdir LR|TB  left to right (default) or top to bottom\n"
+    "  --rankdir LR|TB  left to right (default; TB for a handout) or top to bottom\n"
     "  --theme THEME    light (default), dark (for slides) or print (black and white,\n"
     "                   for photocopies); in every theme this step's value has the\n"
     "                   heaviest border and the grads just changed a dotted one\n"
@@ -69,6 +70,7 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int rankdir_given;
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
@@ -178,12 +180,16 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)
                 return cli_usage_error(command, "--rankdir must be LR or TB, not '%s'", optarg);
             o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
+            o->rankdir_given = 1;
             break;
         case 'h': return cli_help(steps_help);
         default: return cli_option_error(command, c, argv);
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
+    if (status < 0 && o->out && is_handout(o->out) && !o->rankdir_given)
+        o->viz.rankdir = MG_VIZ_RANKDIR_TB; /* a lecture's graph is deeper than wide: a
+                                               portrait page draws it about twice as large */
     return status >= 0 ? status : check_options(command, o);
 }
 

@@ -381,7 +381,7 @@ def handout_pdf_one_page_per_step_with_its_caption():
     expect(sorted(os.listdir(d)), ['L.mg', 'a.pdf', 'b.pdf'])
     info = pdf_info(a)
     expect(info['Pages'].strip(), '5', 'pages: 2 + the 3 ops of L')
-    expect(info['Page size'].split(), ['842', 'x', '595', 'pts', '(A4)'])
+    expect(info['Page size'].split(), ['595', 'x', '842', 'pts', '(A4)'], 'portrait: TB')
     expect(info['CreationDate'].strip(), 'Thu Jan  1 00:00:00 1970 UTC')
     captions = [line.split(': ', 1)[1] for line in L_TEXT.splitlines()]
     for page, caption in enumerate(captions, 1):
@@ -396,11 +396,11 @@ def handout_pdf_one_page_per_step_with_its_caption():
     expect_true('a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000' in r.stdout.decode(),
                 'a term on one line')
     c = os.path.join(d, 'c.pdf')
-    r = run(['steps', src, '-o', c, '--title', 'Backprop by hand', '--rankdir', 'TB',
+    r = run(['steps', src, '-o', c, '--title', 'Backprop by hand', '--rankdir', 'LR',
              '--theme', 'print'], env={**env, 'SOURCE_DATE_EPOCH': '1700000000'})
     expect(r.status, 0, 'exit')
     info = pdf_info(c)
-    expect(info['Page size'].split()[:3], ['595', 'x', '842'], 'portrait for TB')
+    expect(info['Page size'].split()[:3], ['842', 'x', '595'], 'landscape for LR')
     expect(info['CreationDate'].strip(), 'Tue Nov 14 22:13:20 2023 UTC')
     expect_true(pdf_text(c, 1).startswith('Backprop by hand step 1 of 5'), 'title')
 
