@@ -195,16 +195,23 @@ static void show(cairo_t *cr, double x, double y, const char *s, size_t n)
     cairo_show_text(cr, buf);
 }
 
-/* Where a line of s[0..n) may break: at a space in prose; in a formula only
- * before " = " (each line then carries whole terms: "= -2.0000 × 1.0000"),
- * or at any space when a term alone is wider than the line. */
-static int may_break(const char *s, size_t n, size_t i, int formula, int any)
+/* Where a line of s[0..n) may break, at level 0 the best: at a space in
+ * prose; in a formula before " = " (each line then carries whole terms: "=
+ * -2.0000 × 1.0000"), when a term alone is wider than the line before an
+ * operator (the line then starts with "×" or "+="), at last at any space. */
+static int may_break(const char *s, size_t n, size_t i, int formula, int level)
 {
+    static const char *const operators[] = {" = ", " += ", " \xc3\x97 ", " + ", " - ", " / "};
     if (s[i] != ' ')
         return 0;
-    if (!formula || any)
+    if (!formula || level == 2)
         return 1;
-    return i + 2 < n && s[i + 1] == '=' && s[i + 2] == ' ';
+    for (size_t k = level == 0 ? 0 : 1; k < (level == 0 ? 1 : 6); k++) {
+        size_t len = strlen(operators[k]);
+        if (i + len <= n && memcmp(s + i, operators[k], len) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Lays s[0..n) out in lines of at most width points from (x, *y), later lines
@@ -221,9 +228,9 @@ static void wrap(cairo_t *cr, const char *s, size_t n, double x, double *y, doub
         size_t end = n;
         if (text_width(cr, s + start, n - start) > room) {
             size_t best = 0, first = 0;
-            for (int any = 0; any < 2 && !best; any++)
+            for (int level = 0; level < 3 && !best; level++)
                 for (size_t i = start + 1; i < n; i++)
-                    if (may_break(s, n, i, formula, any)) {
+                    if (may_break(s, n, i, formula, level)) {
                         if (!first)
                             first = i;
                         if (text_width(cr, s + start, i - start) <= room)
