@@ -302,7 +302,7 @@ static void errors_are_documented_ones(void **state)
     expect_failure(NULL, MG_PLOT_PNG, MG_ERR_INVALID, "nothing to plot");
     expect_failure(&no_loss, MG_PLOT_PNG, MG_ERR_INVALID, "nothing to plot");
     expect_failure(&no_steps, MG_PLOT_SVG, MG_ERR_INVALID, "nothing to plot");
-    expect_failure(&good, (mg_plot_format)2, MG_ERR_INVALID, "nothing to plot");
+    expect_failure(&good, (mg_plot_format)3, MG_ERR_INVALID, "nothing to plot");
     expect_failure(&good, (mg_plot_format)-1, MG_ERR_INVALID, "nothing to plot");
     const mg_plot failing = {.loss = losses, .steps = STEPS, .data = &points,
                              .score = score_fails};

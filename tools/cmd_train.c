@@ -19,7 +19,7 @@
 static const char train_help[] =
     "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
     "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
-    "                       [--plot OUT.png|OUT.svg] [--draw OUT] [--json]\n"
+    "                       [--plot OUT.png|OUT.svg|OUT.pdf] [--draw OUT] [--json]\n"
     "\n"
     "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
     "\n"
@@ -40,7 +40,7 @@ static const char train_help[] =
     "  --seed N         seeds the weights and the moons points (default 1337)\n"
     "  --loss mse|svm   summed squared error, or SVM max-margin + 1e-4 L2\n"
     "  --plot OUT       the loss curve and, for 2-D data, the decision boundary\n"
-    "                   (PNG or SVG, from the extension)\n"
+    "                   (PNG, SVG or PDF, from the extension)\n"
     "  --draw OUT       after training, the network's graph (SVG, PNG, PDF or DOT, from\n"
     "                   the extension), each neuron boxed inside its layer: the whole\n"
     "                   loss graph when it has at most 500 values (the tiny preset's\n"
@@ -147,13 +147,15 @@ static int take_option(int c, const char *arg, train_options *o)
 }
 
 #if CLI_HAVE_VIZ
-/* --plot's formats: a plot is PNG or SVG (--draw takes every picture format). */
-#define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG)
+/* --plot's formats: a plot is PNG, SVG or PDF (--draw takes every picture format). */
+#define PLOT_FORMATS (CLI_FORMAT_PNG | CLI_FORMAT_SVG | CLI_FORMAT_PDF)
 
 /* The mg_plot_format of a name cli_output_format returned. */
 static mg_plot_format plot_format(const char *name)
 {
-    return strcmp(name, "png") == 0 ? MG_PLOT_PNG : MG_PLOT_SVG;
+    return strcmp(name, "png") == 0 ? MG_PLOT_PNG
+           : strcmp(name, "pdf") == 0 ? MG_PLOT_PDF
+                                      : MG_PLOT_SVG;
 }
 #endif
 

@@ -2,6 +2,7 @@
  * 2-D classifier with its points, rendered into memory as PNG or SVG. */
 #include <micrograd/plot.h>
 
+#include "pdf.h"
 #include "text.h"
 
 #include <cairo-svg.h>
@@ -520,23 +521,23 @@ mg_status mg_plot_render(const mg_plot *p, mg_plot_format format, unsigned char 
     if (len)
         *len = 0;
     if (!p || !out || !len || !p->loss || p->steps == 0 ||
-        (format != MG_PLOT_PNG && format != MG_PLOT_SVG))
+        (format != MG_PLOT_PNG && format != MG_PLOT_SVG && format != MG_PLOT_PDF))
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "nothing to plot");
     int with_boundary = p->score && p->data && p->data->inputs == 2 && p->data->count > 0;
     double width = LEFT + PANEL_W + RIGHT + (with_boundary ? GAP + PANEL_W : 0.0);
     double height = TOP + PANEL_H + BOTTOM;
     sink s = {0};
     cairo_surface_t *surface =
-        format == MG_PLOT_SVG
-            ? cairo_svg_surface_create_for_stream(sink_write, &s, width, height)
-            : cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
+        format == MG_PLOT_SVG   ? cairo_svg_surface_create_for_stream(sink_write, &s, width, height)
+        : format == MG_PLOT_PDF ? viz_pdf_surface(sink_write, &s, width, height)
+                                : cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
     cairo_t *cr = cairo_create(surface);
     int drawn = draw(cr, p, width, with_boundary);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     if (cs == CAIRO_STATUS_SUCCESS && format == MG_PLOT_PNG)
         cs = cairo_surface_write_to_png_stream(surface, sink_write, &s);
-    cairo_surface_finish(surface); /* the SVG surface writes its document here */
+    cairo_surface_finish(surface); /* the SVG and PDF surfaces write their document here */
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(surface);
     cairo_surface_destroy(surface);

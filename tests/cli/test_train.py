@@ -179,9 +179,9 @@ def usage_errors_exit_2():
         (['--lr', '-1'], "micrograd: error: train: --lr must be positive, not '-1' "
          "(see 'micrograd train --help')\n"),
         (['--plot', 'out.gif'], "micrograd: error: train: --plot 'out.gif': unknown extension '.gif' "
-         "(.svg or .png) (see 'micrograd train --help')\n"),
+         "(.svg, .png or .pdf) (see 'micrograd train --help')\n"),
         (['--plot', 'out'], "micrograd: error: train: --plot 'out': no extension to tell the format by "
-         "(.svg or .png) (see 'micrograd train --help')\n"),
+         "(.svg, .png or .pdf) (see 'micrograd train --help')\n"),
         (['--plot', '-'], "micrograd: error: train: --plot wants a file name, not standard output "
          "(see 'micrograd train --help')\n"),
         (['--bogus'], "micrograd: error: train: unknown option '--bogus' "
@@ -233,6 +233,26 @@ def plot_writes_png_and_svg():
     expect_true(text.startswith('<?xml') and '<svg' in text and text.rstrip().endswith('</svg>'),
                 text[:100])
     expect(sorted(os.listdir(d)), ['moons.png', 'moons.svg', 'tiny.PNG'], 'no temporary files')
+
+
+@test
+@clitest.drawing
+def plot_pdf_is_the_same_bytes_every_run():
+    d = tempdir()
+    env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'}
+    pdfs = []
+    for name, epoch in (('a.pdf', None), ('b.pdf', None), ('c.pdf', '1700000000')):
+        path = os.path.join(d, name)
+        r = run(['train', '--data', 'moons', '--steps', '3', '--plot', path],
+                env=env if epoch is None else {**env, 'SOURCE_DATE_EPOCH': epoch})
+        expect(r.status, 0, f'exit ({r.err})')
+        pdfs.append(open(path, 'rb').read())
+    expect(pdfs[0], pdfs[1], 'byte-identical')
+    expect_true(pdfs[0].startswith(b'%PDF-') and b'/MediaBox [ 0 0 1050 480 ]' in pdfs[0],
+                'one page of the PNG\'s size in points')
+    expect_true(b'/CreationDate (19700101000000Z)' in pdfs[0], 'a fixed date')
+    expect_true(b'/CreationDate (20231114221320Z)' in pdfs[2], 'SOURCE_DATE_EPOCH\'s date')
+    expect(len(pdfs[2]), len(pdfs[0]), 'only the date differs')
 
 
 @test

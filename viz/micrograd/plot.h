@@ -1,5 +1,5 @@
 /* Training pictures: the loss curve and, for 2-D data, the decision boundary
- * with the points, drawn with cairo into a PNG or SVG held in memory.
+ * with the points, drawn with cairo into a PNG, SVG or PDF held in memory.
  *
  *     mg_plot p = {.title = "moons", .loss = history, .steps = 100,
  *                  .data = &points, .score = my_score, .ctx = model};
@@ -24,7 +24,8 @@ extern "C" {
 
 typedef enum mg_plot_format {
     MG_PLOT_PNG = 0,
-    MG_PLOT_SVG = 1
+    MG_PLOT_SVG = 1,
+    MG_PLOT_PDF = 2  /* one page, the same bytes every run (SOURCE_DATE_EPOCH's date) */
 } mg_plot_format;
 
 /* The model's scores at n points (xy holds x0, x1 pairs): out[i] > 0 means
