@@ -400,7 +400,8 @@ static void page_colours_come_from_the_theme(void **state)
         assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, NULL, &page, &len, &err), MG_OK);
         assert_non_null(strstr(page, "<h1>L</h1>")); /* no title: the root's name */
         assert_non_null(strstr(page, ".legend .current{background:var(--mg-current-fill);"
-                                     "border-color:var(--mg-current-line)}"));
+                                     "border-color:var(--mg-current-line);"
+                                     "border-width:var(--mg-current-width)}"));
         assert_non_null(strstr(page, "<i class=\"current\"></i>this step"));
         assert_non_null(strstr(page, "<i class=\"changed\"></i>grad just changed"));
         const char *var = strstr(page, "--mg-current-fill:");

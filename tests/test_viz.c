@@ -455,8 +455,8 @@ static void test_formats_and_determinism(void **state)
     mg_graph *g = mg_graph_new();
     mg_value L = build_L(g);
     mg_backward(g, L);
-    static const char *const formats[] = {"svg", "png", "dot", "plain"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const formats[] = {"svg", "png", "dot", "plain", "pdf"};
+    for (size_t i = 0; i < 5; i++) {
         size_t n1, n2;
         char *a = render(g, &L, 1, NULL, formats[i], &n1);
         mg_viz *other; /* a fresh context gives the same bytes */
@@ -473,11 +473,127 @@ static void test_formats_and_determinism(void **state)
         mg_viz_free_output(a);
         mg_viz_free_output(b);
     }
-    size_t n;
-    char *pdf = render(g, &L, 1, NULL, "pdf", &n);
-    assert_true(n > 1000);
-    assert_memory_equal(pdf, "%PDF-", 5);
-    mg_viz_free_output(pdf);
+    mg_graph_free(g);
+}
+
+/* The first needle in the len bytes of hay (PDFs hold NUL bytes), or NULL. */
+static const char *find_in(const char *hay, size_t len, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= len; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* Occurrences of needle in the len bytes of hay. */
+static size_t count_in(const char *hay, size_t len, const char *needle)
+{
+    size_t n = 0;
+    for (const char *at; (at = find_in(hay, len, needle)); n++)
+        len -= (size_t)(at - hay) + 1, hay = at + 1;
+    return n;
+}
+
+/* The page size an SVG declares ("<svg width="1201pt" height="184pt""). */
+static void svg_size(const char *svg, int *w, int *h)
+{
+    const char *at = strstr(svg, "<svg width=\"");
+    assert_non_null(at);
+    assert_int_equal(sscanf(at, "<svg width=\"%dpt\" height=\"%dpt\"", w, h), 2);
+}
+
+/* The first page's MediaBox of a PDF of len bytes. */
+static void pdf_size(const char *pdf, size_t len, int *w, int *h)
+{
+    const char *at = find_in(pdf, len, "/MediaBox [ 0 0 ");
+    assert_non_null(at);
+    assert_int_equal(sscanf(at, "/MediaBox [ 0 0 %d %d ]", w, h), 2);
+}
+
+/* A PDF is the same bytes run after run (its date fixed, SOURCE_DATE_EPOCH
+ * when set), on the SVG's page: no margin around the drawing's pad. */
+static void test_pdf_bytes_date_and_page(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_backward(g, L);
+    unsetenv("SOURCE_DATE_EPOCH");
+    size_t n1, n2, n3;
+    char *a = render(g, &L, 1, NULL, "pdf", &n1);
+    char *b = render(g, &L, 1, NULL, "pdf", &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    assert_int_equal(count_in(a, n1, "/CreationDate (19700101000000Z)"), 1);
+    /* cairo 1.16 writes the date without its "D:" (readers take it) */
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    char *c = render(g, &L, 1, NULL, "pdf", &n3);
+    assert_int_equal(count_in(c, n3, "/CreationDate (20231114221320Z)"), 1);
+    assert_int_equal(n3, n1); /* only the date differs */
+    setenv("SOURCE_DATE_EPOCH", "soon", 1); /* not a number of seconds: ignored */
+    mg_viz_free_output(c);
+    c = render(g, &L, 1, NULL, "pdf", &n3);
+    assert_memory_equal(a, c, n1);
+    unsetenv("SOURCE_DATE_EPOCH");
+    mg_viz_free_output(a);
+    mg_viz_free_output(b);
+    mg_viz_free_output(c);
+    mg_viz_options o = mg_viz_options_default();
+    for (int k = 0; k < 3; k++) { /* default, top to bottom with a title, 8 digits */
+        if (k == 1)
+            o.rankdir = MG_VIZ_RANKDIR_TB, o.title = "the video's first example";
+        if (k == 2)
+            o.precision = 8;
+        char *svg = render(g, &L, 1, &o, "svg", NULL);
+        size_t n;
+        char *pdf = render(g, &L, 1, &o, "pdf", &n);
+        int sw, sh, pw, ph;
+        svg_size(svg, &sw, &sh);
+        pdf_size(pdf, n, &pw, &ph);
+        assert_int_equal(pw, sw);
+        assert_int_equal(ph, sh);
+        mg_viz_free_output(svg);
+        mg_viz_free_output(pdf);
+    }
+    mg_graph_free(g);
+}
+
+/* The handout: one page per frame, the same bytes twice, the lesson left
+ * where it was. */
+static void test_lesson_handout(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value L = build_L(g);
+    mg_lesson *lesson;
+    assert_int_equal(mg_lesson_new(g, L, NULL, &lesson, NULL), MG_OK);
+    mg_lesson_goto(lesson, 2);
+    char *a = NULL, *b = NULL;
+    size_t n1 = 0, n2 = 0;
+    mg_error err;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, NULL, "L", &a, &n1, &err), MG_OK);
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, NULL, NULL, &b, &n2, &err), MG_OK);
+    assert_int_equal(mg_lesson_at(lesson), 2);
+    assert_int_equal(n1, n2); /* the default title is the root's name: "L" */
+    assert_memory_equal(a, b, n1);
+    assert_int_equal(a[n1], '\0');
+    assert_int_equal(count_in(a, n1, "/Type /Page %"), 5); /* 2 + 3 ops */
+    assert_int_equal(count_in(a, n1, "/MediaBox [ 0 0 842 595 ]"), 5); /* A4, landscape */
+    mg_viz_free_output(a);
+    mg_viz_free_output(b);
+    mg_viz_options o = mg_viz_options_default();
+    o.rankdir = MG_VIZ_RANKDIR_TB;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_OK);
+    assert_int_equal(count_in(a, n1, "/MediaBox [ 0 0 595 842 ]"), 5); /* portrait */
+    mg_viz_free_output(a);
+    o.max_nodes = 3;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_ERR_LIMIT);
+    assert_null(a);
+    assert_int_equal(n1, 0);
+    assert_int_equal(mg_viz_lesson_handout(viz, NULL, NULL, "L", &a, &n1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a required argument is NULL");
+    mg_lesson_free(lesson);
     mg_graph_free(g);
 }
 
@@ -792,6 +908,8 @@ int main(void)
         cmocka_unit_test(test_neuron_view),
         cmocka_unit_test(test_scene_frames_keep_positions),
         cmocka_unit_test(test_renders_from_threads),
+        cmocka_unit_test(test_pdf_bytes_date_and_page),
+        cmocka_unit_test(test_lesson_handout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -629,6 +629,25 @@ int cli_parse_double(const char *command, const char *option, const char *text, 
     return 1;
 }
 
+const char *const cli_themes[] = {"light", "dark", "print", NULL};
+
+int cli_parse_choice(const char *command, const char *option, const char *text,
+                     const char *const *choices, int *out)
+{
+    size_t n = 0;
+    for (; choices[n]; n++)
+        if (strcmp(text, choices[n]) == 0) {
+            *out = (int)n;
+            return 1;
+        }
+    char list[256] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i]);
+    cli_usage_error(command, "%s must be %s, not '%s'", option, list, text);
+    return 0;
+}
+
 int cli_parse_long(const char *command, const char *option, const char *text, long min,
                    long max, long *out)
 {

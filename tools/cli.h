@@ -108,6 +108,12 @@ void cli_json_string(FILE *out, const char *s, size_t len);
 
 /* Option values: return 1 and set *out, or print a usage error and return 0. */
 int cli_parse_double(const char *command, const char *option, const char *text, double *out);
+/* The words of --theme, in the order of mg_viz_theme (light, dark, print). */
+extern const char *const cli_themes[];
+/* text as one of the words of choices (a NULL-terminated list): *out is its
+ * position; else "OPTION must be a, b or c, not 'x'". */
+int cli_parse_choice(const char *command, const char *option, const char *text,
+                     const char *const *choices, int *out);
 int cli_parse_long(const char *command, const char *option, const char *text, long min,
                    long max, long *out);
 

@@ -216,15 +216,13 @@ static int take_value(const char *command, int c, draw_args *a)
         }
         cli_usage_error(command, "--rankdir must be LR or TB, not '%s'", optarg);
         return 0;
-    case OPT_THEME:
-        if (strcmp(optarg, "light") == 0) a->viz.theme = MG_VIZ_THEME_LIGHT;
-        else if (strcmp(optarg, "dark") == 0) a->viz.theme = MG_VIZ_THEME_DARK;
-        else if (strcmp(optarg, "print") == 0) a->viz.theme = MG_VIZ_THEME_PRINT;
-        else {
-            cli_usage_error(command, "--theme must be light, dark or print, not '%s'", optarg);
+    case OPT_THEME: {
+        int theme;
+        if (!cli_parse_choice(command, "--theme", optarg, cli_themes, &theme))
             return 0;
-        }
+        a->viz.theme = (mg_viz_theme)theme;
         return 1;
+    }
     case OPT_PRECISION:
         if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
             return 0;

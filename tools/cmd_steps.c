@@ -1,5 +1,5 @@
-/* micrograd steps: the backward lesson, frame by frame, as a page, a folder of
- * pictures, or captions on standard output. */
+/* micrograd steps: the backward lesson, frame by frame, as a page, a printable
+ * handout, a folder of pictures, or captions on standard output. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,9 +17,10 @@
 #include "commands.h"
 
 static const char steps_help[] =
-    "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
-    "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
+    "usage: micrograd steps FILE (-o LESSON.html | -o HANDOUT.pdf | -o DIR [-T svg|png]\n"
+    "                       | --text) [--root NAME] [--precision N] [--rankdir LR|TB]\n"
+    "                       [--theme light|dark|print] [--title T] [--max-nodes N]\n"
+    "                       [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
@@ -32,6 +33,9 @@ static const char steps_help[] =
     "  -o FILE.html     one self-contained page: Previous/Next buttons, the arrow,\n"
     "                   Home and End keys, a slider, a step counter and the caption;\n"
     "                   Z (or Zoom) shows a large graph at its size, on the step\n"
+    "  -o FILE.pdf      a handout to print: one A4 page per step, its picture and\n"
+    "                   its caption; drawn top to bottom on portrait pages unless\n"
+    "                   --rankdir LR asks for left to right (landscape pages)\n"
     "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
     "                   (DIR is made if missing; the frames and captions of an earlier\n"
     "                   lesson in it are replaced, nothing else is touched)\n"
@@ -42,8 +46,12 @@ static const char steps_help[] =
     "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
     "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
     "  --precision N    digits after the point in pictures and captions (default 4)\n"
-    "  --rankdir LR|TB  left to right (default) or top to bottom\n"
-    "  --title T        the page's title (default: the file name without .mg)\n"
+    "  --rankdir LR|TB  left to right (default; TB for a handout) or top to bottom\n"
+    "  --theme THEME    light (default), dark (for slides) or print (black and white,\n"
+    "                   for photocopies); in every theme this step's value has the\n"
+    "                   heaviest border and the grads just changed a dotted one\n"
+    "  --title T        the page's or handout's title (default: the file name\n"
+    "                   without .mg)\n"
     "  --max-nodes N    refuse graphs with more than N values, or whose layout would\n"
     "                   place more than 8 N nodes (default 500: a lesson has a frame\n"
     "                   per op and the page holds them all; 0: no limit)\n"
@@ -52,7 +60,8 @@ static const char steps_help[] =
     "examples:\n"
     "  micrograd steps examples/neuron.mg -o neuron.html\n"
     "  micrograd steps examples/L.mg --text\n"
-    "  micrograd steps examples/L.mg -o frames -T png\n";
+    "  micrograd steps examples/L.mg -o frames -T png\n"
+    "  micrograd steps examples/L.mg -o handout.pdf --theme print\n";
 
 typedef struct steps_options {
     const char *file;
@@ -61,14 +70,18 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int rankdir_given;
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_THEME
 };
+
+_Static_assert(MG_VIZ_THEME_LIGHT == 0 && MG_VIZ_THEME_DARK == 1 && MG_VIZ_THEME_PRINT == 2,
+               "cli_themes lists the themes in mg_viz_theme's order");
 
 /* Steps' own default: each frame is a whole picture in the page, so the page
  * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
@@ -79,11 +92,16 @@ static int is_page(const char *out)
     return strcmp(out, "-") == 0 || cli_format_of_name(out) == CLI_FORMAT_HTML;
 }
 
+static int is_handout(const char *out)
+{
+    return cli_format_of_name(out) == CLI_FORMAT_PDF;
+}
+
 /* A single picture's name: steps makes many frames, so it is surely a slip. */
 static int looks_like_picture(const char *out)
 {
     size_t n = strlen(out);
-    return (cli_format_of_name(out) & CLI_PICTURE_FORMATS) ||
+    return (cli_format_of_name(out) & (CLI_PICTURE_FORMATS & ~CLI_FORMAT_PDF)) ||
            (n > 4 && strcasecmp(out + n - 4, ".txt") == 0);
 }
 
@@ -99,10 +117,11 @@ static int check_options(const char *command, steps_options *o)
     if (o->out && o->text)
         return cli_usage_error(command, "-o and --text exclude each other");
     if (o->out && looks_like_picture(o->out))
-        return cli_usage_error(command, "-o takes a page (.html) or a folder for the frames, "
-                                        "not '%s'", o->out);
-    if (o->format && (o->text || is_page(o->out)))
-        return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
+        return cli_usage_error(command, "-o takes a page (.html), a handout (.pdf) or a folder "
+                                        "for the frames, not '%s'", o->out);
+    if (o->format && (o->text || is_page(o->out) || is_handout(o->out)))
+        return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG, "
+                                        "a handout PDF)");
     if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
                                                      CLI_FORMAT_SVG | CLI_FORMAT_PNG)))
         return CLI_USAGE;
@@ -121,6 +140,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"theme", required_argument, NULL, OPT_THEME},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -139,6 +159,13 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_TITLE: o->title = optarg; break;
+        case OPT_THEME: {
+            int theme;
+            if (!cli_parse_choice(command, "--theme", optarg, cli_themes, &theme))
+                return CLI_USAGE;
+            o->viz.theme = (mg_viz_theme)theme;
+            break;
+        }
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
                 return CLI_USAGE;
@@ -153,12 +180,16 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)
                 return cli_usage_error(command, "--rankdir must be LR or TB, not '%s'", optarg);
             o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
+            o->rankdir_given = 1;
             break;
         case 'h': return cli_help(steps_help);
         default: return cli_option_error(command, c, argv);
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
+    if (status < 0 && o->out && is_handout(o->out) && !o->rankdir_given)
+        o->viz.rankdir = MG_VIZ_RANKDIR_TB; /* a lecture's graph is deeper than wide: a
+                                               portrait page draws it about twice as large */
     return status >= 0 ? status : check_options(command, o);
 }
 
@@ -203,14 +234,15 @@ static void page_title(char *buf, size_t size, const char *path)
     snprintf(buf, size, "%.*s", (int)len, base);
 }
 
-static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
+/* The page (.html) or the handout (.pdf): one document of the whole lesson. */
+static int write_document(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 {
     char name[256], *page;
     size_t len;
     mg_error err;
     page_title(name, sizeof name, o->file);
-    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title ? o->title : name,
-                                          &page, &len, &err);
+    mg_status status = (is_handout(o->out) ? mg_viz_lesson_handout : mg_viz_lesson_page)(
+        viz, lesson, &o->viz, o->title ? o->title : name, &page, &len, &err);
     if (status != MG_OK)
         return viz_failure(status, err.message);
     int written = cli_write_output(o->out, page, len);
@@ -546,7 +578,8 @@ int cmd_steps(int argc, char **argv)
             cli_error("%s", err.message);
             status = CLI_FAILED;
         } else {
-            status = is_page(o.out) ? write_page(&o, viz, lesson) : write_dir(&o, viz, lesson);
+            status = is_page(o.out) || is_handout(o.out) ? write_document(&o, viz, lesson)
+                                                         : write_dir(&o, viz, lesson);
         }
         mg_viz_free(viz);
     }

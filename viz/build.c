@@ -12,17 +12,27 @@
 
 /* Colours of one theme. Roles also differ by line style (leaves square,
  * computed values rounded, constants dashed, parameters bold, the root
- * heavy), so every theme still reads in black and white. */
+ * heavy), so every theme still reads in black and white; so do a lesson's
+ * states: this step's value has the heaviest border, the grads it just
+ * changed a dotted one (the same in every theme: grey copies of any of them
+ * tell the states apart; the lesson page's legend takes them too). */
 typedef struct palette {
     const char *bg, *text, *edge, *edge_text;
     const char *fill[4], *line[4]; /* by mg_role: INPUT CONST PARAM RESULT */
     const char *root_fill, *root_line;
     const char *op_fill, *op_line;
     const char *current_fill, *current_line, *changed_fill, *changed_line;
+    const char *root_pen, *current_pen, *current_op_pen, *changed_pen, *changed_style;
     const char *dim;
     const char *cluster_fill, *cluster_line;
     const char *neg, *mid, *pos; /* --color-grad: grad < 0, 0, > 0 */
 } palette;
+
+/* The lesson's states by line, the same in every theme (penwidths in
+ * points; "dotted" is a Graphviz style and a CSS border-style alike). */
+#define STATE_LINES                                                                   \
+    .root_pen = "3", .current_pen = "5", .current_op_pen = "4", .changed_pen = "2.4", \
+    .changed_style = "dotted"
 
 static const palette themes[] = {
     [MG_VIZ_THEME_LIGHT] = {
@@ -33,6 +43,7 @@ static const palette themes[] = {
         .op_fill = "#eef0f3", .op_line = "#7b8794",
         .current_fill = "#fff3a3", .current_line = "#c2410c",
         .changed_fill = "#ffe0cc", .changed_line = "#c2410c",
+        STATE_LINES,
         .dim = "#b8c0ca",
         .cluster_fill = "#f7f9fb", .cluster_line = "#c3cad3",
         .neg = "#c0392b", .mid = "#ffffff", .pos = "#1f5fae",
@@ -45,6 +56,7 @@ static const palette themes[] = {
         .op_fill = "#2a2f38", .op_line = "#8d96a3",
         .current_fill = "#6b5200", .current_line = "#ffb347",
         .changed_fill = "#5c2f14", .changed_line = "#ffb347",
+        STATE_LINES,
         .dim = "#4c5562",
         .cluster_fill = "#1b1f26", .cluster_line = "#3d4450",
         .neg = "#e05545", .mid = "#21262e", .pos = "#4f8fe0",
@@ -55,8 +67,9 @@ static const palette themes[] = {
         .line = {"black", "black", "black", "black"},
         .root_fill = "#e6e6e6", .root_line = "black",
         .op_fill = "white", .op_line = "black",
-        .current_fill = "#cccccc", .current_line = "black",
-        .changed_fill = "#eeeeee", .changed_line = "black",
+        .current_fill = "#c4c4c4", .current_line = "black",
+        .changed_fill = "white", .changed_line = "black",
+        STATE_LINES,
         .dim = "#999999",
         .cluster_fill = "white", .cluster_line = "black",
         .neg = "#555555", .mid = "white", .pos = "#555555",
@@ -67,8 +80,10 @@ void viz_theme_css(viz_buf *b, mg_viz_theme theme)
 {
     const palette *p = &themes[theme];
     viz_buf_printf(b, "--mg-current-fill:%s;--mg-current-line:%s;"
-                      "--mg-changed-fill:%s;--mg-changed-line:%s",
-                   p->current_fill, p->current_line, p->changed_fill, p->changed_line);
+                      "--mg-changed-fill:%s;--mg-changed-line:%s;"
+                      "--mg-current-width:%spx;--mg-changed-width:%spx;--mg-changed-style:%s",
+                   p->current_fill, p->current_line, p->changed_fill, p->changed_line,
+                   p->current_pen, p->changed_pen, p->changed_style);
 }
 
 static const char font[] = "Helvetica,Arial,sans-serif";
@@ -219,7 +234,7 @@ static void grad_fill(char out[8], const palette *p, double grad, double max)
 
 typedef struct node_style {
     const char *style, *fill, *line, *penwidth, *fontcolor;
-    char cls[64];
+    char cls[64], stylebuf[40];
 } node_style;
 
 static const char *const role_class[] = {"input", "const", "param", "result"};
@@ -240,7 +255,7 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     if (root) {
         st->fill = p->root_fill;
         st->line = p->root_line;
-        st->penwidth = "3";
+        st->penwidth = p->root_pen;
     }
     if (s->o->color_grad && !s->o->forward_only) {
         grad_fill(fillbuf, p, mg_grad(s->g, v), max_grad);
@@ -248,11 +263,15 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     }
     snprintf(st->cls, sizeof st->cls, "value %s%s", role_class[role], root ? " root" : "");
     if (f & MG_LESSON_CHANGED) {
-        st->fill = p->changed_fill, st->line = p->changed_line, st->penwidth = "2.4";
+        st->fill = p->changed_fill, st->line = p->changed_line, st->penwidth = p->changed_pen;
+        snprintf(st->stylebuf, sizeof st->stylebuf, "%sfilled,%s", leaf ? "" : "rounded,",
+                 p->changed_style);
+        st->style = st->stylebuf;
         strcat(st->cls, " changed");
     }
     if (f & MG_LESSON_CURRENT) {
-        st->fill = p->current_fill, st->line = p->current_line, st->penwidth = "3.5";
+        st->fill = p->current_fill, st->line = p->current_line, st->penwidth = p->current_pen;
+        st->style = leaf ? "filled" : "rounded,filled";
         strcat(st->cls, " current");
     }
     if (f & MG_LESSON_DIM) {
@@ -475,7 +494,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
     agxset(op, y->n_fill, (char *)(f & MG_LESSON_CURRENT ? c->p->current_fill : c->p->op_fill));
     agxset(op, y->n_color, (char *)(f & MG_LESSON_CURRENT ? c->p->current_line
                                     : f & MG_LESSON_DIM ? c->p->dim : c->p->op_line));
-    agxset(op, y->n_penwidth, f & MG_LESSON_CURRENT ? "3" : "1");
+    agxset(op, y->n_penwidth, (char *)(f & MG_LESSON_CURRENT ? c->p->current_op_pen : "1"));
     agxset(op, y->n_fontsize, "14"); /* one glyph ("*", "+") must read at a glance */
     agxset(op, y->n_margin, "0.05,0.03");
     if (f & MG_LESSON_DIM)

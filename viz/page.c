@@ -44,9 +44,10 @@ static const char page_style[] =
     ".legend{display:flex;gap:1.2rem;font-size:clamp(.9rem,1.3vw,1.2rem);white-space:nowrap}\n"
     ".legend i{display:inline-block;width:1.6em;height:1em;vertical-align:-.1em;"
     "margin-right:.35em;border:3px solid;border-radius:.25em}\n"
-    ".legend .current{background:var(--mg-current-fill);border-color:var(--mg-current-line)}"
+    ".legend .current{background:var(--mg-current-fill);border-color:var(--mg-current-line);"
+    "border-width:var(--mg-current-width)}"
     ".legend .changed{background:var(--mg-changed-fill);border-color:var(--mg-changed-line);"
-    "border-width:2px}\n"
+    "border-width:var(--mg-changed-width);border-style:var(--mg-changed-style)}\n"
     ".keys{font-size:1rem;color:#444;white-space:nowrap}\n"
     /* Zoomed: the picture at its own size, scrolled to the current step. */
     ".zoomed .picture{display:block;overflow:auto;max-height:calc(100vh - 19rem)}\n"
@@ -146,33 +147,22 @@ static void put_svg(viz_buf *b, size_t frame, const char *svg, size_t len)
  * + c:"), then each "x.grad += ..." on its own line. */
 static void put_caption(viz_buf *b, const char *caption)
 {
-    const char *terms = strstr(caption, ".grad += ");
-    const char *head_end = strstr(caption, ": ");
-    const char *intro_end = NULL; /* the ": " just before the first term */
-    for (const char *q = caption; terms && (q = strstr(q, ": ")) && q < terms; q += 2)
-        intro_end = q;
+    viz_caption c;
+    viz_caption_split(caption, &c);
     viz_buf_puts(b, "<figcaption>");
-    if (head_end) {
+    if (c.head_len) {
         viz_buf_puts(b, "<span class=\"head\">");
-        viz_escape_html(b, caption, (size_t)(head_end - caption) + 1);
+        viz_escape_html(b, c.head, c.head_len);
         viz_buf_puts(b, "</span>");
-        caption = head_end + 1;
     }
-    if (!intro_end || intro_end < caption) {
-        viz_escape_html(b, caption, strlen(caption));
-        viz_buf_puts(b, "</figcaption>\n");
-        return;
-    }
-    viz_escape_html(b, caption, (size_t)(intro_end - caption) + 1);
-    for (const char *p = intro_end + 2;;) {
+    viz_escape_html(b, c.intro, c.intro_len);
+    for (const char *p = c.terms; p;) {
         const char *semi = strstr(p, "; ");
         size_t n = semi ? (size_t)(semi - p) : strlen(p);
         viz_buf_puts(b, "<span class=\"term\">");
         viz_escape_html(b, p, n);
         viz_buf_puts(b, "</span>");
-        if (!semi)
-            break;
-        p = semi + 2;
+        p = semi ? semi + 2 : NULL;
     }
     viz_buf_puts(b, "</figcaption>\n");
 }

@@ -4,9 +4,9 @@
 #include "plot_internal.h"
 
 #include "png.h"
+#include "pdf.h"
 #include "text.h"
 
-#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
@@ -621,12 +621,6 @@ static int draw_training(cairo_t *cr, const void *ctx, double width)
     return boundary_panel(cr, &right, p);
 }
 
-/* The one place a plot's PDF surface is made. */
-static cairo_surface_t *pdf_surface(sink *s, double width, double height)
-{
-    return cairo_pdf_surface_create_for_stream(sink_write, s, width, height);
-}
-
 /* The surface that renders format into s; for a PNG, an image of
  * round(side * dpi / 72) pixels a side, scaled so that one unit is a point. */
 static cairo_surface_t *surface_for(mg_plot_format format, sink *s, double width,
@@ -634,7 +628,7 @@ static cairo_surface_t *surface_for(mg_plot_format format, sink *s, double width
 {
     switch (format) {
     case MG_PLOT_SVG: return cairo_svg_surface_create_for_stream(sink_write, s, width, height);
-    case MG_PLOT_PDF: return pdf_surface(s, width, height);
+    case MG_PLOT_PDF: return viz_pdf_surface(sink_write, s, width, height);
     case MG_PLOT_PNG: break;
     }
     return cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(width * dpi / 72.0),

@@ -165,13 +165,10 @@ mg_status mg_viz_scene_new(mg_viz *viz, mg_lesson *lesson, const mg_viz_options 
     return MG_OK;
 }
 
-mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
-                              char **out, size_t *len, mg_error *err)
+/* Frame `frame` rendered to format (*out, *len) or, with box, drawn there. */
+static mg_status render_frame(mg_viz_scene *scene, size_t frame, const char *format,
+                              viz_pdf_box *box, char **out, size_t *len, mg_error *err)
 {
-    mg_error_clear(err);
-    mg_status status = viz_check_output(scene != NULL, format, out, len, err);
-    if (status != MG_OK)
-        return status;
     size_t count = mg_lesson_frame_count(scene->lesson);
     if (frame >= count)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "no frame %zu in a lesson of %zu frames",
@@ -183,6 +180,22 @@ mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *for
     mg_lesson_flags(scene->lesson, frame, scene->flags, scene->size);
     viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
                      .flags = scene->flags, .drawn = scene->drawn, .fixed = scene->fixed,
-                     .lesson_names = 1};
+                     .lesson_names = 1, .pdf_box = box};
     return viz_render_spec(scene->viz, &spec, format, out, len, err);
+}
+
+mg_status mg_viz_scene_render(mg_viz_scene *scene, size_t frame, const char *format,
+                              char **out, size_t *len, mg_error *err)
+{
+    mg_error_clear(err);
+    mg_status status = viz_check_output(scene != NULL, format, out, len, err);
+    if (status != MG_OK)
+        return status;
+    return render_frame(scene, frame, format, NULL, out, len, err);
+}
+
+mg_status viz_scene_draw_pdf(mg_viz_scene *scene, size_t frame, viz_pdf_box *box,
+                             mg_error *err)
+{
+    return render_frame(scene, frame, "pdf", box, NULL, NULL, err);
 }

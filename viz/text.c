@@ -189,3 +189,23 @@ void viz_escape_html(viz_buf *b, const char *bytes, size_t len)
     }
     viz_buf_add(b, bytes + from, len - from);
 }
+
+void viz_caption_split(const char *caption, viz_caption *c)
+{
+    const char *terms = strstr(caption, ".grad += ");
+    const char *head_end = strstr(caption, ": ");
+    const char *intro_end = NULL; /* the ": " just before the first term */
+    for (const char *q = caption; terms && (q = strstr(q, ": ")) && q < terms; q += 2)
+        intro_end = q;
+    *c = (viz_caption){.head = caption, .intro = caption};
+    if (head_end) {
+        c->head_len = (size_t)(head_end - caption) + 1;
+        c->intro = head_end + 1;
+    }
+    if (!intro_end || intro_end < c->intro) {
+        c->intro_len = strlen(c->intro);
+        return;
+    }
+    c->intro_len = (size_t)(intro_end - c->intro) + 1;
+    c->terms = intro_end + 2;
+}

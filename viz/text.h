@@ -25,4 +25,15 @@ void viz_utf8_latin1(viz_buf *b, unsigned char c);
 /* Appends bytes with every byte that is not part of valid UTF-8 as Latin-1. */
 void viz_utf8_clean(viz_buf *b, const char *bytes, size_t len);
 
+/* A lesson caption cut where pages lay it out: the headline ("L = d * f:",
+ * up to its first ": "), the explanation that follows (up to the ": " before
+ * the first "x.grad += ..."), then the terms, separated by "; " (terms NULL
+ * when there are none). Pointers into the caption. */
+typedef struct viz_caption {
+    const char *head, *intro, *terms;
+    size_t head_len, intro_len;
+} viz_caption;
+
+void viz_caption_split(const char *caption, viz_caption *out);
+
 #endif

@@ -295,9 +295,11 @@ static mg_status write_dot(Agraph_t *g, char **out, size_t *len, mg_error *err)
     return MG_OK;
 }
 
-mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
-                           const char *format, char **out, size_t *len, mg_error *err)
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, const char *format,
+                           char **out, size_t *len, mg_error *err)
 {
+    const mg_viz_options *o = spec->o;
+    size_t drawn = spec->drawn;
     if (strcmp(format, "dot") == 0)
         return write_dot(g, out, len, err);
     if (gvLayout(viz->gvc, g, "dot") != 0)
@@ -310,6 +312,12 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, si
         if (png) {
             GD_drawing(g)->dpi = png_dpi(g, o);
             whole_pixel_pad(g, GD_drawing(g)->dpi);
+        }
+        if (strcmp(format, "pdf") == 0) {
+            status = spec->pdf_box ? viz_pdf_fit_graph(viz, g, spec->pdf_box, err)
+                                   : viz_pdf_render(viz, g, out, len, err);
+            gvFreeLayout(viz->gvc, g);
+            return status;
         }
         char *data = NULL;
         unsigned int n = 0;
@@ -374,13 +382,13 @@ static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format,
     else if (sizes)
         status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err);
     else
-        status = viz_render_graph(viz, gg, spec->o, spec->drawn, format, out, len, err);
+        status = viz_render_graph(viz, gg, spec, format, out, len, err);
     if (gg)
         agclose(gg);
     const char *gv_error = viz_gv_end();
     viz_unlock();
     if (status == MG_OK && gv_error) {
-        if (!sizes) {
+        if (!sizes && out) {
             free(*out);
             *out = NULL;
             *len = 0;

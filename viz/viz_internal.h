@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairo.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
@@ -89,6 +90,8 @@ typedef struct viz_spec {
     const viz_neurons *neurons; /* the neuron view of this network, or NULL */
     int lesson_names;           /* 1: a value without a label shows the name
                                  * captions call it (mg_lesson_value_name) */
+    struct viz_pdf_box *pdf_box; /* "pdf": draw into this box of a page, not
+                                        * a document of its own (the handout) */
 } viz_spec;
 
 /* Edges entering a cluster span two ranks (layers side by side) only in
@@ -142,8 +145,35 @@ const char *viz_gv_end(void);
 /* With the lock held: lays out g with dot (unless format is "dot", which is
  * written with agwrite before any layout) and renders it to a malloc'd buffer.
  * Frees the layout but not g. */
-mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const mg_viz_options *o, size_t drawn,
-                           const char *format, char **out, size_t *len, mg_error *err);
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, const char *format,
+                           char **out, size_t *len, mg_error *err);
+
+/* ---- PDF (viz/pdf.c) ---- */
+
+/* A box on a page of a PDF surface, in points from the page's top left. */
+typedef struct viz_pdf_box {
+    cairo_surface_t *pdf;
+    double x, y, w, h;
+    double bottom; /* set by the drawing: where the picture ends */
+} viz_pdf_box;
+
+/* The page Graphviz gives laid-out g in SVG (points): its drawing and pad. */
+void viz_pdf_graph_size(Agraph_t *g, double *width, double *height);
+/* With the lock held: draws laid-out g on the current page of pdf, its top
+ * left at (x, y), scaled by scale (vectors and text stay vectors). MG_OK,
+ * MG_ERR_NOMEM or MG_ERR_RENDER. */
+mg_status viz_pdf_draw_graph(mg_viz *viz, Agraph_t *g, cairo_surface_t *pdf, double x,
+                             double y, double scale, mg_error *err);
+/* With the lock held: g as a one-page PDF document of the SVG's page size, in
+ * a malloc'd *out of *len bytes. */
+mg_status viz_pdf_render(mg_viz *viz, Agraph_t *g, char **out, size_t *len, mg_error *err);
+/* With the lock held: g drawn at the top of box, centred across it, as large
+ * as fits (up to 1.5 times its size); sets box->bottom. */
+mg_status viz_pdf_fit_graph(mg_viz *viz, Agraph_t *g, viz_pdf_box *box, mg_error *err);
+/* Frame `frame` of the scene drawn into box (as mg_viz_scene_render, but onto
+ * a page of the caller's). */
+mg_status viz_scene_draw_pdf(mg_viz_scene *scene, size_t frame, viz_pdf_box *box,
+                             mg_error *err);
 
 /* With the lock held: lays out g with dot and stores the size (inches) of
  * every drawn value's box and op node in fixed (4 doubles per value index),

@@ -151,7 +151,8 @@ class Lesson:
     """Backpropagation of a root, one step a frame, as `micrograd steps`
     makes it: frame 0 the forward pass with every grad 0, frame 1 the root's
     grad set to 1, then one frame per op value in the order backward runs.
-    Jupyter shows the lesson's page inline; .save(path) writes it."""
+    Jupyter shows the lesson's page inline; .save(path) writes it, or the
+    printable handout for a .pdf path."""
 
     def __init__(self, core, title):
         self._core = core
@@ -185,9 +186,16 @@ class Lesson:
         return (f'<iframe srcdoc="{doc}" title="{title}" '
                 'style="width: 100%; height: 640px; border: none"></iframe>')
 
+    def handout(self):
+        """The handout `micrograd steps -o x.pdf` writes (PDF bytes): one A4
+        page per frame, its picture and its caption."""
+        return self._core.handout(self.title)
+
     def save(self, path):
-        """Writes the page to path (.html or .htm); returns path."""
-        _format_of(path, None, ('html',))
+        """Writes the page (.html or .htm) or the handout (.pdf) to path;
+        returns path."""
+        if _format_of(path, None, ('html', 'pdf')) == 'pdf':
+            return _write_atomically(path, self.handout())
         return _write_atomically(path, self.page())
 
     def __repr__(self):

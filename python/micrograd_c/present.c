@@ -358,12 +358,29 @@ static PyObject *lesson_page(PyObject *self, PyObject *args, PyObject *kwds)
     return rendered(s, &err, out, len);
 }
 
+/* handout(title=None) -> bytes: the PDF `micrograd steps -o x.pdf` writes. */
+static PyObject *lesson_handout(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"title", NULL};
+    mgpy_lesson *l = (mgpy_lesson *)self;
+    const char *title = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|z:handout", keywords, &title))
+        return NULL;
+    char *out = NULL;
+    size_t len = 0;
+    mg_error err;
+    mg_status s = mg_viz_lesson_handout(l->viz, l->lesson, &l->options, title, &out, &len, &err);
+    return rendered(s, &err, out, len);
+}
+
 static PyMethodDef lesson_methods[] = {
     {"caption", lesson_caption, METH_O, "caption(i) -> str: the chain rule of frame i."},
     {"frame", (PyCFunction)(void (*)(void))lesson_frame, METH_VARARGS | METH_KEYWORDS,
      "frame(i, format='svg') -> bytes: the picture of frame i."},
     {"page", (PyCFunction)(void (*)(void))lesson_page, METH_VARARGS | METH_KEYWORDS,
      "page(title=None) -> bytes: the page `micrograd steps -o x.html` writes."},
+    {"handout", (PyCFunction)(void (*)(void))lesson_handout, METH_VARARGS | METH_KEYWORDS,
+     "handout(title=None) -> bytes: the PDF `micrograd steps -o x.pdf` writes."},
     {NULL, NULL, 0, NULL},
 };
 

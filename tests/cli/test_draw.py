@@ -85,6 +85,27 @@ ORDERED_OPS = [
 
 
 @test
+def pdf_is_the_same_bytes_on_the_svg_page():
+    # Graphviz's PDF device adds 36 pt of margin on every side and cairo a
+    # creation date: ours has neither (SOURCE_DATE_EPOCH's date when set)
+    d = tempdir()
+    env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'}
+    for mg, args in ((L_MG, []), (NEURON_MG, ['--rankdir', 'TB', '--title', 'a neuron'])):
+        a, b, c, svg = (os.path.join(d, n) for n in ('a.pdf', 'b.pdf', 'c.pdf', 'x.svg'))
+        for out, e in ((a, env), (b, env), (c, {**env, 'SOURCE_DATE_EPOCH': '86400'}), (svg, env)):
+            r = run(['draw', mg, '-o', out] + args, env=e)
+            expect((r.status, r.err), (0, ''), out)
+        pa, pb, pc = (open(p, 'rb').read() for p in (a, b, c))
+        expect(pa, pb, f'{mg}: byte-identical')
+        expect(pa.replace(b'(19700101000000Z)', b'(19700102000000Z)'), pc, f'{mg}: the date only')
+        m = re.search(rb'<svg width="(\d+)pt" height="(\d+)pt"', open(svg, 'rb').read())
+        expect(re.findall(rb'/MediaBox \[ 0 0 (\d+) (\d+) \]', pa), [m.groups()], f'{mg}: page')
+        if mg == L_MG:  # -T pdf to standard output: the same bytes as the file
+            r = run(['draw', mg, '-T', 'pdf'], env=env)
+            expect(r.out, pa, 'draw -T pdf')
+
+
+@test
 def operands_of_non_commutative_ops_come_in_order():
     """-, / and a ** b draw their first operand above the second (LR) or to its
     left (TB), whatever order the values were made in, and its edge enters the

@@ -85,6 +85,8 @@ def svg_and_pdf():
     expect(open(out, 'rb').read(5), b'%PDF-', 'a PDF')
     r = run(['plot', PARABOLA, '-T', 'pdf'])
     expect(r.out[:5], b'%PDF-', '-T pdf to standard output')
+    expect(run(['plot', PARABOLA, '-T', 'pdf']).out, r.out, 'the same PDF bytes again')
+    expect_true(b'/MediaBox [ 0 0 640 444 ]' in r.out, 'one page of the picture in points')
 
 
 @test

@@ -3,6 +3,7 @@ import html
 import math
 import os
 import re
+import subprocess
 
 import clitest
 from clitest import expect, expect_true, run, source, tempdir, test
@@ -85,7 +86,7 @@ def text_value_used_twice():
 def help_has_examples():
     r = run(['steps', '--help'])
     expect(r.status, 0, 'exit')
-    expect_true(r.text.startswith('usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n'), r.text)
+    expect_true(r.text.startswith('usage: micrograd steps FILE (-o LESSON.html | -o HANDOUT.pdf | -o DIR [-T svg|png]\n'), r.text)
     expect_true('examples:\n  micrograd steps examples/neuron.mg -o neuron.html\n' in r.text, r.text)
     r = run(['--help'])
     expect_true('  steps ' in r.text, 'steps listed in micrograd --help')
@@ -106,10 +107,13 @@ def usage_errors():
         (['-o', 'x.html'], 'missing FILE (use - for standard input)'),
         ([src, '-o', os.path.join(d, 'o.html'), '--text'], '-o and --text exclude each other'),
         ([src, '-o', os.path.join(d, 'o.html'), '-T', 'png'],
-         '-T is for the frames of -o DIR (a page is always SVG)'),
+         '-T is for the frames of -o DIR (a page is always SVG, a handout PDF)'),
+        ([src, '-o', os.path.join(d, 'o.pdf'), '-T', 'svg'],
+         '-T is for the frames of -o DIR (a page is always SVG, a handout PDF)'),
+        ([src, '--text', '--theme', 'grey'], "--theme must be light, dark or print, not 'grey'"),
         ([src, '-o', os.path.join(d, 'frames'), '-T', 'gif'], "unknown format 'gif' (svg or png)"),
         ([src, '-o', os.path.join(d, 'one.svg')],
-         f"-o takes a page (.html) or a folder for the frames, not '{d}/one.svg'"),
+         f"-o takes a page (.html), a handout (.pdf) or a folder for the frames, not '{d}/one.svg'"),
         ([src, '--text', '--precision', '18'], "--precision wants a whole number from 0 to 17, not '18'"),
         ([src, '--text', '--rankdir', 'RL'], "--rankdir must be LR or TB, not 'RL'"),
         ([src, '--text', '--bogus'], "unknown option '--bogus'"),
@@ -299,6 +303,127 @@ def dir_of_svg_frames():
     expect(re.findall(rb'<g id="(v\d+(?:_op)?)" class="node[^"]* current"', frames[3]), [b'v4_op', b'v4'])
     expect(re.findall(rb'<g id="(v\d+)" class="node[^"]* changed"', frames[3]), [b'v2', b'v3'])
     expect(re.findall(rb'class="node[^"]* (?:current|changed)"', frames[0]), [])
+
+
+# ---- lesson states without colour ----------------------------------------------
+
+def node_lines(svg):
+    """Per node id: (fill, stroke, stroke-width, stroke-dasharray) of its first shape."""
+    out = {}
+    for m in re.finditer(rb'<g id="(v\d+(?:_op)?)" class="node[^"]*">(.*?)</g>', svg, re.S):
+        shape = re.search(rb'<(?:path|polygon|ellipse)([^>]*)>', m.group(2)).group(1)
+        attr = dict(re.findall(rb'([a-z-]+)="([^"]*)"', shape))
+        out[m.group(1).decode()] = tuple(attr.get(k, b'').decode() for k in
+                                         (b'fill', b'stroke', b'stroke-width', b'stroke-dasharray'))
+    return out
+
+
+def grey(colour):
+    """The luma of '#rrggbb' or a named colour of the print theme, 0..255."""
+    named = {'white': '#ffffff', 'black': '#000000'}
+    c = named.get(colour, colour)
+    r, g, b = (int(c[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+@test
+def states_differ_without_colour_in_every_theme():
+    # L's step 4 (d = e + c): d is this step's value, e and c changed, L is
+    # the root. In grey the fills may look alike: the borders must not.
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    for theme in ('light', 'dark', 'print'):
+        out = os.path.join(d, theme)
+        r = run(['steps', src, '-o', out, '--theme', theme])
+        expect((r.status, r.err), (0, ''), theme)
+        lines = node_lines(read(os.path.join(out, 'step-004.svg')))
+        current, changed, root, plain = lines['v4'], lines['v2'], lines['v6'], lines['v0']
+        expect((current[2], current[3]), ('5', ''), f'{theme}: the step\'s value, heaviest solid')
+        expect(lines['v4_op'][2], '4', f'{theme}: its op')
+        for v in ('v2', 'v3'):
+            expect((lines[v][2], lines[v][3]), ('2.4', '1,5'), f'{theme}: {v} changed, dotted')
+        expect((root[2], root[3]), ('3', ''), f'{theme}: the root, heavy solid')
+        expect((plain[2], plain[3]), ('1.2', ''), f'{theme}: an input, thin solid')
+        if theme == 'print':  # black lines; fills told apart in grey too
+            expect({current[1], changed[1], root[1]}, {'black'}, 'print: black lines')
+            expect_true(grey(root[0]) - grey(current[0]) > 20, f'print: fills {root[0]} {current[0]}')
+    # The page's legend draws its swatches with the same lines.
+    r = run(['steps', src, '-o', os.path.join(d, 'p.html'), '--theme', 'print'])
+    page = read(os.path.join(d, 'p.html')).decode()
+    for prop in ('--mg-current-width:5px', '--mg-changed-width:2.4px', '--mg-changed-style:dotted',
+                 'border-style:var(--mg-changed-style)'):
+        expect_true(prop in page, prop)
+
+
+# ---- the handout -----------------------------------------------------------------
+
+def pdf_text(path, page):
+    r = subprocess.run(['pdftotext', '-layout', '-f', str(page), '-l', str(page), path, '-'],
+                       stdout=subprocess.PIPE, check=True)
+    return ' '.join(r.stdout.decode().split())
+
+
+def pdf_info(path):
+    r = subprocess.run(['pdfinfo', path], stdout=subprocess.PIPE, check=True, env={**os.environ})
+    return dict(line.split(':', 1) for line in r.stdout.decode().splitlines() if ':' in line)
+
+
+@test
+def handout_pdf_one_page_per_step_with_its_caption():
+    d = tempdir()
+    src = write(os.path.join(d, 'L.mg'), L_SRC)
+    a, b = os.path.join(d, 'a.pdf'), os.path.join(d, 'b.pdf')
+    env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'}
+    for out in (a, b):
+        r = run(['steps', src, '-o', out], env=env)
+        expect((r.status, r.out, r.err), (0, b'', ''), out)
+    expect(read(a), read(b), 'byte-identical')
+    expect(sorted(os.listdir(d)), ['L.mg', 'a.pdf', 'b.pdf'])
+    info = pdf_info(a)
+    expect(info['Pages'].strip(), '5', 'pages: 2 + the 3 ops of L')
+    expect(info['Page size'].split(), ['595', 'x', '842', 'pts', '(A4)'], 'portrait: TB')
+    expect(info['CreationDate'].strip(), 'Thu Jan  1 00:00:00 1970 UTC')
+    captions = [line.split(': ', 1)[1] for line in L_TEXT.splitlines()]
+    for page, caption in enumerate(captions, 1):
+        text = pdf_text(a, page)
+        expect_true(text.startswith(f'L step {page} of 5 '), f'page {page} heading: {text[:40]}')
+        # the whole caption, in order, whatever the line breaks
+        expect_true(' '.join(caption.replace('; ', ' ').split()) in text,
+                    f'page {page} caption: {text}')
+    # formulas wrap only before ' = ', never inside a term
+    r = subprocess.run(['pdftotext', '-layout', '-f', '5', '-l', '5', a, '-'],
+                       stdout=subprocess.PIPE, check=True)
+    expect_true('a.grad += b.data × e.grad = -3.0000 × -2.0000 = 6.0000' in r.stdout.decode(),
+                'a term on one line')
+    c = os.path.join(d, 'c.pdf')
+    r = run(['steps', src, '-o', c, '--title', 'Backprop by hand', '--rankdir', 'LR',
+             '--theme', 'print'], env={**env, 'SOURCE_DATE_EPOCH': '1700000000'})
+    expect(r.status, 0, 'exit')
+    info = pdf_info(c)
+    expect(info['Page size'].split()[:3], ['842', 'x', '595'], 'landscape for LR')
+    expect(info['CreationDate'].strip(), 'Tue Nov 14 22:13:20 2023 UTC')
+    expect_true(pdf_text(c, 1).startswith('Backprop by hand step 1 of 5'), 'title')
+
+
+@test
+def handout_of_a_long_caption_wraps_between_terms():
+    # long names make terms wider than the page: they break before ' = ' only
+    d = tempdir()
+    long = b'a_rather_long_name_for_the_first_input'
+    src = write(os.path.join(d, 'x.mg'), long + b' = 2\nw = 3\nproduct_of_the_input_and_its_weight = '
+                + long + b' * w\n')
+    out = os.path.join(d, 'x.pdf')
+    r = run(['steps', src, '-o', out, '--precision', '8'])
+    expect((r.status, r.err), (0, ''), 'exit')
+    r = subprocess.run(['pdftotext', '-layout', '-f', '3', '-l', '3', out, '-'],
+                       stdout=subprocess.PIPE, check=True)
+    lines = [line.strip() for line in r.stdout.decode().splitlines() if '.grad' in line or
+             line.strip().startswith(('=', '×'))]
+    expect_true(len(lines) >= 3, f'wrapped: {lines}')
+    for line in lines:
+        expect_true(line.startswith(('a_rather', 'w.grad', '= ', '× ')) and
+                    not line.endswith(('=', '-', '×', '+=')),
+                    f'a break between terms: {line!r}')
 
 
 @test

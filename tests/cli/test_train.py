@@ -260,6 +260,26 @@ def plot_dpi_sets_the_pixels_exactly():
 
 @test
 @clitest.drawing
+def plot_pdf_is_the_same_bytes_every_run():
+    d = tempdir()
+    env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'}
+    pdfs = []
+    for name, epoch in (('a.pdf', None), ('b.pdf', None), ('c.pdf', '1700000000')):
+        path = os.path.join(d, name)
+        r = run(['train', '--data', 'moons', '--steps', '3', '--plot', path],
+                env=env if epoch is None else {**env, 'SOURCE_DATE_EPOCH': epoch})
+        expect(r.status, 0, f'exit ({r.err})')
+        pdfs.append(open(path, 'rb').read())
+    expect(pdfs[0], pdfs[1], 'byte-identical')
+    expect_true(pdfs[0].startswith(b'%PDF-') and b'/MediaBox [ 0 0 1050 480 ]' in pdfs[0],
+                'one page of the PNG\'s size in points')
+    expect_true(b'/CreationDate (19700101000000Z)' in pdfs[0], 'a fixed date')
+    expect_true(b'/CreationDate (20231114221320Z)' in pdfs[2], 'SOURCE_DATE_EPOCH\'s date')
+    expect(len(pdfs[2]), len(pdfs[0]), 'only the date differs')
+
+
+@test
+@clitest.drawing
 def outputs_take_any_case_of_extension():
     # --plot and --draw read extensions as draw's -o does: x.PNG is a PNG
     d = tempdir()

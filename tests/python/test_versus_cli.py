@@ -124,6 +124,11 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     got.save(tmp_path / 'module.html')
     assert (tmp_path / 'module.html').read_bytes() == want
     assert want.count(b'<figure class="frame"') == len(got)
+    pdf = tmp_path / 'cli.pdf'  # the handout too
+    lr = [] if '--rankdir' in flags else ['--rankdir', 'LR']  # handouts default to TB
+    r = run_cli('steps', source('examples', f'{example}.mg'), '-o', str(pdf), *flags, *lr)
+    assert r.returncode == 0, r.stderr
+    assert got.handout() == pdf.read_bytes()
 
 
 @pytest.mark.parametrize('program,flags,options', [

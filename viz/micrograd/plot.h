@@ -28,7 +28,7 @@ extern "C" {
 typedef enum mg_plot_format {
     MG_PLOT_PNG = 0,
     MG_PLOT_SVG = 1,
-    MG_PLOT_PDF = 2
+    MG_PLOT_PDF = 2  /* one page, the same bytes every run (SOURCE_DATE_EPOCH's date) */
 } mg_plot_format;
 
 /* A PNG's resolution: dots per inch (a plot's unit is the point, 1/72 in, so
