@@ -462,10 +462,12 @@ static inline mg_value leaf(mg_graph *g, double data, mg_role role)
 
 mg_value mg_leaf_role(mg_graph *g, double data, mg_role role) { return leaf(g, data, role); }
 
-mg_value mg_leaf(mg_graph *g, double data, const char *label)
+/* mg_leaf with a label, out of line: the unlabelled leaf, nearly every one
+ * a program makes, then needs no stack frame. */
+static COLD mg_value leaf_labelled(mg_graph *g, double data, const char *label)
 {
     mg_value v = leaf(g, data, MG_ROLE_INPUT);
-    if (!mg_value_ok(v) || !label)
+    if (!mg_value_ok(v))
         return v;
     uint32_t entry;
     if (pool_put(g, label, strlen(label), "mg_leaf", &entry) != MG_OK) {
@@ -474,6 +476,13 @@ mg_value mg_leaf(mg_graph *g, double data, const char *label)
     }
     g->nodes[v.index].label = entry;
     return v;
+}
+
+mg_value mg_leaf(mg_graph *g, double data, const char *label)
+{
+    if (LIKELY(!label))
+        return leaf(g, data, MG_ROLE_INPUT);
+    return leaf_labelled(g, data, label);
 }
 
 mg_value mg_add(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_ADD, a, b); }

@@ -480,6 +480,55 @@ static void bad_shapes_and_counts(void **state)
     mg_graph_free(g);
 }
 
+/* ---- minibatches ------------------------------------------------------------ */
+
+/* Batches are distinct rows of the data, copied whole; a seed repeats them;
+ * a size of 0 or past the rows is refused with a reason. */
+static void batches_are_distinct_rows_from_the_seed(void **state)
+{
+    (void)state;
+    mg_dataset d;
+    mg_rng rng;
+    mg_rng_seed(&rng, 1);
+    assert_int_equal(mg_dataset_moons(&d, 50, 0.1, &rng), MG_OK);
+    mg_batches a, b;
+    assert_int_equal(mg_batches_init(&a, &d, 7, 42, NULL), MG_OK);
+    assert_int_equal(mg_batches_init(&b, &d, 7, 42, NULL), MG_OK);
+    for (int step = 0; step < 20; step++) {
+        const mg_dataset *x = mg_batches_next(&a, &d), *y = mg_batches_next(&b, &d);
+        assert_non_null(x);
+        assert_int_equal(x->count, 7);
+        assert_memory_equal(x->x, y->x, 14 * sizeof(double));
+        int used[50] = {0};
+        for (size_t i = 0; i < 7; i++) {
+            size_t r = a.order[i];
+            assert_true(r < 50);
+            assert_int_equal(used[r]++, 0); /* distinct */
+            assert_memory_equal(x->x + 2 * i, d.x + 2 * r, 2 * sizeof(double));
+            assert_true(x->y[i] == d.y[r]);
+        }
+    }
+    mg_batches_free(&b);
+    assert_int_equal(mg_batches_init(&b, &d, 7, 43, NULL), MG_OK);
+    mg_batches_free(&a);
+    assert_int_equal(mg_batches_init(&a, &d, 7, 42, NULL), MG_OK);
+    mg_batches_next(&a, &d);
+    mg_batches_next(&b, &d);
+    assert_memory_not_equal(a.order, b.order, 7 * sizeof(size_t));
+    mg_batches_free(&a);
+    mg_batches_free(&b);
+    mg_error err;
+    assert_int_equal(mg_batches_init(&a, &d, 0, 1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a batch of 0 rows out of 50: it must be 1 to 50");
+    assert_int_equal(mg_batches_init(&a, &d, 51, 1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a batch of 51 rows out of 50: it must be 1 to 50");
+    assert_null(a.order);
+    assert_null(mg_batches_next(&a, &d));
+    mg_batches_free(&a);
+    mg_batches_free(NULL);
+    mg_dataset_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +545,7 @@ int main(void)
         cmocka_unit_test(training_memory_is_flat),
         cmocka_unit_test(moons_are_two_half_circles),
         cmocka_unit_test(bad_shapes_and_counts),
+        cmocka_unit_test(batches_are_distinct_rows_from_the_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

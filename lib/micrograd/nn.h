@@ -238,6 +238,39 @@ MG_API mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, 
                                    double alpha, double lr, unsigned flags, double *loss_out,
                                    double *accuracy);
 
+/* ---- minibatches ----------------------------------------------------------- */
+
+/* micrograd's demo trains on an optional random minibatch each step
+ * (`loss(batch_size=...)`: `ri = np.random.permutation(n)[:batch_size]`).
+ * mg_batches draws them from the project's RNG, seeded, so the same seed gives
+ * the same batches. Batch k is drawn so: with order a permutation of the rows
+ * 0..n-1 (the identity before the first batch, then as the last batch left
+ * it), for i = 0 .. size-1, j = i + mg_rng_below(rng, n - i), swap order[i]
+ * and order[j], and row order[i] is the batch's row i. That is the first size
+ * swaps of a Fisher-Yates shuffle: every batch is `size` distinct rows drawn
+ * uniformly, in the order drawn, at a cost of O(size) a batch. The rng is
+ * seeded with mg_rng_seed(seed ^ 0x6261746368) ("batch"), a stream apart from
+ * the weights' and the moons'. */
+typedef struct mg_batches {
+    mg_dataset batch;   /* the last batch drawn: size rows of d's, owned */
+    size_t *order;      /* the rows' arrangement (see above), owned */
+    size_t count;       /* d's rows */
+    mg_rng rng;
+} mg_batches;
+
+/* Prepares batches of `size` rows of d. Returns MG_OK; MG_ERR_INVALID when d
+ * is empty or size is 0 or more than d's rows; MG_ERR_NOMEM. err (may be NULL)
+ * says why; b is then empty. */
+MG_API mg_status mg_batches_init(mg_batches *b, const mg_dataset *d, size_t size, uint64_t seed,
+                                 mg_error *err);
+/* Draws the next batch of d (the data set b was made for) into b->batch and
+ * returns it; NULL when b is empty or d is not shaped as that data set. The
+ * batch is the same mg_dataset every time, so mg_mlp_train_step rebuilds its
+ * graph for each (its rows differ) and memory stays that of one batch. */
+MG_API const mg_dataset *mg_batches_next(mg_batches *b, const mg_dataset *d);
+/* Frees what b owns and empties it. NULL is a no-op. */
+MG_API void mg_batches_free(mg_batches *b);
+
 /* ---- presets: the video's run and micrograd's demo ------------------------ */
 
 /* How a preset trains: the network, the loss and the learning rate. */
