@@ -227,11 +227,12 @@ MG_API mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
                             double alpha, unsigned flags, double *accuracy);
 /* One step of micrograd's loop: mark; loss (as mg_mlp_loss); zero_grad;
  * backward; p.data -= lr * p.grad; reset to the mark. Memory stays flat however
- * many steps run, and after the first step nothing is allocated. A step on
- * the same data (the same mg_dataset with the same numbers, loss, alpha and
- * flags) right after the last one replays that step's graph, kept past the
- * mark (mg_graph_unreset, mg_replay), instead of building it: the same bits,
- * about half the work. *loss and
+ * many steps run, and after the first step nothing is allocated. A step of the
+ * same shape as the last one (as many examples of as many inputs, the same
+ * loss, alpha and flags: the same data again, or the next minibatch) right
+ * after it replays that step's graph, kept past the mark (mg_graph_unreset,
+ * mg_replay), with this step's numbers written into its input and target
+ * leaves, instead of building it: the same bits, about half the work. *loss and
  * *accuracy (may be NULL) are those of this step's forward pass, before the
  * update. Returns MG_OK, or the error (parameters unchanged, graph reset). */
 MG_API mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
@@ -264,9 +265,9 @@ typedef struct mg_batches {
 MG_API mg_status mg_batches_init(mg_batches *b, const mg_dataset *d, size_t size, uint64_t seed,
                                  mg_error *err);
 /* Draws the next batch of d (the data set b was made for) into b->batch and
- * returns it; NULL when b is empty or d is not shaped as that data set. The
- * batch is the same mg_dataset every time, so mg_mlp_train_step rebuilds its
- * graph for each (its rows differ) and memory stays that of one batch. */
+ * returns it; NULL when b is empty or d is not shaped as that data set. Every
+ * batch has the same shape, so mg_mlp_train_step replays the last step's graph
+ * on it, and memory stays that of one batch. */
 MG_API const mg_dataset *mg_batches_next(mg_batches *b, const mg_dataset *d);
 /* Frees what b owns and empties it. NULL is a no-op. */
 MG_API void mg_batches_free(mg_batches *b);
