@@ -738,9 +738,9 @@ static int find_data_leaves(const mg_graph *g, const mg_mlp *m, const mg_dataset
 }
 
 /* Remembers the step just built, if its data leaves can be found (else the
- * next step builds anew; nothing fails). */
-static void keep_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, double alpha,
-                      unsigned flags, mg_mark from, mg_value total)
+ * next step builds anew). MG_OK, or MG_ERR_NOMEM recorded (nothing kept). */
+static mg_status keep_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
+                           double alpha, unsigned flags, mg_mark from, mg_value total)
 {
     kept_step *k = &m->kept;
     k->valid = 0;
@@ -748,14 +748,15 @@ static void keep_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
     if (need > k->cap) {
         uint32_t *p = realloc(k->leaves, need * sizeof *p);
         if (!p)
-            return;
+            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0,
+                              "out of memory for the training step's data leaves");
         k->leaves = p;
         k->cap = need;
     }
-    if (!find_data_leaves(g, m, d, loss, from, k->leaves))
-        return;
-    *k = (kept_step){1, from, from, total, k->leaves, d->count, d->inputs, k->cap, loss, alpha,
-                     flags};
+    if (find_data_leaves(g, m, d, loss, from, k->leaves))
+        *k = (kept_step){1, from, from, total, k->leaves, d->count, d->inputs, k->cap, loss,
+                         alpha, flags};
+    return MG_OK;
 }
 
 /* Writes this step's numbers into the kept step's data leaves. */
@@ -785,8 +786,8 @@ static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss l
     k->valid = 0;
     *from = mg_graph_mark(g);
     mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
-    if (mg_value_ok(total))
-        keep_step(g, m, d, loss, alpha, flags, *from, total);
+    if (mg_value_ok(total) && keep_step(g, m, d, loss, alpha, flags, *from, total) != MG_OK)
+        return MG_NONE;
     return total;
 }
 
