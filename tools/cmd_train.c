@@ -555,7 +555,10 @@ enum { DRAW_NEURONS = -1, DRAW_EXAMPLE = 0, DRAW_WHOLE = 1 };
 static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
                      int *view)
 {
-    for (*view = DRAW_WHOLE; *view >= DRAW_EXAMPLE; --*view) {
+    /* every example adds values: past DRAW_WHOLE_MAX of them the whole loss
+     * cannot fit, and building it would take the memory --batch saves */
+    for (*view = d->count > DRAW_WHOLE_MAX ? DRAW_EXAMPLE : DRAW_WHOLE; *view >= DRAW_EXAMPLE;
+         --*view) {
         mg_mark mark = mg_graph_mark(g);
         mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
         size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;

@@ -181,6 +181,29 @@ def train_refuses_a_step_that_cannot_fit():
 
 
 @test
+@clitest.drawing
+def train_batch_draw_stays_small():
+    # --draw beside --batch on many rows draws one example's graph without
+    # first building the loss over every row (10,000 rows: ~230 MB)
+    d = tempdir()
+    rng = random.Random(2)
+    data = write(os.path.join(d, 'rows.csv'), ''.join(
+        f'{rng.random():.3f},{rng.random():.3f},{rng.choice([-1, 1])}\n' for _ in range(10000)))
+    out = os.path.join(d, 'net.svg')
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_DATA, (150_000_000, resource.RLIM_INFINITY))
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', data, '--steps', '2', '--batch', '32',
+                        '--draw', out], capture_output=True, preexec_fn=limit, timeout=300)
+    err = p.stderr.decode()
+    if p.returncode < 0 and 'Sanitizer' in err:
+        print('skipped: a sanitizer build cannot start under a memory limit')
+        return
+    expect(p.returncode, 0, f'exit ({err})')
+    expect_true('example 1 of 10000 and its svm loss' in open(out).read(), 'one example drawn')
+
+
+@test
 def layout_past_its_budget_is_given_up():
     # within a raised limit, a layout that runs past its CPU budget ends with
     # an error and leaves nothing behind
