@@ -335,39 +335,39 @@ static void replayed_steps_match_rebuilt_steps(void **state)
     (void)state;
     double losses[2][15];
     for (int kind = MG_LOSS_SSE; kind <= MG_LOSS_SVM; kind++) {
-    for (int rebuild = 0; rebuild < 2; rebuild++) {
-        mg_graph *g = mg_graph_new();
-        mg_rng rng;
-        mg_rng_seed(&rng, 1337);
-        const size_t sizes[] = {2, 16, 16, 1};
-        mg_mlp *m;
-        assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL),
-                         MG_OK);
-        mg_dataset d, other;
-        assert_int_equal(mg_dataset_moons(&d, 40, 0.1, &rng), MG_OK);
-        assert_int_equal(mg_dataset_moons(&other, 40, 0.3, &rng), MG_OK);
-        mg_batches b;
-        assert_int_equal(mg_batches_init(&b, &d, 10, 5, NULL), MG_OK);
-        for (int k = 0; k < 15; k++) {
-            const mg_dataset *on = k < 4 ? &d : k < 6 ? &other : mg_batches_next(&b, &d);
-            double lr = (1.0 - 0.9 * k / 15) * (kind == MG_LOSS_SSE ? 0.01 : 1.0), acc;
-            if (rebuild)
-                losses[1][k] = rebuilt_step(g, m, on, (mg_loss)kind, lr);
-            else
-                assert_int_equal(mg_mlp_train_step(g, m, on, (mg_loss)kind, 1e-4, lr, 0,
-                                                   &losses[0][k], &acc), MG_OK);
-            assert_int_equal(mg_graph_size(g), 337);
-            if (k == 2)
-                d.y[0] = -d.y[0], d.x[3] += 0.5; /* the same data set, changed */
+        for (int rebuild = 0; rebuild < 2; rebuild++) {
+            mg_graph *g = mg_graph_new();
+            mg_rng rng;
+            mg_rng_seed(&rng, 1337);
+            const size_t sizes[] = {2, 16, 16, 1};
+            mg_mlp *m;
+            assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL),
+                             MG_OK);
+            mg_dataset d, other;
+            assert_int_equal(mg_dataset_moons(&d, 40, 0.1, &rng), MG_OK);
+            assert_int_equal(mg_dataset_moons(&other, 40, 0.3, &rng), MG_OK);
+            mg_batches b;
+            assert_int_equal(mg_batches_init(&b, &d, 10, 5, NULL), MG_OK);
+            for (int k = 0; k < 15; k++) {
+                const mg_dataset *on = k < 4 ? &d : k < 6 ? &other : mg_batches_next(&b, &d);
+                double lr = (1.0 - 0.9 * k / 15) * (kind == MG_LOSS_SSE ? 0.01 : 1.0), acc;
+                if (rebuild)
+                    losses[1][k] = rebuilt_step(g, m, on, (mg_loss)kind, lr);
+                else
+                    assert_int_equal(mg_mlp_train_step(g, m, on, (mg_loss)kind, 1e-4, lr, 0,
+                                                       &losses[0][k], &acc), MG_OK);
+                assert_int_equal(mg_graph_size(g), 337);
+                if (k == 2)
+                    d.y[0] = -d.y[0], d.x[3] += 0.5; /* the same data set, changed */
+            }
+            mg_batches_free(&b);
+            mg_dataset_free(&d);
+            mg_dataset_free(&other);
+            mg_mlp_free(m);
+            mg_graph_free(g);
         }
-        mg_batches_free(&b);
-        mg_dataset_free(&d);
-        mg_dataset_free(&other);
-        mg_mlp_free(m);
-        mg_graph_free(g);
-    }
-    assert_memory_equal(losses[0], losses[1], sizeof losses[0]);
-    assert_true(kind == MG_LOSS_SSE || losses[0][3] < losses[0][0]); /* it trains */
+        assert_memory_equal(losses[0], losses[1], sizeof losses[0]);
+        assert_true(kind == MG_LOSS_SSE || losses[0][3] < losses[0][0]); /* it trains */
     }
 }
 
