@@ -265,6 +265,19 @@ static mg_value handle(const mg_graph *g, uint32_t index)
     return (mg_value){index, g->tag};
 }
 
+/* A handle as one 64-bit word, index in the low half, tag in the high half
+ * (how it travels in a register): the ops' fast paths test and make handles
+ * with word arithmetic. */
+static inline uint64_t handle_word(mg_value v)
+{
+    return (uint64_t)v.tag << 32 | v.index;
+}
+
+static inline mg_value word_handle(uint64_t w)
+{
+    return (mg_value){(uint32_t)w, (uint32_t)(w >> 32)};
+}
+
 static int valid(const mg_graph *g, mg_value v)
 {
     return g && v.tag == g->tag && v.index < g->count;
@@ -390,38 +403,52 @@ static inline uint32_t push(mg_graph *g, mg_op op, uint32_t a, uint32_t b, doubl
     return i;
 }
 
-static inline mg_value unary(mg_graph *g, mg_op op, mg_value a)
+/* unary's rare cases: a bad handle, a full arena. */
+static COLD mg_value unary_slow(mg_graph *g, mg_op op, mg_value a)
 {
-    if (UNLIKELY(!g) || !usable(g, a))
-        return MG_NONE;
-    if (UNLIKELY(!room(g)))
+    if (!usable(g, a) || !room(g))
         return MG_NONE;
     double x = op_forward(op, g->nodes[a.index].data, 0.0);
     return handle(g, push(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT));
 }
 
-/* Records why a or b is unusable (the first bad one, as usable() does). */
-static COLD void bad_operands(mg_graph *g, mg_value a, mg_value b)
+/* The ops' fast paths test everything in one branch and hand the rare cases
+ * whole to a cold function, as a tail call: the fast path then needs no
+ * stack frame and keeps nothing across a call. */
+static inline mg_value unary(mg_graph *g, mg_op op, mg_value a)
 {
-    if (usable(g, a))
-        usable(g, b);
+    if (UNLIKELY(!g))
+        return MG_NONE;
+    const uint32_t n = g->count;
+    if (UNLIKELY((a.tag != g->tag) | (a.index >= n) | (n >= g->capacity)))
+        return unary_slow(g, op, a);
+    double x = op_forward(op, g->nodes[a.index].data, 0.0);
+    return handle(g, push(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT));
+}
+
+/* binary's rare cases: records why a or b is unusable (the first bad one, as
+ * usable() does), or grows a full arena and makes the value. */
+static COLD mg_value binary_slow(mg_graph *g, mg_op op, mg_value a, mg_value b)
+{
+    if (!usable(g, a) || !usable(g, b) || !room(g))
+        return MG_NONE;
+    double x = op_forward(op, g->nodes[a.index].data, g->nodes[b.index].data);
+    return handle(g, push(g, op, a.index, b.index, x, MG_ROLE_RESULT));
 }
 
 static inline mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
 {
     if (UNLIKELY(!g))
         return MG_NONE;
-    /* Both handles at once: one branch on the hot path. MG_NONE fails the
-     * index test, since count never exceeds MAX_VALUES < UINT32_MAX. */
-    if (UNLIKELY(((a.tag ^ g->tag) | (b.tag ^ g->tag)) != 0 ||
-                 (a.index >= g->count) | (b.index >= g->count))) {
-        bad_operands(g, a, b);
-        return MG_NONE;
-    }
-    if (UNLIKELY(!room(g)))
-        return MG_NONE;
-    double x = op_forward(op, g->nodes[a.index].data, g->nodes[b.index].data);
-    return handle(g, push(g, op, a.index, b.index, x, MG_ROLE_RESULT));
+    /* Both handles and the room at once: one branch on the hot path. MG_NONE
+     * fails the index test, since count never exceeds MAX_VALUES < UINT32_MAX. */
+    const uint64_t tag = (uint64_t)g->tag << 32, wa = handle_word(a), wb = handle_word(b);
+    const uint32_t n = g->count, ia = (uint32_t)wa, ib = (uint32_t)wb;
+    if (UNLIKELY((((wa ^ tag) | (wb ^ tag)) >> 32 != 0) | (ia >= n) | (ib >= n) |
+                 (n >= g->capacity)))
+        return binary_slow(g, op, a, b);
+    double x = op_forward(op, g->nodes[ia].data, g->nodes[ib].data);
+    return word_handle(tag | push(g, op, ia, ib, x, MG_ROLE_RESULT));
 }
 
 mg_value mg_unary(mg_graph *g, mg_op op, mg_value a)
@@ -446,26 +473,36 @@ mg_value mg_binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
     return binary(g, op, a, b);
 }
 
+/* leaf's rare cases: a bad role, a full arena. */
+static COLD mg_value leaf_slow(mg_graph *g, double data, mg_role role)
+{
+    if ((unsigned)role > MG_ROLE_PARAM) {
+        fail(g, MG_ERR_INVALID, "a leaf's role must be INPUT, CONST or PARAM");
+        return MG_NONE;
+    }
+    if (!room(g))
+        return MG_NONE;
+    return handle(g, push(g, MG_OP_LEAF, NO_OPERAND, NO_OPERAND, data, role));
+}
+
 /* A leaf; internal calls come here, not through the exported symbol. */
 static inline mg_value leaf(mg_graph *g, double data, mg_role role)
 {
     if (UNLIKELY(!g))
         return MG_NONE;
-    if (UNLIKELY((unsigned)role > MG_ROLE_PARAM)) {
-        fail(g, MG_ERR_INVALID, "a leaf's role must be INPUT, CONST or PARAM");
-        return MG_NONE;
-    }
-    if (UNLIKELY(!room(g)))
-        return MG_NONE;
+    if (UNLIKELY(((unsigned)role > MG_ROLE_PARAM) | (g->count >= g->capacity)))
+        return leaf_slow(g, data, role);
     return handle(g, push(g, MG_OP_LEAF, NO_OPERAND, NO_OPERAND, data, role));
 }
 
 mg_value mg_leaf_role(mg_graph *g, double data, mg_role role) { return leaf(g, data, role); }
 
-mg_value mg_leaf(mg_graph *g, double data, const char *label)
+/* mg_leaf with a label, out of line: the unlabelled leaf, nearly every one
+ * a program makes, then needs no stack frame. */
+static COLD mg_value leaf_labelled(mg_graph *g, double data, const char *label)
 {
     mg_value v = leaf(g, data, MG_ROLE_INPUT);
-    if (!mg_value_ok(v) || !label)
+    if (!mg_value_ok(v))
         return v;
     uint32_t entry;
     if (pool_put(g, label, strlen(label), "mg_leaf", &entry) != MG_OK) {
@@ -474,6 +511,13 @@ mg_value mg_leaf(mg_graph *g, double data, const char *label)
     }
     g->nodes[v.index].label = entry;
     return v;
+}
+
+mg_value mg_leaf(mg_graph *g, double data, const char *label)
+{
+    if (LIKELY(!label))
+        return leaf(g, data, MG_ROLE_INPUT);
+    return leaf_labelled(g, data, label);
 }
 
 mg_value mg_add(mg_graph *g, mg_value a, mg_value b) { return binary(g, MG_OP_ADD, a, b); }

@@ -12,15 +12,17 @@
 #include "fail.h"
 
 /* A training step's graph, left after the graph's end by its reset so the next
- * step on the same data can bring it back and replay it (mg_graph_unreset,
- * mg_replay) instead of building it again: the same ops on the same numbers,
- * so the same bits. x and y are a copy of the data it was built from. */
+ * step of the same shape (as many examples of as many inputs, the same loss,
+ * alpha and flags) can bring it back and replay it (mg_graph_unreset,
+ * mg_replay) instead of building it again. A step's graph depends on its data
+ * only through the leaves that hold the numbers: writing the new step's
+ * numbers there and replaying makes the same ops on the same numbers as a
+ * build, so the same bits (a minibatch too). leaves holds their indices. */
 typedef struct kept_step {
     int valid;
     mg_mark from, end;
     mg_value total;
-    const mg_dataset *d;
-    double *x, *y;
+    uint32_t *leaves;       /* count * (inputs + 1): an example's inputs, then its target */
     size_t count, inputs, cap;
     mg_loss loss;
     double alpha;
@@ -99,8 +101,7 @@ void mg_mlp_free(mg_mlp *m)
     free(m->dbuf);
     free(m->xbuf);
     free(m->scores);
-    free(m->kept.x);
-    free(m->kept.y);
+    free(m->kept.leaves);
     free(m);
 }
 
@@ -674,41 +675,101 @@ mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss, 
     return total;
 }
 
-/* 1 if the kept step was built from this very data, loss and flags. */
+/* 1 if the kept step has this step's shape. */
 static int kept_matches(const kept_step *k, const mg_dataset *d, mg_loss loss, double alpha,
                         unsigned flags)
 {
-    return k->valid && k->d == d && k->count == d->count && k->inputs == d->inputs &&
-           k->loss == loss && k->alpha == alpha && k->flags == flags &&
-           memcmp(k->x, d->x, d->count * d->inputs * sizeof *d->x) == 0 &&
-           memcmp(k->y, d->y, d->count * sizeof *d->y) == 0;
+    return k->valid && k->count == d->count && k->inputs == d->inputs && k->loss == loss &&
+           k->alpha == alpha && k->flags == flags;
 }
 
-/* Remembers the step just built: MG_OK, or MG_ERR_NOMEM recorded (the copy
- * of the data could not be made; nothing is kept). */
-static mg_status keep_step(mg_graph *g, kept_step *k, const mg_dataset *d, mg_loss loss,
+/* The number a data leaf of the loss holds: an input, or the target as the
+ * loss writes it (the SVM's -y, the squared error's y). */
+static double data_number(const mg_dataset *d, mg_loss loss, size_t r, size_t i)
+{
+    if (i < d->inputs)
+        return d->x[r * d->inputs + i];
+    return loss == MG_LOSS_SVM ? -d->y[r] : d->y[r];
+}
+
+/* The CONST leaf holding example r's target in the loss just built: an
+ * operand of the first op at or after *at that takes its score (the SVM's
+ * -y * score, the squared error's score - y). Moves *at past it; UINT32_MAX
+ * if there is none. */
+static uint32_t target_leaf(const mg_graph *g, const mg_mlp *m, mg_loss loss, size_t r,
+                            size_t *at)
+{
+    const mg_op op = loss == MG_LOSS_SVM ? MG_OP_MUL : MG_OP_SUB;
+    const int mine = loss == MG_LOSS_SVM ? 1 : 0; /* the score's side */
+    for (size_t n = mg_graph_size(g); *at < n; ++*at) {
+        mg_value v = mg_value_at(g, *at);
+        if (mg_value_op(g, v) != op || mg_operand(g, v, mine).index != m->scores[r].index)
+            continue;
+        mg_value t = mg_operand(g, v, 1 - mine);
+        ++*at;
+        return mg_value_role(g, t) == MG_ROLE_CONST ? t.index : UINT32_MAX;
+    }
+    return UINT32_MAX;
+}
+
+/* Finds the leaves holding d's numbers in the loss just built after from:
+ * example r's inputs are the first values of its forward graph (every
+ * example's has as many values, ending at its score), its target is found by
+ * target_leaf. 1 when each holds the number it should. */
+static int find_data_leaves(const mg_graph *g, const mg_mlp *m, const mg_dataset *d, mg_loss loss,
+                            mg_mark from, uint32_t *leaves)
+{
+    const size_t n = d->count, in = d->inputs, per = m->scores[0].index - from.values + 1;
+    size_t at = from.values + n * per;
+    for (size_t r = 0; r < n; r++) {
+        if (m->scores[r].index != from.values + r * per + per - 1)
+            return 0;
+        for (size_t i = 0; i < in; i++)
+            leaves[r * (in + 1) + i] = (uint32_t)(from.values + r * per + i);
+        leaves[r * (in + 1) + in] = target_leaf(g, m, loss, r, &at);
+        for (size_t i = 0; i <= in; i++) {
+            mg_value v = mg_value_at(g, leaves[r * (in + 1) + i]);
+            double want = data_number(d, loss, r, i), have = mg_data(g, v);
+            if (mg_value_op(g, v) != MG_OP_LEAF || memcmp(&want, &have, sizeof want) != 0)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Remembers the step just built, if its data leaves can be found (else the
+ * next step builds anew). MG_OK, or MG_ERR_NOMEM recorded (nothing kept). */
+static mg_status keep_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                            double alpha, unsigned flags, mg_mark from, mg_value total)
 {
+    kept_step *k = &m->kept;
     k->valid = 0;
-    size_t nx = d->count * d->inputs;
-    if (nx > k->cap || d->count > k->cap) {
-        size_t cap = nx > d->count ? nx : d->count;
-        double *x = realloc(k->x, cap * sizeof *x), *y = x ? realloc(k->y, cap * sizeof *y) : NULL;
-        if (x)
-            k->x = x;
-        if (!x || !y)
-            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0, "out of memory for the training data");
-        k->y = y;
-        k->cap = cap;
+    size_t need = d->count * (d->inputs + 1);
+    if (need > k->cap) {
+        uint32_t *p = realloc(k->leaves, need * sizeof *p);
+        if (!p)
+            return fail_graph(g, NULL, MG_ERR_NOMEM, 0, 0,
+                              "out of memory for the training step's data leaves");
+        k->leaves = p;
+        k->cap = need;
     }
-    memcpy(k->x, d->x, nx * sizeof *d->x);
-    memcpy(k->y, d->y, d->count * sizeof *d->y);
-    *k = (kept_step){1, from, from, total, d, k->x, k->y, d->count, d->inputs, k->cap,
-                     loss, alpha, flags};
+    if (find_data_leaves(g, m, d, loss, from, k->leaves))
+        *k = (kept_step){1, from, from, total, k->leaves, d->count, d->inputs, k->cap, loss,
+                         alpha, flags};
     return MG_OK;
 }
 
-/* The step's loss: the kept graph replayed when it is this step's, else built. */
+/* Writes this step's numbers into the kept step's data leaves. */
+static void write_data(mg_graph *g, const kept_step *k, const mg_dataset *d, mg_loss loss)
+{
+    for (size_t r = 0; r < d->count; r++)
+        for (size_t i = 0; i <= d->inputs; i++)
+            mg_set_data(g, mg_value_at(g, k->leaves[r * (d->inputs + 1) + i]),
+                        data_number(d, loss, r, i));
+}
+
+/* The step's loss: the kept graph replayed when it has this step's shape,
+ * else built. */
 static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                           double alpha, unsigned flags, double *accuracy, mg_mark *from)
 {
@@ -716,6 +777,7 @@ static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss l
     if (d && mg_graph_status(g) == MG_OK && kept_matches(k, d, loss, alpha, flags) &&
         mg_graph_unreset(g, k->end)) {
         *from = k->from;
+        write_data(g, k, d, loss);
         mg_replay(g, k->from);
         if (accuracy)
             *accuracy = accuracy_of(g, m, d);
@@ -724,7 +786,7 @@ static mg_value step_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss l
     k->valid = 0;
     *from = mg_graph_mark(g);
     mg_value total = mg_mlp_loss(g, m, d, loss, alpha, flags, accuracy);
-    if (mg_value_ok(total) && keep_step(g, k, d, loss, alpha, flags, *from, total) != MG_OK)
+    if (mg_value_ok(total) && keep_step(g, m, d, loss, alpha, flags, *from, total) != MG_OK)
         return MG_NONE;
     return total;
 }

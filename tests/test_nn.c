@@ -312,39 +312,63 @@ static void training_memory_is_flat(void **state)
     mg_graph_free(g);
 }
 
-/* A step on the same data replays the kept graph; on other data (or a copy
- * of it at another address) it builds anew: the losses agree to the bit. */
+/* One training step built from scratch, as micrograd builds it. */
+static double rebuilt_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss kind,
+                           double lr)
+{
+    mg_mark mark = mg_graph_mark(g);
+    mg_value loss = mg_mlp_loss(g, m, d, kind, 1e-4, 0, NULL);
+    double x = mg_data(g, loss);
+    mg_mlp_zero_grad(g, m);
+    assert_int_equal(mg_backward(g, loss), MG_OK);
+    mg_mlp_sgd(g, m, lr);
+    mg_graph_reset(g, mark);
+    return x;
+}
+
+/* A step of the last one's shape replays the kept graph with its own numbers
+ * written in: the same data, the data changed in place, another data set,
+ * the next minibatch. The losses agree to the bit with steps built anew,
+ * for both losses (their targets sit in different leaves). */
 static void replayed_steps_match_rebuilt_steps(void **state)
 {
     (void)state;
-    double losses[2][12];
-    for (int rebuild = 0; rebuild < 2; rebuild++) {
-        mg_graph *g = mg_graph_new();
-        mg_rng rng;
-        mg_rng_seed(&rng, 1337);
-        const size_t sizes[] = {2, 16, 16, 1};
-        mg_mlp *m;
-        assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL),
-                         MG_OK);
-        mg_dataset d;
-        assert_int_equal(mg_dataset_moons(&d, 40, 0.1, &rng), MG_OK);
-        mg_dataset copy = d;
-        double acc;
-        for (int k = 0; k < 12; k++) {
-            const mg_dataset *on = rebuild && k % 2 ? &copy : &d;
-            assert_int_equal(mg_mlp_train_step(g, m, on, MG_LOSS_SVM, 1e-4, 1.0 - 0.9 * k / 12,
-                                               0, &losses[rebuild][k], &acc),
+    double losses[2][15];
+    for (int kind = MG_LOSS_SSE; kind <= MG_LOSS_SVM; kind++) {
+        for (int rebuild = 0; rebuild < 2; rebuild++) {
+            mg_graph *g = mg_graph_new();
+            mg_rng rng;
+            mg_rng_seed(&rng, 1337);
+            const size_t sizes[] = {2, 16, 16, 1};
+            mg_mlp *m;
+            assert_int_equal(mg_mlp_new(g, sizes, 4, MG_ACT_RELU, MG_ACT_LINEAR, &rng, &m, NULL),
                              MG_OK);
-            assert_int_equal(mg_graph_size(g), 337);
-            if (k == 5)
-                d.y[0] = -d.y[0]; /* the same data set, changed: built anew */
+            mg_dataset d, other;
+            assert_int_equal(mg_dataset_moons(&d, 40, 0.1, &rng), MG_OK);
+            assert_int_equal(mg_dataset_moons(&other, 40, 0.3, &rng), MG_OK);
+            mg_batches b;
+            assert_int_equal(mg_batches_init(&b, &d, 10, 5, NULL), MG_OK);
+            for (int k = 0; k < 15; k++) {
+                const mg_dataset *on = k < 4 ? &d : k < 6 ? &other : mg_batches_next(&b, &d);
+                double lr = (1.0 - 0.9 * k / 15) * (kind == MG_LOSS_SSE ? 0.01 : 1.0), acc;
+                if (rebuild)
+                    losses[1][k] = rebuilt_step(g, m, on, (mg_loss)kind, lr);
+                else
+                    assert_int_equal(mg_mlp_train_step(g, m, on, (mg_loss)kind, 1e-4, lr, 0,
+                                                       &losses[0][k], &acc), MG_OK);
+                assert_int_equal(mg_graph_size(g), 337);
+                if (k == 2)
+                    d.y[0] = -d.y[0], d.x[3] += 0.5; /* the same data set, changed */
+            }
+            mg_batches_free(&b);
+            mg_dataset_free(&d);
+            mg_dataset_free(&other);
+            mg_mlp_free(m);
+            mg_graph_free(g);
         }
-        mg_dataset_free(&d);
-        mg_mlp_free(m);
-        mg_graph_free(g);
+        assert_memory_equal(losses[0], losses[1], sizeof losses[0]);
+        assert_true(kind == MG_LOSS_SSE || losses[0][3] < losses[0][0]); /* it trains */
     }
-    assert_memory_equal(losses[0], losses[1], sizeof losses[0]);
-    assert_true(losses[0][11] < losses[0][0]);
 }
 
 /* ---- data ---------------------------------------------------------------------------- */
@@ -480,6 +504,55 @@ static void bad_shapes_and_counts(void **state)
     mg_graph_free(g);
 }
 
+/* ---- minibatches ------------------------------------------------------------ */
+
+/* Batches are distinct rows of the data, copied whole; a seed repeats them;
+ * a size of 0 or past the rows is refused with a reason. */
+static void batches_are_distinct_rows_from_the_seed(void **state)
+{
+    (void)state;
+    mg_dataset d;
+    mg_rng rng;
+    mg_rng_seed(&rng, 1);
+    assert_int_equal(mg_dataset_moons(&d, 50, 0.1, &rng), MG_OK);
+    mg_batches a, b;
+    assert_int_equal(mg_batches_init(&a, &d, 7, 42, NULL), MG_OK);
+    assert_int_equal(mg_batches_init(&b, &d, 7, 42, NULL), MG_OK);
+    for (int step = 0; step < 20; step++) {
+        const mg_dataset *x = mg_batches_next(&a, &d), *y = mg_batches_next(&b, &d);
+        assert_non_null(x);
+        assert_int_equal(x->count, 7);
+        assert_memory_equal(x->x, y->x, 14 * sizeof(double));
+        int used[50] = {0};
+        for (size_t i = 0; i < 7; i++) {
+            size_t r = a.order[i];
+            assert_true(r < 50);
+            assert_int_equal(used[r]++, 0); /* distinct */
+            assert_memory_equal(x->x + 2 * i, d.x + 2 * r, 2 * sizeof(double));
+            assert_true(x->y[i] == d.y[r]);
+        }
+    }
+    mg_batches_free(&b);
+    assert_int_equal(mg_batches_init(&b, &d, 7, 43, NULL), MG_OK);
+    mg_batches_free(&a);
+    assert_int_equal(mg_batches_init(&a, &d, 7, 42, NULL), MG_OK);
+    mg_batches_next(&a, &d);
+    mg_batches_next(&b, &d);
+    assert_memory_not_equal(a.order, b.order, 7 * sizeof(size_t));
+    mg_batches_free(&a);
+    mg_batches_free(&b);
+    mg_error err;
+    assert_int_equal(mg_batches_init(&a, &d, 0, 1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a batch of 0 rows out of 50: it must be 1 to 50");
+    assert_int_equal(mg_batches_init(&a, &d, 51, 1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "a batch of 51 rows out of 50: it must be 1 to 50");
+    assert_null(a.order);
+    assert_null(mg_batches_next(&a, &d));
+    mg_batches_free(&a);
+    mg_batches_free(NULL);
+    mg_dataset_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +569,7 @@ int main(void)
         cmocka_unit_test(training_memory_is_flat),
         cmocka_unit_test(moons_are_two_half_circles),
         cmocka_unit_test(bad_shapes_and_counts),
+        cmocka_unit_test(batches_are_distinct_rows_from_the_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -965,6 +965,11 @@ void cli_progress_update(cli_progress *p, size_t done, size_t total, const char 
     fflush(stderr);
 }
 
+double cli_progress_elapsed(const cli_progress *p)
+{
+    return now_seconds() - p->start;
+}
+
 void cli_progress_finish(cli_progress *p)
 {
     if (p->drawn)

@@ -168,6 +168,8 @@ cli_progress cli_progress_start(double delay);
 void cli_progress_update(cli_progress *p, size_t done, size_t total, const char *text);
 /* Ends the bar's line if one was drawn (before a message); no more drawing. */
 void cli_progress_finish(cli_progress *p);
+/* Seconds (wall clock) since cli_progress_start. */
+double cli_progress_elapsed(const cli_progress *p);
 
 /* getopt_long around the subcommands (optstring starting with ':'). */
 /* Resets getopt for a new argv and keeps it from printing. */

@@ -19,7 +19,8 @@
 static const char train_help[] =
     "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
     "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
-    "                       [--plot OUT.png|OUT.svg|OUT.pdf] [--dpi N] [--draw OUT] [--json]\n"
+    "                       [--batch N] [--plot OUT.png|OUT.svg|OUT.pdf] [--dpi N]\n"
+    "                       [--draw OUT] [--json]\n"
     "\n"
     "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
     "\n"
@@ -39,6 +40,10 @@ static const char train_help[] =
     "  --lr X           a constant learning rate instead of the preset's\n"
     "  --seed N         seeds the weights and the moons points (default 1337)\n"
     "  --loss mse|svm   summed squared error, or SVM max-margin + 1e-4 L2\n"
+    "  --batch N        each step on N rows drawn at random (as micrograd's demo draws\n"
+    "                   its minibatch: a random permutation's first N), from the seed:\n"
+    "                   the same seed, the same batches; N at most the rows. Without\n"
+    "                   it, every step uses every row\n"
     "  --plot OUT       the loss curve and, for 2-D data, the decision boundary\n"
     "                   (PNG, SVG or PDF, from the extension)\n"
     "  --dpi N          the plot's PNG resolution, 1..600 (default 144)\n"
@@ -53,18 +58,21 @@ static const char train_help[] =
     "                   step k's forward pass, before its update\n"
     "  -h, --help       this help\n"
     "\n"
-    "Accuracy is the fraction of examples whose score has the sign of the target.\n"
-    "Progress goes to standard error: a bar on a terminal, else a line every\n"
-    "tenth of the run.\n"
+    "Accuracy is the fraction of examples whose score has the sign of the target\n"
+    "(with --batch, of the step's batch). Progress goes to standard error: a bar\n"
+    "on a terminal, else a line every tenth of the run; then the time a step took.\n"
     "\n"
     "examples:\n"
     "  micrograd train\n"
     "  micrograd train --data moons --plot moons.png\n"
     "  micrograd train --draw network.svg\n"
     "  micrograd train --data moons --points moons100.csv --init moons_init.csv --json\n"
-    "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n";
+    "  micrograd train --data points.csv --sizes 2,8,1 --steps 500\n"
+    "  micrograd train --data big.csv --batch 32 --steps 1000\n";
 
 #define MAX_LAYERS 64
+/* --batch's largest value (a batch is further bounded by the rows). */
+#define MAX_BATCH 1000000000L
 /* --draw shows the whole loss graph up to this many values (dot lays the
  * tiny preset's out in about 75 ms), else one example's graph. */
 #define DRAW_WHOLE_MAX 500
@@ -85,6 +93,7 @@ typedef struct train_options {
     int has_lr;
     uint64_t seed;
     int loss;                /* -1: the preset's, else an mg_loss */
+    long batch;              /* 0: every row each step */
     int json;
 } train_options;
 
@@ -98,7 +107,7 @@ typedef struct train_setup {
 } train_setup;
 
 enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_SEED, OPT_LOSS,
-       OPT_PLOT, OPT_DPI, OPT_DRAW, OPT_JSON };
+       OPT_PLOT, OPT_DPI, OPT_DRAW, OPT_JSON, OPT_BATCH };
 
 /* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
 static int parse_sizes(const char *text, train_options *o)
@@ -131,6 +140,11 @@ static int take_option(int c, const char *arg, train_options *o)
         if (!cli_parse_long("train", "--steps", arg, 1, 10000000, &n))
             return CLI_USAGE;
         o->steps = n;
+        return -1;
+    case OPT_BATCH:
+        if (!cli_parse_long("train", "--batch", arg, 1, MAX_BATCH, &n))
+            return CLI_USAGE;
+        o->batch = n;
         return -1;
     case OPT_SEED:
         if (!cli_parse_long("train", "--seed", arg, 0, LONG_MAX, &n))
@@ -172,6 +186,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         {"plot", required_argument, NULL, OPT_PLOT},
         {"dpi", required_argument, NULL, OPT_DPI},
         {"draw", required_argument, NULL, OPT_DRAW},
+        {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -373,6 +388,10 @@ static int apply_options(const train_options *o, train_setup *s, train_data *d)
         s->preset.loss = (mg_loss)o->loss;
         s->preset.alpha = s->preset.loss == MG_LOSS_SVM ? mg_preset_find("moons")->alpha : 0.0;
     }
+    if (o->batch > 0 && (size_t)o->batch > d->set.count)
+        return cli_usage_error("train", "--batch %ld is more than the %zu row%s of the data "
+                               "(leave --batch out to train on every row)",
+                               o->batch, d->set.count, cli_plural(d->set.count));
     if (o->steps > 0)
         s->steps = o->steps;
     if (o->has_lr) {
@@ -439,6 +458,7 @@ static progress progress_start(long steps)
  * (0-based step) every tenth of the run and at the last step. */
 static void progress_update(progress *p, long k, double loss, double accuracy)
 {
+    double ms = cli_progress_elapsed(&p->bar) * 1e3 / (double)(k + 1);
     if (!p->bar.tty) {
         if (k % p->every == 0 || k + 1 == p->steps) {
             /* micrograd's notebook line, so the two runs read side by side */
@@ -449,27 +469,34 @@ static void progress_update(progress *p, long k, double loss, double accuracy)
         return;
     }
     char text[80];
-    snprintf(text, sizeof text, "  loss %.6g  accuracy %.1f%%", loss, accuracy * 100.0);
+    snprintf(text, sizeof text, "  loss %.6g  accuracy %.1f%%  %.3g ms a step", loss,
+             accuracy * 100.0, ms);
     cli_progress_update(&p->bar, (size_t)k + 1, (size_t)p->steps, text);
 }
 
 /* ---- training and output -------------------------------------------------------- */
 
-/* Runs the steps; history[k] and *accuracy are those of step k's forward pass. */
+/* Runs the steps, each on every row of d or on a batch drawn from them;
+ * history[k] and *accuracy are those of step k's forward pass. Ends with
+ * the time a step took, on standard error. */
 static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
-                     double *history, double *accuracy)
+                     mg_batches *batches, double *history, double *accuracy)
 {
     progress p = progress_start(s->steps);
     for (long k = 0; k < s->steps; k++) {
         double lr = mg_preset_lr(&s->preset, (size_t)k, (size_t)s->steps);
-        if (mg_mlp_train_step(g, m, d, s->preset.loss, s->preset.alpha, lr, 0, &history[k], accuracy) !=
-            MG_OK) {
+        const mg_dataset *rows = batches ? mg_batches_next(batches, d) : d;
+        if (mg_mlp_train_step(g, m, rows, s->preset.loss, s->preset.alpha, lr, 0, &history[k],
+                              accuracy) != MG_OK) {
             cli_progress_finish(&p.bar);
             cli_error("training failed at step %ld: %s", k, mg_graph_error(g));
             return CLI_FAILED;
         }
         progress_update(&p, k, history[k], *accuracy);
     }
+    double seconds = cli_progress_elapsed(&p.bar);
+    fprintf(stderr, "%ld step%s in %.3f s: %.3g ms a step\n", s->steps,
+            cli_plural((size_t)s->steps), seconds, seconds * 1e3 / (double)s->steps);
     return CLI_OK;
 }
 
@@ -532,7 +559,10 @@ enum { DRAW_NEURONS = -1, DRAW_EXAMPLE = 0, DRAW_WHOLE = 1 };
 static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
                      int *view)
 {
-    for (*view = DRAW_WHOLE; *view >= DRAW_EXAMPLE; --*view) {
+    /* every example adds values: past DRAW_WHOLE_MAX of them the whole loss
+     * cannot fit, and building it would take the memory --batch saves */
+    for (*view = d->count > DRAW_WHOLE_MAX ? DRAW_EXAMPLE : DRAW_WHOLE; *view >= DRAW_EXAMPLE;
+         --*view) {
         mg_mark mark = mg_graph_mark(g);
         mg_value loss = build_drawn(g, m, s, d, *view == DRAW_WHOLE);
         size_t count = mg_value_ok(loss) ? mg_viz_count(g, &loss, 1) : 0;
@@ -624,18 +654,25 @@ static void print_json(const train_options *o, const train_setup *s, const doubl
 }
 
 /* Refuses, before any work, a step whose graph would not fit in the memory
- * there is (a full-batch step over a large file builds its loss over every
- * row at once). */
-static int check_memory(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d)
+ * there is (a step builds its loss over every row of its batch at once; a
+ * full-batch step over a large file, over every row). */
+static int check_memory(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
+                        size_t batch)
 {
-    size_t need = 0, have = cli_memory_available();
-    if (d->count < 2 || mg_mlp_step_bytes(g, m, d, s->preset.loss, s->preset.alpha, d->count, &need) != MG_OK ||
+    size_t rows = batch ? batch : d->count, need = 0, have = cli_memory_available();
+    if (d->count < 2 ||
+        mg_mlp_step_bytes(g, m, d, s->preset.loss, s->preset.alpha, rows, &need) != MG_OK ||
         need <= have)
         return CLI_OK;
-    size_t per_row = need / d->count, fits = per_row ? have / per_row : 0;
-    cli_error("one training step over all %zu rows needs about %.1f GB of memory, more than the "
-              "%.1f GB there is; train on fewer rows (about %zu fit)",
-              d->count, need / 1e9, have / 1e9, fits);
+    size_t per_row = need / rows, fits = per_row ? have / per_row : 0;
+    if (batch)
+        cli_error("one training step over a batch of %zu rows needs about %.1f GB of memory, "
+                  "more than the %.1f GB there is; use a smaller --batch (about %zu rows fit)",
+                  rows, need / 1e9, have / 1e9, fits);
+    else
+        cli_error("one training step over all %zu rows needs about %.1f GB of memory, more than "
+                  "the %.1f GB there is; train on a random batch of rows each step with --batch "
+                  "(about %zu rows fit)", rows, need / 1e9, have / 1e9, fits);
     return CLI_FAILED;
 }
 
@@ -647,6 +684,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     mg_graph *g = mg_graph_new();
     double *history = malloc((size_t)s->steps * sizeof *history);
     mg_mlp *m = NULL;
+    mg_batches batches = {0};
     mg_rng rng;
     mg_rng_seed(&rng, o->seed);
     int status = CLI_FAILED;
@@ -661,15 +699,21 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     if (o->init && (status = load_init(o->init, g, m, s)) != CLI_OK)
         goto done;
-    if ((status = check_memory(g, m, s, &d->set)) != CLI_OK)
+    if ((status = check_memory(g, m, s, &d->set, (size_t)o->batch)) != CLI_OK)
         goto done;
+    if (o->batch && mg_batches_init(&batches, &d->set, (size_t)o->batch, o->seed, &err) != MG_OK) {
+        cli_error("%s", err.message);
+        status = CLI_FAILED;
+        goto done;
+    }
 #if CLI_HAVE_VIZ
     int view = DRAW_EXAMPLE;
     if (o->draw && (status = plan_draw(g, m, s, &d->set, &view)) != CLI_OK)
         goto done;
 #endif
     double accuracy = 0.0;
-    if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
+    if ((status = run_steps(g, m, s, &d->set, o->batch ? &batches : NULL, history,
+                            &accuracy)) != CLI_OK)
         goto done;
 #if CLI_HAVE_VIZ
     if (o->plot) {
@@ -698,6 +742,7 @@ static int train(const train_options *o, const train_setup *s, const train_data 
     }
     status = cli_finish_stdout(CLI_OK);
 done:
+    mg_batches_free(&batches);
     mg_mlp_free(m);
     mg_graph_free(g);
     free(history);

@@ -227,16 +227,50 @@ MG_API mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
                             double alpha, unsigned flags, double *accuracy);
 /* One step of micrograd's loop: mark; loss (as mg_mlp_loss); zero_grad;
  * backward; p.data -= lr * p.grad; reset to the mark. Memory stays flat however
- * many steps run, and after the first step nothing is allocated. A step on
- * the same data (the same mg_dataset with the same numbers, loss, alpha and
- * flags) right after the last one replays that step's graph, kept past the
- * mark (mg_graph_unreset, mg_replay), instead of building it: the same bits,
- * about half the work. *loss and
+ * many steps run, and after the first step nothing is allocated. A step of the
+ * same shape as the last one (as many examples of as many inputs, the same
+ * loss, alpha and flags: the same data again, or the next minibatch) right
+ * after it replays that step's graph, kept past the mark (mg_graph_unreset,
+ * mg_replay), with this step's numbers written into its input and target
+ * leaves, instead of building it: the same bits, about half the work. *loss and
  * *accuracy (may be NULL) are those of this step's forward pass, before the
  * update. Returns MG_OK, or the error (parameters unchanged, graph reset). */
 MG_API mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                                    double alpha, double lr, unsigned flags, double *loss_out,
                                    double *accuracy);
+
+/* ---- minibatches ----------------------------------------------------------- */
+
+/* micrograd's demo trains on an optional random minibatch each step
+ * (`loss(batch_size=...)`: `ri = np.random.permutation(n)[:batch_size]`).
+ * mg_batches draws them from the project's RNG, seeded, so the same seed gives
+ * the same batches. Batch k is drawn so: with order a permutation of the rows
+ * 0..n-1 (the identity before the first batch, then as the last batch left
+ * it), for i = 0 .. size-1, j = i + mg_rng_below(rng, n - i), swap order[i]
+ * and order[j], and row order[i] is the batch's row i. That is the first size
+ * swaps of a Fisher-Yates shuffle: every batch is `size` distinct rows drawn
+ * uniformly, in the order drawn, at a cost of O(size) a batch. The rng is
+ * seeded with mg_rng_seed(seed ^ 0x6261746368) ("batch"), a stream apart from
+ * the weights' and the moons'. */
+typedef struct mg_batches {
+    mg_dataset batch;   /* the last batch drawn: size rows of d's, owned */
+    size_t *order;      /* the rows' arrangement (see above), owned */
+    size_t count;       /* d's rows */
+    mg_rng rng;
+} mg_batches;
+
+/* Prepares batches of `size` rows of d. Returns MG_OK; MG_ERR_INVALID when d
+ * is empty or size is 0 or more than d's rows; MG_ERR_NOMEM. err (may be NULL)
+ * says why; b is then empty. */
+MG_API mg_status mg_batches_init(mg_batches *b, const mg_dataset *d, size_t size, uint64_t seed,
+                                 mg_error *err);
+/* Draws the next batch of d (the data set b was made for) into b->batch and
+ * returns it; NULL when b is empty or d is not shaped as that data set. Every
+ * batch has the same shape, so mg_mlp_train_step replays the last step's graph
+ * on it, and memory stays that of one batch. */
+MG_API const mg_dataset *mg_batches_next(mg_batches *b, const mg_dataset *d);
+/* Frees what b owns and empties it. NULL is a no-op. */
+MG_API void mg_batches_free(mg_batches *b);
 
 /* ---- presets: the video's run and micrograd's demo ------------------------ */
 

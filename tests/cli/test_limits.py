@@ -157,14 +157,50 @@ def train_refuses_a_step_that_cannot_fit():
     expect(p.returncode, 1, f'exit ({err})')
     expect_true(re.fullmatch(r'micrograd: error: one training step over all 100000 rows needs '
                              r'about 2\.[0-9] GB of memory, more than the 1\.0 GB there is; train '
-                             r'on fewer rows \(about [0-9]+ fit\)\n', err), err)
+                             r'on a random batch of rows each step with --batch \(about [0-9]+ '
+                             r'rows fit\)\n', err), err)
     expect_true(took < 5, f'refused in {took:.1f} s of CPU')
     expect(p.stdout, b'', 'no output')
+    # a batch too large for the memory is refused the same way
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', data, '--steps', '1', '--batch', '90000'],
+                       capture_output=True, preexec_fn=limit, timeout=300)
+    err = p.stderr.decode()
+    expect(p.returncode, 1, f'exit ({err})')
+    expect_true(re.fullmatch(r'micrograd: error: one training step over a batch of 90000 rows '
+                             r'needs about 2\.[0-9] GB of memory, more than the 1\.0 GB there is; '
+                             r'use a smaller --batch \(about [0-9]+ rows fit\)\n', err), err)
+    # and the same 100,000 rows train under the same limit with a small batch
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', data, '--steps', '20', '--batch', '32'],
+                       capture_output=True, preexec_fn=limit, timeout=300)
+    expect(p.returncode, 0, f'--batch 32 fits ({p.stderr.decode()})')
     small = write(os.path.join(d, 'small.csv'), ''.join(
         f'{rng.random():.3f},{rng.random():.3f},{rng.choice([-1, 1])}\n' for _ in range(2000)))
     p = subprocess.run([clitest.PROGRAM, 'train', '--data', small, '--steps', '1'],
                        capture_output=True, preexec_fn=limit, timeout=300)
     expect(p.returncode, 0, f'a step that fits runs ({p.stderr.decode()})')
+
+
+@test
+@clitest.drawing
+def train_batch_draw_stays_small():
+    # --draw beside --batch on many rows draws one example's graph without
+    # first building the loss over every row (10,000 rows: ~230 MB)
+    d = tempdir()
+    rng = random.Random(2)
+    data = write(os.path.join(d, 'rows.csv'), ''.join(
+        f'{rng.random():.3f},{rng.random():.3f},{rng.choice([-1, 1])}\n' for _ in range(10000)))
+    out = os.path.join(d, 'net.svg')
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_DATA, (150_000_000, resource.RLIM_INFINITY))
+    p = subprocess.run([clitest.PROGRAM, 'train', '--data', data, '--steps', '2', '--batch', '32',
+                        '--draw', out], capture_output=True, preexec_fn=limit, timeout=300)
+    err = p.stderr.decode()
+    if p.returncode < 0 and 'Sanitizer' in err:
+        print('skipped: a sanitizer build cannot start under a memory limit')
+        return
+    expect(p.returncode, 0, f'exit ({err})')
+    expect_true('example 1 of 10000 and its svm loss' in open(out).read(), 'one example drawn')
 
 
 @test

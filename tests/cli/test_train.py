@@ -2,6 +2,7 @@
 run, JSON shape, progress lines, CSV and --init errors, usage errors, plots."""
 import json
 import os
+import re
 import struct
 
 import clitest
@@ -82,16 +83,19 @@ def summary_line_and_plain_progress():
     want = ['step %d loss %r, accuracy %.1f%%' % (k, j['loss_history'][k], 100.0 if k else 50.0)
             for k in range(0, 25, 2)]
     got = r.err.splitlines()
+    expect_true(re.fullmatch(r'25 steps in [0-9]+\.[0-9]{3} s: [0-9.e+-]+ ms a step', got[-1]),
+                got[-1])
+    got = got[:-1]
     expect([g.split(', accuracy')[0] for g in got], [w.split(', accuracy')[0] for w in want])
     expect(got[0], want[0], 'first line')
     r = run(['train', '--steps', '12'])
-    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()[:-1]],
            ['step %d' % k for k in range(0, 12)], 'every step when fewer than 20')
     r = run(['train', '--steps', '31'])
-    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()[:-1]],
            ['step %d' % k for k in (0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30)], 'and the last')
     r = run(['train', '--steps', '32'])
-    expect([g.split(' loss ')[0] for g in r.err.splitlines()],
+    expect([g.split(' loss ')[0] for g in r.err.splitlines()[:-1]],
            ['step %d' % k for k in (0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 31)], 'and the last')
 
 
@@ -299,7 +303,10 @@ def progress_bar_on_a_terminal():
     expect_true(tty.startswith(b'\r\x1b[K['), tty[:40])
     last = tty.split(b'\r\x1b[K')[-1]
     expect_true(last.startswith(b'[##############################] 20/20  loss '), last)
-    expect_true(last.endswith(b'%\r\n'), last)  # the terminal's newline ends the bar
+    # the terminal's newline ends the bar, then the time a step took
+    expect_true(re.fullmatch(rb'.*accuracy 100\.0%  [0-9.e+-]+ ms a step\r\n'
+                             rb'20 steps in [0-9]+\.[0-9]{3} s: [0-9.e+-]+ ms a step\r\n', last),
+                last)
 
 
 @test
@@ -316,6 +323,189 @@ def plot_failure_leaves_files_alone():
     expect(r.status, 2, 'exit')
     expect(open(keep).read(), 'old', 'untouched')
     expect(sorted(os.listdir(d)), ['keep.png'])
+
+# ---- --batch: micrograd's minibatch, drawn from the project's RNG ----------
+
+M64 = (1 << 64) - 1
+
+
+class Xoshiro:
+    """lib/rng.c in Python: xoshiro256** seeded by splitmix64."""
+
+    def __init__(self, seed):
+        self.s = []
+        for _ in range(4):
+            seed = (seed + 0x9e3779b97f4a7c15) & M64
+            z = seed
+            z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M64
+            z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M64
+            self.s.append(z ^ (z >> 31))
+
+    def next(self):
+        s = self.s
+        rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & M64
+        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    def below(self, n):
+        limit = M64 - M64 % n
+        while True:
+            x = self.next()
+            if x < limit:
+                return x % n
+
+
+def batches(seed, rows, size, steps):
+    """The rows of each step's batch, as nn.h documents mg_batches."""
+    rng, order = Xoshiro(seed ^ 0x6261746368), list(range(rows))
+    for _ in range(steps):
+        for i in range(size):
+            j = i + rng.below(rows - i)
+            order[i], order[j] = order[j], order[i]
+        yield order[:size]
+
+
+class V:
+    """micrograd's Value: +, *, relu and backward, its arithmetic exactly."""
+
+    def __init__(self, data, children=()):
+        self.data, self.grad, self.children, self.back = data, 0.0, children, lambda: None
+
+    def __add__(self, o):
+        o = o if isinstance(o, V) else V(o)
+        out = V(self.data + o.data, (self, o))
+        def back():
+            self.grad += out.grad
+            o.grad += out.grad
+        out.back = back
+        return out
+
+    def __mul__(self, o):
+        o = o if isinstance(o, V) else V(o)
+        out = V(self.data * o.data, (self, o))
+        def back():
+            self.grad += o.data * out.grad
+            o.grad += self.data * out.grad
+        out.back = back
+        return out
+
+    def relu(self):
+        out = V(0.0 if self.data < 0 else self.data, (self,))
+        def back():
+            self.grad += (out.data > 0) * out.grad
+        out.back = back
+        return out
+
+    def backward(self):
+        topo, seen = [], set()
+        def build(v):
+            if id(v) not in seen:
+                seen.add(id(v))
+                for c in v.children:
+                    build(c)
+                topo.append(v)
+        build(self)
+        self.grad = 1.0
+        for v in reversed(topo):
+            v.back()
+
+
+def demo_losses(points, params, rows_of_steps, steps):
+    """micrograd's demo.ipynb loop with loss(batch_size=...) on the given rows."""
+    ps = [V(p) for p in params]
+    sizes, losses = [2, 16, 16, 1], []
+    for k, rows in enumerate(rows_of_steps):
+        scores = []
+        for r in rows:
+            x, w = [V(points[r][0]), V(points[r][1])], 0
+            for l in range(3):
+                nin, out = sizes[l], []
+                for _ in range(sizes[l + 1]):
+                    act = ps[w + nin]
+                    for i in range(nin):  # sum((wi*xi ...), self.b)
+                        act = act + ps[w + i] * x[i]
+                    out.append(act.relu() if l < 2 else act)
+                    w += nin + 1
+                x = out
+            scores.append(x[0])
+        margins = [(scores[i] * -points[r][2] + 1).relu() for i, r in enumerate(rows)]
+        data_loss = margins[0]
+        for m in margins[1:]:
+            data_loss = data_loss + m
+        data_loss = data_loss * (1.0 / len(rows))
+        reg = ps[0] * ps[0]
+        for p in ps[1:]:
+            reg = reg + p * p
+        total = data_loss + reg * 1e-4
+        for p in ps:
+            p.grad = 0.0
+        total.backward()
+        lr = 1.0 * (1.0 - 0.9 * k / steps)
+        for p in ps:
+            p.data -= lr * p.grad
+        losses.append(total.data)
+    return losses
+
+
+def read_points():
+    return [[float(f) for f in line.split(',')] for line in open(MOONS).read().splitlines()[1:]]
+
+
+def read_params():
+    return [float(line) for line in open(INIT) if line.strip() and not line.startswith('#')]
+
+
+@test
+def batch_losses_are_micrograds_on_the_drawn_rows():
+    points, params = read_points(), read_params()
+    steps, size, seed = 4, 10, 7
+    j = train_json('--data', 'moons', '--points', MOONS, '--init', INIT, '--batch', str(size),
+                   '--steps', str(steps), '--seed', str(seed))
+    rows = list(batches(seed, len(points), size, steps))
+    expect_true(all(len(set(r)) == size for r in rows), 'distinct rows in a batch')
+    want = demo_losses(points, params, rows, steps)
+    expect(j['loss_history'][0], want[0], 'step 0, bit for bit')
+    for k, (got, ref) in enumerate(zip(j['loss_history'], want)):
+        expect_true(abs(got - ref) <= 1e-12, f'step {k}: {got!r} vs {ref!r}')
+
+
+@test
+def batch_same_seed_same_run_other_seed_other_rows():
+    # the weights fixed by --init: what differs between seeds is the batches
+    args = ['--data', 'moons', '--points', MOONS, '--init', INIT, '--batch', '16', '--steps', '5']
+    a, b = train_json(*args, '--seed', '3'), train_json(*args, '--seed', '3')
+    c = train_json(*args, '--seed', '4')
+    expect(a, b, 'same seed, same run')
+    expect_true(a['loss_history'][0] != c['loss_history'][0], 'another seed, another first batch')
+    expect_true(list(batches(3, 100, 16, 1)) != list(batches(4, 100, 16, 1)), 'other rows')
+    full = train_json('--data', 'moons', '--points', MOONS, '--init', INIT, '--steps', '1')
+    expect(full['loss_history'][0], 0.8958441028683222, 'without --batch, every row')
+    # a batch of every row: the same rows each step, in a new order each step
+    whole = train_json(*args[:-4], '--batch', '100', '--steps', '1')
+    expect_true(abs(whole['loss_history'][0] - 0.8958441028683222) <= 1e-15, 'all 100 rows')
+
+
+@test
+def batch_refused_when_zero_or_more_than_the_rows():
+    r = run(['train', '--data', 'moons', '--batch', '0'])
+    expect(r.status, 2, 'exit')
+    expect(r.err, "micrograd: error: train: --batch wants a whole number from 1 to 1000000000, "
+           "not '0' (see 'micrograd train --help')\n")
+    r = run(['train', '--data', 'moons', '--batch', '101'])
+    expect(r.status, 2, 'exit')
+    expect(r.err, "micrograd: error: train: --batch 101 is more than the 100 rows of the data "
+           "(leave --batch out to train on every row) (see 'micrograd train --help')\n")
+    expect(r.out, b'')
+    r = run(['train', '--batch', '5'])
+    expect(r.err, "micrograd: error: train: --batch 5 is more than the 4 rows of the data "
+           "(leave --batch out to train on every row) (see 'micrograd train --help')\n")
 
 
 clitest.main()
