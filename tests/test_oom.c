@@ -9,6 +9,7 @@
 #include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/parse.h>
+#include <micrograd/paths.h>
 #include <micrograd/rng.h>
 
 #include <stdio.h>
@@ -282,6 +283,39 @@ static void lesson_allocations_fail_in_turn(void **state)
     assert_true(oom_every_allocation_fails("lesson", lesson_scenario) >= 10);
 }
 
+/* ---- paths ----------------------------------------------------------------- */
+
+/* Paths in a graph of many shared uses (2^12 of them, 40 listed: the list
+ * grows several times). mg_paths_find only reads the graph, so a failure of
+ * its own is not the graph's. */
+static mg_status paths_scenario(mg_error *err)
+{
+    mg_graph *g = mg_graph_new();
+    if (!g)
+        return no_graph(err);
+    mg_value x = mg_leaf(g, 0.5, "x"), y = x;
+    for (int k = 0; k < 12; k++)
+        y = mg_tanh(g, mg_mul(g, y, y));
+    mg_status s = mg_graph_status(g);
+    OOM_GRAPH_RESULT(g, err, s);
+    mg_paths *p = NULL;
+    if (s == MG_OK)
+        s = mg_paths_find(g, y, x, 40, &p, err);
+    if (s == MG_OK && mg_paths_count(p) != 40)
+        fail_msg("want 40 paths, got %zu", mg_paths_count(p));
+    if (s != MG_OK && p)
+        fail_msg("a failed mg_paths_find left its list");
+    mg_paths_free(p);
+    mg_graph_free(g);
+    return s;
+}
+
+static void paths_allocations_fail_in_turn(void **state)
+{
+    (void)state;
+    assert_true(oom_every_allocation_fails("paths", paths_scenario) >= 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +326,7 @@ int main(void)
         cmocka_unit_test(nn_allocations_fail_in_turn),
         cmocka_unit_test(data_sets_fail_cleanly),
         cmocka_unit_test(lesson_allocations_fail_in_turn),
+        cmocka_unit_test(paths_allocations_fail_in_turn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
