@@ -18,6 +18,7 @@
 
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
+    "                       [--forward] [--path NAME] [--nudge STEP] [--bug assign]\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
     "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
     "\n"
@@ -37,6 +38,17 @@ static const char steps_help[] =
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
+    "  --forward        first the forward pass value by value: the leaves alone\n"
+    "                   (every other value '?'), then one step per value computed\n"
+    "  --path NAME      after backward: one step per path from the root to NAME with\n"
+    "                   the product of the local derivatives along it (at most 12),\n"
+    "                   then their sum, NAME's grad\n"
+    "  --nudge STEP     a last step moving every leaf (not the unnamed constants) by\n"
+    "                   STEP x its grad and computing the root again: the change the\n"
+    "                   grads predict (first order) and the actual change\n"
+    "  --bug assign     what an engine that assigns grads (=) instead of adding them\n"
+    "                   (+=) computes: WRONG for a value used more than once, and\n"
+    "                   said so in every caption and marked in the pictures\n"
     "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
     "                   or draw_dot() on, else the last name assigned)\n"
     "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
@@ -52,7 +64,8 @@ static const char steps_help[] =
     "examples:\n"
     "  micrograd steps examples/neuron.mg -o neuron.html\n"
     "  micrograd steps examples/L.mg --text\n"
-    "  micrograd steps examples/L.mg -o frames -T png\n";
+    "  micrograd steps examples/L.mg -o frames -T png\n"
+    "  micrograd steps examples/L.mg --text --forward --path a --nudge 0.01\n";
 
 typedef struct steps_options {
     const char *file;
@@ -61,13 +74,18 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int forward;
+    const char *path;   /* --path NAME, or NULL */
+    const char *nudge;  /* --nudge STEP as given, or NULL */
+    double step;        /* its number */
+    mg_lesson_bug bug;
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG
 };
 
 /* Steps' own default: each frame is a whole picture in the page, so the page
@@ -103,6 +121,9 @@ static int check_options(const char *command, steps_options *o)
                                         "not '%s'", o->out);
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
+    if (o->bug && (o->path || o->nudge))
+        return cli_usage_error(command, "--bug shows the backward pass only: it excludes %s",
+                               o->path ? "--path" : "--nudge");
     if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
                                                      CLI_FORMAT_SVG | CLI_FORMAT_PNG)))
         return CLI_USAGE;
@@ -121,6 +142,10 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"forward", no_argument, NULL, OPT_FORWARD},
+        {"path", required_argument, NULL, OPT_PATH},
+        {"nudge", required_argument, NULL, OPT_NUDGE},
+        {"bug", required_argument, NULL, OPT_BUG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -139,6 +164,21 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_TITLE: o->title = optarg; break;
+        case OPT_FORWARD: o->forward = 1; break;
+        case OPT_PATH: o->path = optarg; break;
+        case OPT_NUDGE:
+            if (!cli_parse_double(command, "--nudge", optarg, &o->step))
+                return CLI_USAGE;
+            if (o->step == 0.0)
+                return cli_usage_error(command, "--nudge needs a step that is not 0");
+            o->nudge = optarg;
+            break;
+        case OPT_BUG:
+            if (strcmp(optarg, "assign") != 0)
+                return cli_usage_error(command, "--bug must be 'assign' (grads assigned instead "
+                                                "of accumulated), not '%s'", optarg);
+            o->bug = MG_LESSON_BUG_ASSIGN;
+            break;
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
                 return CLI_USAGE;
@@ -518,6 +558,33 @@ static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 
 /* ---- the command --------------------------------------------------------- */
 
+/* The lesson the options ask for; a --path the root does not depend on is
+ * the input's fault (exit 2). */
+static int make_lesson(const steps_options *o, const cli_source *src, mg_lesson **lesson)
+{
+    mg_value path = MG_NONE;
+    if (o->path) {
+        long i = cli_source_find(src, "--path", o->path);
+        if (i < 0)
+            return CLI_USAGE;
+        path = mg_program_value(src->program, (size_t)i);
+    }
+    mg_lesson_options lo = {.precision = o->viz.precision, .forward = o->forward,
+                            .nudge = o->nudge ? o->step : 0.0, .path = o->path ? &path : NULL,
+                            .bug = o->bug};
+    mg_error err;
+    mg_value root = mg_program_value(src->program, src->root);
+    mg_status s = mg_lesson_new(src->graph, root, &lo, lesson, &err);
+    if (s == MG_OK)
+        return CLI_OK;
+    if (s == MG_ERR_INVALID && o->path) {
+        cli_error("--path '%s': %s", o->path, err.message);
+        return CLI_USAGE;
+    }
+    cli_error("%s", err.message);
+    return CLI_FAILED;
+}
+
 int cmd_steps(int argc, char **argv)
 {
     steps_options o;
@@ -528,13 +595,7 @@ int cmd_steps(int argc, char **argv)
     status = cli_source_load(&src, o.file, o.root, o.flags);
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
-        mg_lesson_options lo = {.precision = o.viz.precision};
-        mg_error err;
-        mg_value root = mg_program_value(src.program, src.root);
-        if (mg_lesson_new(src.graph, root, &lo, &lesson, &err) != MG_OK) {
-            cli_error("%s", err.message);
-            status = CLI_FAILED;
-        }
+        status = make_lesson(&o, &src, &lesson);
     }
     if (status == CLI_OK && o.text) {
         write_captions(stdout, lesson);
