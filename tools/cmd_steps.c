@@ -88,6 +88,9 @@ enum {
     OPT_AS_MICROGRAD, OPT_STRICT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG
 };
 
+/* The title of every picture of --bug assign. */
+#define BUG_TITLE "BUG on purpose: grads assigned (=), not accumulated (+=); dashed red grads are WRONG"
+
 /* Steps' own default: each frame is a whole picture in the page, so the page
  * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
 #define STEPS_MAX_NODES_DEFAULT 500
@@ -199,6 +202,8 @@ static int parse_options(int argc, char **argv, steps_options *o)
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
+    if (o->bug) /* every picture says it shows a bug */
+        o->viz.title = BUG_TITLE;
     return status >= 0 ? status : check_options(command, o);
 }
 
@@ -249,7 +254,12 @@ static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
     size_t len;
     mg_error err;
     page_title(name, sizeof name, o->file);
-    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title ? o->title : name,
+    if (o->bug) { /* the page's title says so too */
+        char bare[sizeof name];
+        snprintf(bare, sizeof bare, "%s", o->title ? o->title : name);
+        snprintf(name, sizeof name, "BUG (grads assigned): %.200s", bare);
+    }
+    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title && !o->bug ? o->title : name,
                                           &page, &len, &err);
     if (status != MG_OK)
         return viz_failure(status, err.message);
