@@ -424,13 +424,17 @@ static void path_sum_caption(textbuf *tb, const mg_lesson *l)
     char name[NAME_SIZE], x[MG_NUMBER_SIZE];
     size_t count = mg_paths_count(ps);
     partial(tb, l->g, l->root, l->target);
-    tb_printf(tb, " is the sum over %s of their products: ",
-              count == 1 && !mg_paths_truncated(ps) ? "its one path" : "the paths");
+    int one = count == 1 && !mg_paths_truncated(ps);
+    tb_printf(tb, "%s", one ? " is the product along its one path: "
+                            : " is the sum over the paths of their products: ");
     double printed = 0.0;
     for (size_t i = 0; i < count; i++) {
-        num(x, mg_paths_product(ps, i), l->precision);
-        printed += strtod(x, NULL);
-        tb_printf(tb, "%s%s", i ? " + " : "", x);
+        /* "1.7071 - 1.2071", not "1.7071 + -1.2071" */
+        double product = mg_paths_product(ps, i);
+        int minus = i && signbit(product) && !isnan(product);
+        num(x, minus ? -product : product, l->precision);
+        printed += minus ? -strtod(x, NULL) : strtod(x, NULL);
+        tb_printf(tb, "%s%s", i ? (minus ? " - " : " + ") : "", x);
     }
     if (mg_paths_truncated(ps)) {
         tb_printf(tb, " + … (the first %zu of %zu paths); ", count, mg_paths_total(ps));
