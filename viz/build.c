@@ -462,6 +462,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         return;
     }
     uint8_t f = s->flags ? s->flags[i] : 0;
+    if (f & MG_LESSON_UNKNOWN) /* an op not run yet is greyed as its result */
+        f |= MG_LESSON_DIM;
     op_text(text, sizeof text, s->g, v);
     viz_buf label = {0};
     viz_escape_plain(&label, text, strlen(text));
