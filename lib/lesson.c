@@ -38,8 +38,9 @@ struct mg_lesson {
     size_t nsteps;
     lesson_frame *frames;
     size_t nframes;
-    size_t *caption;   /* offset of each frame's caption in text */
-    char *text;
+    size_t *caption;   /* offset of each frame's caption in text[format], format
+                        * by format (nframes each) */
+    char *text[3];     /* the captions, one text per mg_lesson_format */
     size_t at;         /* the frame the graph is at */
     size_t progress;   /* backward's progress there: 0 zero grads, 1 the root's grad
                         * set, 2 + k: step k done */
@@ -150,6 +151,88 @@ char *mg_lesson_value_name(const mg_graph *g, mg_value v, char *buf, size_t size
     return buf;
 }
 
+/* ---- caption formats ---------------------------------------------------- */
+
+/* Captions are written once, with these marks around their pieces, and
+ * rendered from that one text as plain text, Markdown and LaTeX. The marks
+ * are control bytes, which names never contain (copy_clean replaces them). */
+#define MATH_ON "\x01"   /* a formula: $...$ in Markdown and LaTeX */
+#define MATH_OFF "\x02"
+#define PARTIAL "\x05"   /* PARTIAL top OVER below END: d top / d below */
+#define OVER "\x06"
+#define END "\x07"
+
+/* What a piece of a formula becomes in LaTeX math (Markdown's $...$ too). */
+static const char *const math_words[][2] = {
+    {" × ", " \\times "}, {" · ", " \\cdot "}, {" → ", " \\to "}, {" * ", " \\cdot "},
+    {"×", "\\times "}, {"·", "\\cdot "}, {"→", "\\to "}, {"²", "^2"}, {"≈", "\\approx "},
+    {"…", "\\ldots "}, {"**", "^"}, {"*", "\\cdot "}, {"+=", "\\mathrel{+}="},
+    {".grad", ".\\mathrm{grad}"}, {".data", ".\\mathrm{data}"}, {"tanh(", "\\tanh("},
+    {"exp(", "\\exp("}, {"log(", "\\log("}, {"relu(", "\\mathrm{relu}("},
+    {"sigmoid(", "\\mathrm{sigmoid}("}, {"#", "\\#"}, {"$", "\\$"}, {"%", "\\%"},
+    {"&", "\\&"}, {"_", "\\_"}, {"{", "\\{"}, {"}", "\\}"}, {"~", "\\sim "},
+    {"^", "\\hat{}"}, {"\\", "\\backslash "},
+};
+/* ... and in prose: LaTeX's specials escaped, the symbols as math. */
+static const char *const tex_words[][2] = {
+    {"×", "$\\times$"}, {"·", "$\\cdot$"}, {"→", "$\\to$"}, {"²", "$^2$"},
+    {"≈", "$\\approx$"}, {"…", "\\ldots{}"}, {"#", "\\#"}, {"$", "\\$"}, {"%", "\\%"},
+    {"&", "\\&"}, {"_", "\\_"}, {"{", "\\{"}, {"}", "\\}"}, {"~", "\\textasciitilde{}"},
+    {"^", "\\textasciicircum{}"}, {"\\", "\\textbackslash{}"},
+};
+/* ... and Markdown's. */
+static const char *const md_words[][2] = {
+    {"\\", "\\\\"}, {"*", "\\*"}, {"_", "\\_"}, {"`", "\\`"}, {"[", "\\["}, {"]", "\\]"},
+    {"<", "\\<"}, {">", "\\>"}, {"$", "\\$"},
+};
+
+/* The entry of words (n of them) that text starts with, or NULL. */
+static const char *const *word_at(const char *text, const char *const (*words)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(text, words[i][0], strlen(words[i][0])) == 0)
+            return words[i];
+    return NULL;
+}
+
+/* Appends the marked caption src in format f. */
+static void render(textbuf *tb, const char *src, mg_lesson_format f)
+{
+    int math = 0;
+    for (const char *p = src; *p;) {
+        char c = *p;
+        if (c == MATH_ON[0] && p[1] == MATH_OFF[0]) { /* an empty formula */
+            p += 2;
+        } else if (c == MATH_ON[0] || c == MATH_OFF[0]) {
+            math = c == MATH_ON[0];
+            if (f != MG_LESSON_FORMAT_TEXT)
+                tb_printf(tb, "$");
+            p++;
+        } else if (c == PARTIAL[0] || c == OVER[0] || c == END[0]) {
+            static const char *const marks[2][3] = {{"d", "/d", ""},
+                                                    {"\\frac{\\partial ", "}{\\partial ", "}"}};
+            int k = c == PARTIAL[0] ? 0 : c == OVER[0] ? 1 : 2;
+            tb_printf(tb, "%s", f == MG_LESSON_FORMAT_TEXT || !math ? marks[0][k] : marks[1][k]);
+            p++;
+        } else {
+            const char *const *w = NULL;
+            if (f != MG_LESSON_FORMAT_TEXT && math)
+                w = word_at(p, math_words, sizeof math_words / sizeof *math_words);
+            else if (f == MG_LESSON_FORMAT_LATEX)
+                w = word_at(p, tex_words, sizeof tex_words / sizeof *tex_words);
+            else if (f == MG_LESSON_FORMAT_MARKDOWN)
+                w = word_at(p, md_words, sizeof md_words / sizeof *md_words);
+            if (w) {
+                tb_printf(tb, "%s", w[1]);
+                p += strlen(w[0]);
+            } else {
+                tb_printf(tb, "%c", c);
+                p++;
+            }
+        }
+    }
+}
+
 /* ---- captions ------------------------------------------------------------ */
 
 /* The number as captions show it. */
@@ -180,10 +263,10 @@ static void contribution(textbuf *tb, const char *x, const char *rule, const cha
                          double old, double term, double printed, int precision, int assign)
 {
     char t[MG_NUMBER_SIZE], o[MG_NUMBER_SIZE], n[MG_NUMBER_SIZE];
-    tb_printf(tb, "%s.grad %s %s", x, assign ? "=" : "+=", rule);
+    tb_printf(tb, MATH_ON "%s.grad %s %s", x, assign ? "=" : "+=", rule);
     if (nums)
         tb_printf(tb, " = %s", nums);
-    tb_printf(tb, " %s %s", equals(printed, term, precision), num(t, term, precision));
+    tb_printf(tb, " %s %s" MATH_OFF, equals(printed, term, precision), num(t, term, precision));
     if (assign && (old != 0.0 || isnan(old))) {
         tb_printf(tb, " (WRONG: the %s already in %s.grad is lost; += would give %s)",
                   num(o, old, precision), x, num(n, old + term, precision));
@@ -193,7 +276,7 @@ static void contribution(textbuf *tb, const char *x, const char *rule, const cha
         num(o, old, precision);
         num(t, minus ? -term : term, precision);
         double sum = strtod(o, NULL) + (minus ? -strtod(t, NULL) : strtod(t, NULL));
-        tb_printf(tb, " → %s.grad = %s %s %s %s %s", x, o, minus ? "-" : "+", t,
+        tb_printf(tb, " " MATH_ON "→ %s.grad = %s %s %s %s %s" MATH_OFF, x, o, minus ? "-" : "+", t,
                   equals(sum, old + term, precision), num(n, old + term, precision));
     }
 }
@@ -262,13 +345,13 @@ static void step_caption(textbuf *tb, const mg_lesson *l, mg_value v)
     if (info->has_exponent) {
         mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
         mg_format_short(k1, sizeof k1, mg_pow_exponent(g, v) - 1.0);
-        tb_printf(tb, "%s = %s**%s: ", o, an, k);
+        tb_printf(tb, MATH_ON "%s = %s**%s" MATH_OFF ": ", o, an, k);
     } else if (info->infix) {
-        tb_printf(tb, "%s = %s %s %s: ", o, an, info->symbol, bn);
+        tb_printf(tb, MATH_ON "%s = %s %s %s" MATH_OFF ": ", o, an, info->symbol, bn);
     } else if (op == MG_OP_NEG) {
-        tb_printf(tb, "%s = -%s: ", o, an);
+        tb_printf(tb, MATH_ON "%s = -%s" MATH_OFF ": ", o, an);
     } else {
-        tb_printf(tb, "%s = %s(%s): ", o, info->symbol, an);
+        tb_printf(tb, MATH_ON "%s = %s(%s)" MATH_OFF ": ", o, info->symbol, an);
     }
     tb_printf(tb, "%s: ", info->explain);
 
@@ -335,6 +418,7 @@ static void compute_caption(textbuf *tb, const mg_lesson *l, mg_value v)
     snprintf(pb, sizeof pb, B[0] == '-' ? "(%s)" : "%s", B);
     double second = info->has_exponent ? mg_pow_exponent(g, v) : strtod(B, NULL);
     double printed = mg_op_forward(op, strtod(A, NULL), second);
+    tb_printf(tb, MATH_ON);
     if (info->has_exponent) {
         mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
         tb_printf(tb, "%s = %s**%s = %s**%s", o, an, k, pa, k);
@@ -345,7 +429,7 @@ static void compute_caption(textbuf *tb, const mg_lesson *l, mg_value v)
     } else {
         tb_printf(tb, "%s = %s(%s) = %s(%s)", o, info->symbol, an, info->symbol, A);
     }
-    tb_printf(tb, " %s %s", equals(printed, mg_data(g, v), p), V);
+    tb_printf(tb, " %s %s" MATH_OFF, equals(printed, mg_data(g, v), p), V);
 }
 
 /* "the leaves: a = 2.0000, b = -3.0000, ...": the first LEAVES_NAMED of them. */
@@ -359,7 +443,7 @@ static void leaves_caption(textbuf *tb, const mg_lesson *l)
             continue;
         if (leaves++ >= LEAVES_NAMED)
             continue;
-        tb_printf(tb, "%s%s = %s", named++ ? ", " : "",
+        tb_printf(tb, "%s" MATH_ON "%s = %s" MATH_OFF, named++ ? ", " : "",
                   mg_lesson_value_name(l->g, l->trace[i], name, sizeof name),
                   num(x, mg_data(l->g, l->trace[i]), l->precision));
     }
@@ -372,7 +456,7 @@ static void leaves_caption(textbuf *tb, const mg_lesson *l)
 static void partial(textbuf *tb, const mg_graph *g, mg_value top, mg_value below)
 {
     char t[NAME_SIZE], b[NAME_SIZE];
-    tb_printf(tb, "d%s/d%s", mg_lesson_value_name(g, top, t, sizeof t),
+    tb_printf(tb, PARTIAL "%s" OVER "%s" END, mg_lesson_value_name(g, top, t, sizeof t),
               mg_lesson_value_name(g, below, b, sizeof b));
 }
 
@@ -384,24 +468,26 @@ static void path_caption(textbuf *tb, const mg_lesson *l, size_t i)
     const mg_paths *ps = l->paths;
     size_t n = mg_paths_length(ps, i);
     char name[NAME_SIZE], x[MG_NUMBER_SIZE];
-    tb_printf(tb, "path %zu of %zu from %s", i + 1, mg_paths_total(ps),
+    tb_printf(tb, "path %zu of %zu from " MATH_ON "%s" MATH_OFF, i + 1, mg_paths_total(ps),
               mg_lesson_value_name(g, l->root, name, sizeof name));
-    tb_printf(tb, " to %s: ", mg_lesson_value_name(g, l->target, name, sizeof name));
+    tb_printf(tb, " to " MATH_ON "%s" MATH_OFF ": " MATH_ON,
+              mg_lesson_value_name(g, l->target, name, sizeof name));
     for (size_t j = 0; j < n; j++) {
         mg_value v = mg_paths_value(ps, i, j);
         tb_printf(tb, "%s%s", j ? " → " : "", mg_lesson_value_name(g, v, name, sizeof name));
         /* a value both operands of one op: say which use this edge is */
         mg_value up = j ? mg_paths_value(ps, i, j - 1) : MG_NONE;
         if (j && mg_operand(g, up, 0).index == mg_operand(g, up, 1).index)
-            tb_printf(tb, " (the %s operand of %s)", mg_paths_operand(ps, i, j - 1) ? "second" : "first",
+            tb_printf(tb, MATH_OFF " (the %s operand of %s)" MATH_ON, mg_paths_operand(ps, i, j - 1) ? "second" : "first",
                       mg_lesson_value_name(g, up, name, sizeof name));
     }
     mg_lesson_value_name(g, mg_paths_value(ps, i, n - 1), name, sizeof name);
     if (n == 1) {
-        tb_printf(tb, ": the root itself, d%s/d%s = 1", name, name);
+        tb_printf(tb, MATH_OFF ": the root itself, " MATH_ON PARTIAL "%s" OVER "%s" END " = 1" MATH_OFF,
+                  name, name);
         return;
     }
-    tb_printf(tb, ": ");
+    tb_printf(tb, MATH_OFF ": " MATH_ON);
     double printed = 1.0;
     for (size_t j = 0; j + 1 < n; j++) {
         tb_printf(tb, "%s", j ? " · " : "");
@@ -414,7 +500,8 @@ static void path_caption(textbuf *tb, const mg_lesson *l, size_t i)
         tb_printf(tb, "%s(%s)", j ? "·" : "", x);
     }
     double product = mg_paths_product(ps, i);
-    tb_printf(tb, " %s %s", equals(printed, product, l->precision), num(x, product, l->precision));
+    tb_printf(tb, " %s %s" MATH_OFF, equals(printed, product, l->precision),
+              num(x, product, l->precision));
 }
 
 /* "dL/da = the sum over its paths = 1.0000 + 1.0000 = 2.0000 = a.grad" */
@@ -423,10 +510,13 @@ static void path_sum_caption(textbuf *tb, const mg_lesson *l)
     const mg_paths *ps = l->paths;
     char name[NAME_SIZE], x[MG_NUMBER_SIZE];
     size_t count = mg_paths_count(ps);
+    tb_printf(tb, MATH_ON);
     partial(tb, l->g, l->root, l->target);
+    tb_printf(tb, MATH_OFF);
     int one = count == 1 && !mg_paths_truncated(ps);
     tb_printf(tb, "%s", one ? " is the product along its one path: "
                             : " is the sum over the paths of their products: ");
+    tb_printf(tb, MATH_ON);
     double printed = 0.0;
     for (size_t i = 0; i < count; i++) {
         /* "1.7071 - 1.2071", not "1.7071 + -1.2071" */
@@ -437,8 +527,8 @@ static void path_sum_caption(textbuf *tb, const mg_lesson *l)
         tb_printf(tb, "%s%s", i ? (minus ? " - " : " + ") : "", x);
     }
     if (mg_paths_truncated(ps)) {
-        tb_printf(tb, " + … (the first %zu of %zu paths); ", count, mg_paths_total(ps));
-        tb_printf(tb, "backward adds them all up: %s.grad = %s",
+        tb_printf(tb, " + …" MATH_OFF " (the first %zu of %zu paths); ", count, mg_paths_total(ps));
+        tb_printf(tb, "backward adds them all up: " MATH_ON "%s.grad = %s" MATH_OFF,
                   mg_lesson_value_name(l->g, l->target, name, sizeof name),
                   num(x, mg_grad(l->g, l->target), l->precision));
         return;
@@ -446,7 +536,7 @@ static void path_sum_caption(textbuf *tb, const mg_lesson *l)
     double sum = mg_paths_sum(ps);
     if (count > 1)
         tb_printf(tb, " %s %s", equals(printed, sum, l->precision), num(x, sum, l->precision));
-    tb_printf(tb, ", what backward accumulated in %s.grad = %s",
+    tb_printf(tb, MATH_OFF ", what backward accumulated in " MATH_ON "%s.grad = %s" MATH_OFF,
               mg_lesson_value_name(l->g, l->target, name, sizeof name),
               num(x, mg_grad(l->g, l->target), l->precision));
 }
@@ -465,7 +555,7 @@ static void nudge_caption(textbuf *tb, const mg_lesson *l)
     const mg_graph *g = l->g;
     char name[NAME_SIZE], step[MG_NUMBER_SIZE], x[MG_NUMBER_SIZE], y[MG_NUMBER_SIZE];
     mg_format_repr(step, sizeof step, l->nudge);
-    tb_printf(tb, "nudge: every leaf moves by %s × its grad: ", step);
+    tb_printf(tb, "nudge: every leaf moves by " MATH_ON "%s ×" MATH_OFF " its grad: ", step);
     size_t named = 0, leaves = 0;
     double predicted = 0.0;
     for (size_t i = 0; i < l->ntrace; i++) {
@@ -476,19 +566,20 @@ static void nudge_caption(textbuf *tb, const mg_lesson *l)
         predicted += mg_grad(g, v) * (mg_data(g, v) - before);
         if (leaves++ >= LEAVES_NAMED)
             continue;
-        tb_printf(tb, "%s%s %s %s", named++ ? ", " : "", mg_lesson_value_name(g, v, name, sizeof name),
+        tb_printf(tb, "%s" MATH_ON "%s" MATH_OFF " " MATH_ON "%s %s", named++ ? ", " : "", mg_lesson_value_name(g, v, name, sizeof name),
                   num(x, before, l->precision), "→");
-        tb_printf(tb, " %s", num(y, mg_data(g, v), l->precision));
+        tb_printf(tb, " %s" MATH_OFF, num(y, mg_data(g, v), l->precision));
     }
     if (leaves > named)
         tb_printf(tb, " and %zu more", leaves - named);
     double old = l->saved[l->root.index], now = mg_data(g, l->root);
     mg_lesson_value_name(g, l->root, name, sizeof name);
-    tb_printf(tb, "; forward again: %s goes from %s to %s; ", name, num(x, old, l->precision),
+    tb_printf(tb, "; forward again: " MATH_ON "%s" MATH_OFF " goes from " MATH_ON "%s" MATH_OFF
+                  " to " MATH_ON "%s" MATH_OFF "; ", name, num(x, old, l->precision),
               num(y, now, l->precision));
-    tb_printf(tb, "predicted change (first order, the sum of grad × move) %s, ",
+    tb_printf(tb, "predicted change (first order, the sum of grad × move) " MATH_ON "%s" MATH_OFF ", ",
               num(x, predicted, l->precision));
-    tb_printf(tb, "actual change %s", num(y, now - old, l->precision));
+    tb_printf(tb, "actual change " MATH_ON "%s" MATH_OFF, num(y, now - old, l->precision));
 }
 
 /* ---- frames -------------------------------------------------------------- */
@@ -596,12 +687,13 @@ static void frame_caption(mg_lesson *l, textbuf *tb, size_t i)
         compute_caption(tb, l, l->steps[l->nsteps - 1 - f->arg]);
         break;
     case MG_LESSON_FRAME_FORWARD:
-        tb_printf(tb, "forward pass: every value is computed from its operands, %s = %s, and "
+        tb_printf(tb, "forward pass: every value is computed from its operands, " MATH_ON "%s = %s" MATH_OFF ", and "
                       "every grad starts at 0",
                   name, num(x, mg_data(l->g, l->root), l->precision));
         break;
     case MG_LESSON_FRAME_ROOT:
-        tb_printf(tb, "%s.grad = 1: d%s/d%s = 1, the root's gradient with respect to itself",
+        tb_printf(tb, MATH_ON "%s.grad = 1" MATH_OFF ": " MATH_ON PARTIAL "%s" OVER "%s" END " = 1" MATH_OFF
+                      ", the root's gradient with respect to itself",
                   name, name, name);
         break;
     case MG_LESSON_FRAME_STEP: step_caption(tb, l, l->steps[f->arg]); break;
@@ -743,7 +835,7 @@ static mg_status collect(mg_lesson *l, const mg_lesson_options *o, mg_error *err
     size_t npaths = mg_paths_count(l->paths);
     size_t frames = 2 * l->nsteps + 3 + (l->paths ? npaths + 1 : 0) + 1;
     l->frames = malloc(frames * sizeof *l->frames);
-    l->caption = malloc(frames * sizeof *l->caption);
+    l->caption = malloc(3 * frames * sizeof *l->caption);
     if (l->nudge != 0.0) {
         l->nsaved = mg_graph_size(l->g);
         l->saved = malloc(l->nsaved * sizeof *l->saved);
@@ -752,6 +844,29 @@ static mg_status collect(mg_lesson *l, const mg_lesson_options *o, mg_error *err
         return fail_graph(l->g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     plan_frames(l, o && o->forward, npaths);
     return MG_OK;
+}
+
+/* Renders the marked captions (at the offsets caption[0..nframes)) into the
+ * three formats; 0 if memory is short. */
+static int render_all(mg_lesson *l, const char *marked)
+{
+    size_t *at = malloc(l->nframes * sizeof *at);
+    if (!at)
+        return 0;
+    memcpy(at, l->caption, l->nframes * sizeof *at);
+    int ok = 1;
+    for (int f = 0; f < 3; f++) {
+        textbuf out = {0};
+        for (size_t i = 0; i < l->nframes; i++) {
+            l->caption[f * l->nframes + i] = out.len;
+            render(&out, marked + at[i], (mg_lesson_format)f);
+            tb_printf(&out, "%c", '\0');
+        }
+        l->text[f] = out.data;
+        ok &= !out.nomem;
+    }
+    free(at);
+    return ok;
 }
 
 /* The options' own checks; MG_OK or the reason in err and the graph. */
@@ -800,18 +915,18 @@ mg_status mg_lesson_new(mg_graph *g, mg_value root, const mg_lesson_options *opt
         saved[i] = mg_grad(g, l->trace[i]);
     textbuf tb = {0};
     write_captions(l, &tb);
-    int ok = !tb.nomem && (l->bug == MG_LESSON_BUG_NONE || find_wrong(l));
+    int ok = !tb.nomem && (l->bug == MG_LESSON_BUG_NONE || find_wrong(l)) &&
+             render_all(l, tb.data);
+    free(tb.data);
     if (!ok) {
         set_nudged(l, 0);
         for (size_t i = 0; i < l->ntrace; i++)
             mg_set_grad(g, l->trace[i], saved[i]);
         free(saved);
-        free(tb.data);
         mg_lesson_free(l);
         return fail_graph(g, err, MG_ERR_NOMEM, 0, 0, "out of memory");
     }
     free(saved);
-    l->text = tb.data;
     /* left at the last frame, but never nudged: the data stay the caller's */
     go(l, l->nframes - (l->nudge != 0.0 ? 2 : 1));
     *out = l;
@@ -828,7 +943,8 @@ void mg_lesson_free(mg_lesson *lesson)
     free(lesson->steps);
     free(lesson->frames);
     free(lesson->caption);
-    free(lesson->text);
+    for (int f = 0; f < 3; f++)
+        free(lesson->text[f]);
     free(lesson->saved);
     free(lesson->wrong_from);
     mg_paths_free(lesson->paths);
@@ -857,11 +973,16 @@ mg_lesson_frame_kind mg_lesson_frame_kind_of(const mg_lesson *lesson, size_t fra
     return lesson->frames[frame].kind;
 }
 
+const char *mg_lesson_caption_in(const mg_lesson *lesson, size_t frame, mg_lesson_format format)
+{
+    if (!lesson || frame >= lesson->nframes || (unsigned)format > MG_LESSON_FORMAT_LATEX)
+        return "";
+    return lesson->text[format] + lesson->caption[format * lesson->nframes + frame];
+}
+
 const char *mg_lesson_caption(const mg_lesson *lesson, size_t frame)
 {
-    if (!lesson || frame >= mg_lesson_frame_count(lesson))
-        return "";
-    return lesson->text + lesson->caption[frame];
+    return mg_lesson_caption_in(lesson, frame, MG_LESSON_FORMAT_TEXT);
 }
 
 mg_value mg_lesson_current(const mg_lesson *lesson, size_t frame)

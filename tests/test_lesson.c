@@ -607,6 +607,17 @@ static void path_frames(void **state)
     assert_memory_equal(flags, path, 7);
     mg_lesson_goto(l, 6);
     assert_same_double(mg_grad(g, v.a), 6.0);
+    /* the same caption as LaTeX and Markdown, from the same pieces */
+    assert_string_equal(mg_lesson_caption_in(l, 6, MG_LESSON_FORMAT_LATEX),
+                        "$\\frac{\\partial L}{\\partial a}$ is the product along its one path: "
+                        "$6.0000$, what backward accumulated in $a.\\mathrm{grad} = 6.0000$");
+    assert_string_equal(mg_lesson_caption_in(l, 3, MG_LESSON_FORMAT_MARKDOWN),
+                        "$d = e + c$: '+' routes the gradient unchanged: $e.\\mathrm{grad} "
+                        "\\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$; $c.\\mathrm{grad} "
+                        "\\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$");
+    assert_string_equal(mg_lesson_caption_in(l, 3, MG_LESSON_FORMAT_TEXT), mg_lesson_caption(l, 3));
+    assert_string_equal(mg_lesson_caption_in(l, 3, (mg_lesson_format)3), "");
+    assert_string_equal(mg_lesson_caption_in(l, 7, MG_LESSON_FORMAT_LATEX), "");
     mg_lesson_free(l);
     mg_graph_free(g);
 

@@ -17,7 +17,7 @@
 #include "commands.h"
 
 static const char steps_help[] =
-    "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
+    "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text [--format F])\n"
     "                       [--forward] [--path NAME] [--nudge STEP] [--bug assign]\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
     "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
@@ -38,6 +38,9 @@ static const char steps_help[] =
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
+    "  --format text|md|tex  --text's captions as plain text (default), as a\n"
+    "                   Markdown list or a LaTeX enumerate, formulas as $...$ math\n"
+    "                   (dL/dd as \\frac{\\partial L}{\\partial d}), for notes\n"
     "  --forward        first the forward pass value by value: the leaves alone\n"
     "                   (every other value '?'), then one step per value computed\n"
     "  --path NAME      after backward: one step per path from the root to NAME with\n"
@@ -75,6 +78,8 @@ typedef struct steps_options {
     const char *title;
     int text;
     int forward;
+    const char *caption_format; /* --format as given, or NULL */
+    mg_lesson_format text_format;
     const char *path;   /* --path NAME, or NULL */
     const char *nudge;  /* --nudge STEP as given, or NULL */
     double step;        /* its number */
@@ -85,7 +90,7 @@ typedef struct steps_options {
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_FORMAT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG
 };
 
 /* The title of every picture of --bug assign. */
@@ -124,6 +129,9 @@ static int check_options(const char *command, steps_options *o)
                                         "not '%s'", o->out);
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
+    if (o->caption_format && !o->text)
+        return cli_usage_error(command, "--format is for the captions of --text (a page and "
+                                        "captions.txt are plain text)");
     if (o->bug && (o->path || o->nudge))
         return cli_usage_error(command, "--bug shows the backward pass only: it excludes %s",
                                o->path ? "--path" : "--nudge");
@@ -146,6 +154,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"forward", no_argument, NULL, OPT_FORWARD},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"path", required_argument, NULL, OPT_PATH},
         {"nudge", required_argument, NULL, OPT_NUDGE},
         {"bug", required_argument, NULL, OPT_BUG},
@@ -168,6 +177,14 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_FORWARD: o->forward = 1; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "md") != 0 && strcmp(optarg, "tex") != 0)
+                return cli_usage_error(command, "--format must be text, md or tex, not '%s'", optarg);
+            o->caption_format = optarg;
+            o->text_format = optarg[0] == 'm' ? MG_LESSON_FORMAT_MARKDOWN
+                             : strcmp(optarg, "tex") == 0 ? MG_LESSON_FORMAT_LATEX
+                                                          : MG_LESSON_FORMAT_TEXT;
+            break;
         case OPT_PATH: o->path = optarg; break;
         case OPT_NUDGE:
             if (!cli_parse_double(command, "--nudge", optarg, &o->step))
@@ -210,11 +227,25 @@ static int parse_options(int argc, char **argv, steps_options *o)
 /* ---- captions ------------------------------------------------------------ */
 
 /* "step-001: caption" lines, the names of the frame files: frames count from
- * 1, as the page's "step 1 of 7" and its #step-1 links do. */
-static void write_captions(FILE *out, const mg_lesson *lesson)
+ * 1, as the page's "step 1 of 7" and its #step-1 links do. Markdown: a list
+ * of "**step 1:** caption"; LaTeX: an enumerate of them (its numbers are the
+ * steps'). */
+static void write_captions(FILE *out, const mg_lesson *lesson, mg_lesson_format format)
 {
-    for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++)
-        fprintf(out, "step-%03zu: %s\n", i + 1, mg_lesson_caption(lesson, i));
+    size_t n = mg_lesson_frame_count(lesson);
+    if (format == MG_LESSON_FORMAT_LATEX)
+        fputs("\\begin{enumerate}\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const char *caption = mg_lesson_caption_in(lesson, i, format);
+        if (format == MG_LESSON_FORMAT_MARKDOWN)
+            fprintf(out, "- **step %zu:** %s\n", i + 1, caption);
+        else if (format == MG_LESSON_FORMAT_LATEX)
+            fprintf(out, "  \\item %s\n", caption);
+        else
+            fprintf(out, "step-%03zu: %s\n", i + 1, caption);
+    }
+    if (format == MG_LESSON_FORMAT_LATEX)
+        fputs("\\end{enumerate}\n", out);
 }
 
 /* ---- pictures ----------------------------------------------------------- */
@@ -554,7 +585,7 @@ static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
         if (out) {
-            write_captions(out, lesson);
+            write_captions(out, lesson, MG_LESSON_FORMAT_TEXT);
             status = ferror(out) | fclose(out) ? CLI_FAILED : CLI_OK;
         }
         if (!out || status != CLI_OK)
@@ -608,7 +639,7 @@ int cmd_steps(int argc, char **argv)
         status = make_lesson(&o, &src, &lesson);
     }
     if (status == CLI_OK && o.text) {
-        write_captions(stdout, lesson);
+        write_captions(stdout, lesson, o.text_format);
         status = cli_finish_stdout(CLI_OK);
     } else if (status == CLI_OK) {
         mg_viz *viz;

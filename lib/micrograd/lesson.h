@@ -130,6 +130,20 @@ MG_API mg_lesson_frame_kind mg_lesson_frame_kind_of(const mg_lesson *lesson, siz
  * by the lesson; "" for a frame out of range. */
 MG_API const char *mg_lesson_caption(const mg_lesson *lesson, size_t frame);
 
+/* The formats of a caption: the plain text above, Markdown with its formulas
+ * as $...$ math, LaTeX (text mode, formulas in $...$, partial derivatives as
+ * \frac{\partial L}{\partial d}). All three come from the same caption. */
+typedef enum mg_lesson_format {
+    MG_LESSON_FORMAT_TEXT,
+    MG_LESSON_FORMAT_MARKDOWN,
+    MG_LESSON_FORMAT_LATEX
+} mg_lesson_format;
+
+/* The caption of frame i in that format (as mg_lesson_caption: owned by the
+ * lesson, "" out of range or for an unknown format). */
+MG_API const char *mg_lesson_caption_in(const mg_lesson *lesson, size_t frame,
+                                        mg_lesson_format format);
+
 /* The value frame i is about: the root for the root's frame, the value whose
  * local backward runs for a step, the value computed for a forward frame,
  * the path value for path frames; MG_NONE for the others and out of range. */

@@ -327,5 +327,53 @@ def no_zero_grad_losses_are_the_bugs():
     expect_true(r.text.startswith('BUG on purpose (grads never zeroed): tiny: MLP(3, [4, 4, 1])'),
                 r.text)
 
+# ---- --format md|tex ----------------------------------------------------------
+
+@test
+def captions_as_latex_and_markdown():
+    r = run(['steps', L_MG, '--text', '--format', 'tex', '--path', 'a'])
+    expect((r.status, r.err), (0, ''))
+    lines = r.text.splitlines()
+    expect(lines[0], '\\begin{enumerate}')
+    expect(lines[-1], '\\end{enumerate}')
+    expect(lines[2], '  \\item $L.\\mathrm{grad} = 1$: $\\frac{\\partial L}{\\partial L} = 1$, '
+                     "the root's gradient with respect to itself")
+    expect(lines[4], "  \\item $d = e + c$: '+' routes the gradient unchanged: "
+                     '$e.\\mathrm{grad} \\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$; '
+                     '$c.\\mathrm{grad} \\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$')
+    expect(lines[6], '  \\item path 1 of 1 from $L$ to $a$: $L \\to d \\to e \\to a$: '
+                     '$\\frac{\\partial L}{\\partial d} \\cdot \\frac{\\partial d}{\\partial e} \\cdot '
+                     '\\frac{\\partial e}{\\partial a} = (-2.0000)\\cdot (1.0000)\\cdot (-3.0000) = 6.0000$')
+    expect(len(lines), 2 + 7)
+    r = run(['steps', '-', '--text', '--format', 'md'], stdin=b'x_1 = 2.0\ny = x_1 * x_1\n')
+    expect(r.text.splitlines()[2],
+           "- **step 3:** $y = x\\_1 \\cdot x\\_1$: '\\*' multiplies the gradient by the other "
+           'operand: $x\\_1.\\mathrm{grad} \\mathrel{+}= x\\_1.\\mathrm{data} \\times y.\\mathrm{grad} '
+           '= 2.0000 \\times 1.0000 = 2.0000$; $x\\_1.\\mathrm{grad} \\mathrel{+}= x\\_1.\\mathrm{data} '
+           '\\times y.\\mathrm{grad} = 2.0000 \\times 1.0000 = 2.0000$ $\\to  x\\_1.\\mathrm{grad} = '
+           '2.0000 + 2.0000 = 4.0000$')
+    # in LaTeX's prose, its specials are escaped; every $ opens and closes
+    r = run(['steps', '-', '--text', '--format', 'tex', '--forward', '--nudge', '0.1'],
+            stdin=b"p = Value(2.0, label='p_%#')\nq = tanh(p)**2\n")
+    expect(r.status, 0, r.err)
+    for line in r.text.splitlines():
+        expect(line.replace('\\$', '').count('$') % 2, 0, line)
+    expect_true('$p\\_\\%\\#$ $2.0000 \\to ' in r.text, r.text)
+    expect_true("'tanh' scales the gradient by 1 - tanh$^2$" in r.text, r.text)
+    # the default is the plain text, unchanged
+    expect(run(['steps', L_MG, '--text', '--format', 'text']).text, run(['steps', L_MG, '--text']).text)
+
+
+@test
+def format_errors():
+    for args, message in [
+            (['--text', '--format', 'html'], "--format must be text, md or tex, not 'html'"),
+            (['-o', 'x.html', '--format', 'md'],
+             '--format is for the captions of --text (a page and captions.txt are plain text)')]:
+        d = tempdir()
+        r = run(['steps', L_MG] + args, cwd=d)
+        expect((r.status, r.err, r.out), (2, usage('steps', message), b''), f'{args}')
+        expect(os.listdir(d), [])
+
 
 clitest.main()
