@@ -324,6 +324,42 @@ static void rule_text(char *buf, size_t size, const char *rule, const rule_words
         snprintf(buf + out, size - out, "%s × %s", compound ? ")" : "", grad);
 }
 
+/* v's names as captions write them: its own and its operands'. */
+typedef struct op_names {
+    char o[NAME_SIZE], a[NAME_SIZE], b[NAME_SIZE];
+} op_names;
+
+static void names_of(const mg_graph *g, mg_value v, op_names *n)
+{
+    mg_value b = mg_operand(g, v, 1);
+    mg_lesson_value_name(g, v, n->o, sizeof n->o);
+    mg_lesson_value_name(g, mg_operand(g, v, 0), n->a, sizeof n->a);
+    n->b[0] = '\0';
+    if (mg_value_ok(b))
+        mg_lesson_value_name(g, b, n->b, sizeof n->b);
+}
+
+/* The right side of v's formula with these operands: "a * b", "a**2", "-a",
+ * "tanh(a)". With numbers, a negative operand outside a call reads as one
+ * number in parentheses: "2.0000 * (-3.0000)". */
+static void formula(textbuf *tb, const mg_graph *g, mg_value v, const char *a, const char *b,
+                    int numbers)
+{
+    const mg_op_info *info = mg_op_info_of(mg_value_op(g, v));
+    const char *pa = numbers && a[0] == '-' ? "(" : "", *qa = *pa ? ")" : "";
+    const char *pb = numbers && b[0] == '-' ? "(" : "", *qb = *pb ? ")" : "";
+    char k[MG_NUMBER_SIZE];
+    if (info->has_exponent)
+        tb_printf(tb, "%s%s%s**%s", pa, a, qa,
+                  mg_format_short(k, sizeof k, mg_pow_exponent(g, v)));
+    else if (info->infix)
+        tb_printf(tb, "%s%s%s %s %s%s%s", pa, a, qa, info->symbol, pb, b, qb);
+    else if (mg_value_op(g, v) == MG_OP_NEG)
+        tb_printf(tb, "-%s%s%s", pa, a, qa);
+    else
+        tb_printf(tb, "%s(%s)", info->symbol, a);
+}
+
 /* Appends the caption of v's local backward, before it runs: the grads read
  * here are the ones the step starts from, and each term is the op table's
  * mg_value_chain, exactly what the engine adds. */
@@ -334,25 +370,19 @@ static void step_caption(textbuf *tb, const mg_lesson *l, mg_value v)
     const mg_op op = mg_value_op(g, v);
     const mg_op_info *info = mg_op_info_of(op);
     mg_value a = mg_operand(g, v, 0), b = mg_operand(g, v, 1);
-    char o[NAME_SIZE], an[NAME_SIZE], bn[NAME_SIZE] = "";
-    mg_lesson_value_name(g, v, o, sizeof o);
-    mg_lesson_value_name(g, a, an, sizeof an);
-    if (mg_value_ok(b))
-        mg_lesson_value_name(g, b, bn, sizeof bn);
+    op_names n;
+    names_of(g, v, &n);
+    const char *o = n.o, *an = n.a, *bn = n.b;
 
     /* The headline: "o = a * b: ", "o = -a: ", "o = a**2: ", "o = tanh(a): ". */
     char k[MG_NUMBER_SIZE], k1[MG_NUMBER_SIZE];
     if (info->has_exponent) {
         mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
         mg_format_short(k1, sizeof k1, mg_pow_exponent(g, v) - 1.0);
-        tb_printf(tb, MATH_ON "%s = %s**%s" MATH_OFF ": ", o, an, k);
-    } else if (info->infix) {
-        tb_printf(tb, MATH_ON "%s = %s %s %s" MATH_OFF ": ", o, an, info->symbol, bn);
-    } else if (op == MG_OP_NEG) {
-        tb_printf(tb, MATH_ON "%s = -%s" MATH_OFF ": ", o, an);
-    } else {
-        tb_printf(tb, MATH_ON "%s = %s(%s)" MATH_OFF ": ", o, info->symbol, an);
     }
+    tb_printf(tb, MATH_ON "%s = ", o);
+    formula(tb, g, v, an, bn, 0);
+    tb_printf(tb, MATH_OFF ": ");
     tb_printf(tb, "%s: ", info->explain);
 
     /* The same rule twice: in names, then in the numbers it reads. */
@@ -402,33 +432,18 @@ static void compute_caption(textbuf *tb, const mg_lesson *l, mg_value v)
     const int p = l->precision;
     const mg_op op = mg_value_op(g, v);
     const mg_op_info *info = mg_op_info_of(op);
-    mg_value a = mg_operand(g, v, 0), b = mg_operand(g, v, 1);
-    char o[NAME_SIZE], an[NAME_SIZE], bn[NAME_SIZE] = "";
-    char A[MG_NUMBER_SIZE], B[MG_NUMBER_SIZE], V[MG_NUMBER_SIZE], k[MG_NUMBER_SIZE];
-    char pa[MG_NUMBER_SIZE + 2], pb[MG_NUMBER_SIZE + 2];
-    mg_lesson_value_name(g, v, o, sizeof o);
-    mg_lesson_value_name(g, a, an, sizeof an);
-    if (mg_value_ok(b))
-        mg_lesson_value_name(g, b, bn, sizeof bn);
-    num(A, mg_data(g, a), p);
-    num(B, mg_data(g, b), p);
+    op_names n;
+    names_of(g, v, &n);
+    char A[MG_NUMBER_SIZE], B[MG_NUMBER_SIZE], V[MG_NUMBER_SIZE];
+    num(A, mg_data(g, mg_operand(g, v, 0)), p);
+    num(B, mg_data(g, mg_operand(g, v, 1)), p);
     num(V, mg_data(g, v), p);
-    /* a negative operand reads as one number in parentheses */
-    snprintf(pa, sizeof pa, A[0] == '-' ? "(%s)" : "%s", A);
-    snprintf(pb, sizeof pb, B[0] == '-' ? "(%s)" : "%s", B);
     double second = info->has_exponent ? mg_pow_exponent(g, v) : strtod(B, NULL);
     double printed = mg_op_forward(op, strtod(A, NULL), second);
-    tb_printf(tb, MATH_ON);
-    if (info->has_exponent) {
-        mg_format_short(k, sizeof k, mg_pow_exponent(g, v));
-        tb_printf(tb, "%s = %s**%s = %s**%s", o, an, k, pa, k);
-    } else if (info->infix) {
-        tb_printf(tb, "%s = %s %s %s = %s %s %s", o, an, info->symbol, bn, pa, info->symbol, pb);
-    } else if (op == MG_OP_NEG) {
-        tb_printf(tb, "%s = -%s = -%s", o, an, pa);
-    } else {
-        tb_printf(tb, "%s = %s(%s) = %s(%s)", o, info->symbol, an, info->symbol, A);
-    }
+    tb_printf(tb, MATH_ON "%s = ", n.o);
+    formula(tb, g, v, n.a, n.b, 0);
+    tb_printf(tb, " = ");
+    formula(tb, g, v, A, B, 1);
     tb_printf(tb, " %s %s" MATH_OFF, equals(printed, mg_data(g, v), p), V);
 }
 

@@ -17,10 +17,11 @@
 #include "commands.h"
 
 static const char steps_help[] =
-    "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text [--format F])\n"
-    "                       [--forward] [--path NAME] [--nudge STEP] [--bug assign]\n"
-    "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
+    "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
+    "                       [--format text|md|tex] [--forward] [--path NAME]\n"
+    "                       [--nudge STEP] [--bug assign] [--root NAME]\n"
+    "                       [--precision N] [--rankdir LR|TB] [--title T] [--max-nodes N]\n"
+    "                       [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
