@@ -92,10 +92,12 @@ typedef enum mg_lesson_frame_kind {
  * highlight flags: scenes render a frame's flags, and mg_viz_options.flags
  * takes the same bits). */
 enum {
-    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame
-                            * (drawn bold and marked, with its op); none in
-                            * frames 0 and 1, where no op runs */
-    MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed */
+    MG_LESSON_CURRENT = 1, /* the value whose local backward runs in this frame,
+                            * or that a forward frame computes (drawn bold and
+                            * marked, with its op); none where no op runs */
+    MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed; in a path
+                            * frame the path's values, in the nudge frame the
+                            * moved leaves and the root */
     MG_LESSON_DIM = 4,     /* de-emphasised (greyed): values off the path of a path
                             * frame; callers may set it to show part of a graph */
     MG_LESSON_UNKNOWN = 8, /* not computed yet (forward frames): its data and grad
@@ -105,9 +107,13 @@ enum {
 };
 
 /* Builds every frame of the lesson of root in g. On success returns MG_OK and
- * *out (free with mg_lesson_free); the graph is left at the last frame, with the
- * grads mg_backward() gives. On failure returns MG_ERR_NOMEM, MG_ERR_INVALID (a
- * bad precision, NULL g or out, a root that is MG_NONE) or MG_ERR_FOREIGN (a
+ * *out (free with mg_lesson_free); the graph is left at the last frame (the
+ * one before it when that is the nudge frame, so the data stay as they were),
+ * with the grads mg_backward() gives (the bug's, for MG_LESSON_BUG_ASSIGN). On
+ * failure returns MG_ERR_NOMEM, MG_ERR_INVALID (a bad precision, a nudge that
+ * is not finite, an unknown bug or a bug with a path or a nudge, a path value
+ * the root does not depend on, NULL g or out, a root that is MG_NONE) or
+ * MG_ERR_FOREIGN (a
  * root of another graph or dropped by a reset), sets *out to NULL, says why in
  * err (may be NULL) and in the graph's sticky error, and leaves every grad as
  * it was. options may be NULL. */
