@@ -168,21 +168,11 @@ static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
         viz_escape_record(b, label, len);
         viz_buf_puts(b, " | ");
     }
-    mg_format_fixed(num, sizeof num, mg_data(g, v), o->precision);
+    char grad[MG_NUMBER_SIZE];
+    viz_box_texts(s, i, num, grad);
     viz_buf_printf(b, "data %s", num);
     if (!o->forward_only) {
-        if (s->grad_chars) {
-            /* The widest text of this many characters: digits are the widest
-             * characters a number has, and every one has the same width. */
-            size_t n = s->grad_chars[i];
-            memset(num, '8', n);
-            if (o->precision > 0 && n > (size_t)o->precision + 1)
-                num[n - (size_t)o->precision - 1] = '.';
-            num[n] = '\0';
-        } else {
-            mg_format_fixed(num, sizeof num, mg_grad(g, v), o->precision);
-        }
-        viz_buf_printf(b, " | grad %s", num);
+        viz_buf_printf(b, " | grad %s", grad);
         if (o->numeric && !isnan(o->numeric[i])) {
             mg_format_fixed(num, sizeof num, o->numeric[i], o->precision);
             viz_buf_printf(b, " | num %s", num);
@@ -277,6 +267,15 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     if (f & MG_LESSON_DIM) {
         st->line = p->dim, st->fontcolor = p->dim;
         strcat(st->cls, " dim");
+    }
+    if (f & MG_LESSON_UNKNOWN) { /* not computed yet: greyed, its numbers "?" */
+        st->line = p->dim, st->fontcolor = p->dim;
+        strcat(st->cls, " unknown");
+    }
+    if (f & MG_LESSON_WRONG) { /* the bug's wrong grad: dashed, so grey print tells it too */
+        st->line = p->neg, st->penwidth = "3";
+        st->style = leaf ? "filled,dashed" : "rounded,filled,dashed";
+        strcat(st->cls, " wrong");
     }
 }
 
@@ -482,6 +481,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         return;
     }
     uint8_t f = s->flags ? s->flags[i] : 0;
+    if (f & MG_LESSON_UNKNOWN) /* an op not run yet is greyed as its result */
+        f |= MG_LESSON_DIM;
     op_text(text, sizeof text, s->g, v);
     viz_buf label = {0};
     viz_escape_plain(&label, text, strlen(text));

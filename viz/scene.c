@@ -35,30 +35,68 @@ void mg_viz_scene_free(mg_viz_scene *scene)
     free(scene);
 }
 
-/* Raises chars[i] to the length of every drawn value's grad text now. */
-static void note_widths(const mg_viz_scene *s, uint8_t *chars)
+/* The widest text of this many characters: digits are the widest characters
+ * a number has, and every one has the same width. */
+static void widest_text(char *buf, size_t n, int precision)
+{
+    memset(buf, '8', n);
+    if (precision > 0 && n > (size_t)precision + 1)
+        buf[n - (size_t)precision - 1] = '.';
+    buf[n] = '\0';
+}
+
+void viz_box_texts(const viz_spec *s, uint32_t i, char *data, char *grad)
+{
+    mg_value v = mg_value_at(s->g, i);
+    int unknown = s->flags && (s->flags[i] & MG_LESSON_UNKNOWN);
+    if (s->data_chars && s->data_chars[i])
+        widest_text(data, s->data_chars[i], s->o->precision);
+    else if (unknown)
+        strcpy(data, "?");
+    else
+        mg_format_fixed(data, MG_NUMBER_SIZE, mg_data(s->g, v), s->o->precision);
+    if (s->grad_chars)
+        widest_text(grad, s->grad_chars[i], s->o->precision);
+    else if (unknown)
+        strcpy(grad, "?");
+    else
+        mg_format_fixed(grad, MG_NUMBER_SIZE, mg_grad(s->g, v), s->o->precision);
+}
+
+/* Raises chars[i] to the length of every drawn value's grad text now, and
+ * data[i] to its data text's. */
+static void note_widths(const mg_viz_scene *s, uint8_t *chars, uint8_t *data)
 {
     char text[MG_NUMBER_SIZE];
     for (size_t i = 0; i < s->size; i++) {
         if (!(s->mask[i] & VIZ_DRAWN))
             continue;
-        mg_format_fixed(text, sizeof text, mg_grad(s->g, mg_value_at(s->g, i)), s->o.precision);
-        size_t n = strlen(text);
+        mg_value v = mg_value_at(s->g, i);
+        size_t n = strlen(mg_format_fixed(text, sizeof text, mg_grad(s->g, v), s->o.precision));
         if (n > chars[i])
             chars[i] = (uint8_t)n;
+        n = strlen(mg_format_fixed(text, sizeof text, mg_data(s->g, v), s->o.precision));
+        if (n > data[i])
+            data[i] = (uint8_t)n;
     }
 }
 
-/* The widest grad text of every value over the lesson's frames, found by
- * stepping the lesson through them; it is left at the frame it was at. */
-static void widest_grads(mg_viz_scene *s, uint8_t *chars)
+/* The widest grad and data texts of every value over the lesson's frames,
+ * found by stepping the lesson through them; it is left at the frame it was
+ * at. A data text no frame makes wider than now stays itself (data[i] = 0). */
+static void widest_texts(mg_viz_scene *s, uint8_t *chars, uint8_t *data)
 {
     size_t at = mg_lesson_at(s->lesson);
+    uint8_t *now = data + s->size;
+    note_widths(s, chars, now);
     for (size_t f = 0; f < mg_lesson_frame_count(s->lesson); f++) {
         mg_lesson_goto(s->lesson, f);
-        note_widths(s, chars);
+        note_widths(s, chars, data);
     }
     mg_lesson_goto(s->lesson, at);
+    for (size_t i = 0; i < s->size; i++)
+        if (data[i] <= now[i])
+            data[i] = 0;
 }
 
 mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
@@ -86,13 +124,13 @@ mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t
 /* The master layout: sizes every box for its widest text. */
 static mg_status measure(mg_viz_scene *s, mg_error *err)
 {
-    uint8_t *chars = calloc(s->size, 1);
+    uint8_t *chars = calloc(3 * s->size, 1), *data = chars + s->size;
     if (!chars)
         return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
-    if (!s->o.forward_only)
-        widest_grads(s, chars);
+    widest_texts(s, chars, data);
     viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
-                     .drawn = s->drawn, .grad_chars = chars, .lesson_names = 1};
+                     .drawn = s->drawn, .grad_chars = chars, .data_chars = data,
+                     .lesson_names = 1};
     mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err);
     free(chars);
     return status;

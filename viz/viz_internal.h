@@ -84,6 +84,8 @@ typedef struct viz_spec {
     const uint8_t *grad_chars;  /* per value: instead of the grad, show the
                                  * widest text of this many characters (a
                                  * scene's master layout), or NULL */
+    const uint8_t *data_chars;  /* the same for the data where not 0 (a
+                                 * nudge changes data), or NULL */
     const double *fixed;        /* per value: value box w,h then op node w,h
                                  * (4 doubles, inches) for scene frames, or NULL */
     int plain_ranks;            /* 1: no minlen on edges entering a cluster */
@@ -93,6 +95,12 @@ typedef struct viz_spec {
     struct viz_pdf_box *pdf_box; /* "pdf": draw into this box of a page, not
                                         * a document of its own (the handout) */
 } viz_spec;
+
+/* What value i's box shows in the picture spec builds: its data and grad
+ * texts (MG_NUMBER_SIZE bytes each) at the spec's frame ("?" for a value not
+ * computed yet), or for a scene's master layout the widest text each has in
+ * any frame. The one place that decides a box's numbers. */
+void viz_box_texts(const viz_spec *s, uint32_t i, char *data, char *grad);
 
 /* Edges entering a cluster span two ranks (layers side by side) only in
  * graphs up to this many values: dot 2.42 sometimes loses such an edge in
