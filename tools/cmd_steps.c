@@ -19,7 +19,7 @@
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
     "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
+    "                       [--max-nodes N] [--quiz] [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
@@ -31,7 +31,11 @@ static const char steps_help[] =
     "\n"
     "  -o FILE.html     one self-contained page: Previous/Next buttons, the arrow,\n"
     "                   Home and End keys, a slider, a step counter and the caption;\n"
-    "                   Z (or Zoom) shows a large graph at its size, on the step\n"
+    "                   one picture, each step only what changes in it; a graph too\n"
+    "                   large to read whole follows the step (Z: the whole graph,\n"
+    "                   + and - zoom); printing gives one step per sheet\n"
+    "  --quiz           the page asks for the grads each step changes before it\n"
+    "                   shows them, and checks the answers\n"
     "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
     "                   (DIR is made if missing; the frames and captions of an earlier\n"
     "                   lesson in it are replaced, nothing else is touched)\n"
@@ -45,14 +49,16 @@ static const char steps_help[] =
     "  --rankdir LR|TB  left to right (default) or top to bottom\n"
     "  --title T        the page's title (default: the file name without .mg)\n"
     "  --max-nodes N    refuse graphs with more than N values, or whose layout would\n"
-    "                   place more than 8 N nodes (default 500: a lesson has a frame\n"
-    "                   per op and the page holds them all; 0: no limit)\n"
+    "                   place more than 8 N nodes (0: no limit). Default 2000 for a\n"
+    "                   page or --text (one layout, as draw), 200 for -o DIR (each\n"
+    "                   frame file is a layout of its own)\n"
     "  -h, --help       this help\n"
     "\n"
     "examples:\n"
     "  micrograd steps examples/neuron.mg -o neuron.html\n"
     "  micrograd steps examples/L.mg --text\n"
-    "  micrograd steps examples/L.mg -o frames -T png\n";
+    "  micrograd steps examples/L.mg -o frames -T png\n"
+    "  micrograd steps examples/mlp_loss.mg -o mlp.html --quiz\n";
 
 typedef struct steps_options {
     const char *file;
@@ -61,18 +67,21 @@ typedef struct steps_options {
     const char *root;
     const char *title;
     int text;
+    int max_nodes_given; /* 1: --max-nodes was given */
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_QUIZ
 };
 
-/* Steps' own default: each frame is a whole picture in the page, so the page
- * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
-#define STEPS_MAX_NODES_DEFAULT 500
+/* The default limit of -o DIR: the page lays the graph out once (it takes
+ * draw's limit, MG_VIZ_MAX_NODES_DEFAULT), but every frame file is a layout
+ * of its own, a frame per op: at 200 values about 160 layouts of ~30 ms
+ * (bench/README.md, "The lesson of the ~400-value graph"). */
+#define STEPS_FRAMES_MAX_NODES_DEFAULT 200
 
 static int is_page(const char *out)
 {
@@ -101,6 +110,10 @@ static int check_options(const char *command, steps_options *o)
     if (o->out && looks_like_picture(o->out))
         return cli_usage_error(command, "-o takes a page (.html) or a folder for the frames, "
                                         "not '%s'", o->out);
+    if (o->viz.quiz && (o->text || !is_page(o->out)))
+        return cli_usage_error(command, "--quiz is for a page (-o LESSON.html)");
+    if (!o->max_nodes_given && !o->text && !is_page(o->out))
+        o->viz.max_nodes = STEPS_FRAMES_MAX_NODES_DEFAULT;
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
     if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
@@ -121,12 +134,12 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiz", no_argument, NULL, OPT_QUIZ},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *command = argv[0];
     *o = (steps_options){.viz = mg_viz_options_default()};
-    o->viz.max_nodes = STEPS_MAX_NODES_DEFAULT;
     cli_getopt_reset();
     int c;
     long n;
@@ -138,6 +151,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_TEXT: o->text = 1; break;
         case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
+        case OPT_QUIZ: o->viz.quiz = 1; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
@@ -148,6 +162,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
                 return CLI_USAGE;
             o->viz.max_nodes = (size_t)n;
+            o->max_nodes_given = 1;
             break;
         case OPT_RANKDIR:
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)

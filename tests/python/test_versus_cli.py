@@ -123,7 +123,7 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     assert got.page() == want
     got.save(tmp_path / 'module.html')
     assert (tmp_path / 'module.html').read_bytes() == want
-    assert want.count(b'<figure class="frame"') == len(got)
+    assert want.count(b'<figcaption class="caption') == len(got) and want.count(b'<svg') == 1
 
 
 @pytest.mark.parametrize('program,flags,options', [
