@@ -67,7 +67,9 @@ function mgLesson() {
 
   /* ---- the quiz: the grads a step changes, asked before they are shown ---- */
   function asking(k) { return data.quiz && k > 0 && !answered[k] && data.ask[k].length > 0; }
+  var hid = false; /* texts hidden by the quiz: the next step redraws */
   function hideAnswers(k) {
+    hid = true;
     data.ask[k].forEach(function (q) { node(q[0]).querySelectorAll('text')[q[2]].textContent = 'grad ?'; });
   }
   function matches(typed, answer) {
@@ -156,7 +158,11 @@ function mgLesson() {
     pic.scrollLeft += (box.l + box.r) / 2 - (view.left + view.width / 2);
     pic.scrollTop += (box.t + box.b) / 2 - (view.top + view.height / 2);
   }
-  function zoomTo(m, level) { chosen = true; mode = m; z = Math.min(8, Math.max(0.25, level)); refresh(); }
+  function zoomTo(m, level) {
+    chosen = true; mode = m;
+    z = Math.round(Math.min(8, Math.max(0.25, level)) * 100) / 100; /* as the address keeps it */
+    refresh();
+  }
   function refresh() { setZoom(); follow(); address(); }
 
   /* ---- steps ---- */
@@ -167,6 +173,7 @@ function mgLesson() {
   }
   function show(i) {
     i = Math.max(0, Math.min(n - 1, i));
+    if (hid) { reset(); at = -1; hid = false; }
     goTo(i);
     caps[step].classList.remove('shown');
     step = i;
@@ -237,7 +244,11 @@ function mgLesson() {
     show(to);
   });
   window.addEventListener('resize', refresh);
-  var m = /^#step-(\d+)(?:&zoom=(fit|\d+))?$/.exec(location.hash);
-  if (m && m[2]) { chosen = true; mode = m[2] === 'fit' ? 'fit' : 'follow'; z = m[2] === 'fit' ? 1 : Number(m[2]) / 100; }
-  show(m ? Number(m[1]) - 1 : 0);
+  function open() {
+    var m = /^#step-(\d+)(?:&zoom=(fit|\d+))?$/.exec(location.hash);
+    if (m && m[2]) { chosen = true; mode = m[2] === 'fit' ? 'fit' : 'follow'; z = m[2] === 'fit' ? z : Number(m[2]) / 100; }
+    show(m ? Number(m[1]) - 1 : 0);
+  }
+  window.addEventListener('hashchange', open);
+  open();
 }
