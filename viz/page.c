@@ -21,9 +21,11 @@ static const char page_style[] =
     "html,body{margin:0;height:100%}\n"
     "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:var(--ink);"
     "background:var(--paper);display:flex;flex-direction:column;height:100vh;overflow:hidden}\n"
+    /* one header height for every step: the counter keeps its row */
     "header{background:var(--bar);color:#fff;display:flex;flex-wrap:wrap;align-items:baseline;"
     "column-gap:1.5rem;padding:.4rem 1.5rem}\n"
-    "header h1{font-size:clamp(1.2rem,2.2vw,2rem);margin:0;font-weight:700}\n"
+    "header h1{font-size:clamp(1.2rem,2.2vw,2rem);margin:0;font-weight:700;min-width:0;"
+    "overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\n"
     "header .sub{font-size:clamp(.9rem,1.4vw,1.3rem);opacity:.85;flex:1}\n"
     "#counter{font-size:clamp(1.1rem,2vw,1.9rem);font-weight:700;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}\n"
@@ -87,7 +89,7 @@ static const char page_style_states[] =
 static const char page_style_media[] =
     /* a phone: the controls wrap onto the screen, the slider on its own row */
     "@media (max-width:700px){header{padding:.3rem .8rem}header .sub,.keys{display:none}"
-    ".legend{gap:.8rem}main{padding:.3rem .4rem 0}.caption{font-size:1rem;padding:.4rem .6rem;"
+    "header h1{flex:1}.legend{gap:.8rem;order:3;flex-basis:100%}main{padding:.3rem .4rem 0}.caption{font-size:1rem;padding:.4rem .6rem;"
     "border-left-width:.3rem}.caption .term{padding-left:.6em}"
     "nav{padding:.4rem .5rem .6rem;gap:.4rem .5rem}nav button{padding:.35rem .7rem;font-size:1rem}"
     "#slider{order:9;flex-basis:100%}}\n"
