@@ -741,7 +741,8 @@ mg_status mg_mlp_train_step(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss
     if (s == MG_OK) {
         if (loss_out)
             *loss_out = mg_data(g, total);
-        mg_mlp_zero_grad(g, m);
+        if (!(flags & MG_NN_NO_ZERO_GRAD))
+            mg_mlp_zero_grad(g, m);
         s = mg_backward(g, total);
         if (s == MG_OK)
             mg_mlp_sgd(g, m, lr);

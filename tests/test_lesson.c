@@ -531,6 +531,206 @@ static void errors_leave_grads_alone(void **state)
     mg_graph_free(other);
 }
 
+/* ---- forward, path and nudge frames, the assign bug ----------------------- */
+
+static mg_lesson *lesson_with(mg_graph *g, mg_value root, const mg_lesson_options *o)
+{
+    mg_lesson *l = NULL;
+    mg_error err;
+    if (mg_lesson_new(g, root, o, &l, &err) != MG_OK)
+        fail_msg("mg_lesson_new: %s", err.message);
+    return l;
+}
+
+/* --forward: the leaves, then e, d, L computed in creation order, each frame
+ * flagging the values not computed yet; grads stay 0 until the backward part. */
+static void forward_frames(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    video_l v = build_l(g);
+    mg_lesson_options o = {.precision = -1, .forward = 1};
+    mg_lesson *l = lesson_with(g, v.L, &o);
+    assert_int_equal(mg_lesson_frame_count(l), 4 + 5);
+    const mg_lesson_frame_kind kinds[] = {
+        MG_LESSON_FRAME_LEAVES, MG_LESSON_FRAME_COMPUTE, MG_LESSON_FRAME_COMPUTE,
+        MG_LESSON_FRAME_COMPUTE, MG_LESSON_FRAME_FORWARD, MG_LESSON_FRAME_ROOT,
+        MG_LESSON_FRAME_STEP, MG_LESSON_FRAME_STEP, MG_LESSON_FRAME_STEP};
+    for (size_t i = 0; i < 9; i++)
+        assert_int_equal(mg_lesson_frame_kind_of(l, i), kinds[i]);
+    assert_int_equal(mg_lesson_current(l, 1).index, v.e.index);
+    assert_int_equal(mg_lesson_current(l, 3).index, v.L.index);
+    assert_false(mg_value_ok(mg_lesson_current(l, 0)));
+    assert_string_equal(mg_lesson_caption(l, 1), "e = a * b = 2.0000 * (-3.0000) = -6.0000");
+    uint8_t flags[7];
+    mg_lesson_flags(l, 0, flags, 7);
+    const uint8_t leaves[7] = {0, 0, 0, MG_LESSON_UNKNOWN, MG_LESSON_UNKNOWN, 0, MG_LESSON_UNKNOWN};
+    assert_memory_equal(flags, leaves, 7);
+    mg_lesson_flags(l, 2, flags, 7); /* d computed: current; L still unknown */
+    const uint8_t at_d[7] = {0, 0, 0, 0, MG_LESSON_CURRENT, 0, MG_LESSON_UNKNOWN};
+    assert_memory_equal(flags, at_d, 7);
+    /* the backward frames are the plain lesson's */
+    mg_lesson *plain = lesson_of(g, v.L, -1);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(mg_lesson_caption(l, i + 4), mg_lesson_caption(plain, i));
+    mg_lesson_free(plain);
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(mg_lesson_goto(l, i), MG_OK);
+        assert_same_double(mg_grad(g, v.L), 0.0);
+        assert_same_double(mg_grad(g, v.a), 0.0);
+    }
+    mg_lesson_goto(l, 8);
+    assert_same_double(mg_grad(g, v.a), 6.0);
+    mg_lesson_free(l);
+    mg_graph_free(g);
+}
+
+/* --path a on L: one path, its product the engine's grad; b = a + a: two. */
+static void path_frames(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    video_l v = build_l(g);
+    mg_lesson_options o = {.precision = -1, .path = &v.a};
+    mg_lesson *l = lesson_with(g, v.L, &o);
+    assert_int_equal(mg_lesson_frame_count(l), 5 + 2);
+    assert_int_equal(mg_lesson_frame_kind_of(l, 5), MG_LESSON_FRAME_PATH);
+    assert_int_equal(mg_lesson_frame_kind_of(l, 6), MG_LESSON_FRAME_PATH_SUM);
+    assert_int_equal(mg_lesson_current(l, 5).index, v.a.index);
+    assert_string_equal(mg_lesson_caption(l, 5),
+                        "path 1 of 1 from L to a: L → d → e → a: dL/dd · dd/de · de/da = "
+                        "(-2.0000)·(1.0000)·(-3.0000) = 6.0000");
+    uint8_t flags[7];
+    mg_lesson_flags(l, 5, flags, 7); /* on the path: a e d L; off it: b c f */
+    const uint8_t path[7] = {MG_LESSON_CHANGED, MG_LESSON_DIM, MG_LESSON_DIM, MG_LESSON_CHANGED,
+                             MG_LESSON_CHANGED, MG_LESSON_DIM, MG_LESSON_CHANGED};
+    assert_memory_equal(flags, path, 7);
+    mg_lesson_goto(l, 6);
+    assert_same_double(mg_grad(g, v.a), 6.0);
+    /* the same caption as LaTeX and Markdown, from the same pieces */
+    assert_string_equal(mg_lesson_caption_in(l, 6, MG_LESSON_FORMAT_LATEX),
+                        "$\\frac{\\partial L}{\\partial a}$ is the product along its one path: "
+                        "$6.0000$, what backward accumulated in $a.\\mathrm{grad} = 6.0000$");
+    assert_string_equal(mg_lesson_caption_in(l, 3, MG_LESSON_FORMAT_MARKDOWN),
+                        "$d = e + c$: '+' routes the gradient unchanged: $e.\\mathrm{grad} "
+                        "\\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$; $c.\\mathrm{grad} "
+                        "\\mathrel{+}= 1 \\times d.\\mathrm{grad} = -2.0000$");
+    assert_string_equal(mg_lesson_caption_in(l, 3, MG_LESSON_FORMAT_TEXT), mg_lesson_caption(l, 3));
+    assert_string_equal(mg_lesson_caption_in(l, 3, (mg_lesson_format)3), "");
+    assert_string_equal(mg_lesson_caption_in(l, 7, MG_LESSON_FORMAT_LATEX), "");
+    mg_lesson_free(l);
+    mg_graph_free(g);
+
+    g = mg_graph_new();
+    mg_value a = mg_leaf(g, 3.0, "a"), b = mg_add(g, a, a);
+    mg_set_label(g, b, "b");
+    o.path = &a;
+    l = lesson_with(g, b, &o);
+    assert_int_equal(mg_lesson_frame_count(l), 3 + 3);
+    assert_string_equal(mg_lesson_caption(l, 5),
+                        "db/da is the sum over the paths of their products: 1.0000 + 1.0000 = "
+                        "2.0000, what backward accumulated in a.grad = 2.0000");
+    mg_lesson_free(l);
+    /* a value the root does not depend on has no path: refused */
+    mg_value c = mg_leaf(g, 1.0, "c");
+    o.path = &c;
+    mg_error err;
+    assert_int_equal(mg_lesson_new(g, b, &o, &l, &err), MG_ERR_INVALID);
+    assert_null(l);
+    assert_string_equal(err.message, "b does not depend on c: no path leads to it");
+    mg_graph_free(g);
+}
+
+/* --nudge 0.01 on L: -8 goes to -7.286496 (the lecture's number), as the
+ * lecture's own cell computes it here; every value's data comes back, bit
+ * for bit, when the lesson leaves the frame or is freed. */
+static void nudge_frame(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    video_l v = build_l(g);
+    mg_lesson_options o = {.precision = -1, .nudge = 0.01};
+    mg_lesson *l = lesson_with(g, v.L, &o);
+    assert_int_equal(mg_lesson_frame_count(l), 6);
+    assert_int_equal(mg_lesson_frame_kind_of(l, 5), MG_LESSON_FRAME_NUDGE);
+    assert_int_equal(mg_lesson_at(l), 4); /* left at backward's end, not nudged */
+    assert_same_double(mg_data(g, v.L), -8.0);
+    double a = 2.0 + 0.01 * 6.0, b = -3.0 + 0.01 * -4.0, c = 10.0 + 0.01 * -2.0,
+           f = -2.0 + 0.01 * 4.0;
+    assert_int_equal(mg_lesson_goto(l, 5), MG_OK);
+    assert_same_double(mg_data(g, v.a), a);
+    assert_same_double(mg_data(g, v.f), f);
+    assert_same_double(mg_data(g, v.e), a * b);
+    assert_same_double(mg_data(g, v.L), (a * b + c) * f);
+    assert_true(fabs(mg_data(g, v.L) - -7.286496) < 1e-15);
+    assert_same_double(mg_grad(g, v.a), 6.0); /* the grads are backward's */
+    uint8_t flags[7];
+    mg_lesson_flags(l, 5, flags, 7); /* the moved leaves and the root */
+    const uint8_t moved[7] = {MG_LESSON_CHANGED, MG_LESSON_CHANGED, MG_LESSON_CHANGED, 0, 0,
+                              MG_LESSON_CHANGED, MG_LESSON_CHANGED};
+    assert_memory_equal(flags, moved, 7);
+    assert_int_equal(mg_lesson_goto(l, 2), MG_OK);
+    assert_same_double(mg_data(g, v.a), 2.0);
+    assert_same_double(mg_data(g, v.L), -8.0);
+    mg_lesson_goto(l, 5);
+    mg_lesson_free(l); /* freed at the nudge frame: the data come back too */
+    assert_same_double(mg_data(g, v.c), 10.0);
+    assert_same_double(mg_data(g, v.d), 4.0);
+    o.nudge = (double)INFINITY;
+    mg_error err;
+    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "the nudge's step must be a finite number");
+    mg_graph_free(g);
+}
+
+/* MG_LESSON_BUG_ASSIGN: b = a + a leaves a.grad = 1 (not 2), flagged wrong
+ * from the step that lost a contribution; the neuron written with exp goes
+ * wrong at e, used twice, and everything below it. */
+static void assign_bug(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value a = mg_leaf(g, 3.0, "a"), b = mg_add(g, a, a);
+    mg_set_label(g, b, "b");
+    mg_lesson_options o = {.precision = -1, .bug = MG_LESSON_BUG_ASSIGN};
+    mg_lesson *l = lesson_with(g, b, &o);
+    assert_same_double(mg_grad(g, a), 1.0);
+    assert_string_equal(mg_lesson_caption(l, 2),
+                        "BUG, grads assigned (=) instead of accumulated (+=): b = a + a: '+' "
+                        "routes the gradient unchanged: a.grad = 1 × b.grad = 1.0000; a.grad = 1 "
+                        "× b.grad = 1.0000 (WRONG: the 1.0000 already in a.grad is lost; += "
+                        "would give 2.0000)");
+    uint8_t flags[2];
+    mg_lesson_flags(l, 1, flags, 2);
+    assert_int_equal(flags[0] & MG_LESSON_WRONG, 0);
+    mg_lesson_flags(l, 2, flags, 2);
+    assert_int_equal(flags[0], MG_LESSON_CHANGED | MG_LESSON_WRONG);
+    assert_int_equal(flags[1], MG_LESSON_CURRENT);
+    mg_lesson_free(l);
+    /* a value used once is right under the bug too */
+    video_l v = build_l(g);
+    l = lesson_with(g, v.L, &o);
+    for (size_t f = 0; f < mg_lesson_frame_count(l); f++) {
+        uint8_t all[10];
+        mg_lesson_flags(l, f, all, 10);
+        for (size_t i = 0; i < 10; i++)
+            assert_int_equal(all[i] & MG_LESSON_WRONG, 0);
+    }
+    assert_same_double(mg_grad(g, v.a), 6.0);
+    mg_lesson_free(l);
+    /* the bug shows backward only */
+    o.nudge = 0.1;
+    mg_error err;
+    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message,
+                        "a lesson of a bug shows the backward pass only (no paths, no nudge)");
+    o.nudge = 0.0;
+    o.bug = (mg_lesson_bug)7;
+    assert_int_equal(mg_lesson_new(g, v.L, &o, &l, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "no such bug");
+    mg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +753,10 @@ int main(void)
         cmocka_unit_test(lesson_starts_from_zero_grads),
         cmocka_unit_test(leaf_root),
         cmocka_unit_test(errors_leave_grads_alone),
+        cmocka_unit_test(forward_frames),
+        cmocka_unit_test(path_frames),
+        cmocka_unit_test(nudge_frame),
+        cmocka_unit_test(assign_bug),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

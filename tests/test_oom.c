@@ -9,6 +9,7 @@
 #include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/parse.h>
+#include <micrograd/paths.h>
 #include <micrograd/rng.h>
 
 #include <stdio.h>
@@ -282,6 +283,73 @@ static void lesson_allocations_fail_in_turn(void **state)
     assert_true(oom_every_allocation_fails("lesson", lesson_scenario) >= 10);
 }
 
+/* The lesson with every frame kind (forward, path, nudge), then the bug's:
+ * a failure restores the data and grads (e's 5.0 data stays). */
+static mg_status lesson_options_scenario(mg_error *err)
+{
+    mg_graph *g = mg_graph_new();
+    if (!g)
+        return no_graph(err);
+    mg_value x = mg_leaf(g, 0.5, "x"), e = mg_exp(g, mg_mul_dv(g, 2.0, x));
+    mg_value o = mg_div(g, mg_sub_vd(g, e, 1.0), mg_add_vd(g, e, 1.0));
+    mg_status s = mg_graph_status(g);
+    OOM_GRAPH_RESULT(g, err, s);
+    mg_lesson_options all = {.precision = -1, .forward = 1, .nudge = 0.1, .path = &x};
+    mg_lesson_options bug = {.precision = -1, .bug = MG_LESSON_BUG_ASSIGN};
+    const mg_lesson_options *options[] = {&all, &bug};
+    double data = mg_data(g, o);
+    for (int k = 0; k < 2 && s == MG_OK; k++) {
+        mg_lesson *l = NULL;
+        s = mg_lesson_new(g, o, options[k], &l, err);
+        for (size_t i = 0; s == MG_OK && i < mg_lesson_frame_count(l); i++)
+            s = mg_lesson_goto(l, i);
+        mg_lesson_free(l);
+        if (mg_data(g, o) != data)
+            fail_msg("the lesson left the data changed");
+    }
+    mg_graph_free(g);
+    return s;
+}
+
+static void lesson_options_allocations_fail_in_turn(void **state)
+{
+    (void)state;
+    assert_true(oom_every_allocation_fails("lesson options", lesson_options_scenario) >= 10);
+}
+
+/* ---- paths ----------------------------------------------------------------- */
+
+/* Paths in a graph of many shared uses (2^12 of them, 40 listed: the list
+ * grows several times). mg_paths_find only reads the graph, so a failure of
+ * its own is not the graph's. */
+static mg_status paths_scenario(mg_error *err)
+{
+    mg_graph *g = mg_graph_new();
+    if (!g)
+        return no_graph(err);
+    mg_value x = mg_leaf(g, 0.5, "x"), y = x;
+    for (int k = 0; k < 12; k++)
+        y = mg_tanh(g, mg_mul(g, y, y));
+    mg_status s = mg_graph_status(g);
+    OOM_GRAPH_RESULT(g, err, s);
+    mg_paths *p = NULL;
+    if (s == MG_OK)
+        s = mg_paths_find(g, y, x, 40, &p, err);
+    if (s == MG_OK && mg_paths_count(p) != 40)
+        fail_msg("want 40 paths, got %zu", mg_paths_count(p));
+    if (s != MG_OK && p)
+        fail_msg("a failed mg_paths_find left its list");
+    mg_paths_free(p);
+    mg_graph_free(g);
+    return s;
+}
+
+static void paths_allocations_fail_in_turn(void **state)
+{
+    (void)state;
+    assert_true(oom_every_allocation_fails("paths", paths_scenario) >= 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +360,8 @@ int main(void)
         cmocka_unit_test(nn_allocations_fail_in_turn),
         cmocka_unit_test(data_sets_fail_cleanly),
         cmocka_unit_test(lesson_allocations_fail_in_turn),
+        cmocka_unit_test(lesson_options_allocations_fail_in_turn),
+        cmocka_unit_test(paths_allocations_fail_in_turn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -870,14 +870,31 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name, in
     }
     src->root = mg_program_root(src->program);
     if (root_name) {
-        long i = mg_program_find(src->program, root_name);
-        if (i < 0) {
-            cli_error("--root '%s': %s defines no such name", root_name, cli_display_name(path));
+        long i = cli_source_find(src, "--root", root_name);
+        if (i < 0)
             return CLI_USAGE;
-        }
         src->root = (size_t)i;
     }
     return check_finite(src, flags);
+}
+
+long cli_source_find(const cli_source *src, const char *option, const char *name)
+{
+    long i = mg_program_find(src->program, name);
+    if (i >= 0)
+        return i;
+    size_t n = mg_program_count(src->program);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    for (size_t k = 0; names && k < n; k++)
+        names[k] = mg_program_name(src->program, k);
+    const char *near = names ? mg_suggest(name, strlen(name), names, n) : NULL;
+    if (near)
+        cli_error("%s '%s': %s defines no such name: did you mean '%s'?", option, name,
+                  cli_display_name(src->path), near);
+    else
+        cli_error("%s '%s': %s defines no such name", option, name, cli_display_name(src->path));
+    free(names);
+    return -1;
 }
 
 void cli_source_backward(cli_source *src)

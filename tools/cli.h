@@ -198,6 +198,9 @@ int cli_source_load(cli_source *src, const char *path, const char *root_name, in
 /* Runs backward from the root, unless the program made its grads itself
  * (called backward() or set x.grad): then they stay as it left them. */
 void cli_source_backward(cli_source *src);
+/* The program's name for an option (--root, --path): its index, or -1 after
+ * saying the file defines no such name (with mg_suggest's nearest name). */
+long cli_source_find(const cli_source *src, const char *option, const char *name);
 void cli_source_free(cli_source *src);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <micrograd/check.h>
+#include <micrograd/lesson.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -12,7 +13,8 @@
 /* ---- grad ---------------------------------------------------------------- */
 
 static const char grad_help[] =
-    "usage: micrograd grad FILE [--root NAME] [--json] [--as-micrograd] [--strict]\n"
+    "usage: micrograd grad FILE [--root NAME] [--json] [--bug assign] [--as-micrograd]\n"
+    "                      [--strict]\n"
     "\n"
     "Runs the forward pass, then backward from the root, and prints every named\n"
     "value with its data and grad, in definition order (a name assigned again:\n"
@@ -22,6 +24,9 @@ static const char grad_help[] =
     "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
     "                   or draw_dot() on, else the last name assigned)\n"
     "  --json           one JSON object: {\"root\": ..., \"values\": [{\"name\", \"data\", \"grad\"}, ...]}\n"
+    "  --bug assign     the grads of an engine that assigns them (=) instead of adding\n"
+    "                   them (+=), from zero grads: each wrong one is marked WRONG\n"
+    "                   beside backward's (JSON: \"bug\", and \"wrong\", \"correct\")\n"
     "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
     "  --strict         a NaN or infinite value is an error (exit 2), not a warning\n"
     "  -h, --help       this help\n"
@@ -35,6 +40,7 @@ typedef struct value_options {
     const char *file;
     const char *root;
     int json;
+    int bug;                  /* grad --bug assign */
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     double h;
     int exact_h;              /* 1: --h given, the step for every value */
@@ -45,7 +51,7 @@ typedef struct value_options {
 
 enum {
     OPT_ROOT = 256, OPT_JSON, OPT_H, OPT_TOL, OPT_VALUES, OPT_SCHEME, OPT_HELP, OPT_AS_MICROGRAD,
-    OPT_STRICT
+    OPT_STRICT, OPT_BUG
 };
 
 /* check's options, then grad's: without check's own, so that grad calls them
@@ -68,6 +74,7 @@ static const struct option grad_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"bug", required_argument, NULL, OPT_BUG},
     {NULL, 0, NULL, 0},
 };
 
@@ -87,6 +94,12 @@ static int take_positive(const char *command, const char *name, const char *text
 static int take_check_option(const char *command, int c, const char *arg, value_options *o)
 {
     switch (c) {
+    case OPT_BUG:
+        if (strcmp(arg, "assign") == 0)
+            return o->bug = 1;
+        cli_usage_error(command, "--bug must be 'assign' (grads assigned instead of "
+                                 "accumulated), not '%s'", arg);
+        return 0;
     case OPT_H:
         o->exact_h = 1;
         return take_positive(command, "--h", arg, &o->h);
@@ -144,7 +157,15 @@ static int parse_options(int argc, char **argv, const char *help, int is_check,
     return -1;
 }
 
-static void print_values_text(const cli_source *src)
+/* The bug's grads beside backward's: correct[i] per program entry, NULL
+ * without --bug. */
+/* 1 if a and b are the same number (NaN is NaN). */
+static int same_number(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+static void print_values_text(const cli_source *src, const double *correct)
 {
     const mg_program *p = src->program;
     /* The name column fits names up to NAME_COLUMN bytes; a longer name
@@ -156,6 +177,10 @@ static void print_values_text(const cli_source *src)
         if (n > width && n <= NAME_COLUMN)
             width = n;
     }
+    if (correct)
+        printf("BUG on purpose: grads assigned (=) instead of accumulated (+=); the grads\n"
+               "marked WRONG are not d %s / d name (backward's are in parentheses)\n",
+               mg_program_name(p, src->root));
     printf("%-*s  %-24s  %s\n", (int)width, "name", "data", "grad");
     for (size_t i = 0; i < mg_program_count(p); i++) {
         if (!mg_program_is_latest(p, i))
@@ -164,16 +189,23 @@ static void print_values_text(const cli_source *src)
         char data[MG_NUMBER_SIZE], grad[MG_NUMBER_SIZE];
         mg_format_repr(data, sizeof data, mg_data(src->graph, v));
         mg_format_repr(grad, sizeof grad, mg_grad(src->graph, v));
-        printf("%-*s  %-24s  %s\n", (int)width, mg_program_name(p, i), data, grad);
+        printf("%-*s  %-24s  %s", (int)width, mg_program_name(p, i), data, grad);
+        if (correct && !same_number(correct[i], mg_grad(src->graph, v))) {
+            mg_format_repr(grad, sizeof grad, correct[i]);
+            printf("  WRONG (%s)", grad);
+        }
+        putchar('\n');
     }
 }
 
-static void print_values_json(const cli_source *src)
+static void print_values_json(const cli_source *src, const double *correct)
 {
     const mg_program *p = src->program;
     fputs("{\"root\": ", stdout);
     const char *root = mg_program_name(p, src->root);
     cli_json_string(stdout, root, strlen(root));
+    if (correct)
+        fputs(", \"bug\": \"assign\"", stdout);
     fputs(", \"values\": [", stdout);
     const char *sep = "{\"name\": ";
     for (size_t i = 0; i < mg_program_count(p); i++) {
@@ -188,9 +220,36 @@ static void print_values_json(const cli_source *src)
         cli_json_number(stdout, mg_data(src->graph, v));
         fputs(", \"grad\": ", stdout);
         cli_json_number(stdout, mg_grad(src->graph, v));
+        if (correct) {
+            fprintf(stdout, ", \"wrong\": %s, \"correct\": ",
+                    same_number(correct[i], mg_grad(src->graph, v)) ? "false" : "true");
+            cli_json_number(stdout, correct[i]);
+        }
         fputc('}', stdout);
     }
     fputs("]}\n", stdout);
+}
+
+/* --bug assign: backward's grads from zero into *correct (per program
+ * entry), then the graph left with the bug's, as its lesson computes them. */
+static int bug_grads(cli_source *src, double **correct)
+{
+    size_t n = mg_program_count(src->program);
+    mg_zero_grad(src->graph);
+    mg_value root = mg_program_value(src->program, src->root);
+    mg_backward(src->graph, root);
+    *correct = malloc((n ? n : 1) * sizeof **correct);
+    mg_lesson *lesson = NULL;
+    mg_lesson_options lo = {.precision = -1, .bug = MG_LESSON_BUG_ASSIGN};
+    mg_error err = {0};
+    for (size_t i = 0; *correct && i < n; i++)
+        (*correct)[i] = mg_grad(src->graph, mg_program_value(src->program, i));
+    if (!*correct || mg_lesson_new(src->graph, root, &lo, &lesson, &err) != MG_OK) {
+        cli_error("%s", *correct ? err.message : "out of memory");
+        return CLI_FAILED;
+    }
+    mg_lesson_free(lesson); /* its last frame's grads stay: the bug's */
+    return CLI_OK;
 }
 
 int cmd_grad(int argc, char **argv)
@@ -201,14 +260,19 @@ int cmd_grad(int argc, char **argv)
         return status;
     cli_source src;
     status = cli_source_load(&src, o.file, o.root, o.flags);
-    if (status == CLI_OK) {
+    double *correct = NULL;
+    if (status == CLI_OK && o.bug)
+        status = bug_grads(&src, &correct);
+    else if (status == CLI_OK)
         cli_source_backward(&src);
+    if (status == CLI_OK) {
         if (o.json)
-            print_values_json(&src);
+            print_values_json(&src, correct);
         else
-            print_values_text(&src);
+            print_values_text(&src, correct);
         status = cli_finish_stdout(CLI_OK);
     }
+    free(correct);
     cli_source_free(&src);
     return status;
 }

@@ -18,8 +18,10 @@
 
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o DIR [-T svg|png] | --text)\n"
-    "                       [--root NAME] [--precision N] [--rankdir LR|TB] [--title T]\n"
-    "                       [--max-nodes N] [--quiz] [--as-micrograd] [--strict]\n"
+    "                       [--format text|md|tex] [--forward] [--path NAME]\n"
+    "                       [--nudge STEP] [--bug assign] [--quiz] [--root NAME]\n"
+    "                       [--precision N] [--rankdir LR|TB] [--title T] [--max-nodes N]\n"
+    "                       [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
@@ -41,6 +43,20 @@ static const char steps_help[] =
     "                   lesson in it are replaced, nothing else is touched)\n"
     "  -T svg|png       the format of the frames in DIR (default svg)\n"
     "  --text           the captions on standard output, one line per frame\n"
+    "  --format text|md|tex  --text's captions as plain text (default), as a\n"
+    "                   Markdown list or a LaTeX enumerate, formulas as $...$ math\n"
+    "                   (dL/dd as \\frac{\\partial L}{\\partial d}), for notes\n"
+    "  --forward        first the forward pass value by value: the leaves alone\n"
+    "                   (every other value '?'), then one step per value computed\n"
+    "  --path NAME      after backward: one step per path from the root to NAME with\n"
+    "                   the product of the local derivatives along it (at most 12),\n"
+    "                   then their sum, NAME's grad\n"
+    "  --nudge STEP     a last step moving every leaf (not the unnamed constants) by\n"
+    "                   STEP x its grad and computing the root again: the change the\n"
+    "                   grads predict (first order) and the actual change\n"
+    "  --bug assign     what an engine that assigns grads (=) instead of adding them\n"
+    "                   (+=) computes: WRONG for a value used more than once, and\n"
+    "                   said so in every caption and marked in the pictures\n"
     "  --root NAME      differentiate NAME (default: what the file calls backward()\n"
     "                   or draw_dot() on, else the last name assigned)\n"
     "  --as-micrograd   build micrograd's own graph (a - b as a + (b * -1), ...)\n"
@@ -58,6 +74,7 @@ static const char steps_help[] =
     "  micrograd steps examples/neuron.mg -o neuron.html\n"
     "  micrograd steps examples/L.mg --text\n"
     "  micrograd steps examples/L.mg -o frames -T png\n"
+    "  micrograd steps examples/L.mg --text --forward --path a --nudge 0.01\n"
     "  micrograd steps examples/mlp_loss.mg -o mlp.html --quiz\n";
 
 typedef struct steps_options {
@@ -68,14 +85,25 @@ typedef struct steps_options {
     const char *title;
     int text;
     int max_nodes_given; /* 1: --max-nodes was given */
+    int forward;
+    const char *caption_format; /* --format as given, or NULL */
+    mg_lesson_format text_format;
+    const char *path;   /* --path NAME, or NULL */
+    const char *nudge;  /* --nudge STEP as given, or NULL */
+    double step;        /* its number */
+    mg_lesson_bug bug;
     int flags; /* CLI_AS_MICROGRAD, CLI_STRICT */
     mg_viz_options viz; /* precision (also the captions'), rankdir, max_nodes */
 } steps_options;
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT, OPT_QUIZ
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_FORMAT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG,
+    OPT_QUIZ
 };
+
+/* The title of every picture of --bug assign. */
+#define BUG_TITLE "BUG on purpose: grads assigned (=), not accumulated (+=); dashed red grads are WRONG"
 
 /* The default limit of -o DIR: the page lays the graph out once (it takes
  * draw's limit, MG_VIZ_MAX_NODES_DEFAULT), but every frame file is a layout
@@ -116,6 +144,12 @@ static int check_options(const char *command, steps_options *o)
         o->viz.max_nodes = STEPS_FRAMES_MAX_NODES_DEFAULT;
     if (o->format && (o->text || is_page(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG)");
+    if (o->caption_format && !o->text)
+        return cli_usage_error(command, "--format is for the captions of --text (a page and "
+                                        "captions.txt are plain text)");
+    if (o->bug && (o->path || o->nudge))
+        return cli_usage_error(command, "--bug shows the backward pass only: it excludes %s",
+                               o->path ? "--path" : "--nudge");
     if (o->format && !(o->format = cli_output_format(command, "-o", o->out, o->format,
                                                      CLI_FORMAT_SVG | CLI_FORMAT_PNG)))
         return CLI_USAGE;
@@ -135,6 +169,11 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"quiz", no_argument, NULL, OPT_QUIZ},
+        {"forward", no_argument, NULL, OPT_FORWARD},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"path", required_argument, NULL, OPT_PATH},
+        {"nudge", required_argument, NULL, OPT_NUDGE},
+        {"bug", required_argument, NULL, OPT_BUG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -153,6 +192,29 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
         case OPT_QUIZ: o->viz.quiz = 1; break;
         case OPT_TITLE: o->title = optarg; break;
+        case OPT_FORWARD: o->forward = 1; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "md") != 0 && strcmp(optarg, "tex") != 0)
+                return cli_usage_error(command, "--format must be text, md or tex, not '%s'", optarg);
+            o->caption_format = optarg;
+            o->text_format = optarg[0] == 'm' ? MG_LESSON_FORMAT_MARKDOWN
+                             : strcmp(optarg, "tex") == 0 ? MG_LESSON_FORMAT_LATEX
+                                                          : MG_LESSON_FORMAT_TEXT;
+            break;
+        case OPT_PATH: o->path = optarg; break;
+        case OPT_NUDGE:
+            if (!cli_parse_double(command, "--nudge", optarg, &o->step))
+                return CLI_USAGE;
+            if (o->step == 0.0)
+                return cli_usage_error(command, "--nudge needs a step that is not 0");
+            o->nudge = optarg;
+            break;
+        case OPT_BUG:
+            if (strcmp(optarg, "assign") != 0)
+                return cli_usage_error(command, "--bug must be 'assign' (grads assigned instead "
+                                                "of accumulated), not '%s'", optarg);
+            o->bug = MG_LESSON_BUG_ASSIGN;
+            break;
         case OPT_PRECISION:
             if (!cli_parse_long(command, "--precision", optarg, 0, MG_PRECISION_MAX, &n))
                 return CLI_USAGE;
@@ -174,17 +236,33 @@ static int parse_options(int argc, char **argv, steps_options *o)
         }
     }
     int status = cli_take_file(command, argc, argv, &o->file);
+    if (o->bug) /* every picture says it shows a bug */
+        o->viz.title = BUG_TITLE;
     return status >= 0 ? status : check_options(command, o);
 }
 
 /* ---- captions ------------------------------------------------------------ */
 
 /* "step-001: caption" lines, the names of the frame files: frames count from
- * 1, as the page's "step 1 of 7" and its #step-1 links do. */
-static void write_captions(FILE *out, const mg_lesson *lesson)
+ * 1, as the page's "step 1 of 7" and its #step-1 links do. Markdown: a list
+ * of "**step 1:** caption"; LaTeX: an enumerate of them (its numbers are the
+ * steps'). */
+static void write_captions(FILE *out, const mg_lesson *lesson, mg_lesson_format format)
 {
-    for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++)
-        fprintf(out, "step-%03zu: %s\n", i + 1, mg_lesson_caption(lesson, i));
+    size_t n = mg_lesson_frame_count(lesson);
+    if (format == MG_LESSON_FORMAT_LATEX)
+        fputs("\\begin{enumerate}\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const char *caption = mg_lesson_caption_in(lesson, i, format);
+        if (format == MG_LESSON_FORMAT_MARKDOWN)
+            fprintf(out, "- **step %zu:** %s\n", i + 1, caption);
+        else if (format == MG_LESSON_FORMAT_LATEX)
+            fprintf(out, "  \\item %s\n", caption);
+        else
+            fprintf(out, "step-%03zu: %s\n", i + 1, caption);
+    }
+    if (format == MG_LESSON_FORMAT_LATEX)
+        fputs("\\end{enumerate}\n", out);
 }
 
 /* ---- pictures ----------------------------------------------------------- */
@@ -224,7 +302,12 @@ static int write_page(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
     size_t len;
     mg_error err;
     page_title(name, sizeof name, o->file);
-    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title ? o->title : name,
+    if (o->bug) { /* the page's title says so too */
+        char bare[sizeof name];
+        snprintf(bare, sizeof bare, "%s", o->title ? o->title : name);
+        snprintf(name, sizeof name, "BUG (grads assigned): %.200s", bare);
+    }
+    mg_status status = mg_viz_lesson_page(viz, lesson, &o->viz, o->title && !o->bug ? o->title : name,
                                           &page, &len, &err);
     if (status != MG_OK)
         return viz_failure(status, err.message);
@@ -519,7 +602,7 @@ static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
         if (out) {
-            write_captions(out, lesson);
+            write_captions(out, lesson, MG_LESSON_FORMAT_TEXT);
             status = ferror(out) | fclose(out) ? CLI_FAILED : CLI_OK;
         }
         if (!out || status != CLI_OK)
@@ -533,6 +616,33 @@ static int write_dir(const steps_options *o, mg_viz *viz, mg_lesson *lesson)
 
 /* ---- the command --------------------------------------------------------- */
 
+/* The lesson the options ask for; a --path the root does not depend on is
+ * the input's fault (exit 2). */
+static int make_lesson(const steps_options *o, const cli_source *src, mg_lesson **lesson)
+{
+    mg_value path = MG_NONE;
+    if (o->path) {
+        long i = cli_source_find(src, "--path", o->path);
+        if (i < 0)
+            return CLI_USAGE;
+        path = mg_program_value(src->program, (size_t)i);
+    }
+    mg_lesson_options lo = {.precision = o->viz.precision, .forward = o->forward,
+                            .nudge = o->nudge ? o->step : 0.0, .path = o->path ? &path : NULL,
+                            .bug = o->bug};
+    mg_error err;
+    mg_value root = mg_program_value(src->program, src->root);
+    mg_status s = mg_lesson_new(src->graph, root, &lo, lesson, &err);
+    if (s == MG_OK)
+        return CLI_OK;
+    if (s == MG_ERR_INVALID && o->path) {
+        cli_error("--path '%s': %s", o->path, err.message);
+        return CLI_USAGE;
+    }
+    cli_error("%s", err.message);
+    return CLI_FAILED;
+}
+
 int cmd_steps(int argc, char **argv)
 {
     steps_options o;
@@ -543,16 +653,10 @@ int cmd_steps(int argc, char **argv)
     status = cli_source_load(&src, o.file, o.root, o.flags);
     mg_lesson *lesson = NULL;
     if (status == CLI_OK) {
-        mg_lesson_options lo = {.precision = o.viz.precision};
-        mg_error err;
-        mg_value root = mg_program_value(src.program, src.root);
-        if (mg_lesson_new(src.graph, root, &lo, &lesson, &err) != MG_OK) {
-            cli_error("%s", err.message);
-            status = CLI_FAILED;
-        }
+        status = make_lesson(&o, &src, &lesson);
     }
     if (status == CLI_OK && o.text) {
-        write_captions(stdout, lesson);
+        write_captions(stdout, lesson, o.text_format);
         status = cli_finish_stdout(CLI_OK);
     } else if (status == CLI_OK) {
         mg_viz *viz;

@@ -19,7 +19,7 @@
 static const char train_help[] =
     "usage: micrograd train [--data tiny|moons|FILE.csv] [--points FILE.csv] [--init FILE]\n"
     "                       [--sizes 3,4,4,1] [--steps N] [--lr X] [--seed N] [--loss mse|svm]\n"
-    "                       [--plot OUT.png|OUT.svg] [--draw OUT] [--json]\n"
+    "                       [--plot OUT.png|OUT.svg] [--draw OUT] [--json] [--no-zero-grad]\n"
     "\n"
     "Trains a multi-layer perceptron with plain gradient descent, as micrograd does.\n"
     "\n"
@@ -50,6 +50,9 @@ static const char train_help[] =
     "  --json           one JSON object: {\"data\", \"sizes\", \"steps\", \"final_loss\",\n"
     "                   \"accuracy\", \"loss_history\"}; loss_history[k] is the loss of\n"
     "                   step k's forward pass, before its update\n"
+    "  --no-zero-grad   the lecture's bug: never zero the grads, so each step's add to\n"
+    "                   all the earlier ones' and the steps grow (labelled BUG in the\n"
+    "                   summary, the plot's title and the JSON's \"bug\")\n"
     "  -h, --help       this help\n"
     "\n"
     "Accuracy is the fraction of examples whose score has the sign of the target.\n"
@@ -84,6 +87,7 @@ typedef struct train_options {
     uint64_t seed;
     int loss;                /* -1: the preset's, else an mg_loss */
     int json;
+    int no_zero_grad;        /* the bug, on purpose */
 } train_options;
 
 /* What a run uses: the preset of --data with the options applied. Its
@@ -96,7 +100,10 @@ typedef struct train_setup {
 } train_setup;
 
 enum { OPT_DATA = 256, OPT_POINTS, OPT_INIT, OPT_SIZES, OPT_STEPS, OPT_LR, OPT_SEED, OPT_LOSS,
-       OPT_PLOT, OPT_DRAW, OPT_JSON };
+       OPT_PLOT, OPT_DRAW, OPT_JSON, OPT_NO_ZERO_GRAD };
+
+/* How every output of --no-zero-grad starts. */
+#define BUG_LABEL "BUG on purpose (grads never zeroed): "
 
 /* "3,4,4,1" -> sizes; 1 on success, else a usage error is printed. */
 static int parse_sizes(const char *text, train_options *o)
@@ -115,6 +122,7 @@ static int take_option(int c, const char *arg, train_options *o)
     case OPT_PLOT: o->plot = arg; return -1;
     case OPT_DRAW: o->draw = arg; return -1;
     case OPT_JSON: o->json = 1; return -1;
+    case OPT_NO_ZERO_GRAD: o->no_zero_grad = 1; return -1;
     case OPT_SIZES: return parse_sizes(arg, o) ? -1 : CLI_USAGE;
     case OPT_STEPS:
         if (!cli_parse_long("train", "--steps", arg, 1, 10000000, &n))
@@ -172,6 +180,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         {"plot", required_argument, NULL, OPT_PLOT},
         {"draw", required_argument, NULL, OPT_DRAW},
         {"json", no_argument, NULL, OPT_JSON},
+        {"no-zero-grad", no_argument, NULL, OPT_NO_ZERO_GRAD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -454,13 +463,13 @@ static void progress_update(progress *p, long k, double loss, double accuracy)
 
 /* Runs the steps; history[k] and *accuracy are those of step k's forward pass. */
 static int run_steps(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_dataset *d,
-                     double *history, double *accuracy)
+                     unsigned flags, double *history, double *accuracy)
 {
     progress p = progress_start(s->steps);
     for (long k = 0; k < s->steps; k++) {
         double lr = mg_preset_lr(&s->preset, (size_t)k, (size_t)s->steps);
-        if (mg_mlp_train_step(g, m, d, s->preset.loss, s->preset.alpha, lr, 0, &history[k], accuracy) !=
-            MG_OK) {
+        if (mg_mlp_train_step(g, m, d, s->preset.loss, s->preset.alpha, lr, flags, &history[k],
+                              accuracy) != MG_OK) {
             cli_progress_finish(&p.bar);
             cli_error("training failed at step %ld: %s", k, mg_graph_error(g));
             return CLI_FAILED;
@@ -604,6 +613,8 @@ static void print_json(const train_options *o, const train_setup *s, const doubl
 {
     fputs("{\"data\": ", stdout);
     cli_json_string(stdout, o->data, strlen(o->data));
+    if (o->no_zero_grad)
+        fputs(", \"bug\": \"no_zero_grad\"", stdout);
     fputs(", \"sizes\": [", stdout);
     for (size_t i = 0; i < s->nsizes; i++)
         printf(i ? ", %zu" : "%zu", s->sizes[i]);
@@ -666,7 +677,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         goto done;
 #endif
     double accuracy = 0.0;
-    if ((status = run_steps(g, m, s, &d->set, history, &accuracy)) != CLI_OK)
+    unsigned flags = o->no_zero_grad ? MG_NN_NO_ZERO_GRAD : 0;
+    if ((status = run_steps(g, m, s, &d->set, flags, history, &accuracy)) != CLI_OK)
         goto done;
 #if CLI_HAVE_VIZ
     if (o->plot) {
@@ -675,8 +687,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         char last_text[40] = "nan";
         if (isfinite(last))
             snprintf(last_text, sizeof last_text, "%.4g", last);
-        snprintf(title, sizeof title, "%s: %s, %s loss, %ld step%s: loss %s, accuracy %.1f%%",
-                 cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps,
+        snprintf(title, sizeof title, "%s%s: %s, %s loss, %ld step%s: loss %s, accuracy %.1f%%",
+                 o->no_zero_grad ? BUG_LABEL : "", cli_display_name(o->data), desc, mg_loss_name(s->preset.loss), s->steps,
                  cli_plural((size_t)s->steps), last_text,
                  accuracy * 100.0);
         if ((status = write_plot(o->plot, o->plot_format, title, g, m, &d->set, history,
@@ -690,7 +702,8 @@ static int train(const train_options *o, const train_setup *s, const train_data 
         print_json(o, s, history, accuracy);
     } else {
         mg_format_repr(loss_text, sizeof loss_text, history[s->steps - 1]);
-        printf("%s: %s, %s loss, %ld step%s: final loss %s, accuracy %.1f%%\n", o->data, desc,
+        printf("%s%s: %s, %s loss, %ld step%s: final loss %s, accuracy %.1f%%\n",
+               o->no_zero_grad ? BUG_LABEL : "", o->data, desc,
                mg_loss_name(s->preset.loss), s->steps, cli_plural((size_t)s->steps), loss_text,
                accuracy * 100.0);
     }

@@ -67,8 +67,9 @@ void viz_theme_css(viz_buf *b, mg_viz_theme theme)
 {
     const palette *p = &themes[theme];
     viz_buf_printf(b, "--mg-current-fill:%s;--mg-current-line:%s;"
-                      "--mg-changed-fill:%s;--mg-changed-line:%s;--mg-dim:%s",
-                   p->current_fill, p->current_line, p->changed_fill, p->changed_line, p->dim);
+                      "--mg-changed-fill:%s;--mg-changed-line:%s;--mg-dim:%s;--mg-wrong:%s",
+                   p->current_fill, p->current_line, p->changed_fill, p->changed_line, p->dim,
+                   p->neg);
 }
 
 static const char font[] = "Helvetica,Arial,sans-serif";
@@ -154,7 +155,10 @@ static void number_field(char *out, const viz_spec *s, uint32_t i, int kind, dou
         return;
     }
     char num[MG_NUMBER_SIZE];
-    mg_format_fixed(num, sizeof num, x, s->o->precision);
+    if (kind < 2 && s->flags && (s->flags[i] & MG_LESSON_UNKNOWN))
+        strcpy(num, "?"); /* not computed yet */
+    else
+        mg_format_fixed(num, sizeof num, x, s->o->precision);
     snprintf(out, VIZ_FIELD_SIZE, "%s %s", word, num);
 }
 
@@ -311,6 +315,15 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     if (f & MG_LESSON_DIM) {
         st->line = p->dim, st->fontcolor = p->dim;
         strcat(st->cls, " dim");
+    }
+    if (f & MG_LESSON_UNKNOWN) { /* not computed yet: greyed, its numbers "?" */
+        st->line = p->dim, st->fontcolor = p->dim;
+        strcat(st->cls, " unknown");
+    }
+    if (f & MG_LESSON_WRONG) { /* the bug's wrong grad: dashed, so grey print tells it too */
+        st->line = p->neg, st->penwidth = "3";
+        st->style = leaf ? "filled,dashed" : "rounded,filled,dashed";
+        strcat(st->cls, " wrong");
     }
 }
 
@@ -516,6 +529,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         return;
     }
     uint8_t f = s->flags ? s->flags[i] : 0;
+    if (f & MG_LESSON_UNKNOWN) /* an op not run yet is greyed as its result */
+        f |= MG_LESSON_DIM;
     op_text(text, sizeof text, s->g, v);
     viz_buf label = {0};
     viz_escape_plain(&label, text, strlen(text));

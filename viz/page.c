@@ -71,8 +71,9 @@ static const char page_style_states[] =
     "stroke:var(--mg-current-line);stroke-width:3.5px}\n"
     ".node.op.current ellipse{stroke-width:3px}\n"
     ".node.current polyline{stroke:var(--mg-current-line)}\n"
-    ".node.dim :is(polygon,path,ellipse,polyline){stroke:var(--mg-dim)}"
-    ".node.dim text{fill:var(--mg-dim)}\n"
+    ".node:is(.dim,.unknown) :is(polygon,path,ellipse,polyline){stroke:var(--mg-dim)}"
+    ".node:is(.dim,.unknown) text{fill:var(--mg-dim)}\n"
+    ".node.wrong :is(polygon,path){stroke:var(--mg-wrong);stroke-width:3px;stroke-dasharray:5,2}\n"
     ".edge.current path{stroke:var(--mg-current-line)}"
     ".edge.current polygon{fill:var(--mg-current-line);stroke:var(--mg-current-line)}\n"
     /* the quiz */

@@ -27,7 +27,10 @@ function mgLesson() {
     g.classList.toggle('current', (f & 1) !== 0);
     g.classList.toggle('changed', (f & 2) !== 0);
     g.classList.toggle('dim', (f & 4) !== 0);
-    if (op) { op.classList.toggle('current', (f & 1) !== 0); op.classList.toggle('dim', (f & 4) !== 0); }
+    g.classList.toggle('unknown', (f & 8) !== 0);
+    g.classList.toggle('wrong', (f & 16) !== 0);
+    /* an op not run yet is greyed as its result */
+    if (op) { op.classList.toggle('current', (f & 1) !== 0); op.classList.toggle('dim', (f & 12) !== 0); }
     if (e) e.classList.toggle('current', (f & 1) !== 0);
     flags[i] = f;
   }

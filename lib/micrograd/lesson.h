@@ -1,6 +1,8 @@
-/* The backward lesson: backpropagation cut into frames a teacher can step
- * through, each with the state of every grad and a caption writing out the
- * chain rule with the real numbers. No drawing here: a frame says which value is
+/* The lesson: backpropagation cut into frames a teacher can step through,
+ * each with the state of every grad and a caption writing out the chain rule
+ * with the real numbers; optionally the forward pass value by value before
+ * it, the paths to one value after it, and a last frame nudging every leaf
+ * along its grad. No drawing here: a frame says which value is
  * current and which grads changed; the viz module turns that into pictures
  * (micrograd/viz.h: mg_viz_scene_new renders a lesson's frames,
  * mg_viz_lesson_page makes its whole step-by-step page).
@@ -15,15 +17,33 @@
  *     }
  *     mg_lesson_free(lesson);                     // the graph stays the caller's
  *
- * Frames: 0 is the forward pass with every grad 0; 1 sets the root's grad to 1;
- * then one frame per value made by an op that the root depends on, in exactly
- * the order mg_backward() runs their local derivatives (reverse creation
- * order), each applying mg_backward_local() to that value. After the last frame
- * the grads equal what mg_backward() gives from zero grads.
+ * Frames, in this order (mg_lesson_frame_kind says which is which):
+ *   - with options.forward: the leaves alone (every op value not computed yet,
+ *     MG_LESSON_UNKNOWN), then one frame per op value in creation order, each
+ *     computing that value from its operands;
+ *   - the forward pass with every grad 0; the root's grad set to 1; then one
+ *     frame per value made by an op that the root depends on, in exactly the
+ *     order mg_backward() runs their local derivatives (reverse creation
+ *     order), each applying mg_backward_local() to that value. After the last
+ *     of them the grads equal what mg_backward() gives from zero grads;
+ *   - with options.path: one frame per path from the root to that value (at
+ *     most 12; mg_paths_find), the product of the local derivatives along it,
+ *     then a frame summing them: the value's grad;
+ *   - with options.nudge: every leaf but the unnamed constants moved by
+ *     nudge × its grad and the root recomputed (mg_forward), with the change
+ *     the grads predict (first order: the sum of grad × move) and the actual.
  *
  * The lesson owns the grads of the values the root depends on (it zeroes them
- * and steps them); it never changes data, labels or anything else. Don't add
- * values to or reset the graph while a lesson on it is alive.
+ * and steps them). It changes data only while at the nudge frame (every
+ * value's data is restored, bit for bit, when it goes to another frame or is
+ * freed), and never labels or anything else. Don't add values to or reset
+ * the graph while a lesson on it is alive.
+ *
+ * options.bug = MG_LESSON_BUG_ASSIGN teaches the lecture's bug instead of the
+ * engine: each step assigns its operands' grads (=) instead of adding to them
+ * (+=), so a value used twice keeps only its last contribution (b = a + a:
+ * a.grad = 1, not 2). Its captions say so, its frames flag the wrong grads
+ * (MG_LESSON_WRONG), and the grads left are what that engine computes.
  */
 #ifndef MICROGRAD_LESSON_H
 #define MICROGRAD_LESSON_H
@@ -40,9 +60,32 @@ extern "C" {
 
 typedef struct mg_lesson mg_lesson;
 
+/* The classic bugs a lesson can show (never the default). */
+typedef enum mg_lesson_bug {
+    MG_LESSON_BUG_NONE = 0,
+    MG_LESSON_BUG_ASSIGN = 1 /* grads assigned (=), not accumulated (+=) */
+} mg_lesson_bug;
+
 typedef struct mg_lesson_options {
     int precision; /* digits after the point in captions, 0..MG_PRECISION_MAX; -1: 4 (the picture's default) */
+    int forward;   /* 1: the forward pass value by value first */
+    double nudge;  /* not 0: the nudge frame with this step (finite) */
+    const mg_value *path; /* not NULL: the path frames of this value (one the root
+                           * depends on) */
+    mg_lesson_bug bug;
 } mg_lesson_options;
+
+/* What a frame shows. */
+typedef enum mg_lesson_frame_kind {
+    MG_LESSON_FRAME_LEAVES,   /* the leaves alone, before the forward pass */
+    MG_LESSON_FRAME_COMPUTE,  /* one op value computed from its operands */
+    MG_LESSON_FRAME_FORWARD,  /* the forward pass done, every grad 0 */
+    MG_LESSON_FRAME_ROOT,     /* the root's grad set to 1 */
+    MG_LESSON_FRAME_STEP,     /* one value's local backward */
+    MG_LESSON_FRAME_PATH,     /* one path from the root to the path value */
+    MG_LESSON_FRAME_PATH_SUM, /* the paths' products summed */
+    MG_LESSON_FRAME_NUDGE     /* every leaf nudged along its grad */
+} mg_lesson_frame_kind;
 
 /* Per-value flags of a frame: an array of bytes indexed by value index, made
  * by mg_lesson_flags and read by the viz module's pictures (the one set of
@@ -53,8 +96,12 @@ enum {
                             * (drawn bold and marked, with its op); none in
                             * frames 0 and 1, where no op runs */
     MG_LESSON_CHANGED = 2, /* a value whose grad this frame changed */
-    MG_LESSON_DIM = 4      /* de-emphasised (greyed); never set by mg_lesson_flags,
-                            * for callers that show part of a graph */
+    MG_LESSON_DIM = 4,     /* de-emphasised (greyed): values off the path of a path
+                            * frame; callers may set it to show part of a graph */
+    MG_LESSON_UNKNOWN = 8, /* not computed yet (forward frames): its data and grad
+                            * are shown as "?" */
+    MG_LESSON_WRONG = 16   /* a grad that differs from the engine's at this point
+                            * (MG_LESSON_BUG_ASSIGN) */
 };
 
 /* Builds every frame of the lesson of root in g. On success returns MG_OK and
@@ -73,19 +120,37 @@ MG_API void mg_lesson_free(mg_lesson *lesson);
 MG_API mg_graph *mg_lesson_graph(const mg_lesson *lesson);
 MG_API mg_value mg_lesson_root(const mg_lesson *lesson);
 
-/* Number of frames: 2 + the number of op values the root depends on. */
+/* Number of frames: 2 + the number of op values the root depends on, and those
+ * of the options' forward, path and nudge frames. */
 MG_API size_t mg_lesson_frame_count(const mg_lesson *lesson);
+/* What frame i shows (MG_LESSON_FRAME_FORWARD for a frame out of range). */
+MG_API mg_lesson_frame_kind mg_lesson_frame_kind_of(const mg_lesson *lesson, size_t frame);
 
 /* The caption of frame i: UTF-8 text on one line (× ² → and the like), owned
  * by the lesson; "" for a frame out of range. */
 MG_API const char *mg_lesson_caption(const mg_lesson *lesson, size_t frame);
 
-/* The value frame i is about: MG_NONE for frame 0 (and out of range), the root
- * for frame 1, then the value whose local backward runs. */
+/* The formats of a caption: the plain text above, Markdown with its formulas
+ * as $...$ math, LaTeX (text mode, formulas in $...$, partial derivatives as
+ * \frac{\partial L}{\partial d}). All three come from the same caption. */
+typedef enum mg_lesson_format {
+    MG_LESSON_FORMAT_TEXT,
+    MG_LESSON_FORMAT_MARKDOWN,
+    MG_LESSON_FORMAT_LATEX
+} mg_lesson_format;
+
+/* The caption of frame i in that format (as mg_lesson_caption: owned by the
+ * lesson, "" out of range or for an unknown format). */
+MG_API const char *mg_lesson_caption_in(const mg_lesson *lesson, size_t frame,
+                                        mg_lesson_format format);
+
+/* The value frame i is about: the root for the root's frame, the value whose
+ * local backward runs for a step, the value computed for a forward frame,
+ * the path value for path frames; MG_NONE for the others and out of range. */
 MG_API mg_value mg_lesson_current(const mg_lesson *lesson, size_t frame);
 
-/* The values whose grads frame i changed (the root in frame 1, the operands
- * after it; a value used twice by one op is listed once), at most 2. Writes up
+/* The values whose grads frame i changed (the root in the root's frame, the
+ * operands in a step; a value used twice by one op is listed once), at most 2. Writes up
  * to cap of them to out and returns how many there are. */
 MG_API size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value *out, size_t cap);
 
@@ -94,9 +159,10 @@ MG_API size_t mg_lesson_changed(const mg_lesson *lesson, size_t frame, mg_value 
  * range gives all zeros. */
 MG_API void mg_lesson_flags(const mg_lesson *lesson, size_t frame, uint8_t *flags, size_t n);
 
-/* Sets the graph's grads to their state at frame i (after its step). Stepping
- * forward one frame costs one local backward; going back replays from frame 0.
- * Returns MG_OK, or MG_ERR_INVALID for a frame out of range (nothing changes). */
+/* Sets the graph's grads (and, at the nudge frame, data) to their state at
+ * frame i (after its step). Stepping forward one frame costs one local
+ * backward; going back replays from zero grads. Returns MG_OK, or
+ * MG_ERR_INVALID for a frame out of range (nothing changes). */
 MG_API mg_status mg_lesson_goto(mg_lesson *lesson, size_t frame);
 
 /* The frame the graph's grads are at: the last one after mg_lesson_new, then

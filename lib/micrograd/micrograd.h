@@ -25,6 +25,7 @@
 #include <micrograd/csv.h>
 #include <micrograd/nn.h>
 #include <micrograd/check.h>
+#include <micrograd/paths.h>
 #include <micrograd/lesson.h>
 
 #endif

@@ -83,7 +83,10 @@ MG_API const char *mg_activation_name(mg_activation act);
 enum {
     /* Tag each neuron's values with its group and label the input leaves
      * x1..xn: what a picture needs, at some cost per value. */
-    MG_NN_ANNOTATE = 1u
+    MG_NN_ANNOTATE = 1u,
+    /* mg_mlp_train_step only: skip zero_grad, the lecture's bug of forgetting
+     * it (each step's grads add to all the earlier ones'). A teaching aid. */
+    MG_NN_NO_ZERO_GRAD = 2u
 };
 
 /* ---- the network ---------------------------------------------------------- */
@@ -225,8 +228,8 @@ MG_API void mg_dataset_free(mg_dataset *d);
  * network's, the network has more than one output, or d is empty). */
 MG_API mg_value mg_mlp_loss(mg_graph *g, mg_mlp *m, const mg_dataset *d, mg_loss loss,
                             double alpha, unsigned flags, double *accuracy);
-/* One step of micrograd's loop: mark; loss (as mg_mlp_loss); zero_grad;
- * backward; p.data -= lr * p.grad; reset to the mark. Memory stays flat however
+/* One step of micrograd's loop: mark; loss (as mg_mlp_loss); zero_grad
+ * (unless flags has MG_NN_NO_ZERO_GRAD); backward; p.data -= lr * p.grad; reset to the mark. Memory stays flat however
  * many steps run, and after the first step nothing is allocated. A step on
  * the same data (the same mg_dataset with the same numbers, loss, alpha and
  * flags) right after the last one replays that step's graph, kept past the
