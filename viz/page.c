@@ -6,6 +6,8 @@
  * projector, a phone and paper. */
 #include "viz_internal.h"
 
+#include <micrograd/paths.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +87,14 @@ static const char page_style_states[] =
     ".quiz input.wrong{outline:3px solid #b91c1c}\n"
     ".quiz button{font:inherit;font-weight:700;padding:.1rem .8rem}\n"
     ".quiz .verdict{font-weight:700}\n"
-    "#print{display:none}\n";
+    "#print{display:none}\n"
+    /* a box's paths from the root, shown on a click */
+    "#paths{position:fixed;left:1rem;right:1rem;bottom:5rem;max-height:50vh;overflow:auto;"
+    "background:var(--paper);border:3px solid var(--accent);border-radius:.5rem;padding:.5rem 1rem;"
+    "font-size:clamp(1rem,1.6vw,1.5rem);box-shadow:0 .3rem 1rem rgba(0,0,0,.3)}\n"
+    "#paths[hidden]{display:none}#paths p{margin:.2rem 0}"
+    "#paths .path{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:.92em}\n"
+    "#picture g.node.value{cursor:pointer}\n";
 
 static const char page_style_media[] =
     /* a phone: the controls wrap onto the screen, the slider on its own row */
@@ -364,6 +373,61 @@ static void put_quiz(viz_buf *b, const viz_box *boxes, const uint8_t *mask, size
     viz_buf_puts(b, "]");
 }
 
+/* ---- the paths to each value ---------------------------------------------- */
+
+/* Paths listed per value (the total is always given), and the largest graph
+ * whose paths the page carries: each value's list is a search of its own. */
+#define PAGE_PATHS_MAX 6
+#define PAGE_PATHS_VALUES 1000
+
+/* ,"paths":{"i":[total,"sum",[[values],["local",...],"product"],...],...}
+ * ,"names":{"i":"name",...}: for every drawn value, the paths from the root
+ * down to it with each edge's local derivative and their product
+ * (mg_paths_find, on the data of frame 0), for the page's click on a box. */
+static mg_status put_paths(viz_buf *b, mg_lesson *lesson, const viz_box *boxes,
+                           const uint8_t *mask, size_t size, int precision)
+{
+    mg_graph *g = mg_lesson_graph(lesson);
+    mg_value root = mg_lesson_root(lesson);
+    char num[MG_NUMBER_SIZE];
+    mg_lesson_goto(lesson, 0);
+    viz_buf_puts(b, ",\"names\":{");
+    for (size_t i = 0, first = 1; i < size; i++)
+        if ((mask[i] & VIZ_DRAWN) && boxes[i].label) {
+            viz_buf_printf(b, "%s\"%zu\":", first ? "" : ",", i);
+            put_label_json(b, &boxes[i]);
+            first = 0;
+        }
+    viz_buf_puts(b, "},\"paths\":{");
+    for (size_t i = 0, first = 1; i < size; i++) {
+        if (!(mask[i] & VIZ_DRAWN))
+            continue;
+        mg_paths *p;
+        if (mg_paths_find(g, root, mg_value_at(g, i), PAGE_PATHS_MAX, &p, NULL) != MG_OK)
+            return MG_ERR_NOMEM;
+        size_t total = mg_paths_total(p);
+        viz_buf_printf(b, "%s\"%zu\":[%zu,\"%s\"", first ? "" : ",", i, total,
+                       mg_format_fixed(num, sizeof num, mg_paths_sum(p), precision));
+        first = 0;
+        for (size_t k = 0; k < mg_paths_count(p); k++) {
+            size_t n = mg_paths_length(p, k);
+            viz_buf_puts(b, ",[[");
+            for (size_t j = 0; j < n; j++)
+                viz_buf_printf(b, "%s%u", j ? "," : "", mg_paths_value(p, k, j).index);
+            viz_buf_puts(b, "],[");
+            for (size_t j = 0; j + 1 < n; j++)
+                viz_buf_printf(b, "%s\"%s\"", j ? "," : "",
+                               mg_format_fixed(num, sizeof num, mg_paths_local_grad(p, k, j), precision));
+            viz_buf_printf(b, "],\"%s\"]",
+                           mg_format_fixed(num, sizeof num, mg_paths_product(p, k), precision));
+        }
+        viz_buf_puts(b, "]");
+        mg_paths_free(p);
+    }
+    viz_buf_puts(b, "}");
+    return MG_OK;
+}
+
 /* Every frame's changes from the frame before (frame 0's from the master
  * picture, which shows the widest texts), computed from the boxes each frame
  * draws; with quiz, each frame's questions too. A box is a function of its
@@ -406,12 +470,15 @@ static mg_status put_frames(viz_buf *b, mg_viz_scene *scene, size_t nframes, int
         viz_buf_add(b, ask.s ? ask.s : "", ask.len);
         viz_buf_puts(b, "]");
     }
-    viz_buf_puts(b, "}");
     b->failed |= ask.failed;
     viz_buf_free(&ask);
+    mg_status status = MG_OK;
+    if (size <= PAGE_PATHS_VALUES)
+        status = put_paths(b, viz_scene_lesson(scene), was, mask, size, viz_scene_precision(scene));
+    viz_buf_puts(b, "}");
     free(was);
     free(now);
-    return MG_OK;
+    return status;
 }
 
 /* ---- controls ------------------------------------------------------------ */
@@ -428,7 +495,8 @@ static void page_end(viz_buf *b, size_t nframes)
                    "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" "
                    "aria-label=\"step\">\n"
                    "<span class=\"keys\">keys: ← → Home End, Z whole graph, + − zoom</span>\n"
-                   "</nav>\n<div id=\"print\"></div>\n",
+                   "</nav>\n<div id=\"print\"></div>\n"
+                   "<aside id=\"paths\" hidden aria-live=\"polite\"></aside>\n",
                    nframes > 1 ? "" : " disabled", nframes - 1);
     viz_buf_puts(b, "<script>\n");
     for (const char *const *line = page_script; *line; line++)

@@ -221,6 +221,39 @@ function mgLesson() {
   if (printing.addEventListener) printing.addEventListener('change', onPrint);
   else printing.addListener(onPrint);
 
+  /* ---- a box's paths: click a value to see every path from the root to it ---- */
+  var panel = document.getElementById('paths');
+  function nameOf(i) { return data.names[i] || 'v' + i; }
+  function showPaths(i) {
+    var p = data.paths && data.paths[i];
+    if (!p) return;
+    var root = nameOf(p.length > 2 ? p[2][0][0] : i), me = nameOf(i);
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    function line(text, cls) {
+      var e = document.createElement('p');
+      e.textContent = text;
+      if (cls) e.className = cls;
+      panel.appendChild(e);
+    }
+    line(p[0] === 0 ? root + ' does not depend on ' + me :
+      'd' + root + '/d' + me + ' = ' + p[1] + ', summed over ' + p[0] + (p[0] === 1 ? ' path' : ' paths') +
+      (p[0] > p.length - 2 ? ' (the first ' + (p.length - 2) + ' shown)' : '') + ':', 'head');
+    for (var k = 2; k < p.length; k++) {
+      var names = p[k][0].map(nameOf), locals = p[k][1].map(function (x) { return '(' + x + ')'; });
+      line(names.join(' \u2192 ') + ': ' + (locals.length ? locals.join('\u00b7') : '1') + ' = ' + p[k][2], 'path');
+    }
+    var close = document.createElement('button');
+    close.type = 'button'; close.textContent = 'Close'; close.className = 'close';
+    close.addEventListener('click', function () { panel.hidden = true; });
+    panel.appendChild(close);
+    panel.hidden = false;
+    panel.dataset.value = String(i);
+  }
+  svg.addEventListener('click', function (e) {
+    var g = e.target.closest && e.target.closest('g.node.value');
+    if (g) { e.preventDefault(); showPaths(Number(g.id.slice(1))); }
+  });
+
   /* ---- controls ---- */
   zoomButton.addEventListener('click', function () { zoomTo(mode === 'fit' ? 'follow' : 'fit', z); });
   prev.addEventListener('click', function () { show(step - 1); });
@@ -228,6 +261,7 @@ function mgLesson() {
   slider.addEventListener('input', function () { show(Number(slider.value)); });
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Escape') { panel.hidden = true; return; }
     if (e.target && e.target.tagName === 'INPUT' && e.target.type === 'text') {
       if (e.key === 'Enter') { e.preventDefault(); caps[step].querySelector('.check').click(); }
       return;

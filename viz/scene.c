@@ -208,6 +208,11 @@ const char *viz_scene_svg(const mg_viz_scene *s, size_t *len)
     return s->svg;
 }
 
+mg_lesson *viz_scene_lesson(const mg_viz_scene *s)
+{
+    return s->lesson;
+}
+
 int viz_scene_precision(const mg_viz_scene *s)
 {
     return s->o.precision;

@@ -213,6 +213,7 @@ mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, cha
 const char *viz_scene_svg(const mg_viz_scene *s, size_t *len);
 size_t viz_scene_values(const mg_viz_scene *s, const uint8_t **mask);
 int viz_scene_precision(const mg_viz_scene *s);
+mg_lesson *viz_scene_lesson(const mg_viz_scene *s);
 void viz_scene_master_boxes(const mg_viz_scene *s, viz_box *boxes);
 mg_status viz_scene_boxes(mg_viz_scene *s, size_t frame, viz_box *boxes);
 

@@ -233,6 +233,26 @@ async function quiz(page, file) {
     'quiz: an answered step stays answered');
 }
 
+// Click a box: every path from the root to it, with the local derivatives.
+async function paths(page, file, twice) {
+  await page.goto('file://' + file);
+  await page.click('#v0');
+  const shown = await page.evaluate(() => {
+    const p = document.getElementById('paths');
+    return { hidden: p.hidden, lines: [...p.querySelectorAll('p')].map((e) => e.textContent) };
+  });
+  check(!shown.hidden && shown.lines.join(' | ') ===
+    'dL/da = 6.0000, summed over 1 path: | L → d → e → a: (-2.0000)·(1.0000)·(-3.0000) = 6.0000',
+    `clicking a shows its path from L (${shown.lines.join(' | ')})`);
+  await page.keyboard.press('Escape');
+  check(await page.evaluate(() => document.getElementById('paths').hidden), 'Escape closes the paths');
+  await page.goto('file://' + twice);
+  await page.click('#v0');
+  const lines = await page.evaluate(() => [...document.querySelectorAll('#paths p')].map((e) => e.textContent));
+  check(lines.join(' | ') === 'db/da = 2.0000, summed over 2 paths: | b → a: (1.0000) = 1.0000 | b → a: (1.0000) = 1.0000',
+    `b = a + a: two paths, 1 + 1 (${lines.join(' | ')})`);
+}
+
 async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-steps-browser-'));
   try {
@@ -246,6 +266,9 @@ async function main() {
       pages[name] = path.join(work, name + '.html');
       execFileSync(MICROGRAD, ['steps', src, '-o', pages[name]]);
     }
+    const twice = path.join(work, 'twice.mg'), twicePage = path.join(work, 'twice.html');
+    fs.writeFileSync(twice, 'a = 3.0\nb = a + a\n');
+    execFileSync(MICROGRAD, ['steps', twice, '-o', twicePage]);
     const quizPage = path.join(work, 'L-quiz.html');
     execFileSync(MICROGRAD, ['steps', sources.L, '-o', quizPage, '--quiz']);
     fs.mkdirSync(OUTDIR, { recursive: true });
@@ -273,6 +296,7 @@ async function main() {
           await controls(page, pages.neuron, captionsOf(sources.neuron));
           await zoomInAddress(page, 'neuron_exp', pages.neuron_exp);
           await quiz(page, quizPage);
+          await paths(page, pages.L, twicePage);
           for (const name of ['L', 'tiny_mlp']) {
             await page.goto('file://' + pages[name]);
             await print(page, name, captionsOf(sources[name]).length);

@@ -232,7 +232,10 @@ MG_API void mg_viz_scene_free(mg_viz_scene *scene);
  * switches, + and - zoom); "#step-N" (and "&zoom=fit" or "&zoom=P", P
  * percent) in the address opens step N so. With o->quiz, each step first
  * hides the grads it changes and asks for them, checks the answers at the
- * picture's precision, then shows them. Printing gives one frame and its
+ * picture's precision, then shows them. A click on a box shows every path
+ * from the root down to it with the local derivatives along it, their
+ * products and sum (mg_paths_find on frame 0's data, at most 6 listed per
+ * value; graphs up to 1000 values). Printing gives one frame and its
  * caption per sheet. Style and script are inline: the page loads nothing,
  * from the network or from other files.
  *
