@@ -66,7 +66,7 @@ static const char steps_help[] =
     "  --title T        the page's title (default: the file name without .mg)\n"
     "  --max-nodes N    refuse graphs with more than N values, or whose layout would\n"
     "                   place more than 8 N nodes (0: no limit). Default 2000 for a\n"
-    "                   page or --text (one layout, as draw), 200 for -o DIR (each\n"
+    "                   page or --text (one layout, as draw), 120 for -o DIR (each\n"
     "                   frame file is a layout of its own)\n"
     "  -h, --help       this help\n"
     "\n"
@@ -107,9 +107,10 @@ enum {
 
 /* The default limit of -o DIR: the page lays the graph out once (it takes
  * draw's limit, MG_VIZ_MAX_NODES_DEFAULT), but every frame file is a layout
- * of its own, a frame per op: at 200 values about 160 layouts of ~30 ms
+ * of its own, a frame per op: at 120 values (one example through
+ * MLP(3,[4,4,1])) 77 layouts, about 3.6 s of CPU, what draw's limit promises
  * (bench/README.md, "The lesson of the ~400-value graph"). */
-#define STEPS_FRAMES_MAX_NODES_DEFAULT 200
+#define STEPS_FRAMES_MAX_NODES_DEFAULT 120
 
 static int is_page(const char *out)
 {
