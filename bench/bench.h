@@ -98,4 +98,13 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
  * backward, clustered per neuron and layer (about 400 values). */
 int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err);
 
+/* The lesson page of the ~400-value graph (examples/mlp_loss.mg: 360 values,
+ * 305 frames) as `micrograd steps -o x.html` makes it: parse, lesson, page. */
+typedef struct bench_lesson {
+    size_t values, frames;
+    double ms;           /* median of the whole page, context reused */
+    size_t page_bytes;
+} bench_lesson;
+int bench_lesson_mlp(int runs, bench_lesson *out, char *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include "bench.h"
 
 #include <micrograd/engine.h>
+#include <micrograd/lesson.h>
 #include <micrograd/nn.h>
 #include <micrograd/parse.h>
 #include <micrograd/viz.h>
@@ -317,5 +318,62 @@ int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
     mg_mlp_free(m);
     mg_dataset_free(&d);
     mg_graph_free(g);
+    return status;
+}
+
+/* ---- the lesson page ------------------------------------------------------------ */
+
+/* One page of the program's lesson: CPU ns, or -1 with err set. */
+static double lesson_once(mg_viz *viz, const char *text, size_t len, bench_lesson *out, char *err)
+{
+    double t0 = bench_now_ns();
+    mg_graph *g = mg_graph_new();
+    mg_program *p = NULL;
+    mg_lesson *lesson = NULL;
+    char *page = NULL;
+    size_t page_len = 0;
+    mg_error why = {0};
+    mg_viz_options o = mg_viz_options_default();
+    int ok = g && mg_parse(g, text, len, &p, &why) == MG_OK &&
+             mg_lesson_new(g, mg_program_value(p, mg_program_root(p)), NULL, &lesson, &why) == MG_OK &&
+             mg_viz_lesson_page(viz, lesson, &o, "mlp_loss", &page, &page_len, &why) == MG_OK;
+    double ns = bench_now_ns() - t0;
+    if (ok) {
+        out->values = mg_graph_size(g);
+        out->frames = mg_lesson_frame_count(lesson);
+        out->page_bytes = page_len;
+    }
+    mg_viz_free_output(page);
+    mg_lesson_free(lesson);
+    mg_program_free(p);
+    mg_graph_free(g);
+    return ok ? ns : bench_fail(err, "lesson: %s", why.message);
+}
+
+int bench_lesson_mlp(int runs, bench_lesson *out, char *err)
+{
+    if (runs < 1 || runs > MAX_RUNS)
+        return bench_fail(err, "lesson: runs must be 1..%d", MAX_RUNS);
+    *out = (bench_lesson){0};
+    size_t len = 0;
+    char *text = bench_join_lines(bench_mlp_loss_mg, &len);
+    mg_viz *viz = NULL;
+    if (!text || mg_viz_new(&viz, NULL) != MG_OK) {
+        free(text);
+        return bench_fail(err, "lesson: out of memory");
+    }
+    double t[MAX_RUNS];
+    int status = 0;
+    for (int r = runs > 1 ? -1 : 0; r < runs && status == 0; r++) {
+        double ns = lesson_once(viz, text, len, out, err);
+        if (ns < 0)
+            status = -1;
+        else if (r >= 0)
+            t[r] = ns / 1e6;
+    }
+    if (status == 0)
+        out->ms = bench_median(t, (size_t)runs);
+    mg_viz_free(viz);
+    free(text);
     return status;
 }

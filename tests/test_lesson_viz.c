@@ -304,21 +304,19 @@ static size_t count_of(const char *haystack, const char *needle)
 static char *page_caption(const char *page, size_t i)
 {
     char key[64];
-    snprintf(key, sizeof key, "<figure class=\"frame\" id=\"step-%zu\"", i + 1);
-    const char *frame = strstr(page, key);
-    assert_non_null(frame);
-    const char *from = strstr(frame, "<figcaption>") + strlen("<figcaption>");
+    snprintf(key, sizeof key, "id=\"caption-%zu\">", i + 1);
+    const char *from = strstr(page, key);
+    assert_non_null(from);
+    from += strlen(key);
     const char *end = strstr(from, "</figcaption>");
     char *out = calloc((size_t)(end - from) + 1, 1);
     assert_non_null(out);
-    size_t n = 0;
-    static const char term[] = "<span class=\"term\">", next[] = "</span><span class=\"term\">";
+    size_t n = 0, terms = 0;
+    static const char term[] = "<span class=\"term\">";
     for (const char *p = from; p < end;) {
-        if (strncmp(p, next, strlen(next)) == 0) {
-            n += (size_t)sprintf(out + n, "; ");
-            p += strlen(next);
-        } else if (strncmp(p, term, strlen(term)) == 0) {
-            out[n++] = ' '; /* the first term line, after the headline's ":" */
+        if (strncmp(p, term, strlen(term)) == 0) {
+            /* the first term line after the headline's ":", then "; " */
+            n += (size_t)sprintf(out + n, terms++ ? "; " : " ");
             p += strlen(term);
         } else if (*p == '<') {
             p = strchr(p, '>') + 1; /* other tags: their text only */
@@ -345,39 +343,57 @@ static void page_holds_every_frame_caption_and_control(void **state)
     assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
     assert_same_double(mg_grad(r.g, mg_value_at(r.g, 8)), grad_n);
     assert_true(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
-    assert_int_equal(count_of(page, "<svg"), frames);
-    assert_int_equal(count_of(page, "</svg>"), frames);
-    assert_int_equal(count_of(page, "<figure class=\"frame\""), frames);
-    assert_int_equal(count_of(page, "<figcaption>"), frames);
-    assert_int_equal(count_of(page, " hidden>"), frames - 1);
+    /* one picture; a caption per frame, the first shown */
+    assert_int_equal(count_of(page, "<svg"), 1);
+    assert_int_equal(count_of(page, "</svg>"), 1);
+    assert_int_equal(count_of(page, "<figcaption class=\"caption"), frames);
+    assert_int_equal(count_of(page, "<figcaption class=\"caption shown\" id=\"caption-1\">"), 1);
     for (size_t i = 0; i < frames; i++) {
         char *caption = page_caption(page, i);
         assert_string_equal(caption, mg_lesson_caption(r.lesson, i));
         free(caption);
     }
-    assert_non_null(strstr(page, "<span class=\"term\">n.grad += (1 - o.data²) × o.grad = "
-                                 "(1 - 0.7071²) × 1.0000 = 0.5000</span>"));
+    /* a formula breaks only before its relation signs */
+    assert_non_null(strstr(page, "<span class=\"term\">n.grad <span class=\"nb\">+= (1 - "
+                                 "o.data²) × o.grad</span> <span class=\"nb\">= (1 - 0.7071²) × "
+                                 "1.0000</span> <span class=\"nb\">= 0.5000</span></span>"));
     static const char *const controls[] = {
         "<button id=\"prev\" type=\"button\" disabled>",
         "<button id=\"next\" type=\"button\">",
         "<input id=\"slider\" type=\"range\" min=\"0\" max=\"6\" value=\"0\"",
-        "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\">",
+        "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\"",
         "<span id=\"counter\" aria-live=\"polite\">step 1 of 7</span>",
         "<title>neuron · backpropagation, step by step</title>", "<h1>neuron</h1>",
-        "<script>\n", "ArrowRight: at + 1", "Home: 0, End: n - 1"};
+        "<script>\n", "ArrowRight: step + 1", "Home: 0, End: n - 1",
+        "<script type=\"application/json\" id=\"mg-frames\">{\"precision\":4,\"quiz\":false,"};
     for (size_t i = 0; i < sizeof controls / sizeof *controls; i++)
         if (!strstr(page, controls[i]))
             fail_msg("no %s in the page", controls[i]);
-    /* ids made unique per frame: step 2 (frame 1) has f1-v0 ..., its root o
-     * changed; its op, which does not run, is not highlighted */
-    assert_non_null(strstr(page, "<g id=\"f1-v9\" class=\"node value result root changed\">"));
-    assert_non_null(strstr(page, "<g id=\"f1-v9_op\" class=\"node op\">"));
+    /* the picture is the master layout's (widest texts), the frames its
+     * changes: frame 0 the grads 0, frame 1 the root o (v9) changed, its op
+     * (which does not run) not highlighted; frame 2 o's tanh current */
+    assert_non_null(strstr(page, "<g id=\"v9\" class=\"node value result root\">"));
+    assert_non_null(strstr(page, "<g id=\"v9_out\" class=\"edge\">"));
+    assert_non_null(strstr(page, ">grad 8.8888</text>"));
+    assert_non_null(strstr(page, ">data 8.8888</text>"));
+    assert_non_null(strstr(page, "[9,-1,\"o: data 0.7071067811865477, grad 0.0\",1,\"data 0.7071\","
+                                 "2,\"grad 0.0000\"]]"));
+    assert_non_null(strstr(page, "],[[9,2,\"o: data 0.7071067811865477, grad 1.0\",2,\"grad 1.0000\"]],"
+                                 "[[8,2,\"n: data 0.8813735870195432, grad 0.4999999999999998\",2,"
+                                 "\"grad 0.5000\"],[9,1,null]],"));
     assert_null(strstr(page, "<!--"));
     assert_null(strstr(page, "xmlns"));
     /* the same bytes from a second call */
     assert_int_equal(mg_viz_lesson_page(viz, r.lesson, NULL, "neuron", &again, &len2, &err), MG_OK);
     assert_int_equal(len2, len);
     assert_memory_equal(again, page, len);
+    mg_viz_free_output(again);
+    /* the quiz asks, per frame, for the grads it changes, as the boxes show them */
+    mg_viz_options o = mg_viz_options_default();
+    o.quiz = 1;
+    assert_int_equal(mg_viz_lesson_page(viz, r.lesson, &o, "neuron", &again, &len2, &err), MG_OK);
+    assert_non_null(strstr(again, "\"quiz\":true,"));
+    assert_non_null(strstr(again, ",\"ask\":[[],[[9,\"o\",2,\"1.0000\"]],[[8,\"n\",2,\"0.5000\"]],"));
     mg_viz_free_output(again);
     mg_viz_free_output(page);
     parsed_free(&r);
@@ -410,13 +426,20 @@ static void page_colours_come_from_the_theme(void **state)
         size_t n = strcspn(var, ";");
         assert_true(n > 0 && n < sizeof seen[t]);
         snprintf(seen[t], sizeof seen[t], "%.*s", (int)n, var);
-        /* frame 3's current value (d, v4) is filled with it */
-        const char *node = strstr(page, "<g id=\"f3-v4\" class=\"node value result current\">");
+        /* the current value is filled with it, by the page's rule */
+        assert_non_null(strstr(page, ".node.current :is(polygon,path,ellipse){fill:var(--mg-current-fill);"));
+        char *svg = NULL;
+        mg_viz_scene *scene = NULL;
+        assert_int_equal(mg_viz_scene_new(viz, r.lesson, &o, &scene, &err), MG_OK);
+        assert_int_equal(mg_viz_scene_render(scene, 3, "svg", &svg, &len, &err), MG_OK);
+        const char *node = strstr(svg, "<g id=\"v4\" class=\"node value result current\">");
         assert_non_null(node);
         char fill[64];
         snprintf(fill, sizeof fill, "fill=\"%s\"", seen[t]);
         const char *at = strstr(node, fill);
         assert_true(at && at < strstr(node, "</g>"));
+        mg_viz_free_output(svg);
+        mg_viz_scene_free(scene);
         mg_viz_free_output(page);
     }
     assert_string_equal(seen[0], "#fff3a3");

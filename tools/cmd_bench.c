@@ -23,7 +23,8 @@ static const char bench_help[] =
     "MLP(3,[4,4,1]) laid out and rendered to SVG and PNG in-process through one\n"
     "reused Graphviz context (and the first call, context included), next to\n"
     "`dot -Tsvg` spawned on the same DOT text: /usr/bin/dot, else dot on PATH,\n"
-    "or the program MICROGRAD_DOT names (set it empty to skip the spawns).\n"
+    "or the program MICROGRAD_DOT names (set it empty to skip the spawns); and\n"
+    "the lesson page of that graph (examples/mlp_loss.mg, 305 frames) and its size.\n"
     "Times are medians of several runs after a warm-up run, in CPU time of the\n"
     "measuring thread (plus, for a spawned dot, the child's CPU time), so other\n"
     "programs on a busy machine inflate them little.\n"
@@ -62,6 +63,7 @@ typedef struct results {
     bench_big big;
     bench_moons moons;
     bench_render neuron, mlp;
+    bench_lesson lesson;
     double context_ms, first_ms;
     size_t max_rss;
     double seconds;
@@ -101,7 +103,8 @@ static int measure(int quick, results *r)
         bench_sum(SUM_TERMS, runs, &r->sum, err) ||
         bench_chain_big(BIG_VALUES, &r->big, err) ||
         bench_render_neuron(quick ? 3 : 9, &r->neuron, &r->context_ms, &r->first_ms, err) ||
-        bench_render_mlp(quick ? 1 : 5, quick ? 1 : 3, &r->mlp, err)) {
+        bench_render_mlp(quick ? 1 : 5, quick ? 1 : 3, &r->mlp, err) ||
+        bench_lesson_mlp(quick ? 1 : 3, &r->lesson, err)) {
         cli_error("bench: %s", err);
         return CLI_FAILED;
     }
@@ -160,6 +163,10 @@ static size_t figures(const results *r, int quick, figure *f)
         {"render400_png_megapixels", r->mlp.png_megapixels, FIG_FIXED, "Mpixels", "at the default dpi (capped near 16)"},
         {"dot_spawn400_svg_ms", r->mlp.spawn_svg_ms, FIG_FIXED, "ms", "dot -Tsvg spawned on the same DOT text"},
         {"dot_spawn400_ratio", ratio(r->mlp.spawn_svg_ms, r->mlp.svg_ms), FIG_FIXED, "x", "spawned / in-process"},
+        {"lesson400_values", (double)r->lesson.values, FIG_COUNT, "values", "examples/mlp_loss.mg, the same loss unclustered"},
+        {"lesson400_frames", (double)r->lesson.frames, FIG_COUNT, "frames", "its backward lesson"},
+        {"lesson400_ms", r->lesson.ms, FIG_FIXED, "ms", "its lesson page: parse, lesson, one layout, frames as changes"},
+        {"lesson400_page_bytes", (double)r->lesson.page_bytes, FIG_COUNT, "bytes", "the page"},
         {"dot_found", r->neuron.dot_found, FIG_BOOL, "", "a dot program to spawn (/usr/bin/dot or PATH)"},
         {"max_rss_bytes", (double)r->max_rss, FIG_COUNT, "bytes", "peak resident memory of the process"},
         {"quick", quick, FIG_BOOL, "", "fewer runs"},

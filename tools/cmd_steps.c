@@ -19,9 +19,9 @@
 static const char steps_help[] =
     "usage: micrograd steps FILE (-o LESSON.html | -o HANDOUT.pdf | -o DIR [-T svg|png]\n"
     "                       | --text [--format text|md|tex]) [--forward] [--path NAME]\n"
-    "                       [--nudge STEP] [--bug assign] [--root NAME] [--precision N]\n"
-    "                       [--rankdir LR|TB] [--theme light|dark|print] [--title T]\n"
-    "                       [--max-nodes N] [--as-micrograd] [--strict]\n"
+    "                       [--nudge STEP] [--bug assign] [--quiz] [--root NAME]\n"
+    "                       [--precision N] [--rankdir LR|TB] [--theme light|dark|print]\n"
+    "                       [--title T] [--max-nodes N] [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
@@ -30,13 +30,20 @@ static const char steps_help[] =
     "rule with the numbers. Every step has the same layout; the last one is the\n"
     "picture 'micrograd draw' makes, but every box is named as the captions name it\n"
     "(an unnamed value 'v13', a constant '(2)').\n"
-    "\n"
+    "\n";
+
+/* The options, a string of their own: C compilers need not take a longer one. */
+static const char steps_options_help[] =
     "  -o FILE.html     one self-contained page: Previous/Next buttons, the arrow,\n"
     "                   Home and End keys, a slider, a step counter and the caption;\n"
-    "                   Z (or Zoom) shows a large graph at its size, on the step\n"
+    "                   one picture, each step only what changes in it; a graph too\n"
+    "                   large to read whole follows the step (Z: the whole graph,\n"
+    "                   + and - zoom); printing gives one step per sheet\n"
     "  -o FILE.pdf      a handout to print: one A4 page per step, its picture and\n"
     "                   its caption; drawn top to bottom on portrait pages unless\n"
     "                   --rankdir LR asks for left to right (landscape pages)\n"
+    "  --quiz           the page asks for the grads each step changes before it\n"
+    "                   shows them, and checks the answers\n"
     "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
     "                   (DIR is made if missing; the frames and captions of an earlier\n"
     "                   lesson in it are replaced, nothing else is touched)\n"
@@ -68,8 +75,9 @@ static const char steps_help[] =
     "  --title T        the page's or handout's title (default: the file name\n"
     "                   without .mg)\n"
     "  --max-nodes N    refuse graphs with more than N values, or whose layout would\n"
-    "                   place more than 8 N nodes (default 500: a lesson has a frame\n"
-    "                   per op and the page holds them all; 0: no limit)\n"
+    "                   place more than 8 N nodes (0: no limit). Default 2000 for a\n"
+    "                   page or --text (one layout, as draw), 120 for -o DIR or a\n"
+    "                   handout (each frame is a layout of its own)\n"
     "  -h, --help       this help\n"
     "\n"
     "examples:\n"
@@ -77,7 +85,8 @@ static const char steps_help[] =
     "  micrograd steps examples/L.mg --text\n"
     "  micrograd steps examples/L.mg -o frames -T png\n"
     "  micrograd steps examples/L.mg -o handout.pdf --theme print\n"
-    "  micrograd steps examples/L.mg --text --forward --path a --nudge 0.01\n";
+    "  micrograd steps examples/L.mg --text --forward --path a --nudge 0.01\n"
+    "  micrograd steps examples/mlp_loss.mg -o mlp.html --quiz\n";
 
 typedef struct steps_options {
     const char *file;
@@ -87,6 +96,7 @@ typedef struct steps_options {
     const char *title;
     int text;
     int rankdir_given;
+    int max_nodes_given; /* 1: --max-nodes was given */
     int forward;
     const char *caption_format; /* --format as given, or NULL */
     mg_lesson_format text_format;
@@ -100,7 +110,8 @@ typedef struct steps_options {
 
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
-    OPT_AS_MICROGRAD, OPT_STRICT, OPT_THEME, OPT_FORMAT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG
+    OPT_AS_MICROGRAD, OPT_STRICT, OPT_THEME, OPT_FORMAT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG,
+    OPT_QUIZ
 };
 
 _Static_assert(MG_VIZ_THEME_LIGHT == 0 && MG_VIZ_THEME_DARK == 1 && MG_VIZ_THEME_PRINT == 2,
@@ -109,9 +120,12 @@ _Static_assert(MG_VIZ_THEME_LIGHT == 0 && MG_VIZ_THEME_DARK == 1 && MG_VIZ_THEME
 /* The title of every picture of --bug assign. */
 #define BUG_TITLE "BUG on purpose: grads assigned (=), not accumulated (+=); dashed red grads are WRONG"
 
-/* Steps' own default: each frame is a whole picture in the page, so the page
- * grows as values x frames (measured: 77 frames of a 3-4-4-1 MLP, 15 MB). */
-#define STEPS_MAX_NODES_DEFAULT 500
+/* The default limit of -o DIR: the page lays the graph out once (it takes
+ * draw's limit, MG_VIZ_MAX_NODES_DEFAULT), but every frame file is a layout
+ * of its own, a frame per op: at 120 values (one example through
+ * MLP(3,[4,4,1])) 77 layouts, about 3.6 s of CPU, what draw's limit promises
+ * (bench/README.md, "The lesson of the ~400-value graph"). */
+#define STEPS_FRAMES_MAX_NODES_DEFAULT 120
 
 static int is_page(const char *out)
 {
@@ -145,6 +159,10 @@ static int check_options(const char *command, steps_options *o)
     if (o->out && looks_like_picture(o->out))
         return cli_usage_error(command, "-o takes a page (.html), a handout (.pdf) or a folder "
                                         "for the frames, not '%s'", o->out);
+    if (o->viz.quiz && (o->text || !is_page(o->out)))
+        return cli_usage_error(command, "--quiz is for a page (-o LESSON.html)");
+    if (!o->max_nodes_given && !o->text && !is_page(o->out))
+        o->viz.max_nodes = STEPS_FRAMES_MAX_NODES_DEFAULT;
     if (o->format && (o->text || is_page(o->out) || is_handout(o->out)))
         return cli_usage_error(command, "-T is for the frames of -o DIR (a page is always SVG, "
                                         "a handout PDF)");
@@ -173,6 +191,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"as-micrograd", no_argument, NULL, OPT_AS_MICROGRAD},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"theme", required_argument, NULL, OPT_THEME},
+        {"quiz", no_argument, NULL, OPT_QUIZ},
         {"forward", no_argument, NULL, OPT_FORWARD},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"path", required_argument, NULL, OPT_PATH},
@@ -183,7 +202,6 @@ static int parse_options(int argc, char **argv, steps_options *o)
     };
     const char *command = argv[0];
     *o = (steps_options){.viz = mg_viz_options_default()};
-    o->viz.max_nodes = STEPS_MAX_NODES_DEFAULT;
     cli_getopt_reset();
     int c;
     long n;
@@ -195,6 +213,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         case OPT_TEXT: o->text = 1; break;
         case OPT_AS_MICROGRAD: o->flags |= CLI_AS_MICROGRAD; break;
         case OPT_STRICT: o->flags |= CLI_STRICT; break;
+        case OPT_QUIZ: o->viz.quiz = 1; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_THEME: {
             int theme;
@@ -235,6 +254,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (!cli_parse_long(command, "--max-nodes", optarg, 0, CLI_MAX_NODES_MAX, &n))
                 return CLI_USAGE;
             o->viz.max_nodes = (size_t)n;
+            o->max_nodes_given = 1;
             break;
         case OPT_RANKDIR:
             if (strcmp(optarg, "LR") != 0 && strcmp(optarg, "TB") != 0)
@@ -242,7 +262,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
             o->viz.rankdir = strcmp(optarg, "TB") == 0 ? MG_VIZ_RANKDIR_TB : MG_VIZ_RANKDIR_LR;
             o->rankdir_given = 1;
             break;
-        case 'h': return cli_help(steps_help);
+        case 'h': fputs(steps_help, stdout); return cli_help(steps_options_help);
         default: return cli_option_error(command, c, argv);
         }
     }

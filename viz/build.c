@@ -80,10 +80,10 @@ void viz_theme_css(viz_buf *b, mg_viz_theme theme)
 {
     const palette *p = &themes[theme];
     viz_buf_printf(b, "--mg-current-fill:%s;--mg-current-line:%s;"
-                      "--mg-changed-fill:%s;--mg-changed-line:%s;"
+                      "--mg-changed-fill:%s;--mg-changed-line:%s;--mg-dim:%s;--mg-wrong:%s;"
                       "--mg-current-width:%spx;--mg-changed-width:%spx;--mg-changed-style:%s",
-                   p->current_fill, p->current_line, p->changed_fill, p->changed_line,
-                   p->current_pen, p->changed_pen, p->changed_style);
+                   p->current_fill, p->current_line, p->changed_fill, p->changed_line, p->dim,
+                   p->neg, p->current_pen, p->changed_pen, p->changed_style);
 }
 
 static const char font[] = "Helvetica,Arial,sans-serif";
@@ -96,7 +96,7 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport;
+    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_id;
     Agsym_t *n_ordering;
 } syms;
 
@@ -148,36 +148,102 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
 
 /* ---- value records ------------------------------------------------------------ */
 
-/* The record label: { label | data X | grad Y } (LR; without the braces for TB,
- * so the fields stay side by side). An unlabelled value shows no label field. */
-static void record_label(viz_buf *b, const viz_spec *s, uint32_t i)
+static const char *const number_word[VIZ_BOX_NUMBERS] = {"data", "grad", "num"};
+
+/* A number field: "grad -3.0000", or under s->widest the widest text of its
+ * many characters (digits are the widest characters a number has, and every
+ * one has the same width): what a scene's master layout is sized for. */
+static void number_field(char *out, const viz_spec *s, uint32_t i, int kind, double x)
+{
+    const char *word = number_word[kind];
+    size_t n = s->widest ? s->widest[VIZ_BOX_NUMBERS * (size_t)i + (size_t)kind] : 0;
+    size_t prefix = strlen(word) + 1;
+    if (n > prefix && n < VIZ_FIELD_SIZE) {
+        memcpy(out, word, prefix - 1);
+        out[prefix - 1] = ' ';
+        memset(out + prefix, '8', n - prefix);
+        int p = s->o->precision;
+        if (p > 0 && n - prefix > (size_t)p + 1)
+            out[n - (size_t)p - 1] = '.';
+        out[n] = '\0';
+        return;
+    }
+    char num[MG_NUMBER_SIZE];
+    if (kind < 2 && s->flags && (s->flags[i] & MG_LESSON_UNKNOWN))
+        strcpy(num, "?"); /* not computed yet */
+    else
+        mg_format_fixed(num, sizeof num, x, s->o->precision);
+    snprintf(out, VIZ_FIELD_SIZE, "%s %s", word, num);
+}
+
+void viz_box_of(const viz_spec *s, uint32_t i, viz_box *box)
 {
     const mg_graph *g = s->g;
     const mg_viz_options *o = s->o;
     mg_value v = mg_value_at(g, i);
-    size_t len;
-    const char *label = mg_label(g, v, &len);
-    char num[64], name[96];
-    if ((!label || !len) && s->lesson_names) { /* "v13", "(1)": as captions say */
-        label = mg_lesson_value_name(g, v, name, sizeof name);
-        len = strlen(label);
+    box->label = mg_label(g, v, &box->label_len);
+    box->own_label = box->label && box->label_len;
+    if (!box->own_label && s->lesson_names) { /* "v13", "(1)": as captions say */
+        box->label = mg_lesson_value_name(g, v, box->name, sizeof box->name);
+        box->label_len = strlen(box->label);
     }
-    int lr = o->rankdir == MG_VIZ_RANKDIR_LR;
-    viz_buf_puts(b, lr ? "{ " : "");
-    if (label && len) {
-        viz_escape_record(b, label, len);
-        viz_buf_puts(b, " | ");
-    }
-    char grad[MG_NUMBER_SIZE];
-    viz_box_texts(s, i, num, grad);
-    viz_buf_printf(b, "data %s", num);
+    if (box->label && !box->label_len)
+        box->label = NULL;
+    box->count = 0;
+    number_field(box->field[box->count++], s, i, 0, mg_data(g, v));
+    char num[MG_NUMBER_SIZE];
+    int n = snprintf(box->tip, sizeof box->tip, "data %s", mg_format_repr(num, sizeof num, mg_data(g, v)));
     if (!o->forward_only) {
-        viz_buf_printf(b, " | grad %s", grad);
+        number_field(box->field[box->count++], s, i, 1, mg_grad(g, v));
+        n += snprintf(box->tip + n, sizeof box->tip - (size_t)n, ", grad %s",
+                      mg_format_repr(num, sizeof num, mg_grad(g, v)));
         if (o->numeric && !isnan(o->numeric[i])) {
-            mg_format_fixed(num, sizeof num, o->numeric[i], o->precision);
-            viz_buf_printf(b, " | num %s", num);
+            number_field(box->field[box->count++], s, i, 2, o->numeric[i]);
+            snprintf(box->tip + n, sizeof box->tip - (size_t)n, ", numeric %s",
+                     mg_format_repr(num, sizeof num, o->numeric[i]));
         }
     }
+    box->flags = s->flags ? s->flags[i] : 0;
+    box->data = mg_data(g, v);
+    box->grad = mg_grad(g, v);
+    box->filled = 1;
+}
+
+int viz_box_update(const viz_spec *s, uint32_t i, viz_box *box)
+{
+    mg_value v = mg_value_at(s->g, i);
+    double data = mg_data(s->g, v), grad = mg_grad(s->g, v);
+    uint8_t flags = s->flags ? s->flags[i] : 0;
+    if (box->filled && flags == box->flags && memcmp(&data, &box->data, sizeof data) == 0 &&
+        memcmp(&grad, &box->grad, sizeof grad) == 0)
+        return 0;
+    viz_box_of(s, i, box);
+    return 1;
+}
+
+void viz_tooltip(viz_buf *b, const viz_box *box, int for_graphviz)
+{
+    if (box->own_label) {
+        if (for_graphviz)
+            viz_escape_plain(b, box->label, box->label_len);
+        else
+            viz_shown_text(b, box->label, box->label_len);
+        viz_buf_puts(b, ": ");
+    }
+    viz_buf_puts(b, box->tip);
+}
+
+/* The record label: { label | data X | grad Y } (LR; without the braces for TB,
+ * so the fields stay side by side). An unlabelled value shows no label field. */
+static void record_label(viz_buf *b, const viz_box *box, int lr)
+{
+    viz_buf_puts(b, lr ? "{ " : "");
+    if (box->label) {
+        viz_escape_record(b, box->label, box->label_len);
+        viz_buf_puts(b, " | ");
+    }
+    for (int k = 0; k < box->count; k++)
+        viz_buf_printf(b, "%s%s", k ? " | " : "", box->field[k]);
     viz_buf_puts(b, lr ? " }" : "");
 }
 
@@ -405,7 +471,7 @@ static void set_size(Agnode_t *n, const syms *y, const double *wh)
 }
 
 struct build_ctx;
-static void set_tooltip(struct build_ctx *c, Agnode_t *n, mg_value v);
+static void set_tooltip(struct build_ctx *c, Agnode_t *n, const viz_box *box);
 
 /* 1 if operand a lies outside the top-level cluster of v (the first
  * component of v's group path): a layer's input coming from the previous
@@ -524,6 +590,13 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         }
     }
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
+    if (e && s->edge_ids) { /* a lesson page's script finds it */
+        if (!c->y.e_id)
+            c->y.e_id = agattr(c->g, AGEDGE, "id", "");
+        snprintf(name, sizeof name, "v%u_out", i);
+        if (!c->y.e_id || agxset(e, c->y.e_id, name) != 0)
+            c->nomem = 1;
+    }
     if (!e)
         c->nomem = 1;
     else if (f & MG_LESSON_CURRENT) /* colour only: an edge's penwidth moves dot's nodes */
@@ -532,28 +605,10 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
 
 /* The SVG tooltip of a value: its numbers in full (the shortest text that
  * reads back to the same double), which the record rounds. */
-static void set_tooltip(build_ctx *c, Agnode_t *n, mg_value v)
+static void set_tooltip(build_ctx *c, Agnode_t *n, const viz_box *box)
 {
-    const mg_graph *g = c->s->g;
-    size_t len;
-    const char *label = mg_label(g, v, &len);
     viz_buf t = {0};
-    if (label && len) {
-        viz_escape_plain(&t, label, len);
-        viz_buf_puts(&t, ": ");
-    }
-    char num[MG_NUMBER_SIZE];
-    mg_format_repr(num, sizeof num, mg_data(g, v));
-    viz_buf_printf(&t, "data %s", num);
-    if (!c->s->o->forward_only) {
-        mg_format_repr(num, sizeof num, mg_grad(g, v));
-        viz_buf_printf(&t, ", grad %s", num);
-        const double *numeric = c->s->o->numeric;
-        if (numeric && !isnan(numeric[v.index])) {
-            mg_format_repr(num, sizeof num, numeric[v.index]);
-            viz_buf_printf(&t, ", numeric %s", num);
-        }
-    }
+    viz_tooltip(&t, box, 1);
     if (t.failed)
         c->nomem = 1;
     else
@@ -572,7 +627,9 @@ static void add_value(build_ctx *c, uint32_t i)
                                     : c->g;
     Agnode_t *n = home ? agnode(home, name, 1) : NULL;
     viz_buf label = {0};
-    record_label(&label, s, i);
+    viz_box box;
+    viz_box_of(s, i, &box);
+    record_label(&label, &box, s->o->rankdir == MG_VIZ_RANKDIR_LR);
     if (!n || label.failed) {
         viz_buf_free(&label);
         c->nomem = 1;
@@ -585,7 +642,7 @@ static void add_value(build_ctx *c, uint32_t i)
     viz_buf_free(&label);
     agxset(n, c->y.n_id, name);
     agxset(n, c->y.n_class, st.cls);
-    set_tooltip(c, n, v);
+    set_tooltip(c, n, &box);
     agxset(n, c->y.n_style, (char *)st.style);
     agxset(n, c->y.n_fill, (char *)st.fill);
     agxset(n, c->y.n_color, (char *)st.line);
@@ -645,7 +702,9 @@ static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char 
         }
         viz_buf_puts(&label, lr ? " }" : "");
     } else {
-        record_label(&label, s, i);
+        viz_box box;
+        viz_box_of(s, i, &box);
+        record_label(&label, &box, s->o->rankdir == MG_VIZ_RANKDIR_LR);
     }
     if (!n || label.failed) {
         viz_buf_free(&label);

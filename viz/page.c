@@ -1,7 +1,12 @@
-/* The lesson page (mg_viz_lesson_page): one self-contained HTML document with
- * every frame's SVG, its caption, the style and the script inline; nothing
- * fetched. Made to be read from a projector. */
+/* The lesson page (mg_viz_lesson_page): one self-contained HTML document
+ * holding one picture of the lesson's graph (the scene's master layout), the
+ * captions, and per frame only what changes in the picture from the frame
+ * before (each box's texts and highlight state), which the page's script
+ * applies. Style and script inline; nothing fetched. Made to be read from a
+ * projector, a phone and paper. */
 #include "viz_internal.h"
+
+#include <micrograd/paths.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,39 +14,48 @@
 /* ---- head ---------------------------------------------------------------- */
 
 /* The page's own colours are --ink, --paper, --bar and --soft; the highlight
- * colours (--mg-*, from the theme's palette) come before this, and the
- * legend's swatches carry the classes the nodes do ("current", "changed"). */
+ * colours (--mg-*, from the theme's palette) come before this. The state
+ * classes the script sets on the SVG's nodes get the pictures' highlight
+ * (CSS rules win over Graphviz's presentation attributes), and the legend's
+ * swatches carry the same classes. */
 static const char page_style[] =
     "*{box-sizing:border-box}\n"
     "html,body{margin:0;height:100%}\n"
     "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:var(--ink);"
-    "background:var(--paper);display:flex;flex-direction:column;min-height:100vh}\n"
-    "header{background:var(--bar);color:#fff;display:flex;align-items:baseline;gap:1.5rem;"
-    "padding:.6rem 1.5rem}\n"
-    "header h1{font-size:clamp(1.4rem,2.6vw,2.4rem);margin:0;font-weight:700}\n"
-    "header .sub{font-size:clamp(1rem,1.6vw,1.5rem);opacity:.85;flex:1}\n"
-    "#counter{font-size:clamp(1.2rem,2.2vw,2.1rem);font-weight:700;white-space:nowrap;"
+    "background:var(--paper);display:flex;flex-direction:column;height:100vh;overflow:hidden}\n"
+    /* one header height for every step: the counter keeps its row */
+    "header{background:var(--bar);color:#fff;display:flex;flex-wrap:wrap;align-items:baseline;"
+    "column-gap:1.5rem;padding:.4rem 1.5rem}\n"
+    "header h1{font-size:clamp(1.2rem,2.2vw,2rem);margin:0;font-weight:700;min-width:0;"
+    "overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\n"
+    "header .sub{font-size:clamp(.9rem,1.4vw,1.3rem);opacity:.85;flex:1}\n"
+    "#counter{font-size:clamp(1.1rem,2vw,1.9rem);font-weight:700;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}\n"
-    "main{flex:1;display:flex;flex-direction:column;padding:.5rem 1.5rem 0}\n"
-    ".frame{margin:0;display:flex;flex-direction:column;flex:1}\n"
-    ".frame[hidden]{display:none}\n"
-    ".picture{flex:1;display:flex;align-items:center;justify-content:center;min-height:0}\n"
-    ".picture svg{width:100%;height:auto;max-height:calc(100vh - 19rem)}\n"
-    "figcaption{font-size:clamp(1.2rem,2.1vw,2.2rem);line-height:1.45;background:var(--soft);"
-    "border-left:.5rem solid var(--accent);padding:.7rem 1.2rem;margin:.6rem 0 0;"
-    "font-variant-numeric:tabular-nums}\n"
-    "figcaption .head{font-weight:700}\n"
-    "figcaption .term{display:block;padding-left:1.5em;font-family:'DejaVu Sans Mono',"
+    "main{flex:1;display:flex;flex-direction:column;min-height:0;padding:.4rem 1rem 0}\n"
+    "#picture{flex:1;min-height:0;overflow:hidden;position:relative}\n"
+    "#picture svg{display:block;width:100%;height:100%}\n"
+    ".follow #picture{overflow:auto}\n"
+    ".follow #picture svg{max-width:none}\n"
+    /* every caption in one grid cell: the area is as tall as the tallest,
+     * so the picture does not move by a pixel from step to step */
+    "#captions{display:grid;margin:.4rem 0 0}\n"
+    ".caption{grid-area:1/1;visibility:hidden;font-size:clamp(1.05rem,1.9vw,2rem);"
+    "line-height:1.4;background:var(--soft);border-left:.5rem solid var(--accent);"
+    "padding:.5rem 1rem;margin:0;font-variant-numeric:tabular-nums}\n"
+    ".caption.shown{visibility:visible}\n"
+    ".caption .head{font-weight:700}\n"
+    ".caption .term{display:block;padding-left:1.5em;font-family:'DejaVu Sans Mono',"
     "Consolas,monospace;font-size:.92em}\n"
-    "nav{display:flex;align-items:center;gap:1rem;padding:.8rem 1.5rem 1rem}\n"
-    "nav button{font:inherit;font-size:clamp(1.1rem,1.8vw,1.7rem);font-weight:700;"
-    "padding:.45rem 1.3rem;border:3px solid var(--bar);border-radius:.5rem;"
+    ".caption .nb{white-space:nowrap}\n"
+    "nav{display:flex;flex-wrap:wrap;align-items:center;gap:.6rem 1rem;padding:.6rem 1rem .8rem}\n"
+    "nav button{font:inherit;font-size:clamp(1rem,1.6vw,1.5rem);font-weight:700;"
+    "padding:.4rem 1.1rem;border:3px solid var(--bar);border-radius:.5rem;"
     "background:var(--bar);color:#fff;cursor:pointer}\n"
     "nav button:disabled{background:#fff;color:#888;border-color:#bbb;cursor:default}\n"
     "nav button:focus-visible,#slider:focus-visible{outline:4px solid var(--accent);"
     "outline-offset:2px}\n"
-    "#slider{flex:1;height:2rem;accent-color:var(--accent)}\n"
-    ".legend{display:flex;gap:1.2rem;font-size:clamp(.9rem,1.3vw,1.2rem);white-space:nowrap}\n"
+    "#slider{flex:1;min-width:8rem;height:2rem;accent-color:var(--accent)}\n"
+    ".legend{display:flex;gap:1.2rem;font-size:clamp(.85rem,1.2vw,1.1rem);white-space:nowrap}\n"
     ".legend i{display:inline-block;width:1.6em;height:1em;vertical-align:-.1em;"
     "margin-right:.35em;border:3px solid;border-radius:.25em}\n"
     ".legend .current{background:var(--mg-current-fill);border-color:var(--mg-current-line);"
@@ -49,11 +63,58 @@ static const char page_style[] =
     ".legend .changed{background:var(--mg-changed-fill);border-color:var(--mg-changed-line);"
     "border-width:var(--mg-changed-width);border-style:var(--mg-changed-style)}\n"
     ".keys{font-size:1rem;color:#444;white-space:nowrap}\n"
-    /* Zoomed: the picture at its own size, scrolled to the current step. */
-    ".zoomed .picture{display:block;overflow:auto;max-height:calc(100vh - 19rem)}\n"
-    ".zoomed .picture svg{width:auto;height:auto;max-height:none}\n"
-    "#zoom[aria-pressed=true]{background:var(--accent);border-color:var(--accent)}\n"
-    "@media print{nav,.keys{display:none}.frame[hidden]{display:flex;break-after:page}}\n";
+    "#zoom[aria-pressed=true]{background:var(--accent);border-color:var(--accent)}\n";
+
+static const char page_style_states[] =
+    /* the frame's states, on Graphviz's nodes (as the pictures draw them) */
+    ".node.changed :is(polygon,path,ellipse){fill:var(--mg-changed-fill);"
+    "stroke:var(--mg-changed-line);stroke-width:2.4px}\n"
+    ".node.changed polyline{stroke:var(--mg-changed-line)}\n"
+    ".node.current :is(polygon,path,ellipse){fill:var(--mg-current-fill);"
+    "stroke:var(--mg-current-line);stroke-width:3.5px}\n"
+    ".node.op.current ellipse{stroke-width:3px}\n"
+    ".node.current polyline{stroke:var(--mg-current-line)}\n"
+    ".node:is(.dim,.unknown) :is(polygon,path,ellipse,polyline){stroke:var(--mg-dim)}"
+    ".node:is(.dim,.unknown) text{fill:var(--mg-dim)}\n"
+    ".node.wrong :is(polygon,path){stroke:var(--mg-wrong);stroke-width:3px;stroke-dasharray:5,2}\n"
+    ".edge.current path{stroke:var(--mg-current-line)}"
+    ".edge.current polygon{fill:var(--mg-current-line);stroke:var(--mg-current-line)}\n"
+    /* the quiz */
+    ".quiz{display:none;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin-top:.3rem}\n"
+    ".asking .quiz{display:flex}\n"
+    ".asking .term{display:none}\n"
+    ".quiz label{font-family:'DejaVu Sans Mono',Consolas,monospace;white-space:nowrap}\n"
+    ".quiz input{font:inherit;width:7em;padding:.1rem .3rem}\n"
+    ".quiz input.wrong{outline:3px solid #b91c1c}\n"
+    ".quiz button{font:inherit;font-weight:700;padding:.1rem .8rem}\n"
+    ".quiz .verdict{font-weight:700}\n"
+    "#print{display:none}\n"
+    /* a box's paths from the root, shown on a click */
+    "#paths{position:fixed;left:1rem;right:1rem;bottom:5rem;max-height:50vh;overflow:auto;"
+    "background:var(--paper);border:3px solid var(--accent);border-radius:.5rem;padding:.5rem 1rem;"
+    "font-size:clamp(1rem,1.6vw,1.5rem);box-shadow:0 .3rem 1rem rgba(0,0,0,.3)}\n"
+    "#paths[hidden]{display:none}#paths p{margin:.2rem 0}"
+    "#paths .path{font-family:'DejaVu Sans Mono',Consolas,monospace;font-size:.92em}\n"
+    "#picture g.node.value{cursor:pointer}\n";
+
+static const char page_style_media[] =
+    /* a phone: the controls wrap onto the screen, the slider on its own row */
+    "@media (max-width:700px){header{padding:.3rem .8rem}header .sub,.keys{display:none}"
+    "header h1{flex:1}.legend{gap:.8rem;order:3;flex-basis:100%}main{padding:.3rem .4rem 0}.caption{font-size:1rem;padding:.4rem .6rem;"
+    "border-left-width:.3rem}.caption .term{padding-left:.6em}"
+    "nav{padding:.4rem .5rem .6rem;gap:.4rem .5rem}nav button{padding:.35rem .7rem;font-size:1rem}"
+    "#slider{order:9;flex-basis:100%}}\n"
+    /* paper: one frame and its caption per sheet (the script fills #print) */
+    "@media print{@page{size:landscape;margin:12mm}"
+    "html,body{height:auto;overflow:visible;display:block}"
+    "body>header,main,nav{display:none}#print{display:block}"
+    ".sheet{height:180mm;display:flex;flex-direction:column;break-after:page;"
+    "break-inside:avoid;page-break-after:always}"
+    ".sheet:last-child{break-after:auto;page-break-after:auto}"
+    ".sheet h2{font-size:14pt;margin:0 0 2mm}"
+    ".sheet .graph{flex:1;min-height:0}.sheet svg{width:100%;height:100%}"
+    ".sheet .caption{visibility:visible;font-size:12pt;border-left-width:2mm}"
+    ".sheet .quiz{display:none}.sheet .term{display:block}}\n";
 
 static void page_begin(viz_buf *b, const char *title, size_t nframes, mg_viz_theme theme)
 {
@@ -66,6 +127,8 @@ static void page_begin(viz_buf *b, const char *title, size_t nframes, mg_viz_the
     viz_theme_css(b, theme);
     viz_buf_puts(b, ";--accent:var(--mg-current-line)}\n");
     viz_buf_puts(b, page_style);
+    viz_buf_puts(b, page_style_states);
+    viz_buf_puts(b, page_style_media);
     viz_buf_puts(b, "</style>\n</head>\n<body>\n<header><h1>");
     viz_escape_html(b, title, strlen(title));
     viz_buf_printf(b, "</h1><span class=\"sub\">backpropagation, one step at a time</span>"
@@ -76,23 +139,7 @@ static void page_begin(viz_buf *b, const char *title, size_t nframes, mg_viz_the
                    nframes);
 }
 
-/* ---- frames -------------------------------------------------------------- */
-
-/* If p starts a reference to an id ("id=\"", "url(#", "href=\"#"), appends it
- * with the frame's prefix and returns its length; else 0. */
-static size_t put_id_reference(viz_buf *b, size_t frame, const char *p, size_t left, int attr)
-{
-    static const struct { const char *text; int attr; } refs[] = {
-        {"id=\"", 1}, {"url(#", 0}, {"xlink:href=\"#", 0}, {"href=\"#", 1}};
-    for (size_t r = 0; r < sizeof refs / sizeof *refs; r++) {
-        size_t n = strlen(refs[r].text);
-        if ((attr || !refs[r].attr) && left >= n && memcmp(p, refs[r].text, n) == 0) {
-            viz_buf_printf(b, "%sf%zu-", refs[r].text, frame);
-            return n;
-        }
-    }
-    return 0;
-}
+/* ---- the picture --------------------------------------------------------- */
 
 /* Where the comment or namespace declaration at p ends (p if there is none
  * there): HTML needs neither. */
@@ -120,9 +167,8 @@ static const char *skip_dropped(const char *p, const char *end)
 }
 
 /* Copies Graphviz's SVG for inline use: from "<svg" on, without comments and
- * namespace declarations, ids prefixed with the frame so they stay unique
- * across frames, and references to them to match. */
-static void put_svg(viz_buf *b, size_t frame, const char *svg, size_t len)
+ * namespace declarations. */
+static void put_svg(viz_buf *b, const char *svg, size_t len)
 {
     const char *p = svg, *end = svg + len;
     while (p < end && !(end - p >= 4 && memcmp(p, "<svg", 4) == 0))
@@ -133,146 +179,341 @@ static void put_svg(viz_buf *b, size_t frame, const char *svg, size_t len)
             p = next;
             continue;
         }
-        int attr = p > svg && p[-1] == ' '; /* an attribute name starts here */
-        size_t n = put_id_reference(b, frame, p, (size_t)(end - p), attr);
-        if (n == 0) {
-            viz_buf_add(b, p, 1);
-            n = 1;
-        }
-        p += n;
+        const char *stop = p + 1;
+        while (stop < end && *stop != '<' && *stop != ' ')
+            stop++;
+        viz_buf_add(b, p, (size_t)(stop - p));
+        p = stop;
     }
 }
 
-/* The caption, laid out for reading from afar: the headline in bold ("d = e
- * + c:"), then each "x.grad += ..." on its own line. */
-static void put_caption(viz_buf *b, const char *caption)
+/* ---- captions ------------------------------------------------------------ */
+
+/* 1 if the word p[0..n) is an operator or a relation of a formula. */
+static int is_operator(const char *p, size_t n)
+{
+    static const char *const ops[] = {"=", "+=", "≈", "→", "+", "-", "×", "/", "*", "**", "·"};
+    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+        if (strlen(ops[k]) == n && memcmp(p, ops[k], n) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_relation(const char *p, size_t n)
+{
+    return (n == 1 && *p == '=') || (n == 2 && memcmp(p, "+=", 2) == 0) ||
+           (n == 3 && (memcmp(p, "≈", 3) == 0 || memcmp(p, "→", 3) == 0));
+}
+
+/* Appends text escaped for HTML so that a line breaks only between terms: a
+ * space next to an operator ("1 - o.data²", "= 0.5000") holds its words
+ * together (one nowrap span), except before a relation sign (=, +=, ≈, →),
+ * where the line may break, so the sign starts the next line and a number
+ * never stands alone after it. */
+static void put_formula(viz_buf *b, const char *text, size_t len)
+{
+    const char *end = text + len, *piece = text;
+    int glued = 0; /* the current piece holds a space that must not break */
+    for (const char *p = text; p <= end; p++) {
+        if (p < end && *p != ' ')
+            continue;
+        if (p < end) {
+            const char *w0 = p; /* the word before the space */
+            while (w0 > text && w0[-1] != ' ')
+                w0--;
+            const char *w1 = p + 1, *w1e = w1;
+            while (w1e < end && *w1e != ' ')
+                w1e++;
+            int before_op = is_operator(w0, (size_t)(p - w0));
+            int after_op = is_operator(w1, (size_t)(w1e - w1));
+            if ((before_op || after_op) && !is_relation(w1, (size_t)(w1e - w1))) {
+                glued = 1;
+                continue; /* the space stays inside the piece */
+            }
+        }
+        if (glued)
+            viz_buf_puts(b, "<span class=\"nb\">");
+        viz_escape_html(b, piece, (size_t)(p - piece));
+        if (glued)
+            viz_buf_puts(b, "</span>");
+        if (p < end)
+            viz_buf_puts(b, " ");
+        piece = p + 1;
+        glued = 0;
+    }
+}
+
+/* The caption of step `step`, laid out for reading from afar: the headline in
+ * bold ("d = e + c:"), then each "x.grad += ..." on its own line. */
+static void put_caption(viz_buf *b, size_t step, const char *caption)
 {
     viz_caption c;
     viz_caption_split(caption, &c);
-    viz_buf_puts(b, "<figcaption>");
+    viz_buf_printf(b, "<figcaption class=\"caption%s\" id=\"caption-%zu\">",
+                   step == 1 ? " shown" : "", step);
     if (c.head_len) {
         viz_buf_puts(b, "<span class=\"head\">");
-        viz_escape_html(b, c.head, c.head_len);
+        put_formula(b, c.head, c.head_len);
         viz_buf_puts(b, "</span>");
     }
-    viz_escape_html(b, c.intro, c.intro_len);
+    put_formula(b, c.intro, c.intro_len);
     for (const char *p = c.terms; p;) {
         const char *semi = strstr(p, "; ");
         size_t n = semi ? (size_t)(semi - p) : strlen(p);
         viz_buf_puts(b, "<span class=\"term\">");
-        viz_escape_html(b, p, n);
+        put_formula(b, p, n);
         viz_buf_puts(b, "</span>");
         p = semi ? semi + 2 : NULL;
     }
-    viz_buf_puts(b, "</figcaption>\n");
+    viz_buf_puts(b, "<span class=\"quiz\"></span></figcaption>\n");
 }
 
-/* Frame i (0-based) as step i + 1; only the first is shown at first. */
-static void put_frame(viz_buf *b, size_t i, const char *svg, size_t len, const char *caption)
+/* ---- the frames as differences --------------------------------------------- */
+
+/* Appends text as a JSON string (UTF-8 kept; "<" escaped so that no "</script"
+ * can appear). */
+static void put_json_string(viz_buf *b, const char *s, size_t len)
 {
-    viz_buf_printf(b, "<figure class=\"frame\" id=\"step-%zu\"%s>\n<div class=\"picture\">\n",
-                   i + 1, i == 0 ? "" : " hidden");
-    put_svg(b, i, svg, len);
-    viz_buf_puts(b, "</div>\n");
-    put_caption(b, caption);
-    viz_buf_puts(b, "</figure>\n");
+    viz_buf_puts(b, "\"");
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '"' && c != '\\' && c != '<' && c >= 0x20)
+            continue;
+        viz_buf_add(b, s + from, i - from);
+        viz_buf_printf(b, "\\u%04x", c);
+        from = i + 1;
+    }
+    viz_buf_add(b, s + from, len - from);
+    viz_buf_puts(b, "\"");
+}
+
+/* The text the SVG shows in the box's label field. */
+static void put_label_json(viz_buf *b, const viz_box *box)
+{
+    viz_buf shown = {0};
+    viz_shown_text(&shown, box->label, box->label_len);
+    put_json_string(b, shown.s ? shown.s : "", shown.len);
+    b->failed |= shown.failed;
+    viz_buf_free(&shown);
+}
+
+static int same_label(const viz_box *a, const viz_box *b)
+{
+    return a->label_len == b->label_len && (!a->label_len || memcmp(a->label, b->label, a->label_len) == 0);
+}
+
+/* What value i's box changes from was to now, as [i, flags or -1, tooltip or
+ * null, text index, text, ...] (text index: the box's <text> elements in
+ * order, the label first); nothing when nothing changes. */
+static void put_change(viz_buf *b, uint32_t i, const viz_box *was, const viz_box *now, int *first)
+{
+    int label = now->label != NULL, tip = strcmp(was->tip, now->tip) != 0;
+    int relabel = label && !same_label(was, now);
+    int differ = tip || relabel || was->flags != now->flags || was->count != now->count;
+    for (int k = 0; k < now->count && !differ; k++)
+        differ = strcmp(was->field[k], now->field[k]) != 0;
+    if (!differ)
+        return;
+    viz_buf_printf(b, "%s[%u,%d,", *first ? "" : ",", i, was->flags != now->flags ? now->flags : -1);
+    *first = 0;
+    if (tip) {
+        viz_buf t = {0};
+        viz_tooltip(&t, now, 0);
+        put_json_string(b, t.s ? t.s : "", t.len);
+        b->failed |= t.failed;
+        viz_buf_free(&t);
+    } else {
+        viz_buf_puts(b, "null");
+    }
+    if (relabel) {
+        viz_buf_puts(b, ",0,");
+        put_label_json(b, now);
+    }
+    for (int k = 0; k < now->count; k++)
+        if (k >= was->count || strcmp(was->field[k], now->field[k]) != 0) {
+            viz_buf_printf(b, ",%d,", k + label);
+            put_json_string(b, now->field[k], strlen(now->field[k]));
+        }
+    viz_buf_puts(b, "]");
+}
+
+/* The quiz of one frame: the values whose grads it changes, with the name
+ * captions call them by and the grad as the box shows it. */
+static void put_quiz(viz_buf *b, const viz_box *boxes, const uint8_t *mask, size_t size)
+{
+    int first = 1;
+    viz_buf_puts(b, "[");
+    for (size_t i = 0; i < size; i++) {
+        const viz_box *x = &boxes[i];
+        if (!(mask[i] & VIZ_DRAWN) || !(x->flags & MG_LESSON_CHANGED) || x->count < 2)
+            continue;
+        viz_buf_printf(b, "%s[%zu,", first ? "" : ",", i);
+        first = 0;
+        if (x->label)
+            put_label_json(b, x);
+        else
+            viz_buf_puts(b, "\"\"");
+        viz_buf_printf(b, ",%d,", x->label != NULL ? 2 : 1);
+        const char *grad = x->field[1] + strlen("grad ");
+        put_json_string(b, grad, strlen(grad));
+        viz_buf_puts(b, "]");
+    }
+    viz_buf_puts(b, "]");
+}
+
+/* ---- the paths to each value ---------------------------------------------- */
+
+/* Paths listed per value (the total is always given), and the largest graph
+ * whose paths the page carries: each value's list is a search of its own. */
+#define PAGE_PATHS_MAX 6
+#define PAGE_PATHS_VALUES 1000
+
+/* ,"paths":{"i":[total,"sum",[[values],["local",...],"product"],...],...}
+ * ,"names":{"i":"name",...}: for every drawn value, the paths from the root
+ * down to it with each edge's local derivative and their product
+ * (mg_paths_find, on the data of frame 0), for the page's click on a box. */
+static mg_status put_paths(viz_buf *b, mg_lesson *lesson, const viz_box *boxes,
+                           const uint8_t *mask, size_t size, int precision)
+{
+    mg_graph *g = mg_lesson_graph(lesson);
+    mg_value root = mg_lesson_root(lesson);
+    char num[MG_NUMBER_SIZE];
+    mg_lesson_goto(lesson, 0);
+    viz_buf_puts(b, ",\"names\":{");
+    for (size_t i = 0, first = 1; i < size; i++)
+        if ((mask[i] & VIZ_DRAWN) && boxes[i].label) {
+            viz_buf_printf(b, "%s\"%zu\":", first ? "" : ",", i);
+            put_label_json(b, &boxes[i]);
+            first = 0;
+        }
+    viz_buf_puts(b, "},\"paths\":{");
+    for (size_t i = 0, first = 1; i < size; i++) {
+        if (!(mask[i] & VIZ_DRAWN))
+            continue;
+        mg_paths *p;
+        if (mg_paths_find(g, root, mg_value_at(g, i), PAGE_PATHS_MAX, &p, NULL) != MG_OK)
+            return MG_ERR_NOMEM;
+        size_t total = mg_paths_total(p);
+        viz_buf_printf(b, "%s\"%zu\":[%zu,\"%s\"", first ? "" : ",", i, total,
+                       mg_format_fixed(num, sizeof num, mg_paths_sum(p), precision));
+        first = 0;
+        for (size_t k = 0; k < mg_paths_count(p); k++) {
+            size_t n = mg_paths_length(p, k);
+            viz_buf_puts(b, ",[[");
+            for (size_t j = 0; j < n; j++)
+                viz_buf_printf(b, "%s%u", j ? "," : "", mg_paths_value(p, k, j).index);
+            viz_buf_puts(b, "],[");
+            for (size_t j = 0; j + 1 < n; j++)
+                viz_buf_printf(b, "%s\"%s\"", j ? "," : "",
+                               mg_format_fixed(num, sizeof num, mg_paths_local_grad(p, k, j), precision));
+            viz_buf_printf(b, "],\"%s\"]",
+                           mg_format_fixed(num, sizeof num, mg_paths_product(p, k), precision));
+        }
+        viz_buf_puts(b, "]");
+        mg_paths_free(p);
+    }
+    viz_buf_puts(b, "}");
+    return MG_OK;
+}
+
+/* Every frame's changes from the frame before (frame 0's from the master
+ * picture, which shows the widest texts), computed from the boxes each frame
+ * draws; with quiz, each frame's questions too. A box is a function of its
+ * value's data, grad and flags (labels and options do not change between
+ * frames), so values whose three did not change are not looked at again. */
+static mg_status put_frames(viz_buf *b, mg_viz_scene *scene, size_t nframes, int quiz)
+{
+    const uint8_t *mask;
+    size_t size = viz_scene_values(scene, &mask);
+    viz_box *was = calloc(size ? size : 1, sizeof *was);
+    viz_box *now = calloc(size ? size : 1, sizeof *now);
+    if (!was || !now) {
+        free(was);
+        free(now);
+        return MG_ERR_NOMEM;
+    }
+    viz_scene_master_boxes(scene, was);
+    viz_buf_puts(b, "{\"precision\":");
+    viz_buf_printf(b, "%d,\"quiz\":%s,\"frames\":[", viz_scene_precision(scene),
+                   quiz ? "true" : "false");
+    viz_buf ask = {0};
+    for (size_t f = 0; f < nframes; f++) {
+        viz_scene_boxes(scene, f, now);
+        int first = 1;
+        viz_buf_puts(b, f ? ",[" : "[");
+        for (size_t i = 0; i < size; i++)
+            if (mask[i] & VIZ_DRAWN)
+                put_change(b, (uint32_t)i, &was[i], &now[i], &first);
+        viz_buf_puts(b, "]");
+        if (quiz) {
+            viz_buf_puts(&ask, f ? "," : "");
+            put_quiz(&ask, now, mask, size);
+        }
+        viz_box *t = was;
+        was = now, now = t;
+    }
+    viz_buf_puts(b, "]");
+    if (quiz) {
+        viz_buf_puts(b, ",\"ask\":[");
+        viz_buf_add(b, ask.s ? ask.s : "", ask.len);
+        viz_buf_puts(b, "]");
+    }
+    b->failed |= ask.failed;
+    viz_buf_free(&ask);
+    mg_status status = MG_OK;
+    if (size <= PAGE_PATHS_VALUES)
+        status = put_paths(b, viz_scene_lesson(scene), was, mask, size, viz_scene_precision(scene));
+    viz_buf_puts(b, "}");
+    free(was);
+    free(now);
+    return status;
 }
 
 /* ---- controls ------------------------------------------------------------ */
 
-static const char page_script[] =
-    "<script>\n"
-    "(function () {\n"
-    "  var frames = document.querySelectorAll('.frame'), n = frames.length, at = 0;\n"
-    "  var counter = document.getElementById('counter');\n"
-    "  var slider = document.getElementById('slider');\n"
-    "  var prev = document.getElementById('prev'), next = document.getElementById('next');\n"
-    /* One caption area for every frame, as tall as the tallest caption, so
-     * that the graph does not move by a pixel from step to step. */
-    "  function captionArea() {\n"
-    "    var caps = document.querySelectorAll('.frame figcaption'), h = 0, k;\n"
-    "    for (k = 0; k < n; k++) caps[k].style.minHeight = '';\n"
-    "    for (k = 0; k < n; k++) {\n"
-    "      var hid = frames[k].hidden;\n"
-    "      frames[k].hidden = false;\n"
-    "      h = Math.max(h, caps[k].getBoundingClientRect().height);\n"
-    "      frames[k].hidden = hid;\n"
-    "    }\n"
-    "    for (k = 0; k < n; k++) caps[k].style.minHeight = h + 'px';\n"
-    "  }\n"
-    "  function show(i) {\n"
-    "    i = Math.max(0, Math.min(n - 1, i));\n"
-    "    frames[at].hidden = true;\n"
-    "    frames[i].hidden = false;\n"
-    "    at = i;\n"
-    "    counter.textContent = 'step ' + (i + 1) + ' of ' + n;\n"
-    "    slider.value = String(i);\n"
-    "    prev.disabled = i === 0;\n"
-    "    next.disabled = i === n - 1;\n"
-    "    try { history.replaceState(null, '', '#step-' + (i + 1)); } catch (e) {}\n"
-    "    focus();\n"
-    "  }\n"
-    "  function focus() {\n"
-    "    var c = frames[at].querySelector('g.current');\n"
-    "    if (c && document.body.classList.contains('zoomed'))\n"
-    "      c.scrollIntoView({block: 'center', inline: 'center'});\n"
-    "  }\n"
-    "  function zoom() {\n"
-    "    var on = document.body.classList.toggle('zoomed');\n"
-    "    zoomButton.setAttribute('aria-pressed', String(on));\n"
-    "    focus();\n"
-    "  }\n"
-    "  var zoomButton = document.getElementById('zoom');\n"
-    "  zoomButton.addEventListener('click', zoom);\n"
-    "  prev.addEventListener('click', function () { show(at - 1); });\n"
-    "  next.addEventListener('click', function () { show(at + 1); });\n"
-    "  slider.addEventListener('input', function () { show(Number(slider.value)); });\n"
-    "  document.addEventListener('keydown', function (e) {\n"
-    "    if (e.altKey || e.ctrlKey || e.metaKey) return;\n"
-    "    if (e.key === 'z' || e.key === 'Z') { e.preventDefault(); zoom(); return; }\n"
-    "    var to = {ArrowRight: at + 1, ArrowDown: at + 1, PageDown: at + 1, ' ': at + 1,\n"
-    "              ArrowLeft: at - 1, ArrowUp: at - 1, PageUp: at - 1, Home: 0, End: n - 1}[e.key];\n"
-    "    if (to === undefined) return;\n"
-    "    e.preventDefault();\n"
-    "    show(to);\n"
-    "  });\n"
-    "  captionArea();\n"
-    "  window.addEventListener('resize', captionArea);\n"
-    "  var m = /^#step-(\\d+)$/.exec(location.hash);\n"
-    "  show(m ? Number(m[1]) - 1 : 0);\n"
-    "})();\n"
-    "</script>\n";
+#include "page_script.h"
 
 static void page_end(viz_buf *b, size_t nframes)
 {
     viz_buf_printf(b,
-                   "</main>\n<nav>\n<button id=\"prev\" type=\"button\" disabled>← Previous</button>\n"
+                   "<nav>\n<button id=\"prev\" type=\"button\" disabled>← Previous</button>\n"
+                   "<button id=\"next\" type=\"button\"%s>Next →</button>\n"
+                   "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\" "
+                   "title=\"Z: the whole graph, or follow the step\">Whole graph</button>\n"
                    "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" "
                    "aria-label=\"step\">\n"
-                   "<button id=\"next\" type=\"button\"%s>Next →</button>\n"
-                   "<button id=\"zoom\" type=\"button\" aria-pressed=\"false\">Zoom</button>\n"
-                   "<span class=\"keys\">keys: ← → Home End Z</span>\n</nav>\n",
-                   nframes - 1, nframes > 1 ? "" : " disabled");
-    viz_buf_puts(b, page_script);
-    viz_buf_puts(b, "</body>\n</html>\n");
+                   "<span class=\"keys\">keys: ← → Home End, Z whole graph, + − zoom</span>\n"
+                   "</nav>\n<div id=\"print\"></div>\n"
+                   "<aside id=\"paths\" hidden aria-live=\"polite\"></aside>\n",
+                   nframes > 1 ? "" : " disabled", nframes - 1);
+    viz_buf_puts(b, "<script>\n");
+    for (const char *const *line = page_script; *line; line++)
+        viz_buf_printf(b, "%s\n", *line);
+    viz_buf_puts(b, "</script>\n");
 }
 
 /* ---- the page ------------------------------------------------------------ */
 
-/* Every frame of the scene's lesson, with its caption. */
-static mg_status put_frames(viz_buf *b, mg_viz_scene *scene, const mg_lesson *lesson,
-                            mg_error *err)
+static mg_status put_page(viz_buf *page, mg_viz_scene *scene, const mg_lesson *lesson,
+                          const char *title, const mg_viz_options *o)
 {
-    for (size_t i = 0; i < mg_lesson_frame_count(lesson); i++) {
-        char *svg;
-        size_t len;
-        mg_status status = mg_viz_scene_render(scene, i, "svg", &svg, &len, err);
-        if (status != MG_OK)
-            return status;
-        put_frame(b, i, svg, len, mg_lesson_caption(lesson, i));
-        mg_viz_free_output(svg);
-    }
-    return MG_OK;
+    size_t nframes = mg_lesson_frame_count(lesson);
+    page_begin(page, title, nframes, o ? o->theme : MG_VIZ_THEME_LIGHT);
+    size_t svg_len;
+    const char *svg = viz_scene_svg(scene, &svg_len);
+    viz_buf_puts(page, "<div id=\"picture\">\n");
+    put_svg(page, svg, svg_len);
+    viz_buf_puts(page, "</div>\n<div id=\"captions\">\n");
+    for (size_t i = 0; i < nframes; i++)
+        put_caption(page, i + 1, mg_lesson_caption(lesson, i));
+    viz_buf_puts(page, "</div>\n</main>\n");
+    page_end(page, nframes);
+    /* the data last: the script that reads it comes before, as a function */
+    viz_buf_puts(page, "<script type=\"application/json\" id=\"mg-frames\">");
+    mg_status status = put_frames(page, scene, nframes, o && o->quiz);
+    viz_buf_puts(page, "</script>\n<script>mgLesson();</script>\n</body>\n</html>\n");
+    return status;
 }
 
 mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
@@ -291,18 +532,15 @@ mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_option
     if (!title)
         title = mg_lesson_value_name(mg_lesson_graph(lesson), mg_lesson_root(lesson), name,
                                      sizeof name);
-    size_t nframes = mg_lesson_frame_count(lesson);
     viz_buf page = {0};
-    page_begin(&page, title, nframes, o ? o->theme : MG_VIZ_THEME_LIGHT);
-    status = put_frames(&page, scene, lesson, err);
-    page_end(&page, nframes);
+    status = put_page(&page, scene, lesson, title, o);
     mg_viz_scene_free(scene);
     mg_lesson_goto(lesson, at);
     if (status == MG_OK && page.failed)
-        status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for the page");
+        status = MG_ERR_NOMEM;
     if (status != MG_OK) {
         viz_buf_free(&page);
-        return status;
+        return mg_error_set(err, status, 0, 0, "out of memory for the page");
     }
     *out = page.s;
     *len = page.len;

@@ -22,6 +22,9 @@ struct mg_viz_scene {
     uint8_t *mask; /* VIZ_DRAWN / VIZ_ROOT per value */
     uint8_t *flags; /* the frame being rendered: MG_LESSON_* per value */
     double *fixed; /* per value: box w, h, op node w, h (inches) */
+    uint8_t *widest; /* per value: VIZ_BOX_NUMBERS widest field lengths */
+    char *svg;     /* the master layout's SVG */
+    size_t svg_len;
 };
 
 void mg_viz_scene_free(mg_viz_scene *scene)
@@ -32,78 +35,57 @@ void mg_viz_scene_free(mg_viz_scene *scene)
     free(scene->mask);
     free(scene->flags);
     free(scene->fixed);
+    free(scene->widest);
+    free(scene->svg);
     free(scene);
 }
 
-/* The widest text of this many characters: digits are the widest characters
- * a number has, and every one has the same width. */
-static void widest_text(char *buf, size_t n, int precision)
+/* The spec of the scene's picture of the lesson's current frame (flags: the
+ * frame's, or NULL), sized by s->fixed once the master layout is made. */
+static viz_spec frame_spec(const mg_viz_scene *s, const uint8_t *flags)
 {
-    memset(buf, '8', n);
-    if (precision > 0 && n > (size_t)precision + 1)
-        buf[n - (size_t)precision - 1] = '.';
-    buf[n] = '\0';
+    return (viz_spec){.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask, .flags = flags,
+                      .drawn = s->drawn, .lesson_names = 1};
 }
 
-void viz_box_texts(const viz_spec *s, uint32_t i, char *data, char *grad)
+/* Raises widest[] to the length of every number field every drawn value
+ * shows at the lesson's current frame (boxes: those of the frame looked at
+ * before, so that only boxes that change are made again). */
+static void note_widths(const mg_viz_scene *s, viz_box *boxes, uint8_t *widest)
 {
-    mg_value v = mg_value_at(s->g, i);
-    int unknown = s->flags && (s->flags[i] & MG_LESSON_UNKNOWN);
-    if (s->data_chars && s->data_chars[i])
-        widest_text(data, s->data_chars[i], s->o->precision);
-    else if (unknown)
-        strcpy(data, "?");
-    else
-        mg_format_fixed(data, MG_NUMBER_SIZE, mg_data(s->g, v), s->o->precision);
-    if (s->grad_chars)
-        widest_text(grad, s->grad_chars[i], s->o->precision);
-    else if (unknown)
-        strcpy(grad, "?");
-    else
-        mg_format_fixed(grad, MG_NUMBER_SIZE, mg_grad(s->g, v), s->o->precision);
-}
-
-/* Raises chars[i] to the length of every drawn value's grad text now, and
- * data[i] to its data text's. */
-static void note_widths(const mg_viz_scene *s, uint8_t *chars, uint8_t *data)
-{
-    char text[MG_NUMBER_SIZE];
+    viz_spec spec = frame_spec(s, NULL);
     for (size_t i = 0; i < s->size; i++) {
-        if (!(s->mask[i] & VIZ_DRAWN))
+        if (!(s->mask[i] & VIZ_DRAWN) || !viz_box_update(&spec, (uint32_t)i, &boxes[i]))
             continue;
-        mg_value v = mg_value_at(s->g, i);
-        size_t n = strlen(mg_format_fixed(text, sizeof text, mg_grad(s->g, v), s->o.precision));
-        if (n > chars[i])
-            chars[i] = (uint8_t)n;
-        n = strlen(mg_format_fixed(text, sizeof text, mg_data(s->g, v), s->o.precision));
-        if (n > data[i])
-            data[i] = (uint8_t)n;
+        for (int k = 0; k < boxes[i].count; k++) {
+            size_t n = strlen(boxes[i].field[k]);
+            uint8_t *w = widest + VIZ_BOX_NUMBERS * i + (size_t)k;
+            if (n > *w)
+                *w = (uint8_t)n;
+        }
     }
 }
 
-/* The widest grad and data texts of every value over the lesson's frames,
- * found by stepping the lesson through them; it is left at the frame it was
- * at. A data text no frame makes wider than now stays itself (data[i] = 0). */
-static void widest_texts(mg_viz_scene *s, uint8_t *chars, uint8_t *data)
+/* The widest text of every number field over the lesson's frames, found by
+ * stepping the lesson through them (from what each frame shows, whatever
+ * changes: grads, data); it is left at the frame it was at. */
+static mg_status widest_fields(mg_viz_scene *s, uint8_t *widest)
 {
+    viz_box *boxes = calloc(s->size ? s->size : 1, sizeof *boxes);
+    if (!boxes)
+        return MG_ERR_NOMEM;
     size_t at = mg_lesson_at(s->lesson);
-    uint8_t *now = data + s->size;
-    note_widths(s, chars, now);
     for (size_t f = 0; f < mg_lesson_frame_count(s->lesson); f++) {
         mg_lesson_goto(s->lesson, f);
-        note_widths(s, chars, data);
+        note_widths(s, boxes, widest);
     }
     mg_lesson_goto(s->lesson, at);
-    for (size_t i = 0; i < s->size; i++)
-        if (data[i] <= now[i])
-            data[i] = 0;
+    free(boxes);
+    return MG_OK;
 }
 
-mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
-                           double *fixed, mg_error *err)
+void viz_read_sizes(Agraph_t *g, const uint8_t *mask, size_t size, double *fixed)
 {
-    if (gvLayout(viz->gvc, g, "dot") != 0 || agerrors() >= AGERR)
-        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
     for (size_t i = 0; i < size; i++) {
         if (!(mask[i] & VIZ_DRAWN))
             continue;
@@ -117,23 +99,19 @@ mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t
         if (op)
             fixed[4 * i + 2] = ND_width(op), fixed[4 * i + 3] = ND_height(op);
     }
-    gvFreeLayout(viz->gvc, g);
-    return MG_OK;
 }
 
-/* The master layout: sizes every box for its widest text. */
+/* The master layout: every box sized for its widest texts, and its SVG (the
+ * lesson page's one picture). */
 static mg_status measure(mg_viz_scene *s, mg_error *err)
 {
-    uint8_t *chars = calloc(3 * s->size, 1), *data = chars + s->size;
-    if (!chars)
+    s->widest = calloc(s->size ? VIZ_BOX_NUMBERS * s->size : 1, 1);
+    if (!s->widest || widest_fields(s, s->widest) != MG_OK)
         return mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory");
-    widest_texts(s, chars, data);
-    viz_spec spec = {.g = s->g, .o = &s->o, .size = s->size, .mask = s->mask,
-                     .drawn = s->drawn, .grad_chars = chars, .data_chars = data,
-                     .lesson_names = 1};
-    mg_status status = viz_measure_spec(s->viz, &spec, s->fixed, err);
-    free(chars);
-    return status;
+    viz_spec spec = frame_spec(s, NULL);
+    spec.widest = s->widest;
+    spec.edge_ids = 1;
+    return viz_measure_spec(s->viz, &spec, s->fixed, &s->svg, &s->svg_len, err);
 }
 
 /* Copies the options a scene keeps (its own title; no flags, no edge labels,
@@ -216,9 +194,9 @@ static mg_status render_frame(mg_viz_scene *scene, size_t frame, const char *for
                             "the graph lost values of the scene (a reset below them)");
     mg_lesson_goto(scene->lesson, frame);
     mg_lesson_flags(scene->lesson, frame, scene->flags, scene->size);
-    viz_spec spec = {.g = scene->g, .o = &scene->o, .size = scene->size, .mask = scene->mask,
-                     .flags = scene->flags, .drawn = scene->drawn, .fixed = scene->fixed,
-                     .lesson_names = 1, .pdf_box = box};
+    viz_spec spec = frame_spec(scene, scene->flags);
+    spec.fixed = scene->fixed;
+    spec.pdf_box = box;
     return viz_render_spec(scene->viz, &spec, format, out, len, err);
 }
 
@@ -236,4 +214,49 @@ mg_status viz_scene_draw_pdf(mg_viz_scene *scene, size_t frame, viz_pdf_box *box
                              mg_error *err)
 {
     return render_frame(scene, frame, "pdf", box, NULL, NULL, err);
+}
+
+const char *viz_scene_svg(const mg_viz_scene *s, size_t *len)
+{
+    *len = s->svg_len;
+    return s->svg;
+}
+
+mg_lesson *viz_scene_lesson(const mg_viz_scene *s)
+{
+    return s->lesson;
+}
+
+int viz_scene_precision(const mg_viz_scene *s)
+{
+    return s->o.precision;
+}
+
+size_t viz_scene_values(const mg_viz_scene *s, const uint8_t **mask)
+{
+    *mask = s->mask;
+    return s->size;
+}
+
+void viz_scene_master_boxes(const mg_viz_scene *s, viz_box *boxes)
+{
+    viz_spec spec = frame_spec(s, NULL);
+    spec.widest = s->widest;
+    for (size_t i = 0; i < s->size; i++)
+        if (s->mask[i] & VIZ_DRAWN) {
+            viz_box_of(&spec, (uint32_t)i, &boxes[i]);
+            boxes[i].filled = 0; /* not a frame's box: made with other texts */
+        }
+}
+
+mg_status viz_scene_boxes(mg_viz_scene *s, size_t frame, viz_box *boxes)
+{
+    if (mg_lesson_goto(s->lesson, frame) != MG_OK)
+        return MG_ERR_INVALID;
+    mg_lesson_flags(s->lesson, frame, s->flags, s->size);
+    viz_spec spec = frame_spec(s, s->flags);
+    for (size_t i = 0; i < s->size; i++)
+        if (s->mask[i] & VIZ_DRAWN)
+            viz_box_update(&spec, (uint32_t)i, &boxes[i]);
+    return MG_OK;
 }

@@ -119,9 +119,9 @@ void viz_utf8_clean(viz_buf *b, const char *bytes, size_t len)
 static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
 
 /* Appends the shown part of bytes, whitespace as a space, control bytes
- * dropped, a backslash before every byte of `special` and & as &amp;
- * (entities are decoded: keep & itself), then an ellipsis if cut. */
-static void escape(viz_buf *b, const char *bytes, size_t len, const char *special)
+ * dropped, a backslash before every byte of `special` and, with amp, & as
+ * &amp; (Graphviz decodes entities: keep & itself), then an ellipsis if cut. */
+static void escape(viz_buf *b, const char *bytes, size_t len, const char *special, int amp)
 {
     int cut;
     size_t n = shown_length(bytes, len, &cut);
@@ -138,7 +138,7 @@ static void escape(viz_buf *b, const char *bytes, size_t len, const char *specia
         } else {
             if (strchr(special, c))
                 viz_buf_add(b, "\\", 1);
-            if (c == '&')
+            if (c == '&' && amp)
                 viz_buf_puts(b, "&amp;");
             else
                 viz_buf_add(b, (const char *)&c, 1);
@@ -163,14 +163,18 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len)
         bytes += skip;
         len -= skip;
     }
-    escape(b, bytes, len, "{}|<>\\");
+    escape(b, bytes, len, "{}|<>\\", 1);
 }
 
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len)
 {
-    escape(b, bytes, len, "\\"); /* else \N, \G, \l are Graphviz escapes */
+    escape(b, bytes, len, "\\", 1); /* else \N, \G, \l are Graphviz escapes */
 }
 
+void viz_shown_text(viz_buf *b, const char *bytes, size_t len)
+{
+    escape(b, bytes, len, "", 0);
+}
 
 void viz_escape_html(viz_buf *b, const char *bytes, size_t len)
 {

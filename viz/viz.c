@@ -295,19 +295,21 @@ static mg_status write_dot(Agraph_t *g, char **out, size_t *len, mg_error *err)
     return MG_OK;
 }
 
-mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, const char *format,
-                           char **out, size_t *len, mg_error *err)
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, double *sizes,
+                           const char *format, char **out, size_t *len, mg_error *err)
 {
     const mg_viz_options *o = spec->o;
-    size_t drawn = spec->drawn;
     if (strcmp(format, "dot") == 0)
         return write_dot(g, out, len, err);
     if (gvLayout(viz->gvc, g, "dot") != 0)
-        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout of %zu values failed", drawn);
+        return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout of %zu values failed",
+                            spec->drawn);
     mg_status status = MG_OK;
     if (agerrors() >= AGERR) { /* never render after a failed layout */
         status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
     } else {
+        if (sizes)
+            viz_read_sizes(g, spec->mask, spec->size, sizes);
         int png = strcmp(format, "png") == 0;
         if (png) {
             GD_drawing(g)->dpi = png_dpi(g, o);
@@ -364,7 +366,7 @@ static mg_status check_call(mg_viz *viz, const mg_graph *g, const mg_viz_options
 }
 
 /* Builds spec's graph under the Graphviz lock, then renders it to format
- * (*out, *len) or, when sizes is not NULL, only stores its boxes' sizes there. */
+ * (*out, *len), storing its boxes' sizes in sizes when that is not NULL. */
 static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
                           size_t *len, double *sizes, mg_error *err)
 {
@@ -379,16 +381,14 @@ static mg_status run_spec(mg_viz *viz, const viz_spec *spec, const char *format,
         status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory building the graph");
     else if (viz_bound_layout(gg, &cost) != 0)
         status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory building the graph");
-    else if (sizes)
-        status = viz_layout_sizes(viz, gg, spec->mask, spec->size, sizes, err);
     else
-        status = viz_render_graph(viz, gg, spec, format, out, len, err);
+        status = viz_render_graph(viz, gg, spec, sizes, format, out, len, err);
     if (gg)
         agclose(gg);
     const char *gv_error = viz_gv_end();
     viz_unlock();
     if (status == MG_OK && gv_error) {
-        if (!sizes && out) {
+        if (out) {
             free(*out);
             *out = NULL;
             *len = 0;
@@ -404,9 +404,10 @@ mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format,
     return run_spec(viz, spec, format, out, len, NULL, err);
 }
 
-mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, mg_error *err)
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char **svg,
+                           size_t *svg_len, mg_error *err)
 {
-    return run_spec(viz, spec, NULL, NULL, NULL, sizes, err);
+    return run_spec(viz, spec, "svg", svg, svg_len, sizes, err);
 }
 
 mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,

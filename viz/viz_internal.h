@@ -38,6 +38,11 @@ void viz_escape_record(viz_buf *b, const char *bytes, size_t len);
  * bytes dropped, long text cut. */
 void viz_escape_plain(viz_buf *b, const char *bytes, size_t len);
 
+/* Appends label bytes as a picture shows them (cut, whitespace as spaces,
+ * control bytes dropped, invalid UTF-8 as Latin-1): the text a page script
+ * puts in an SVG <text>. */
+void viz_shown_text(viz_buf *b, const char *bytes, size_t len);
+
 /* Appends text escaped for HTML (an element's text or a quoted attribute):
  * & < > " as entities, every other byte as it is. */
 void viz_escape_html(viz_buf *b, const char *bytes, size_t len);
@@ -81,11 +86,10 @@ typedef struct viz_spec {
     const uint8_t *mask;        /* VIZ_DRAWN / VIZ_ROOT per value */
     const uint8_t *flags;       /* MG_LESSON_* per value, or NULL */
     size_t drawn;               /* values with VIZ_DRAWN */
-    const uint8_t *grad_chars;  /* per value: instead of the grad, show the
-                                 * widest text of this many characters (a
-                                 * scene's master layout), or NULL */
-    const uint8_t *data_chars;  /* the same for the data where not 0 (a
-                                 * nudge changes data), or NULL */
+    const uint8_t *widest;      /* per value, VIZ_BOX_NUMBERS entries: instead of
+                                 * each number field, show the widest text of
+                                 * this many characters (0: the number itself;
+                                 * a scene's master layout), or NULL */
     const double *fixed;        /* per value: value box w,h then op node w,h
                                  * (4 doubles, inches) for scene frames, or NULL */
     int plain_ranks;            /* 1: no minlen on edges entering a cluster */
@@ -94,13 +98,39 @@ typedef struct viz_spec {
                                  * captions call it (mg_lesson_value_name) */
     struct viz_pdf_box *pdf_box; /* "pdf": draw into this box of a page, not
                                         * a document of its own (the handout) */
+    int edge_ids;               /* 1: each op -> value edge gets the id "v12_out"
+                                 * (the lesson page's script finds it) */
 } viz_spec;
 
-/* What value i's box shows in the picture spec builds: its data and grad
- * texts (MG_NUMBER_SIZE bytes each) at the spec's frame ("?" for a value not
- * computed yet), or for a scene's master layout the widest text each has in
- * any frame. The one place that decides a box's numbers. */
-void viz_box_texts(const viz_spec *s, uint32_t i, char *data, char *grad);
+/* What one value's box shows: its label field, its number fields ("data
+ * 2.0000", "grad -3.0000", "num 6.0000") in the order drawn, its tooltip's
+ * numbers and its highlight flags. The one place that says it: the record
+ * builder draws it and the lesson page sends each frame's changes of it. */
+#define VIZ_BOX_NUMBERS 3
+#define VIZ_FIELD_SIZE (MG_NUMBER_SIZE + 8)
+typedef struct viz_box {
+    const char *label;  /* the label field's bytes (not escaped), or NULL */
+    size_t label_len;
+    int own_label;      /* 1: the value's own label (the tooltip starts with it) */
+    int count;          /* number fields */
+    char field[VIZ_BOX_NUMBERS][VIZ_FIELD_SIZE];
+    char tip[3 * MG_NUMBER_SIZE + 32]; /* "data 2.0, grad 6.0" */
+    uint8_t flags;      /* MG_LESSON_* */
+    char name[96];      /* room for a lesson name (label may point here) */
+    double data, grad;  /* what it was made from, with flags */
+    int filled;         /* 1 once viz_box_of filled it */
+} viz_box;
+
+/* Fills box with what value i (drawn in spec) shows now. Can't fail. A box
+ * is a function of its value's data, grad and flags and of what no lesson
+ * frame changes (labels, options, spec->widest): viz_box_update relies on it. */
+void viz_box_of(const viz_spec *spec, uint32_t i, viz_box *box);
+/* viz_box_of, unless box was filled from the same data, grad (bit for bit)
+ * and flags; returns 1 if it filled box anew. */
+int viz_box_update(const viz_spec *spec, uint32_t i, viz_box *box);
+/* Appends the box's tooltip: for Graphviz (its label escaped for a plain
+ * label) or as shown (for a page script). */
+void viz_tooltip(viz_buf *b, const viz_box *box, int for_graphviz);
 
 /* Edges entering a cluster span two ranks (layers side by side) only in
  * graphs up to this many values: dot 2.42 sometimes loses such an edge in
@@ -151,10 +181,11 @@ void viz_gv_begin(void);
 const char *viz_gv_end(void);
 
 /* With the lock held: lays out g with dot (unless format is "dot", which is
- * written with agwrite before any layout) and renders it to a malloc'd buffer.
- * Frees the layout but not g. */
-mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, const char *format,
-                           char **out, size_t *len, mg_error *err);
+ * written with agwrite before any layout) and renders it to a malloc'd buffer,
+ * storing also the boxes' sizes after the layout in sizes when it is not NULL
+ * (as viz_read_sizes). Frees the layout but not g. */
+mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, double *sizes,
+                           const char *format, char **out, size_t *len, mg_error *err);
 
 /* ---- PDF (viz/pdf.c) ---- */
 
@@ -183,11 +214,9 @@ mg_status viz_pdf_fit_graph(mg_viz *viz, Agraph_t *g, viz_pdf_box *box, mg_error
 mg_status viz_scene_draw_pdf(mg_viz_scene *scene, size_t frame, viz_pdf_box *box,
                              mg_error *err);
 
-/* With the lock held: lays out g with dot and stores the size (inches) of
- * every drawn value's box and op node in fixed (4 doubles per value index),
- * then frees the layout. MG_OK or MG_ERR_RENDER. */
-mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t size,
-                           double *fixed, mg_error *err);
+/* After a layout of g: stores the size (inches) of every drawn value's box and
+ * op node in fixed (4 doubles per value index). */
+void viz_read_sizes(Agraph_t *g, const uint8_t *mask, size_t size, double *fixed);
 
 /* Builds, lays out and renders spec under the Graphviz lock (taking it) into
  * a malloc'd *out of *len bytes. MG_OK, or the error with *out NULL and the
@@ -195,10 +224,25 @@ mg_status viz_layout_sizes(mg_viz *viz, Agraph_t *g, const uint8_t *mask, size_t
 mg_status viz_render_spec(mg_viz *viz, const viz_spec *spec, const char *format, char **out,
                           size_t *len, mg_error *err);
 
-/* Builds spec's graph under the Graphviz lock (taking it) and stores the
- * size of every drawn value's box and op node in sizes, as viz_layout_sizes.
+/* Builds spec's graph under the Graphviz lock (taking it), lays it out once,
+ * stores the size of every drawn value's box and op node in sizes (as
+ * viz_read_sizes) and renders it to SVG in *svg (malloc'd, *svg_len bytes).
  * MG_OK, MG_ERR_NOMEM or MG_ERR_RENDER with the reason in err. */
-mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, mg_error *err);
+mg_status viz_measure_spec(mg_viz *viz, const viz_spec *spec, double *sizes, char **svg,
+                           size_t *svg_len, mg_error *err);
+
+/* A scene's parts the lesson page reads (scene.c). The master layout's SVG
+ * (owned by the scene); the mask of drawn values and its length; the boxes
+ * the master layout drew (the widest texts); the boxes of frame `frame`
+ * (moving the lesson there: MG_OK, or MG_ERR_INVALID for a frame out of
+ * range; boxes that hold an earlier frame's are remade only where they
+ * change). boxes has an entry per value index; only drawn ones are filled. */
+const char *viz_scene_svg(const mg_viz_scene *s, size_t *len);
+size_t viz_scene_values(const mg_viz_scene *s, const uint8_t **mask);
+int viz_scene_precision(const mg_viz_scene *s);
+mg_lesson *viz_scene_lesson(const mg_viz_scene *s);
+void viz_scene_master_boxes(const mg_viz_scene *s, viz_box *boxes);
+mg_status viz_scene_boxes(mg_viz_scene *s, size_t frame, viz_box *boxes);
 
 /* Sets *out = NULL and *len = 0 (when given) and checks what every render
  * needs: given nonzero (the caller's own objects are there), out, len and a

@@ -202,14 +202,16 @@ class Lesson:
         return f"<micrograd_c.Lesson {self.title!r}: {len(self)} frames>"
 
 
-def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_nodes=500):
+def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_nodes=500,
+           quiz=False):
     """The step-by-step lesson of root's backward pass, with `micrograd
     steps`'s options: title the page's heading (None: root's label),
     precision digits in pictures and captions, rankdir 'LR' or 'TB',
-    max_nodes refuses larger graphs (a picture per step; 0: no limit). The
-    Values are not touched: the lesson steps grads of a copy."""
+    max_nodes refuses larger graphs (0: no limit), quiz makes the page ask
+    for each step's grads (--quiz). The Values are not touched: the lesson
+    steps grads of a copy."""
     return Lesson(_core.Lesson(root, precision=precision, rankdir=rankdir,
-                               max_nodes=max_nodes), title)
+                               max_nodes=max_nodes, quiz=quiz), title)
 
 
 # ---- the gradient check -------------------------------------------------------

@@ -247,16 +247,17 @@ typedef struct mgpy_lesson {
     mg_viz_scene *scene;
 } mgpy_lesson;
 
-/* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): `micrograd steps`. */
+/* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500, quiz=False):
+ * `micrograd steps` (quiz: its --quiz page). */
 static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", NULL};
+    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", "quiz", NULL};
     PyObject *root;
     const char *rankdir = "LR";
     mg_viz_options o = mg_viz_options_default();
     Py_ssize_t max_nodes = 500;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isn:Lesson", keywords, &root, &o.precision,
-                                     &rankdir, &max_nodes))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isnp:Lesson", keywords, &root, &o.precision,
+                                     &rankdir, &max_nodes, &o.quiz))
         return NULL;
     if (!mgpy_is_value(root)) {
         PyErr_Format(PyExc_TypeError, "a lesson needs a Value, not '%.200s'",
@@ -389,7 +390,8 @@ static PySequenceMethods lesson_as_sequence = {.sq_length = lesson_length};
 static PyTypeObject mgpy_lesson_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "micrograd_c._core.Lesson",
-    .tp_doc = "Lesson(root, *, precision=4, rankdir='LR', max_nodes=500): backpropagation\n"
+    .tp_doc = "Lesson(root, *, precision=4, rankdir='LR', max_nodes=500, quiz=False):\n"
+              "backpropagation\n"
               "of root frame by frame, as `micrograd steps` makes it.",
     .tp_basicsize = sizeof(mgpy_lesson),
     .tp_flags = Py_TPFLAGS_DEFAULT,

@@ -19,7 +19,7 @@ TIMINGS = ['chain_ns_per_value', 'chain_yardstick_ns_per_value', 'chain_ratio',
 CHECKS = ['yardstick_agrees', 'moons_loss_ok', 'moons_yardstick_agrees', 'moons_bytes_flat']
 RENDER_TIMINGS = ['render_context_ms', 'render_first_svg_ms', 'render_svg_ms', 'render_png_ms',
                   'render_png_megapixels', 'render400_svg_ms', 'render400_png_ms',
-                  'render400_png_megapixels']
+                  'render400_png_megapixels', 'lesson400_ms']
 # Present only when a dot program can be spawned.
 SPAWN_TIMINGS = ['dot_spawn_svg_ms', 'dot_spawn_ratio', 'dot_spawn400_svg_ms', 'dot_spawn400_ratio']
 HAVE_DOT = (os.access('/usr/bin/dot', os.X_OK) or shutil.which('dot') is not None) \
@@ -47,8 +47,12 @@ def quick_json_is_one_object_with_every_figure():
         'chain_values', 'sum_values', 'bytes_per_value', 'chain10m_values',
         'chain10m_peak_bytes', 'moons_values_per_step', 'moons_loss_step0', 'moons_final_loss',
         'moons_accuracy', 'moons_graph_bytes', 'max_rss_bytes', 'quick',
-        'render_values', 'render400_values', 'dot_found']
+        'render_values', 'render400_values', 'dot_found',
+        'lesson400_values', 'lesson400_frames', 'lesson400_page_bytes']
     expect(sorted(d), sorted(want), 'keys')
+    # examples/mlp_loss.mg: its lesson page is one picture and the frames' changes
+    expect((d['lesson400_values'], d['lesson400_frames']), (360, 305), 'the lesson of the 400-value graph')
+    expect_true(100_000 < d['lesson400_page_bytes'] < 3_000_000, f"page of {d['lesson400_page_bytes']} bytes")
     expect(d['dot_found'], HAVE_DOT, 'dot_found')
     for key in timings:
         expect_true(isinstance(d[key], float) and math.isfinite(d[key]) and d[key] > 0,

@@ -112,11 +112,11 @@ def test_lesson(L, tmp_path):
     assert les.captions[1] == "L.grad = 1: dL/dL = 1, the root's gradient with respect to itself"
     assert les.frame(0).startswith(b'<?xml') and les.frame(-1, 'png').startswith(b'\x89PNG')
     page = les.page()  # the library's page (test_versus_cli: the CLI's bytes)
-    assert page.startswith(b'<!DOCTYPE html>') and page.count(b'<figure class="frame"') == 5
+    assert page.startswith(b'<!DOCTYPE html>') and page.count(b'<figcaption class="caption') == 5
     text = page.decode('utf-8')
     assert '<title>the L example · backpropagation' in text and '<h1>the L example</h1>' in text
     assert '<span id="counter" aria-live="polite">step 1 of 5</span>' in text
-    assert '<span class="head">L.grad = 1:</span> dL/dL = 1, the root' in text
+    assert '<span class="head">L.grad <span class="nb">= 1:</span></span> dL/dL <span class="nb">= 1,</span> the root' in text
     assert les.page() is page  # made once
     inline = les._repr_html_()  # a page of its own, in an iframe
     assert inline.startswith('<iframe srcdoc="') and inline.endswith('></iframe>')

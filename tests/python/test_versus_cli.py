@@ -112,6 +112,7 @@ def test_lesson_captions_are_micrograd_steps():
     ('L', 'the L example', dict(precision=2, rankdir='TB', max_nodes=10),
      ['--title', 'the L example', '--precision', '2', '--rankdir', 'TB', '--max-nodes', '10']),
     ('neuron', 'neuron', dict(precision=6), ['--precision', '6']),
+    ('L', 'L', dict(quiz=True), ['--quiz']),
 ])
 def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, options, flags):
     values, last = python_program(open(source('examples', f'{example}.mg')).read())
@@ -123,7 +124,7 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     assert got.page() == want
     got.save(tmp_path / 'module.html')
     assert (tmp_path / 'module.html').read_bytes() == want
-    assert want.count(b'<figure class="frame"') == len(got)
+    assert want.count(b'<figcaption class="caption') == len(got) and want.count(b'<svg') == 1
     pdf = tmp_path / 'cli.pdf'  # the handout too
     lr = [] if '--rankdir' in flags else ['--rankdir', 'LR']  # handouts default to TB
     r = run_cli('steps', source('examples', f'{example}.mg'), '-o', str(pdf), *flags, *lr)
