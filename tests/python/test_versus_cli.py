@@ -125,9 +125,10 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     got.save(tmp_path / 'module.html')
     assert (tmp_path / 'module.html').read_bytes() == want
     assert want.count(b'<figcaption class="caption') == len(got) and want.count(b'<svg') == 1
-    pdf = tmp_path / 'cli.pdf'  # the handout too
+    pdf = tmp_path / 'cli.pdf'  # the handout too (on paper there is no quiz)
     lr = [] if '--rankdir' in flags else ['--rankdir', 'LR']  # handouts default to TB
-    r = run_cli('steps', source('examples', f'{example}.mg'), '-o', str(pdf), *flags, *lr)
+    paper = [f for f in flags if f != '--quiz']
+    r = run_cli('steps', source('examples', f'{example}.mg'), '-o', str(pdf), *paper, *lr)
     assert r.returncode == 0, r.stderr
     assert got.handout() == pdf.read_bytes()
 
