@@ -81,7 +81,7 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport;
+    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
     Agsym_t *n_ordering;
 } syms;
 
@@ -401,6 +401,15 @@ static int enters_cluster(const mg_graph *g, mg_value a, mg_value v)
     return !ga || strcspn(ga, "/") != n || memcmp(ga, gv, n) != 0;
 }
 
+/* An op node that opens a layer: its operands come from outside its
+ * top-level cluster or are leaves inside it (a neuron's products w * x). */
+typedef struct entry_op {
+    Agnode_t *op;
+    Agraph_t *top;   /* its top-level cluster (a layer) */
+    size_t inner;    /* its innermost cluster (a neuron), in creation order */
+    size_t seq;      /* creation order among entry ops */
+} entry_op;
+
 typedef struct build_ctx {
     const viz_spec *s;
     const palette *p;
@@ -408,6 +417,8 @@ typedef struct build_ctx {
     Agraph_t *g;
     Agnode_t **node; /* per value index: its record, or NULL */
     cluster_map clusters;
+    entry_op *entries;
+    size_t nentries, entries_cap;
     double max_grad;
     int nomem;
 } build_ctx;
@@ -423,8 +434,40 @@ static void set_minlen(build_ctx *c, Agedge_t *e)
         return;
     if (!c->y.e_minlen)
         c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
-    if (c->y.e_minlen)
-        agxset(e, c->y.e_minlen, "2");
+    if (!c->y.e_weight) /* heavy: an edge into a layer stays short */
+        c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
+    if (!c->y.e_minlen || !c->y.e_weight) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(e, c->y.e_minlen, "2");
+    agxset(e, c->y.e_weight, "10");
+}
+
+/* The top-level cluster holding cluster sub. */
+static Agraph_t *top_cluster(Agraph_t *sub)
+{
+    Agraph_t *root = agroot(sub);
+    while (agparent(sub) && agparent(sub) != root)
+        sub = agparent(sub);
+    return sub;
+}
+
+/* Records op (in cluster home) as one that opens its layer. */
+static void add_entry(build_ctx *c, Agnode_t *op, Agraph_t *home)
+{
+    if (c->nentries == c->entries_cap) {
+        size_t cap = c->entries_cap ? 2 * c->entries_cap : 16;
+        entry_op *e = realloc(c->entries, cap * sizeof *e);
+        if (!e) {
+            c->nomem = 1;
+            return;
+        }
+        c->entries = e;
+        c->entries_cap = cap;
+    }
+    c->entries[c->nentries] = (entry_op){op, top_cluster(home), c->clusters.last, c->nentries};
+    c->nentries++;
 }
 
 /* For an op whose operands' order matters (-, /, a ** b): dot keeps the
@@ -484,6 +527,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         set_size(op, y, s->fixed + 4 * (size_t)i + 2);
     const mg_op_info *info = mg_op_info_of(mg_value_op(s->g, v));
     int arity = info->arity, ordered = arity == 2 && !info->commutative;
+    int enters = 0, inner = 0; /* operands from outside v's layer; computed inside it */
     for (int k = 0; k < arity; k++) {
         mg_value a = mg_operand(s->g, v, k);
         if (!mg_value_ok(a) || a.index >= s->size || !c->node[a.index])
@@ -493,7 +537,10 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             c->nomem = 1;
             return;
         }
-        if (home != c->g && enters_cluster(s->g, a, v))
+        int from_outside = home != c->g && enters_cluster(s->g, a, v);
+        enters |= from_outside;
+        inner |= !from_outside && mg_value_op(s->g, a) != MG_OP_LEAF;
+        if (from_outside)
             set_minlen(c, e);
         if (ordered)
             mark_operand(c, op, e, k);
@@ -503,6 +550,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             agxset(e, y->e_label, num);
         }
     }
+    if (enters && !inner && !s->plain_ranks)
+        add_entry(c, op, home);
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
     if (!e)
         c->nomem = 1;
@@ -577,6 +626,23 @@ static void add_value(build_ctx *c, uint32_t i)
         add_op(c, i, home, n);
 }
 
+/* An invisible edge between a and b, both on one rank: dot then keeps a
+ * before b (above in LR, left in TB) without moving either to another rank.
+ * dot orders a flat edge's tail first, and LR turns its first to the
+ * bottom: there the edge runs from b to a. */
+static void keep_before(build_ctx *c, Agnode_t *a, Agnode_t *b)
+{
+    if (!c->y.e_style)
+        c->y.e_style = agattr(c->g, AGEDGE, "style", "");
+    int lr = c->s->o->rankdir != MG_VIZ_RANKDIR_TB;
+    Agedge_t *e = c->y.e_style ? agedge(c->g, lr ? b : a, lr ? a : b, NULL, 1) : NULL;
+    if (!e) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(e, c->y.e_style, "invis");
+}
+
 /* With clusters (a network's neurons), the ungrouped input leaves go to the
  * first rank, one column on the left, instead of each sitting beside the
  * first product that reads it (and under the clusters, far from the rest). */
@@ -599,6 +665,59 @@ static void inputs_first(build_ctx *c)
             agxset(column, rank, "min");
         }
         if (!agsubnode(column, c->node[i], 1))
+            c->nomem = 1;
+    }
+}
+
+static int entry_order(const void *pa, const void *pb)
+{
+    const entry_op *a = pa, *b = pb;
+    if (a->inner != b->inner)
+        return a->inner < b->inner ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The rank=same subgraph of the ops that open layer top. */
+static Agraph_t *opening_rank(build_ctx *c, Agraph_t *top, Agsym_t *rank)
+{
+    char name[48];
+    snprintf(name, sizeof name, "opens_%s", agnameof(top)); /* not a cluster */
+    Agraph_t *same = agsubg(top, name, 1);
+    if (!same)
+        c->nomem = 1;
+    else
+        agxset(same, rank, "same");
+    return same;
+}
+
+/* Layers as columns, neurons in order: the ops that open a layer (its
+ * neurons' products) share one rank, so every neuron of a layer starts at
+ * the same place, and are chained in neuron order, so the neurons read 1, 2,
+ * 3 down the column (left to right in TB) whatever dot's crossing
+ * minimisation would prefer (every order crosses as much in a fully
+ * connected layer). newrank lets one rank constraint span the neuron
+ * clusters. */
+static void align_layers(build_ctx *c)
+{
+    if (!c->nentries)
+        return;
+    Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
+    if (!rank || !agattr(c->g, AGRAPH, "newrank", "true")) {
+        c->nomem = 1;
+        return;
+    }
+    qsort(c->entries, c->nentries, sizeof *c->entries, entry_order);
+    Agraph_t *top = NULL, *same = NULL;
+    for (size_t i = 0; i < c->nentries && !c->nomem; i++) {
+        entry_op *e = &c->entries[i];
+        if (e->top != top) { /* layers are contiguous: the clusters nest */
+            top = e->top;
+            if (!(same = opening_rank(c, top, rank)))
+                return;
+        } else {
+            keep_before(c, c->entries[i - 1].op, e->op);
+        }
+        if (!agsubnode(same, e->op, 1))
             c->nomem = 1;
     }
 }
@@ -904,8 +1023,11 @@ Agraph_t *viz_build(const viz_spec *s)
                 add_value(&c, (uint32_t)i);
         if (!c.nomem && c.clusters.count)
             inputs_first(&c);
+        if (!c.nomem)
+            align_layers(&c);
     }
     clusters_free(&c.clusters);
+    free(c.entries);
     free(c.node);
     if (c.nomem) {
         agclose(c.g);

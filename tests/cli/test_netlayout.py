@@ -1,0 +1,130 @@
+"""Picture tests of networks, read from the geometry of the SVG Graphviz
+writes (each node's polygon or ellipse and its texts): neurons in order down
+each layer, every neuron of a layer starting at the same x, the inputs side by
+side in one column, the same node positions with and without --edge-grads, and
+what PNGs may be.
+"""
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import clitest
+from clitest import expect, expect_true, run, source, tempdir, test
+
+NS = '{http://www.w3.org/2000/svg}'
+NEURON_MG = source('examples', 'neuron.mg')
+
+
+def numbers(text):
+    return [float(x) for x in re.findall(r'-?\d+(?:\.\d+)?(?:e-?\d+)?', text)]
+
+
+def box_of(shape):
+    """(x0, y0, x1, y1) of a polygon, path or ellipse element."""
+    if shape.tag == NS + 'ellipse':
+        cx, cy = float(shape.get('cx')), float(shape.get('cy'))
+        rx, ry = float(shape.get('rx')), float(shape.get('ry'))
+        return (cx - rx, cy - ry, cx + rx, cy + ry)
+    n = numbers(shape.get('points') or shape.get('d'))
+    xs, ys = n[0::2], n[1::2]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+class Picture:
+    """Node boxes (x0, y0, x1, y1) and texts by node id."""
+
+    def __init__(self, svg):
+        root = ET.fromstring(svg)
+        self.nodes, self.texts = {}, {}
+        for g in root.iter(NS + 'g'):
+            cls = g.get('class', '')
+            shapes = [e for e in g.iter() if e.tag in (NS + 'polygon', NS + 'ellipse', NS + 'path')]
+            if cls.startswith('node') and shapes:
+                self.nodes[g.get('id')] = box_of(shapes[0])
+                self.texts[g.get('id')] = [t.text for t in g.iter(NS + 'text')]
+
+    def center(self, node):
+        x0, y0, x1, y1 = self.nodes[node]
+        return ((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def draw_svg(args):
+    r = run(['draw'] + args + ['-T', 'svg'])
+    expect(r.status, 0, f'draw {args} exit ({r.err!r})')
+    return Picture(r.out)
+
+
+def mlp_layers(sizes):
+    """Per layer, per neuron: the ids of its product op nodes, as the library
+    numbers values (creation order: every parameter first, neuron by neuron,
+    weights then bias; then the inputs; then each neuron's w*x, sum, ...)."""
+    n = 0
+    for l in range(1, len(sizes)):
+        n += (sizes[l - 1] + 1) * sizes[l]
+    n += sizes[0]  # the inputs
+    inputs = list(range(n - sizes[0], n))
+    layers = []
+    for l in range(1, len(sizes)):
+        nin, layer = sizes[l - 1], []
+        for j in range(sizes[l]):
+            # w1*x1, b + it, then per further input: w*x, sum; then tanh
+            prods = [n]
+            n += 2
+            for i in range(1, nin):
+                prods.append(n)
+                n += 2
+            n += 1  # the activation
+            layer.append([f'v{p}_op' for p in prods])
+        layers.append(layer)
+    return [f'v{i}' for i in inputs], layers
+
+
+NETS = [('3,4,4,1', '2,3,-1'), ('2,3,1', '1,-2'), ('2,4,3,2', '0.5,-1')]
+
+
+@test
+def neurons_are_in_order_down_each_layer():
+    for sizes, x in NETS:
+        pic = draw_svg(['--mlp', sizes, '--input', x])
+        _, layers = mlp_layers([int(s) for s in sizes.split(',')])
+        for l, layer in enumerate(layers):
+            ys = [min(pic.nodes[p][1] for p in prods) for prods in layer]
+            expect(ys, sorted(ys), f'MLP {sizes} layer {l + 1}: the neurons\' top y, in order')
+            for j in range(len(layer) - 1):  # every product of j above every one of j+1
+                expect_true(max(pic.nodes[p][3] for p in layer[j]) <
+                            min(pic.nodes[p][1] for p in layer[j + 1]),
+                            f'MLP {sizes} layer {l + 1}: neuron {j + 1} above neuron {j + 2}')
+
+
+@test
+def every_neuron_of_a_layer_starts_at_the_same_x():
+    for sizes, x in NETS:
+        pic = draw_svg(['--mlp', sizes, '--input', x])
+        _, layers = mlp_layers([int(s) for s in sizes.split(',')])
+        for l, layer in enumerate(layers):
+            xs = {round(pic.center(p)[0], 2) for prods in layer for p in prods}
+            expect(len(xs), 1, f'MLP {sizes} layer {l + 1}: the x of its products {sorted(xs)}')
+        for l in range(len(layers) - 1):  # and the layers follow each other
+            a = pic.center(layers[l][0][0])[0]
+            b = pic.center(layers[l + 1][0][0])[0]
+            expect_true(a < b, f'MLP {sizes}: layer {l + 1} left of layer {l + 2}')
+
+
+@test
+def the_inputs_stand_together_in_one_column():
+    for sizes, x in NETS:
+        pic = draw_svg(['--mlp', sizes, '--input', x])
+        inputs, _ = mlp_layers([int(s) for s in sizes.split(',')])
+        xs = {round(pic.center(i)[0], 2) for i in inputs}
+        expect(len(xs), 1, f'MLP {sizes}: the inputs\' x')
+        top = min(pic.nodes[i][1] for i in inputs)
+        bottom = max(pic.nodes[i][3] for i in inputs)
+        # nothing else in that column between the first input and the last
+        col = next(iter(xs))
+        others = [n for n, b in pic.nodes.items() if n not in inputs and b[0] <= col <= b[2]
+                  and b[3] > top and b[1] < bottom]
+        expect(others, [], f'MLP {sizes}: nodes between the inputs')
+
+
+if __name__ == '__main__':
+    clitest.main()
