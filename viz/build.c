@@ -405,6 +405,7 @@ static int enters_cluster(const mg_graph *g, mg_value a, mg_value v)
  * top-level cluster or are leaves inside it (a neuron's products w * x). */
 typedef struct entry_op {
     Agnode_t *op;
+    uint32_t value;  /* the value it makes */
     Agraph_t *top;   /* its top-level cluster (a layer) */
     size_t inner;    /* its innermost cluster (a neuron), in creation order */
     size_t seq;      /* creation order among entry ops */
@@ -434,14 +435,8 @@ static void set_minlen(build_ctx *c, Agedge_t *e)
         return;
     if (!c->y.e_minlen)
         c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
-    if (!c->y.e_weight) /* heavy: an edge into a layer stays short */
-        c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
-    if (!c->y.e_minlen || !c->y.e_weight) {
-        c->nomem = 1;
-        return;
-    }
-    agxset(e, c->y.e_minlen, "2");
-    agxset(e, c->y.e_weight, "10");
+    if (c->y.e_minlen)
+        agxset(e, c->y.e_minlen, "2");
 }
 
 /* The top-level cluster holding cluster sub. */
@@ -453,8 +448,8 @@ static Agraph_t *top_cluster(Agraph_t *sub)
     return sub;
 }
 
-/* Records op (in cluster home) as one that opens its layer. */
-static void add_entry(build_ctx *c, Agnode_t *op, Agraph_t *home)
+/* Records op (making value, in cluster home) as one that opens its layer. */
+static void add_entry(build_ctx *c, Agnode_t *op, uint32_t value, Agraph_t *home)
 {
     if (c->nentries == c->entries_cap) {
         size_t cap = c->entries_cap ? 2 * c->entries_cap : 16;
@@ -466,7 +461,8 @@ static void add_entry(build_ctx *c, Agnode_t *op, Agraph_t *home)
         c->entries = e;
         c->entries_cap = cap;
     }
-    c->entries[c->nentries] = (entry_op){op, top_cluster(home), c->clusters.last, c->nentries};
+    c->entries[c->nentries] =
+        (entry_op){op, value, top_cluster(home), c->clusters.last, c->nentries};
     c->nentries++;
 }
 
@@ -551,7 +547,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         }
     }
     if (enters && !inner && !s->plain_ranks)
-        add_entry(c, op, home);
+        add_entry(c, op, i, home);
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
     if (!e)
         c->nomem = 1;
@@ -690,6 +686,31 @@ static Agraph_t *opening_rank(build_ctx *c, Agraph_t *top, Agsym_t *rank)
     return same;
 }
 
+/* 1 if the clusters hold one pass through the network: no leaf inside a
+ * layer (a weight) opens it twice. The loss over several examples repeats
+ * every product once per example: one rank for them all would stack the
+ * examples into one tall column, so such graphs keep dot's own ranks. */
+static int one_pass(build_ctx *c)
+{
+    const mg_graph *g = c->s->g;
+    uint8_t *seen = calloc(c->s->size ? c->s->size : 1, 1);
+    int one = 1;
+    if (!seen)
+        return !(c->nomem = 1);
+    for (size_t i = 0; i < c->nentries && one; i++) {
+        mg_value v = mg_value_at(g, c->entries[i].value);
+        for (int k = 0; k < mg_op_arity(mg_value_op(g, v)) && one; k++) {
+            mg_value a = mg_operand(g, v, k);
+            if (mg_value_op(g, a) != MG_OP_LEAF || !mg_group(g, a))
+                continue;
+            one = !seen[a.index];
+            seen[a.index] = 1;
+        }
+    }
+    free(seen);
+    return one;
+}
+
 /* Layers as columns, neurons in order: the ops that open a layer (its
  * neurons' products) share one rank, so every neuron of a layer starts at
  * the same place, and are chained in neuron order, so the neurons read 1, 2,
@@ -699,10 +720,12 @@ static Agraph_t *opening_rank(build_ctx *c, Agraph_t *top, Agsym_t *rank)
  * clusters. */
 static void align_layers(build_ctx *c)
 {
-    if (!c->nentries)
+    if (!c->nentries || !one_pass(c))
         return;
     Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
-    if (!rank || !agattr(c->g, AGRAPH, "newrank", "true")) {
+    /* heavy: an edge into a layer stays short */
+    c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
+    if (!rank || !c->y.e_weight || !agattr(c->g, AGRAPH, "newrank", "true")) {
         c->nomem = 1;
         return;
     }
@@ -719,6 +742,9 @@ static void align_layers(build_ctx *c)
         }
         if (!agsubnode(same, e->op, 1))
             c->nomem = 1;
+        for (Agedge_t *in = agfstin(c->g, e->op); in; in = agnxtin(c->g, in))
+            if (agxget(in, c->y.e_minlen)[0] == '2')
+                agxset(in, c->y.e_weight, "10");
     }
 }
 
