@@ -4,6 +4,7 @@ each layer, every neuron of a layer starting at the same x, the inputs side by
 side in one column, the same node positions with and without --edge-grads, and
 what PNGs may be.
 """
+import os
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -124,6 +125,75 @@ def the_inputs_stand_together_in_one_column():
         others = [n for n, b in pic.nodes.items() if n not in inputs and b[0] <= col <= b[2]
                   and b[3] > top and b[1] < bottom]
         expect(others, [], f'MLP {sizes}: nodes between the inputs')
+
+
+def png_size(data):
+    expect(data[:8], b'\x89PNG\r\n\x1a\n', 'PNG signature')
+    return struct.unpack('>II', data[16:24])
+
+
+def svg_size(svg):
+    """The SVG's width and height in points."""
+    m = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    return float(m.group(1)), float(m.group(2))
+
+
+@test
+def an_automatic_png_keeps_its_text_readable():
+    # the boxes' text is 13 pt: at least 1 px per pt makes it 13 px high
+    # (the network used to come out at 0.75 px per pt, 9.8 px text)
+    args = ['draw', '--mlp', '3,4,4,1', '--input', '2,3,-1']
+    png, svg = run(args + ['-T', 'png']), run(args + ['-T', 'svg'])
+    expect((png.status, svg.status), (0, 0), 'exit')
+    (w, h), (sw, sh) = png_size(png.out), svg_size(svg.out)
+    expect_true(w / sw >= 1 and h / sh >= 0.99, f'{w}x{h} px for {sw}x{sh} pt')
+    expect_true(w * h <= 16e6, f'{w}x{h} px within 16 megapixels')
+
+
+def long_chain(n):
+    return '\n'.join(['x0 = 0.5'] + [f'x{i} = tanh(x{i - 1}*0.9 + {i})' for i in range(1, n)]) + '\n'
+
+
+@test
+def an_unreadable_png_is_refused_saying_what_to_do():
+    d = tempdir()
+    src = f'{d}/chain.mg'
+    with open(src, 'w') as f:
+        f.write(long_chain(400))
+    r = run(['draw', src, '-o', f'{d}/chain.png'])
+    expect(r.status, 2, 'exit')
+    expect(r.err,
+           'micrograd: error: a PNG of this graph with readable text (13 px, at 72 dpi) would '
+           'be 372918 x 22444 pixels, more than the 16 megapixels drawn at an automatic '
+           'resolution; within them its text would be 0.6 px high; draw it as SVG or PDF '
+           '(-T svg), or choose the resolution with --dpi N\n', 'message')
+    expect(os.path.exists(f'{d}/chain.png'), False, 'no file written')
+    # what the message offers works
+    expect(run(['draw', src, '-o', f'{d}/chain.svg']).status, 0, 'as SVG')
+    r = run(['draw', src, '--dpi', '5', '-o', f'{d}/chain.png'])
+    expect(r.status, 0, 'with --dpi')
+    expect(png_size(open(f'{d}/chain.png', 'rb').read())[0] < 30000, True, 'its width')
+    # a network offers its neuron view too
+    r = run(['draw', '--mlp', '3,30,30,1', '--input', '1,2,3', '--max-nodes', '0', '-T', 'png'])
+    expect(r.status, 2, 'exit of the wide network')
+    expect_true(r.err.endswith('; draw it as SVG or PDF (-T svg), one node per neuron (--view '
+                               'neurons), or choose the resolution with --dpi N\n'), r.err)
+    r = run(['draw', '--mlp', '3,30,30,1', '--input', '1,2,3', '--view', 'neurons', '-T', 'png'])
+    expect(r.status, 0, 'its neuron view')
+
+
+@test
+def train_draws_a_readable_png_by_default():
+    d = tempdir()
+    r = run(['train', '--draw', f'{d}/net.png'])
+    expect(r.status, 0, f'exit ({r.err!r})')
+    w, h = png_size(open(f'{d}/net.png', 'rb').read())
+    # the whole loss graph needs 8811 x 7722 px at 72 dpi: too large, so
+    # the picture is example 1's graph (as with more data), at 72 dpi or more
+    expect_true(w * h <= 16e6, f'{w}x{h} px within 16 megapixels')
+    r = run(['train', '--draw', f'{d}/net.svg'])
+    sw, sh = svg_size(open(f'{d}/net.svg', 'rb').read())
+    expect_true(w / sw < 1, 'not the whole loss graph (that SVG is larger)')
 
 
 if __name__ == '__main__':
