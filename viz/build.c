@@ -81,8 +81,8 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
-    Agsym_t *n_ordering;
+    Agsym_t *e_label, *e_fontsize, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
+    Agsym_t *n_ordering, *e_headlabel, *e_labelangle, *e_labeldistance;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -123,7 +123,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     }
 
     agattr(g, AGEDGE, "fontname", (char *)font);
-    agattr(g, AGEDGE, "fontsize", "10");
+    y->e_fontsize = agattr(g, AGEDGE, "fontsize", "10");
     agattr(g, AGEDGE, "arrowsize", "0.7");
     y->e_color = agattr(g, AGEDGE, "color", (char *)p->edge);
     agattr(g, AGEDGE, "penwidth", "1.1");
@@ -245,6 +245,10 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     if (s->o->color_grad && !s->o->forward_only) {
         grad_fill(fillbuf, p, mg_grad(s->g, v), max_grad);
         st->fill = fillbuf;
+        if (mg_grad(s->g, v) < 0) /* the sign without colour: corners cut */
+            st->style = leaf ? (role == MG_ROLE_CONST ? "filled,dashed,diagonals"
+                                                      : "filled,diagonals")
+                             : "filled,diagonals";
     }
     snprintf(st->cls, sizeof st->cls, "value %s%s", role_class[role], root ? " root" : "");
     if (f & MG_LESSON_CHANGED) {
@@ -487,6 +491,31 @@ static void mark_operand(build_ctx *c, Agnode_t *op, Agedge_t *e, int k)
     agxset(e, y->e_headport, lr ? (k == 0 ? "nw" : "sw") : (k == 0 ? "nw" : "ne"));
 }
 
+/* The contribution operand k of v carries back, as a label at the op's end
+ * of edge e: the first operand's above its edge, the second's below (left
+ * and right in TB), so two edges meeting at an op keep their labels apart.
+ * A head label is placed after the layout: labelling edges moves no node.
+ * Declared on first use, so pictures without them keep their DOT text. */
+static void label_grad(build_ctx *c, Agedge_t *e, mg_value v, int k)
+{
+    syms *y = &c->y;
+    if (!y->e_headlabel) {
+        y->e_headlabel = agattr(c->g, AGEDGE, "headlabel", "");
+        y->e_labelangle = agattr(c->g, AGEDGE, "labelangle", "-25");
+        y->e_labeldistance = agattr(c->g, AGEDGE, "labeldistance", "1");
+    }
+    if (!y->e_headlabel || !y->e_labelangle || !y->e_labeldistance) {
+        c->nomem = 1;
+        return;
+    }
+    char num[MG_NUMBER_SIZE];
+    mg_format_fixed(num, sizeof num, mg_value_chain(c->s->g, v, k), c->s->o->precision);
+    agxset(e, y->e_headlabel, num);
+    agxset(e, y->e_labelangle, k == 0 ? "-40" : "40");
+    agxset(e, y->e_labeldistance, "2.2");
+    agxset(e, y->e_fontsize, "12"); /* beside the boxes' 13 pt */
+}
+
 /* v's op node (in v's cluster) and its edges: one per operand use, so a + a
  * shows two edges, then op -> v. */
 static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
@@ -540,11 +569,8 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             set_minlen(c, e);
         if (ordered)
             mark_operand(c, op, e, k);
-        if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
-            char num[64];
-            mg_format_fixed(num, sizeof num, mg_value_chain(s->g, v, k), s->o->precision);
-            agxset(e, y->e_label, num);
-        }
+        if (s->o->edge_grads && !s->o->forward_only && !s->fixed)
+            label_grad(c, e, v, k);
     }
     if (enters && !inner && !s->plain_ranks)
         add_entry(c, op, i, home);
@@ -746,6 +772,48 @@ static void align_layers(build_ctx *c)
             if (agxget(in, c->y.e_minlen)[0] == '2')
                 agxset(in, c->y.e_weight, "10");
     }
+}
+
+/* ---- the --color-grad scale ----------------------------------------------------- */
+
+/* One swatch of the scale: the fill of grad, the grad written below. */
+static void scale_cell(viz_buf *b, const palette *p, double grad, double max, int precision)
+{
+    char fill[8], num[MG_NUMBER_SIZE];
+    grad_fill(fill, p, grad, max);
+    mg_format_fixed(num, sizeof num, grad, precision);
+    viz_buf_printf(b, "<TD BGCOLOR=\"%s\" WIDTH=\"60\">%s</TD>", fill, num);
+}
+
+/* The key to --color-grad: a node holding the scale from -max to +max (the
+ * largest |grad| drawn), five swatches, and what marks a negative grad in
+ * black and white. A node, not a cluster's label: dot keeps edges off it. */
+static void add_grad_scale(build_ctx *c)
+{
+    const palette *p = c->p;
+    double m = c->max_grad;
+    viz_buf b = {0};
+    viz_buf_printf(&b, "<TABLE BORDER=\"1\" COLOR=\"%s\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+                       "CELLPADDING=\"4\"><TR><TD COLSPAN=\"5\">fill: grad (square-root "
+                       "scale)</TD></TR><TR>", p->op_line);
+    static const double at[] = {-1, -0.25, 0, 0.25, 1};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        scale_cell(&b, p, at[i] * m, m, c->s->o->precision);
+    viz_buf_puts(&b, "</TR><TR><TD COLSPAN=\"5\">corners cut: grad &lt; 0</TD></TR></TABLE>");
+    Agnode_t *n = b.failed ? NULL : agnode(c->g, "grad_scale", 1);
+    char *html = n ? agstrdup_html(c->g, b.s) : NULL;
+    viz_buf_free(&b);
+    if (!html) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(n, c->y.n_label, html);
+    agstrfree(c->g, html);
+    agxset(n, c->y.n_shape, "plaintext");
+    agxset(n, c->y.n_style, "");
+    agxset(n, c->y.n_margin, "0");
+    agxset(n, c->y.n_id, "grad_scale");
+    agxset(n, c->y.n_class, "legend");
 }
 
 /* ---- the neuron view ------------------------------------------------------------ */
@@ -1052,6 +1120,8 @@ Agraph_t *viz_build(const viz_spec *s)
         if (!c.nomem)
             align_layers(&c);
     }
+    if (!c.nomem && s->o->color_grad && !s->o->forward_only)
+        add_grad_scale(&c);
     clusters_free(&c.clusters);
     free(c.entries);
     free(c.node);
