@@ -196,5 +196,103 @@ def train_draws_a_readable_png_by_default():
     expect_true(w / sw < 1, 'not the whole loss graph (that SVG is larger)')
 
 
+def node_geometry(svg):
+    """Every node's shapes and texts with their coordinates, by node id."""
+    root = ET.fromstring(svg)
+    out = {}
+    for g in root.iter(NS + 'g'):
+        if g.get('class', '').startswith('node'):
+            out[g.get('id')] = [(e.tag, sorted(e.attrib.items())) for e in g.iter()
+                                if e.tag in (NS + 'polygon', NS + 'ellipse', NS + 'polyline',
+                                             NS + 'text', NS + 'path')]
+    return out
+
+
+@test
+def edge_grads_move_no_node():
+    for args in (['draw', NEURON_MG], ['draw', '--mlp', '2,3,1', '--input', '1,-2', '--target', '1'],
+                 ['draw', NEURON_MG, '--rankdir', 'TB']):
+        plain, labelled = run(args + ['-T', 'svg']), run(args + ['--edge-grads', '-T', 'svg'])
+        expect((plain.status, labelled.status), (0, 0), f'{args} exit')
+        a, b = node_geometry(plain.out), node_geometry(labelled.out)
+        expect(sorted(a), sorted(b), f'{args}: the nodes')
+        for n in a:
+            expect(b[n], a[n], f'{args}: node {n} with and without --edge-grads')
+
+
+def edge_parts(svg):
+    """Per edge: its path (sampled points) and its labels (text, x, y, size)."""
+    root = ET.fromstring(svg)
+    out = []
+    for g in root.iter(NS + 'g'):
+        if g.get('class') != 'edge':
+            continue
+        path = next(g.iter(NS + 'path')).get('d')
+        n = numbers(path)
+        pts = list(zip(n[0::2], n[1::2]))
+        dense = []
+        for i in range(1, len(pts) - 2, 3):  # cubic Béziers
+            p0, p1, p2, p3 = pts[i - 1:i + 3]
+            for k in range(41):
+                t = k / 40
+                w = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3)
+                dense.append((sum(c * q[0] for c, q in zip(w, (p0, p1, p2, p3))),
+                              sum(c * q[1] for c, q in zip(w, (p0, p1, p2, p3)))))
+        labels = [(t.text, float(t.get('x')), float(t.get('y')), float(t.get('font-size')))
+                  for t in g.iter(NS + 'text')]
+        out.append((g.get('id'), dense, labels))
+    return out
+
+
+@test
+def edge_grad_labels_are_readable_and_beside_their_own_edge():
+    r = run(['draw', NEURON_MG, '--edge-grads', '-T', 'svg'])
+    expect(r.status, 0, 'exit')
+    edges = edge_parts(r.out)
+    labels = [(e, t) for e, _, ts in edges for t in ts]
+    expect(len(labels), 9, 'one label per operand edge (4 products, 2 sums of 2, tanh)')
+    for edge, (text, x, y, size) in labels:
+        expect(size, 12.0, f'{edge} label size (the boxes: 13)')
+        cx, cy = x, y - size / 3  # the middle of the text
+        def dist(pts):
+            return min(((px - cx) ** 2 + (py - cy) ** 2) ** 0.5 for px, py in pts)
+        own = dist(next(d for e, d, _ in edges if e == edge))
+        other = min(dist(d) for e, d, _ in edges if e != edge)
+        expect_true(own < other, f'{edge} label {text} is {own:.1f} pt from its edge and '
+                                 f'{other:.1f} pt from another')
+
+
+def corner_marks(svg, node):
+    """The diagonal strokes across a box's corners (Graphviz's 'diagonals')."""
+    root = ET.fromstring(svg)
+    g = next(g for g in root.iter(NS + 'g') if g.get('id') == node)
+    marks = 0
+    for p in g.iter(NS + 'polyline'):
+        n = numbers(p.get('points'))
+        marks += n[0] != n[2] and n[1] != n[3]
+    return marks
+
+
+@test
+def color_grad_has_a_scale_and_a_sign_cue_in_black_and_white():
+    r = run(['draw', NEURON_MG, '--color-grad', '--theme', 'print', '-T', 'svg'])
+    expect(r.status, 0, 'exit')
+    root = ET.fromstring(r.out)
+    key = next(g for g in root.iter(NS + 'g') if g.get('id') == 'grad_scale')
+    texts = [t.text for t in key.iter(NS + 'text')]
+    # from -max to +max: the neuron's largest |grad| is x1's 1.5
+    expect(texts, ['fill: grad (square-root scale)', '-1.5000', '-0.3750', '0.0000', '0.3750',
+                   '1.5000', 'corners cut: grad < 0'], 'the scale')
+    fills = [p.get('fill') for p in key.iter(NS + 'polygon') if p.get('stroke') == 'transparent']
+    expect(fills, ['#999999', '#cccccc', '#ffffff', '#cccccc', '#999999'],
+           'in print, -g and +g are the same grey')
+    # so the sign is in the corners: x1 (grad -1.5) has them, x2 (+0.5) has not
+    expect(corner_marks(r.out, 'v0'), 4, 'x1: grad -1.5')
+    expect(corner_marks(r.out, 'v1'), 0, 'x2: grad 0.5')
+    plain = run(['draw', NEURON_MG, '--theme', 'print', '-T', 'svg'])
+    expect(b'grad_scale' in plain.out, False, 'no scale without --color-grad')
+    expect(corner_marks(plain.out, 'v0'), 0, 'no corners without --color-grad')
+
+
 if __name__ == '__main__':
     clitest.main()
