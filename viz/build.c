@@ -774,6 +774,24 @@ static void align_layers(build_ctx *c)
     }
 }
 
+/* Sets n's label to the HTML-like text html (a key's table), as plain text
+ * on a plaintext node with id and class "legend". */
+static void set_key(build_ctx *c, Agnode_t *n, const char *id, viz_buf *html)
+{
+    char *label = n && !html->failed ? agstrdup_html(c->g, html->s) : NULL;
+    if (!label) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(n, c->y.n_label, label);
+    agstrfree(c->g, label);
+    agxset(n, c->y.n_shape, "plaintext");
+    agxset(n, c->y.n_style, "");
+    agxset(n, c->y.n_margin, "0");
+    agxset(n, c->y.n_id, (char *)id);
+    agxset(n, c->y.n_class, "legend");
+}
+
 /* ---- the --color-grad scale ----------------------------------------------------- */
 
 /* One swatch of the scale: the fill of grad, the grad written below. */
@@ -800,20 +818,8 @@ static void add_grad_scale(build_ctx *c)
     for (size_t i = 0; i < sizeof at / sizeof *at; i++)
         scale_cell(&b, p, at[i] * m, m, c->s->o->precision);
     viz_buf_puts(&b, "</TR><TR><TD COLSPAN=\"5\">corners cut: grad &lt; 0</TD></TR></TABLE>");
-    Agnode_t *n = b.failed ? NULL : agnode(c->g, "grad_scale", 1);
-    char *html = n ? agstrdup_html(c->g, b.s) : NULL;
+    set_key(c, agnode(c->g, "grad_scale", 1), "grad_scale", &b);
     viz_buf_free(&b);
-    if (!html) {
-        c->nomem = 1;
-        return;
-    }
-    agxset(n, c->y.n_label, html);
-    agstrfree(c->g, html);
-    agxset(n, c->y.n_shape, "plaintext");
-    agxset(n, c->y.n_style, "");
-    agxset(n, c->y.n_margin, "0");
-    agxset(n, c->y.n_id, "grad_scale");
-    agxset(n, c->y.n_class, "legend");
 }
 
 /* ---- the neuron view ------------------------------------------------------------ */
@@ -864,7 +870,7 @@ static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char 
 /* Edge attributes only the neuron view sets (declared here so the scalar
  * picture's DOT text stays as it was). */
 typedef struct view_syms {
-    Agsym_t *style, *penwidth, *tooltip;
+    Agsym_t *style, *penwidth, *tooltip, *tailport, *headport;
 } view_syms;
 
 /* A weight's edge: coloured by its sign (negative also dashed, for print),
@@ -881,6 +887,8 @@ static void weight_edge(build_ctx *c, const view_syms *vy, Agnode_t *from, Agnod
     double t = wmax > 0 && isfinite(w) ? fabs(w) / wmax : 0;
     snprintf(text, sizeof text, "%.2f", 0.4 + 2.6 * (t > 1 ? 1 : t));
     agxset(e, vy->penwidth, text);
+    agxset(e, vy->tailport, c->s->o->rankdir == MG_VIZ_RANKDIR_TB ? "s" : "e");
+    agxset(e, vy->headport, c->s->o->rankdir == MG_VIZ_RANKDIR_TB ? "n" : "w");
     agxset(e, c->y.e_color, (char *)(w < 0 ? c->p->neg : c->p->pos));
     if (w < 0)
         agxset(e, vy->style, "dashed");
@@ -913,6 +921,25 @@ static void view_layer(build_ctx *c, const view_syms *vy, size_t l, Agnode_t **p
     }
 }
 
+/* The key to the neuron view's edges: colour and dashes by the weight's
+ * sign, width by its size up to the largest |w|. */
+static void add_weight_key(build_ctx *c, double wmax)
+{
+    const palette *p = c->p;
+    char num[MG_NUMBER_SIZE];
+    mg_format_fixed(num, sizeof num, wmax, c->s->o->precision);
+    viz_buf b = {0};
+    viz_buf_printf(&b, "<TABLE BORDER=\"1\" COLOR=\"%s\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+                       "CELLPADDING=\"4\"><TR><TD ALIGN=\"LEFT\">an edge is a weight w:</TD></TR>"
+                       "<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">&#8212;&#8212;&#8212; solid: "
+                       "w &gt; 0</FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">- - - "
+                       "dashed: w &lt; 0</FONT></TD></TR><TR><TD ALIGN=\"LEFT\">width: |w|, "
+                       "thickest %s</TD></TR></TABLE>",
+                   p->op_line, p->pos, p->neg, num);
+    set_key(c, agnode(c->g, "weight_key", 1), "weight_key", &b);
+    viz_buf_free(&b);
+}
+
 /* The largest |weight| of the network, for edge widths. */
 static double max_abs_weight(const mg_graph *g, const mg_mlp *m)
 {
@@ -940,14 +967,16 @@ static void add_neurons(build_ctx *c)
             width = mg_mlp_size(nv->m, l);
     Agnode_t **col = calloc(2 * width, sizeof *col);
     view_syms vy = {agattr(c->g, AGEDGE, "style", ""), agattr(c->g, AGEDGE, "penwidth", NULL),
-                    agattr(c->g, AGEDGE, "tooltip", "")};
+                    agattr(c->g, AGEDGE, "tooltip", ""), agattr(c->g, AGEDGE, "tailport", ""),
+                    agattr(c->g, AGEDGE, "headport", "")};
     /* Every layer is fully connected, so reordering neurons saves few
      * crossings: keep them in their order, top to bottom, as the text reads. */
     Agsym_t *mclimit = agattr(c->g, AGRAPH, "mclimit", "0.01");
     /* room between the columns for the fan of edges, so each stays visible */
     agattr(c->g, AGRAPH, "ranksep", "1.2");
     Agraph_t *inputs = cluster_of(&c->clusters, c->g, "inputs", c->p, &c->y, &c->nomem);
-    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !mclimit || !inputs) {
+    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !vy.tailport || !vy.headport ||
+        !mclimit || !inputs) {
         free(col);
         c->nomem = 1;
         return;
@@ -955,6 +984,7 @@ static void add_neurons(build_ctx *c)
     for (size_t i = 0; i < mg_mlp_size(nv->m, 0) && !c->nomem; i++)
         col[i] = view_node(c, inputs, nv->in[i], NULL);
     double wmax = max_abs_weight(s->g, nv->m);
+    add_weight_key(c, wmax);
     Agnode_t **prev = col, **cur = col + width;
     for (size_t l = 0; l < nv->layers && !c->nomem; l++) {
         view_layer(c, &vy, l, prev, cur, wmax);

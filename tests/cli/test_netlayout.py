@@ -295,5 +295,28 @@ def color_grad_has_a_scale_and_a_sign_cue_in_black_and_white():
     expect(corner_marks(plain.out, 'v0'), 0, 'no corners without --color-grad')
 
 
+@test
+def the_neuron_view_has_a_key_and_edges_meet_boxes_at_their_sides():
+    r = run(['draw', '--mlp', '3,4,4,1', '--input', '2,3,-1', '--view', 'neurons', '-T', 'svg'])
+    expect(r.status, 0, 'exit')
+    root = ET.fromstring(r.out)
+    key = next(g for g in root.iter(NS + 'g') if g.get('id') == 'weight_key')
+    expect([t.text for t in key.iter(NS + 'text')],
+           ['an edge is a weight w:', '\u2014\u2014\u2014 solid: w > 0', '- - - dashed: w < 0',
+            'width: |w|, thickest 0.9743'], 'the key')
+    pic = Picture(r.out)
+    weights = 0
+    for g in root.iter(NS + 'g'):
+        if g.get('class') != 'edge':
+            continue
+        tail, head = (end.split(':')[0] for end in g.find(NS + 'title').text.split('->'))
+        start = numbers(next(g.iter(NS + 'path')).get('d'))[:2]
+        tip = max(numbers(next(g.iter(NS + 'polygon')).get('points'))[0::2])
+        expect_true(abs(start[0] - pic.nodes[tail][2]) <= 1.5, f'{tail}->{head} leaves its right side')
+        expect_true(abs(tip - pic.nodes[head][0]) < 1.5, f'{tail}->{head} enters the left side')
+        weights += 1
+    expect(weights, 3 * 4 + 4 * 4 + 4, 'weights')
+
+
 if __name__ == '__main__':
     clitest.main()
