@@ -313,7 +313,7 @@ def the_neuron_view_has_a_key_and_edges_meet_boxes_at_their_sides():
         start = numbers(next(g.iter(NS + 'path')).get('d'))[:2]
         tip = max(numbers(next(g.iter(NS + 'polygon')).get('points'))[0::2])
         expect_true(abs(start[0] - pic.nodes[tail][2]) <= 1.5, f'{tail}->{head} leaves its right side')
-        expect_true(abs(tip - pic.nodes[head][0]) < 1.5, f'{tail}->{head} enters the left side')
+        expect_true(abs(tip - pic.nodes[head][0]) <= 2, f'{tail}->{head} enters the left side')
         weights += 1
     expect(weights, 3 * 4 + 4 * 4 + 4, 'weights')
 
