@@ -158,10 +158,11 @@ static double spawn_dot(const char *dot, const char *text, size_t len, char **sv
 /* One render of roots; returns CPU ns, or -1 with err set. The output is
  * kept in *out when out is not NULL (free with mg_viz_free_output). */
 static double render_once(mg_viz *viz, const mg_graph *g, mg_value root, const char *format,
-                          char **out, size_t *len, char *err)
+                          int dpi, char **out, size_t *len, char *err)
 {
     mg_viz_options o = mg_viz_options_default();
     o.max_nodes = 0;
+    o.dpi = dpi;
     char *data;
     size_t n;
     mg_error why;
@@ -182,12 +183,13 @@ static double render_once(mg_viz *viz, const mg_graph *g, mg_value root, const c
 /* Median ms of runs renders in format, after one warm-up render when warm;
  * the last output is kept in *out when out is not NULL. */
 static int median_render(mg_viz *viz, const mg_graph *g, mg_value root, const char *format,
-                         int runs, int warm, double *ms, char **out, size_t *len, char *err)
+                         int dpi, int runs, int warm, double *ms, char **out, size_t *len,
+                         char *err)
 {
     double t[MAX_RUNS];
     for (int r = warm ? -1 : 0; r < runs; r++) {
         int last = r + 1 == runs;
-        double ns = render_once(viz, g, root, format, last ? out : NULL, len, err);
+        double ns = render_once(viz, g, root, format, dpi, last ? out : NULL, len, err);
         if (ns < 0)
             return -1;
         if (r >= 0)
@@ -210,16 +212,17 @@ static double png_megapixels(const char *png, size_t len)
     return w * h / 1e6;
 }
 
-/* Every figure of one graph with a ready renderer; warm: one uncounted run
- * of each before the counted ones. */
+/* Every figure of one graph with a ready renderer, its PNG at png_dpi (0:
+ * automatic); warm: one uncounted run of each before the counted ones. */
 static int measure_graph(mg_viz *viz, const mg_graph *g, mg_value root, int runs, int png_runs,
-                         int warm, bench_render *out, char *err)
+                         int png_dpi, int warm, bench_render *out, char *err)
 {
     out->values = mg_viz_count(g, &root, 1);
     char *png = NULL, *dot_text = NULL;
     size_t png_len = 0, dot_len = 0;
-    if (median_render(viz, g, root, "svg", runs, warm, &out->svg_ms, NULL, NULL, err) ||
-        median_render(viz, g, root, "png", png_runs, warm, &out->png_ms, &png, &png_len, err))
+    if (median_render(viz, g, root, "svg", 0, runs, warm, &out->svg_ms, NULL, NULL, err) ||
+        median_render(viz, g, root, "png", png_dpi, png_runs, warm, &out->png_ms, &png, &png_len,
+                      err))
         return -1;
     out->png_megapixels = png_megapixels(png, png_len);
     mg_viz_free_output(png);
@@ -229,7 +232,7 @@ static int measure_graph(mg_viz *viz, const mg_graph *g, mg_value root, int runs
     out->spawn_svg_ms = (double)NAN;
     if (!dot)
         return 0;
-    if (render_once(viz, g, root, "dot", &dot_text, &dot_len, err) < 0)
+    if (render_once(viz, g, root, "dot", 0, &dot_text, &dot_len, err) < 0)
         return -1;
     int status = 0;
     double t[MAX_RUNS];
@@ -278,18 +281,20 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
     mg_status started = mg_viz_new(&viz, &why);
     double t1 = bench_now_ns();
     int status = started == MG_OK ? 0 : bench_fail(err, "render: %s", why.message);
-    double ns = status ? 0 : render_once(viz, g, root, "svg", NULL, NULL, err);
+    double ns = status ? 0 : render_once(viz, g, root, "svg", 0, NULL, NULL, err);
     if (ns < 0)
         status = -1;
     *context_ms = (t1 - t0) / 1e6;
     *first_ms = (t1 - t0 + ns) / 1e6;
     if (status == 0)
-        status = measure_graph(viz, g, root, runs, runs, 1, out, err);
+        status = measure_graph(viz, g, root, runs, runs, 0, 1, out, err);
     mg_viz_free(viz);
     mg_program_free(p);
     mg_graph_free(g);
     return status;
 }
+
+#define BENCH_MLP_PNG_DPI 24
 
 int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
 {
@@ -312,7 +317,11 @@ int bench_render_mlp(int runs, int png_runs, bench_render *out, char *err)
         if (!mg_value_ok(loss) || mg_backward(g, loss) != MG_OK)
             bench_fail(err, "render: %s", mg_graph_error(g));
         else
-            status = measure_graph(viz, g, loss, runs, png_runs, runs > 1, out, err);
+            /* 24 dpi: the picture the automatic resolution used to make of it
+             * (4 megapixels; readable text would need 40), so the figure
+             * stays comparable; at an automatic resolution it is refused */
+            status = measure_graph(viz, g, loss, runs, png_runs, BENCH_MLP_PNG_DPI, runs > 1,
+                                   out, err);
     }
     mg_viz_free(viz);
     mg_mlp_free(m);

@@ -12,7 +12,9 @@ static void statuses_have_sentences(void **state)
     assert_string_equal(mg_status_str(MG_OK), "success");
     assert_string_equal(mg_status_str(MG_ERR_NOMEM), "out of memory");
     assert_string_equal(mg_status_str(MG_ERR_RENDER), "rendering failed");
-    assert_int_equal(MG_STATUS_COUNT, 8);
+    assert_string_equal(mg_status_str(MG_ERR_UNREADABLE),
+                        "picture too large to read at any size allowed");
+    assert_int_equal(MG_STATUS_COUNT, 9);
     assert_string_equal(mg_status_str(MG_STATUS_COUNT), "unknown status");
     assert_string_equal(mg_status_str((mg_status)-1), "unknown status");
 }

@@ -360,10 +360,15 @@ static void test_options(void **state)
     o.edge_grads = 1;
     dot = render(g, &L, 1, &o, "dot", NULL);
     /* a gets b * e.grad = -3 * -2, b gets a * e.grad, f gets d * L.grad */
-    assert_non_null(strstr(dot, "v0 -> v3_op\t[label=6.0000];"));
-    assert_non_null(strstr(dot, "v1 -> v3_op\t[label=-4.0000];"));
-    assert_non_null(strstr(dot, "v5 -> v6_op\t[label=4.0000];"));
-    assert_non_null(strstr(dot, "v4 -> v6_op\t[label=-2.0000];"));
+    /* at the op's end of each edge, the first operand's above, the second's below */
+    assert_non_null(strstr(dot, "v0 -> v3_op\t[fontsize=12,\n\t\theadlabel=6.0000,\n"
+                                "\t\tlabelangle=-40,"));
+    assert_non_null(strstr(dot, "v1 -> v3_op\t[fontsize=12,\n\t\theadlabel=-4.0000,\n"
+                                "\t\tlabelangle=40,"));
+    assert_non_null(strstr(dot, "v5 -> v6_op\t[fontsize=12,\n\t\theadlabel=4.0000,\n"
+                                "\t\tlabelangle=40,"));
+    assert_non_null(strstr(dot, "v4 -> v6_op\t[fontsize=12,\n\t\theadlabel=-2.0000,\n"
+                                "\t\tlabelangle=-40,"));
     mg_viz_free_output(dot);
 
     o = mg_viz_options_default();

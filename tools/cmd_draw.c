@@ -57,7 +57,7 @@ static const char draw_help[] =
     "  --precision N       digits after the point, 0..17 (default 4)\n"
     "  --theme THEME       light (default), dark (for slides) or print (black and white)\n"
     "  --dpi N             PNG resolution, 1..1200 (default: 192, lowered to keep big\n"
-    "                      graphs within 4 megapixels; draw those as SVG)\n"
+    "                      graphs in 4 megapixels, never below a readable 72)\n"
     "  --color-grad        colour values by their grad: red negative, blue positive\n"
     "  --edge-grads        label each edge into an op with what it carries back:\n"
     "                      the local derivative times the result's grad\n"
@@ -359,6 +359,12 @@ static int render_roots(const draw_args *a, const mg_graph *g, const mg_mlp *net
     if (s == MG_ERR_LIMIT) {
         cli_error("%s; use --max-nodes N to draw it anyway (--max-nodes 0: no limit)",
                   err.message);
+        return CLI_USAGE;
+    }
+    if (s == MG_ERR_UNREADABLE) {
+        cli_error("%s; draw it as SVG or PDF (-T svg), %schoose the resolution with --dpi N",
+                  err.message, a->mlp->nsizes && !net ? "one node per neuron (--view neurons), or "
+                                                      : "or ");
         return CLI_USAGE;
     }
     if (s != MG_OK) {

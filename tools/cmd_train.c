@@ -51,8 +51,9 @@ static const char train_help[] =
     "                   the extension), each neuron boxed inside its layer: the whole\n"
     "                   loss graph when it has at most 500 values (the tiny preset's\n"
     "                   has 360), else the first example's forward graph and its loss\n"
-    "                   (one node per neuron past 2000 values); grads from a backward\n"
-    "                   pass of the loss drawn\n"
+    "                   (one node per neuron past 2000 values); a PNG takes the next\n"
+    "                   of these when its text would be too small to read; grads\n"
+    "                   from a backward pass of the loss drawn\n"
     "  --json           one JSON object: {\"data\", \"sizes\", \"steps\", \"final_loss\",\n"
     "                   \"accuracy\", \"loss_history\"}; loss_history[k] is the loss of\n"
     "                   step k's forward pass, before its update\n"
@@ -587,33 +588,38 @@ static int plan_draw(mg_graph *g, mg_mlp *m, const train_setup *s, const mg_data
     return CLI_OK; /* DRAW_NEURONS */
 }
 
-/* After training: builds the drawn graph, runs backward from its loss, renders
- * it to o->draw and resets the graph. */
-static int write_drawing(const train_options *o, const train_setup *s, mg_graph *g, mg_mlp *m,
-                         const mg_dataset *d, int view)
+/* The title of what --draw shows in view. */
+static void draw_title(char *title, size_t size, const train_options *o, const train_setup *s,
+                       const mg_dataset *d, int view)
 {
-    char desc[256], title[512];
+    char desc[256];
     mg_mlp_describe(desc, sizeof desc, s->sizes, s->nsizes);
     if (view == DRAW_WHOLE)
-        snprintf(title, sizeof title, "%s: %s after %ld step%s: the %s loss over all %zu example%s",
+        snprintf(title, size, "%s: %s after %ld step%s: the %s loss over all %zu example%s",
                  cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps),
                  mg_loss_name(s->preset.loss), d->count, cli_plural(d->count));
     else
-        snprintf(title, sizeof title, "%s: %s after %ld step%s: example 1 of %zu and its %s loss%s",
+        snprintf(title, size, "%s: %s after %ld step%s: example 1 of %zu and its %s loss%s",
                  cli_display_name(o->data), desc, s->steps, cli_plural((size_t)s->steps), d->count,
                  mg_loss_name(s->preset.loss),
                  view == DRAW_NEURONS ? ", one node per neuron" : "");
+}
+
+/* Builds the drawn graph of view, runs backward from its loss and renders it
+ * into *out; resets the graph. The render's status (err says why), or
+ * MG_ERR_INVALID with the graph's error in err when it cannot be built. */
+static mg_status render_view(const train_options *o, const train_setup *s, mg_graph *g,
+                             mg_mlp *m, const mg_dataset *d, int view, mg_viz *viz, char **out,
+                             size_t *len, mg_error *err)
+{
+    char title[512];
+    draw_title(title, sizeof title, o, s, d, view);
     mg_mark mark = mg_graph_mark(g);
     mg_value loss = build_drawn(g, m, s, d, view == DRAW_WHOLE);
-    mg_viz *viz = NULL;
-    int status = CLI_FAILED;
-    char *out = NULL;
-    size_t len = 0;
-    mg_error err;
+    mg_status st;
     if (!mg_value_ok(loss)) {
-        cli_error("cannot build the graph to draw: %s", mg_graph_error(g));
-    } else if (mg_viz_new(&viz, &err) != MG_OK) {
-        cli_error("%s", err.message);
+        st = mg_error_set(err, MG_ERR_INVALID, 0, 0, "cannot build the graph to draw: %s",
+                          mg_graph_error(g));
     } else {
         mg_mlp_zero_grad(g, m);
         mg_backward(g, loss);
@@ -622,21 +628,41 @@ static int write_drawing(const train_options *o, const train_setup *s, mg_graph 
         /* plan_draw picked a view that fits; the neuron view may still not */
         cli_watchdog("the layout of --draw", "draw fewer values (a smaller network or less data)",
                      cli_layout_budget());
-        mg_status st = view == DRAW_NEURONS
-                           ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, &out,
-                                                   &len, &err)
-                           : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, &out, &len,
-                                           &err);
+        st = view == DRAW_NEURONS
+                 ? mg_viz_render_neurons(viz, g, m, &loss, 1, &vo, o->draw_format, out, len, err)
+                 : mg_viz_render(viz, g, &loss, 1, &vo, o->draw_format, out, len, err);
         cli_watchdog(NULL, NULL, 0);
-        if (st != MG_OK)
-            cli_error("cannot draw the network: %s", err.message);
-        else
-            status = cli_stage_output(o->draw, out, len);
     }
-    mg_viz_free_output(out);
-    mg_viz_free(viz);
     mg_mlp_zero_grad(g, m);
     mg_graph_reset(g, mark);
+    return st;
+}
+
+/* After training: renders what --draw shows to o->draw, starting from the
+ * view plan_draw picked; a PNG whose text would be unreadable is drawn from
+ * the next smaller view instead (one example, then one node per neuron). */
+static int write_drawing(const train_options *o, const train_setup *s, mg_graph *g, mg_mlp *m,
+                         const mg_dataset *d, int view)
+{
+    mg_viz *viz = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    mg_error err;
+    if (mg_viz_new(&viz, &err) != MG_OK) {
+        cli_error("%s", err.message);
+        return CLI_FAILED;
+    }
+    mg_status st;
+    while ((st = render_view(o, s, g, m, d, view, viz, &out, &len, &err)) == MG_ERR_UNREADABLE &&
+           view > DRAW_NEURONS)
+        view--;
+    int status = CLI_FAILED;
+    if (st != MG_OK)
+        cli_error("cannot draw the network: %s", err.message);
+    else
+        status = cli_stage_output(o->draw, out, len);
+    mg_viz_free_output(out);
+    mg_viz_free(viz);
     return status;
 }
 #endif

@@ -96,8 +96,8 @@ typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
-    Agsym_t *e_label, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_id;
-    Agsym_t *n_ordering;
+    Agsym_t *e_label, *e_fontsize, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
+    Agsym_t *e_id, *n_ordering, *e_headlabel, *e_labelangle, *e_labeldistance;
 } syms;
 
 static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
@@ -138,7 +138,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     }
 
     agattr(g, AGEDGE, "fontname", (char *)font);
-    agattr(g, AGEDGE, "fontsize", "10");
+    y->e_fontsize = agattr(g, AGEDGE, "fontsize", "10");
     agattr(g, AGEDGE, "arrowsize", "0.7");
     y->e_color = agattr(g, AGEDGE, "color", (char *)p->edge);
     agattr(g, AGEDGE, "penwidth", "1.1");
@@ -316,6 +316,10 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
     if (s->o->color_grad && !s->o->forward_only) {
         grad_fill(fillbuf, p, mg_grad(s->g, v), max_grad);
         st->fill = fillbuf;
+        if (mg_grad(s->g, v) < 0) /* the sign without colour: corners cut */
+            st->style = leaf ? (role == MG_ROLE_CONST ? "filled,dashed,diagonals"
+                                                      : "filled,diagonals")
+                             : "filled,diagonals";
     }
     snprintf(st->cls, sizeof st->cls, "value %s%s", role_class[role], root ? " root" : "");
     if (f & MG_LESSON_CHANGED) {
@@ -485,6 +489,16 @@ static int enters_cluster(const mg_graph *g, mg_value a, mg_value v)
     return !ga || strcspn(ga, "/") != n || memcmp(ga, gv, n) != 0;
 }
 
+/* An op node that opens a layer: its operands come from outside its
+ * top-level cluster or are leaves inside it (a neuron's products w * x). */
+typedef struct entry_op {
+    Agnode_t *op;
+    uint32_t value;  /* the value it makes */
+    Agraph_t *top;   /* its top-level cluster (a layer) */
+    size_t inner;    /* its innermost cluster (a neuron), in creation order */
+    size_t seq;      /* creation order among entry ops */
+} entry_op;
+
 typedef struct build_ctx {
     const viz_spec *s;
     const palette *p;
@@ -492,6 +506,8 @@ typedef struct build_ctx {
     Agraph_t *g;
     Agnode_t **node; /* per value index: its record, or NULL */
     cluster_map clusters;
+    entry_op *entries;
+    size_t nentries, entries_cap;
     double max_grad;
     int nomem;
 } build_ctx;
@@ -509,6 +525,33 @@ static void set_minlen(build_ctx *c, Agedge_t *e)
         c->y.e_minlen = agattr(c->g, AGEDGE, "minlen", "1");
     if (c->y.e_minlen)
         agxset(e, c->y.e_minlen, "2");
+}
+
+/* The top-level cluster holding cluster sub. */
+static Agraph_t *top_cluster(Agraph_t *sub)
+{
+    Agraph_t *root = agroot(sub);
+    while (agparent(sub) && agparent(sub) != root)
+        sub = agparent(sub);
+    return sub;
+}
+
+/* Records op (making value, in cluster home) as one that opens its layer. */
+static void add_entry(build_ctx *c, Agnode_t *op, uint32_t value, Agraph_t *home)
+{
+    if (c->nentries == c->entries_cap) {
+        size_t cap = c->entries_cap ? 2 * c->entries_cap : 16;
+        entry_op *e = realloc(c->entries, cap * sizeof *e);
+        if (!e) {
+            c->nomem = 1;
+            return;
+        }
+        c->entries = e;
+        c->entries_cap = cap;
+    }
+    c->entries[c->nentries] =
+        (entry_op){op, value, top_cluster(home), c->clusters.last, c->nentries};
+    c->nentries++;
 }
 
 /* For an op whose operands' order matters (-, /, a ** b): dot keeps the
@@ -530,6 +573,31 @@ static void mark_operand(build_ctx *c, Agnode_t *op, Agedge_t *e, int k)
     int lr = c->s->o->rankdir != MG_VIZ_RANKDIR_TB;
     agxset(op, y->n_ordering, "in");
     agxset(e, y->e_headport, lr ? (k == 0 ? "nw" : "sw") : (k == 0 ? "nw" : "ne"));
+}
+
+/* The contribution operand k of v carries back, as a label at the op's end
+ * of edge e: the first operand's above its edge, the second's below (left
+ * and right in TB), so two edges meeting at an op keep their labels apart.
+ * A head label is placed after the layout: labelling edges moves no node.
+ * Declared on first use, so pictures without them keep their DOT text. */
+static void label_grad(build_ctx *c, Agedge_t *e, mg_value v, int k)
+{
+    syms *y = &c->y;
+    if (!y->e_headlabel) {
+        y->e_headlabel = agattr(c->g, AGEDGE, "headlabel", "");
+        y->e_labelangle = agattr(c->g, AGEDGE, "labelangle", "-25");
+        y->e_labeldistance = agattr(c->g, AGEDGE, "labeldistance", "1");
+    }
+    if (!y->e_headlabel || !y->e_labelangle || !y->e_labeldistance) {
+        c->nomem = 1;
+        return;
+    }
+    char num[MG_NUMBER_SIZE];
+    mg_format_fixed(num, sizeof num, mg_value_chain(c->s->g, v, k), c->s->o->precision);
+    agxset(e, y->e_headlabel, num);
+    agxset(e, y->e_labelangle, k == 0 ? "-40" : "40");
+    agxset(e, y->e_labeldistance, "2.2");
+    agxset(e, y->e_fontsize, "12"); /* beside the boxes' 13 pt */
 }
 
 /* v's op node (in v's cluster) and its edges: one per operand use, so a + a
@@ -570,6 +638,7 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
         set_size(op, y, s->fixed + 4 * (size_t)i + 2);
     const mg_op_info *info = mg_op_info_of(mg_value_op(s->g, v));
     int arity = info->arity, ordered = arity == 2 && !info->commutative;
+    int enters = 0, inner = 0; /* operands from outside v's layer; computed inside it */
     for (int k = 0; k < arity; k++) {
         mg_value a = mg_operand(s->g, v, k);
         if (!mg_value_ok(a) || a.index >= s->size || !c->node[a.index])
@@ -579,16 +648,18 @@ static void add_op(build_ctx *c, uint32_t i, Agraph_t *home, Agnode_t *value)
             c->nomem = 1;
             return;
         }
-        if (home != c->g && enters_cluster(s->g, a, v))
+        int from_outside = home != c->g && enters_cluster(s->g, a, v);
+        enters |= from_outside;
+        inner |= !from_outside && mg_value_op(s->g, a) != MG_OP_LEAF;
+        if (from_outside)
             set_minlen(c, e);
         if (ordered)
             mark_operand(c, op, e, k);
-        if (s->o->edge_grads && !s->o->forward_only && !s->fixed) {
-            char num[64];
-            mg_format_fixed(num, sizeof num, mg_value_chain(s->g, v, k), s->o->precision);
-            agxset(e, y->e_label, num);
-        }
+        if (s->o->edge_grads && !s->o->forward_only && !s->fixed)
+            label_grad(c, e, v, k);
     }
+    if (enters && !inner && !s->plain_ranks)
+        add_entry(c, op, i, home);
     Agedge_t *e = agedge(c->g, op, value, NULL, 1);
     if (e && s->edge_ids) { /* a lesson page's script finds it */
         if (!c->y.e_id)
@@ -654,6 +725,23 @@ static void add_value(build_ctx *c, uint32_t i)
         add_op(c, i, home, n);
 }
 
+/* An invisible edge between a and b, both on one rank: dot then keeps a
+ * before b (above in LR, left in TB) without moving either to another rank.
+ * dot orders a flat edge's tail first, and LR turns its first to the
+ * bottom: there the edge runs from b to a. */
+static void keep_before(build_ctx *c, Agnode_t *a, Agnode_t *b)
+{
+    if (!c->y.e_style)
+        c->y.e_style = agattr(c->g, AGEDGE, "style", "");
+    int lr = c->s->o->rankdir != MG_VIZ_RANKDIR_TB;
+    Agedge_t *e = c->y.e_style ? agedge(c->g, lr ? b : a, lr ? a : b, NULL, 1) : NULL;
+    if (!e) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(e, c->y.e_style, "invis");
+}
+
 /* With clusters (a network's neurons), the ungrouped input leaves go to the
  * first rank, one column on the left, instead of each sitting beside the
  * first product that reads it (and under the clusters, far from the rest). */
@@ -678,6 +766,137 @@ static void inputs_first(build_ctx *c)
         if (!agsubnode(column, c->node[i], 1))
             c->nomem = 1;
     }
+}
+
+static int entry_order(const void *pa, const void *pb)
+{
+    const entry_op *a = pa, *b = pb;
+    if (a->inner != b->inner)
+        return a->inner < b->inner ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The rank=same subgraph of the ops that open layer top. */
+static Agraph_t *opening_rank(build_ctx *c, Agraph_t *top, Agsym_t *rank)
+{
+    char name[48];
+    snprintf(name, sizeof name, "opens_%s", agnameof(top)); /* not a cluster */
+    Agraph_t *same = agsubg(top, name, 1);
+    if (!same)
+        c->nomem = 1;
+    else
+        agxset(same, rank, "same");
+    return same;
+}
+
+/* 1 if the clusters hold one pass through the network: no leaf inside a
+ * layer (a weight) opens it twice. The loss over several examples repeats
+ * every product once per example: one rank for them all would stack the
+ * examples into one tall column, so such graphs keep dot's own ranks. */
+static int one_pass(build_ctx *c)
+{
+    const mg_graph *g = c->s->g;
+    uint8_t *seen = calloc(c->s->size ? c->s->size : 1, 1);
+    int one = 1;
+    if (!seen)
+        return !(c->nomem = 1);
+    for (size_t i = 0; i < c->nentries && one; i++) {
+        mg_value v = mg_value_at(g, c->entries[i].value);
+        for (int k = 0; k < mg_op_arity(mg_value_op(g, v)) && one; k++) {
+            mg_value a = mg_operand(g, v, k);
+            if (mg_value_op(g, a) != MG_OP_LEAF || !mg_group(g, a))
+                continue;
+            one = !seen[a.index];
+            seen[a.index] = 1;
+        }
+    }
+    free(seen);
+    return one;
+}
+
+/* Layers as columns, neurons in order: the ops that open a layer (its
+ * neurons' products) share one rank, so every neuron of a layer starts at
+ * the same place, and are chained in neuron order, so the neurons read 1, 2,
+ * 3 down the column (left to right in TB) whatever dot's crossing
+ * minimisation would prefer (every order crosses as much in a fully
+ * connected layer). newrank lets one rank constraint span the neuron
+ * clusters. */
+static void align_layers(build_ctx *c)
+{
+    if (!c->nentries || !one_pass(c))
+        return;
+    Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
+    /* heavy: an edge into a layer stays short */
+    c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
+    if (!rank || !c->y.e_weight || !agattr(c->g, AGRAPH, "newrank", "true")) {
+        c->nomem = 1;
+        return;
+    }
+    qsort(c->entries, c->nentries, sizeof *c->entries, entry_order);
+    Agraph_t *top = NULL, *same = NULL;
+    for (size_t i = 0; i < c->nentries && !c->nomem; i++) {
+        entry_op *e = &c->entries[i];
+        if (e->top != top) { /* layers are contiguous: the clusters nest */
+            top = e->top;
+            if (!(same = opening_rank(c, top, rank)))
+                return;
+        } else {
+            keep_before(c, c->entries[i - 1].op, e->op);
+        }
+        if (!agsubnode(same, e->op, 1))
+            c->nomem = 1;
+        for (Agedge_t *in = agfstin(c->g, e->op); in; in = agnxtin(c->g, in))
+            if (agxget(in, c->y.e_minlen)[0] == '2')
+                agxset(in, c->y.e_weight, "10");
+    }
+}
+
+/* Sets n's label to the HTML-like text html (a key's table), as plain text
+ * on a plaintext node with id and class "legend". */
+static void set_key(build_ctx *c, Agnode_t *n, const char *id, viz_buf *html)
+{
+    char *label = n && !html->failed ? agstrdup_html(c->g, html->s) : NULL;
+    if (!label) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(n, c->y.n_label, label);
+    agstrfree(c->g, label);
+    agxset(n, c->y.n_shape, "plaintext");
+    agxset(n, c->y.n_style, "");
+    agxset(n, c->y.n_margin, "0");
+    agxset(n, c->y.n_id, (char *)id);
+    agxset(n, c->y.n_class, "legend");
+}
+
+/* ---- the --color-grad scale ----------------------------------------------------- */
+
+/* One swatch of the scale: the fill of grad, the grad written below. */
+static void scale_cell(viz_buf *b, const palette *p, double grad, double max, int precision)
+{
+    char fill[8], num[MG_NUMBER_SIZE];
+    grad_fill(fill, p, grad, max);
+    mg_format_fixed(num, sizeof num, grad, precision);
+    viz_buf_printf(b, "<TD BGCOLOR=\"%s\" WIDTH=\"60\">%s</TD>", fill, num);
+}
+
+/* The key to --color-grad: a node holding the scale from -max to +max (the
+ * largest |grad| drawn), five swatches, and what marks a negative grad in
+ * black and white. A node, not a cluster's label: dot keeps edges off it. */
+static void add_grad_scale(build_ctx *c)
+{
+    const palette *p = c->p;
+    double m = c->max_grad;
+    viz_buf b = {0};
+    viz_buf_printf(&b, "<TABLE BORDER=\"1\" COLOR=\"%s\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+                       "CELLPADDING=\"4\"><TR><TD COLSPAN=\"5\">fill: grad (square-root "
+                       "scale)</TD></TR><TR>", p->op_line);
+    static const double at[] = {-1, -0.25, 0, 0.25, 1};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        scale_cell(&b, p, at[i] * m, m, c->s->o->precision);
+    viz_buf_puts(&b, "</TR><TR><TD COLSPAN=\"5\">corners cut: grad &lt; 0</TD></TR></TABLE>");
+    set_key(c, agnode(c->g, "grad_scale", 1), "grad_scale", &b);
+    viz_buf_free(&b);
 }
 
 /* ---- the neuron view ------------------------------------------------------------ */
@@ -730,7 +949,7 @@ static Agnode_t *view_node(build_ctx *c, Agraph_t *home, uint32_t i, const char 
 /* Edge attributes only the neuron view sets (declared here so the scalar
  * picture's DOT text stays as it was). */
 typedef struct view_syms {
-    Agsym_t *style, *penwidth, *tooltip;
+    Agsym_t *style, *penwidth, *tooltip, *tailport, *headport;
 } view_syms;
 
 /* A weight's edge: coloured by its sign (negative also dashed, for print),
@@ -747,6 +966,8 @@ static void weight_edge(build_ctx *c, const view_syms *vy, Agnode_t *from, Agnod
     double t = wmax > 0 && isfinite(w) ? fabs(w) / wmax : 0;
     snprintf(text, sizeof text, "%.2f", 0.4 + 2.6 * (t > 1 ? 1 : t));
     agxset(e, vy->penwidth, text);
+    agxset(e, vy->tailport, c->s->o->rankdir == MG_VIZ_RANKDIR_TB ? "s" : "e");
+    agxset(e, vy->headport, c->s->o->rankdir == MG_VIZ_RANKDIR_TB ? "n" : "w");
     agxset(e, c->y.e_color, (char *)(w < 0 ? c->p->neg : c->p->pos));
     if (w < 0)
         agxset(e, vy->style, "dashed");
@@ -779,6 +1000,25 @@ static void view_layer(build_ctx *c, const view_syms *vy, size_t l, Agnode_t **p
     }
 }
 
+/* The key to the neuron view's edges: colour and dashes by the weight's
+ * sign, width by its size up to the largest |w|. */
+static void add_weight_key(build_ctx *c, double wmax)
+{
+    const palette *p = c->p;
+    char num[MG_NUMBER_SIZE];
+    mg_format_fixed(num, sizeof num, wmax, c->s->o->precision);
+    viz_buf b = {0};
+    viz_buf_printf(&b, "<TABLE BORDER=\"1\" COLOR=\"%s\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+                       "CELLPADDING=\"4\"><TR><TD ALIGN=\"LEFT\">an edge is a weight w:</TD></TR>"
+                       "<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">&#8212;&#8212;&#8212; solid: "
+                       "w &gt; 0</FONT></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">- - - "
+                       "dashed: w &lt; 0</FONT></TD></TR><TR><TD ALIGN=\"LEFT\">width: |w|, "
+                       "thickest %s</TD></TR></TABLE>",
+                   p->op_line, p->pos, p->neg, num);
+    set_key(c, agnode(c->g, "weight_key", 1), "weight_key", &b);
+    viz_buf_free(&b);
+}
+
 /* The largest |weight| of the network, for edge widths. */
 static double max_abs_weight(const mg_graph *g, const mg_mlp *m)
 {
@@ -806,14 +1046,16 @@ static void add_neurons(build_ctx *c)
             width = mg_mlp_size(nv->m, l);
     Agnode_t **col = calloc(2 * width, sizeof *col);
     view_syms vy = {agattr(c->g, AGEDGE, "style", ""), agattr(c->g, AGEDGE, "penwidth", NULL),
-                    agattr(c->g, AGEDGE, "tooltip", "")};
+                    agattr(c->g, AGEDGE, "tooltip", ""), agattr(c->g, AGEDGE, "tailport", ""),
+                    agattr(c->g, AGEDGE, "headport", "")};
     /* Every layer is fully connected, so reordering neurons saves few
      * crossings: keep them in their order, top to bottom, as the text reads. */
     Agsym_t *mclimit = agattr(c->g, AGRAPH, "mclimit", "0.01");
     /* room between the columns for the fan of edges, so each stays visible */
     agattr(c->g, AGRAPH, "ranksep", "1.2");
     Agraph_t *inputs = cluster_of(&c->clusters, c->g, "inputs", c->p, &c->y, &c->nomem);
-    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !mclimit || !inputs) {
+    if (!col || !vy.style || !vy.penwidth || !vy.tooltip || !vy.tailport || !vy.headport ||
+        !mclimit || !inputs) {
         free(col);
         c->nomem = 1;
         return;
@@ -821,6 +1063,7 @@ static void add_neurons(build_ctx *c)
     for (size_t i = 0; i < mg_mlp_size(nv->m, 0) && !c->nomem; i++)
         col[i] = view_node(c, inputs, nv->in[i], NULL);
     double wmax = max_abs_weight(s->g, nv->m);
+    add_weight_key(c, wmax);
     Agnode_t **prev = col, **cur = col + width;
     for (size_t l = 0; l < nv->layers && !c->nomem; l++) {
         view_layer(c, &vy, l, prev, cur, wmax);
@@ -983,8 +1226,13 @@ Agraph_t *viz_build(const viz_spec *s)
                 add_value(&c, (uint32_t)i);
         if (!c.nomem && c.clusters.count)
             inputs_first(&c);
+        if (!c.nomem)
+            align_layers(&c);
     }
+    if (!c.nomem && s->o->color_grad && !s->o->forward_only)
+        add_grad_scale(&c);
     clusters_free(&c.clusters);
+    free(c.entries);
     free(c.node);
     if (c.nomem) {
         agclose(c.g);

@@ -209,30 +209,48 @@ int viz_format_known(const char *format)
  * screens), lowered so the image stays within PNG_MAX_PIXELS. PNG time is
  * nearly all libpng filtering and zlib, so it grows with the pixel count
  * (measured: ~0.1 s per megapixel); a 400-value graph at 96 dpi is 41
- * megapixels and takes seconds. Sides also stay within PNG_MAX_SIDE, below
- * cairo's 32767-pixel limit, and the resolution at least PNG_MIN_DPI. */
+ * megapixels and takes seconds. It is never lowered below PNG_READABLE_DPI,
+ * where the boxes' 13 pt text is 13 px high (the SVG's own scale, the
+ * smallest a reader can read without a magnifier): a graph that would need
+ * more than PNG_READABLE_MAX_PIXELS (or a side over PNG_MAX_SIDE, below
+ * cairo's 32767-pixel limit) there is refused rather than drawn unreadable. */
 #define PNG_DPI 192.0
 #define PNG_MAX_PIXELS 4e6
+#define PNG_READABLE_DPI 72.0
+#define PNG_READABLE_MAX_PIXELS 16e6
 #define PNG_MAX_SIDE 30000.0
-#define PNG_MIN_DPI 24.0
 /* Graphviz's bounding box is in points (its POINTS_PER_INCH a inch), and the
  * page adds a margin. */
 #define PNG_MARGIN_POINTS 36.0
+/* The text of value boxes, in points (build.c's node fontsize). */
+#define PNG_TEXT_POINTS 13.0
 
-static double png_dpi(Agraph_t *g, const mg_viz_options *o)
+static mg_status png_dpi(Agraph_t *g, const mg_viz_options *o, double *out, mg_error *err)
 {
-    if (o->dpi > 0)
-        return o->dpi;
+    if (o->dpi > 0) {
+        *out = o->dpi;
+        return MG_OK;
+    }
     double w = GD_bb(g).UR.x - GD_bb(g).LL.x + PNG_MARGIN_POINTS;
     double h = GD_bb(g).UR.y - GD_bb(g).LL.y + PNG_MARGIN_POINTS;
     double dpi = PNG_DPI;
     double area = w / POINTS_PER_INCH * dpi * h / POINTS_PER_INCH * dpi;
     if (area > PNG_MAX_PIXELS)
         dpi *= sqrt(PNG_MAX_PIXELS / area);
-    double side = fmax(w, h) / POINTS_PER_INCH * dpi;
-    if (side > PNG_MAX_SIDE)
-        dpi *= PNG_MAX_SIDE / side;
-    return floor(dpi < PNG_MIN_DPI ? PNG_MIN_DPI : dpi);
+    dpi = floor(dpi < PNG_READABLE_DPI ? PNG_READABLE_DPI : dpi);
+    double pw = w / POINTS_PER_INCH * dpi, ph = h / POINTS_PER_INCH * dpi;
+    if (pw * ph > PNG_READABLE_MAX_PIXELS || fmax(pw, ph) > PNG_MAX_SIDE) {
+        double fit = dpi * fmin(sqrt(PNG_READABLE_MAX_PIXELS / (pw * ph)),
+                                PNG_MAX_SIDE / fmax(pw, ph));
+        return mg_error_set(err, MG_ERR_UNREADABLE, 0, 0,
+                            "a PNG of this graph with readable text (%.0f px, at %.0f dpi) would "
+                            "be %.0f x %.0f pixels, more than the %.0f megapixels drawn at an "
+                            "automatic resolution; within them its text would be %.1f px high",
+                            PNG_TEXT_POINTS * dpi / POINTS_PER_INCH, dpi, ceil(pw), ceil(ph),
+                            PNG_READABLE_MAX_PIXELS / 1e6, PNG_TEXT_POINTS * fit / POINTS_PER_INCH);
+    }
+    *out = dpi;
+    return MG_OK;
 }
 
 /* Graphviz makes a PNG (bb + 2 pad) * dpi / 72 pixels wide, rounded to the
@@ -305,15 +323,18 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, doubl
         return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout of %zu values failed",
                             spec->drawn);
     mg_status status = MG_OK;
+    double dpi = 0;
     if (agerrors() >= AGERR) { /* never render after a failed layout */
         status = mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout failed");
+    } else if (strcmp(format, "png") == 0 && (status = png_dpi(g, o, &dpi, err)) != MG_OK) {
+        /* refused: no unreadable picture */
     } else {
         if (sizes)
             viz_read_sizes(g, spec->mask, spec->size, sizes);
-        int png = strcmp(format, "png") == 0;
+        int png = dpi > 0;
         if (png) {
-            GD_drawing(g)->dpi = png_dpi(g, o);
-            whole_pixel_pad(g, GD_drawing(g)->dpi);
+            GD_drawing(g)->dpi = dpi;
+            whole_pixel_pad(g, dpi);
         }
         if (strcmp(format, "pdf") == 0) {
             status = spec->pdf_box ? viz_pdf_fit_graph(viz, g, spec->pdf_box, err)

@@ -28,7 +28,8 @@ extern "C" {
     X(MG_ERR_LIMIT, "size limit exceeded")                                    \
     X(MG_ERR_SYNTAX, "syntax error")                                          \
     X(MG_ERR_NAME, "name error")                                              \
-    X(MG_ERR_RENDER, "rendering failed")
+    X(MG_ERR_RENDER, "rendering failed")                                      \
+    X(MG_ERR_UNREADABLE, "picture too large to read at any size allowed")
 
 typedef enum mg_status {
 #define MG_STATUS_ENUM(name, text) name,

@@ -266,7 +266,7 @@ def options_change_the_picture():
     expect_true(b'label="a | data 2.00"' in dot, 'forward-only, TB, precision 2')
     expect_true(b'| grad' not in dot and b'rankdir=TB' in dot, 'no grads, TB')
     dot = run(['draw', L_MG, '-T', 'dot', '--edge-grads']).out
-    expect_true(b'v0 -> v3_op\t[label=6.0000];' in dot, 'edge grads')
+    expect_true(b'v0 -> v3_op\t[fontsize=12,\n\t\theadlabel=6.0000,' in dot, 'edge grads')
     dot = run(['draw', L_MG, '-T', 'dot', '--root', 'd', '--title', 'd = a*b + c']).out
     expect_true(b'label="d = a*b + c"' in dot and b'"{ f |' not in dot, '--root d leaves f out')
     dark = run(['draw', L_MG, '--theme', 'dark']).out

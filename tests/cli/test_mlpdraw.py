@@ -287,7 +287,7 @@ def train_draws_one_node_per_neuron_past_the_node_limit():
         svg = f.read()
     clusters, nodes, edges = svg_parts(svg)
     expect(clusters, ['inputs', 'layer 1 (relu)', 'layer 2 (relu)', 'layer 3 (linear)'], 'clusters')
-    expect(len(nodes), 2 + 40 + 40 + 1 + 1, 'inputs, neurons and the loss')
+    expect(len(nodes), 2 + 40 + 40 + 1 + 1 + 1, 'inputs, neurons, the loss and the key')
     expect(edges, 2 * 40 + 40 * 40 + 40 + 1, 'edges')
     expect_true(b'example 1 of 100 and its svm loss, one node per neuron</text>' in svg, 'title')
 
@@ -309,7 +309,7 @@ def neuron_view_one_node_per_neuron_one_cluster_per_layer():
     expect(r.out.count(b'class="cluster"'), 4, 'inputs and three layers')
     clusters, nodes, edges = svg_parts(r.out)
     expect(clusters, ['inputs', 'layer 1 (tanh)', 'layer 2 (tanh)', 'layer 3 (tanh)'], 'cluster titles')
-    expect(len(nodes), 3 + 4 + 4 + 1 + 1, 'inputs, neurons, the loss')
+    expect(len(nodes), 3 + 4 + 4 + 1 + 1 + 1, 'inputs, neurons, the loss and the key')
     expect(edges, 3 * 4 + 4 * 4 + 4 * 1 + 1, 'edges: adjacent layers fully connected, then the loss')
     neurons = [t for c, t in nodes.values() if 'neuron' in c.split()]
     expect([t[0] for t in neurons], [f'neuron {j}' for j in (1, 2, 3, 4, 1, 2, 3, 4, 1)], 'in order')

@@ -95,7 +95,10 @@ typedef struct mg_viz_options {
     mg_viz_theme theme;
     int dpi;               /* PNG resolution, 1..MG_VIZ_DPI_MAX; 0 = automatic (default):
                             * 192, lowered so the image stays within 4
-                            * megapixels (PNG time grows with pixels) */
+                            * megapixels (PNG time grows with pixels), but
+                            * never below 72 (13 pt text 13 px high): a graph
+                            * that would need more than 16 megapixels there
+                            * is refused (MG_ERR_UNREADABLE) */
     int color_grad;        /* 1: fill values by the sign and size of their grad */
     int edge_grads;        /* 1: label operand -> op edges with the contribution
                             * they carry back (local derivative x result grad) */
@@ -141,8 +144,9 @@ MG_API void mg_viz_free(mg_viz *viz);
  * the *len bytes; free with mg_viz_free_output) and *len. On error returns
  * MG_ERR_INVALID (bad argument, unknown format, bad option), MG_ERR_FOREIGN (a
  * root of another graph), MG_ERR_LIMIT (more values than o->max_nodes),
- * MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL, *len = 0 and says why in err
- * (may be NULL). The graph is not changed. */
+ * MG_ERR_UNREADABLE (a PNG at an automatic resolution whose text would be too
+ * small to read: see dpi), MG_ERR_NOMEM or MG_ERR_RENDER, sets *out = NULL,
+ * *len = 0 and says why in err (may be NULL). The graph is not changed. */
 MG_API mg_status mg_viz_render(mg_viz *viz, const mg_graph *g, const mg_value *roots, size_t n,
                                const mg_viz_options *o, const char *format, char **out,
                                size_t *len, mg_error *err);
