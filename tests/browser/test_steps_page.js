@@ -218,6 +218,7 @@ async function quiz(page, file) {
     asking: document.querySelector('.caption.shown').classList.contains('asking'),
     wrong: [...document.querySelectorAll('.caption.shown .quiz input.wrong')].length }));
   check(no.asking && no.wrong === 2 && /0 of 2 right/.test(no.verdict), `quiz: wrong answers are refused (${JSON.stringify(no)})`);
+  await page.screenshot({ path: path.join(OUTDIR, 'lesson-quiz.png') });
   await inputs[0].fill('-2');
   await inputs[1].fill('4.00001');
   await inputs[1].press('Enter');
@@ -235,7 +236,7 @@ async function quiz(page, file) {
 
 // Click a box: every path from the root to it, with the local derivatives.
 async function paths(page, file, twice) {
-  await page.goto('file://' + file);
+  await page.goto('file://' + file + '#step-5');
   await page.click('#v0');
   const shown = await page.evaluate(() => {
     const p = document.getElementById('paths');
@@ -244,6 +245,7 @@ async function paths(page, file, twice) {
   check(!shown.hidden && shown.lines.join(' | ') ===
     'dL/da = 6.0000, summed over 1 path: | L → d → e → a: (-2.0000)·(1.0000)·(-3.0000) = 6.0000',
     `clicking a shows its path from L (${shown.lines.join(' | ')})`);
+  await page.screenshot({ path: path.join(OUTDIR, 'lesson-paths-click.png') });
   await page.keyboard.press('Escape');
   check(await page.evaluate(() => document.getElementById('paths').hidden), 'Escape closes the paths');
   await page.goto('file://' + twice);
