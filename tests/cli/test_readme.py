@@ -51,7 +51,8 @@ def every_console_command_runs_as_shown():
         refused = not clitest.HAVE_VIZ and clitest.refusal(words[words.index('micrograd') + 1:])
         if refused:
             want = refused.splitlines()  # a micrograd built without drawing says so
-        p = subprocess.run(['bash', '-c', cmd], cwd=d, env=env, capture_output=True,
+        # pipefail: `micrograd ... | head` has micrograd's exit status, not head's
+        p = subprocess.run(['bash', '-o', 'pipefail', '-c', cmd], cwd=d, env=env, capture_output=True,
                            timeout=300 * clitest.SLOWDOWN)
         got = (p.stdout + p.stderr).decode('utf-8')
         if want is None:
