@@ -279,6 +279,14 @@ def lesson_folders_with_the_longest_names():
         expect(len(os.listdir(les)), 6, 'captions and 5 frames')
 
 
+def default_signals():
+    # A signal ignored when the command starts stays ignored (so `nohup` works):
+    # under nohup (or a runner that ignores SIGINT) the child must start with
+    # the default actions for these tests to send it anything.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 @test
 def lesson_staging_removed_on_signals():
     # PNG frames of a longer chain take a while: stop the command while it
@@ -293,7 +301,8 @@ def lesson_staging_removed_on_signals():
             write(os.path.join(les, 'mine.txt'), 'mine')
         before = tree(d)
         p = subprocess.Popen([PROGRAM, 'steps', chain, '-o', les, '-T', 'png'],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=default_signals)
         where = les if existing else d
         deadline = time.monotonic() + 60
         seen = False
@@ -315,7 +324,8 @@ def temporaries_removed_on_signals():
         d = tempdir()
         args = [PROGRAM, 'train', '--data', 'moons', '--steps', '1', '--plot',
                 os.path.join(d, 'p.png'), '--draw', os.path.join(d, 'x.svg')]
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=default_signals)
         seen = []
         deadline = time.monotonic() + 60
         while not seen and p.poll() is None and time.monotonic() < deadline:
