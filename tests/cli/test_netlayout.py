@@ -164,8 +164,8 @@ def an_unreadable_png_is_refused_saying_what_to_do():
     expect(r.status, 2, 'exit')
     # the width depends on the fonts' metrics; the height is 400 ranks of boxes
     want = (r'micrograd: error: a PNG of this graph with readable text \(13 px, at 72 dpi\) '
-            r'would be 37\d{4} x 22444 pixels, more than the 16 megapixels drawn at an '
-            r'automatic resolution; within them its text would be 0\.6 px high; draw it as '
+            r'would be 37\d{4} x 22444 pixels, more than the 24 megapixels drawn at an '
+            r'automatic resolution; within them its text would be 0\.7 px high; draw it as '
             r'SVG or PDF \(-T svg\), or choose the resolution with --dpi N\n')
     expect_true(re.fullmatch(want, r.err), f'message: {r.err!r}')
     expect(os.path.exists(f'{d}/chain.png'), False, 'no file written')

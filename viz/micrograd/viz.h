@@ -97,7 +97,7 @@ typedef struct mg_viz_options {
                             * 192, lowered so the image stays within 4
                             * megapixels (PNG time grows with pixels), but
                             * never below 72 (13 pt text 13 px high): a graph
-                            * that would need more than 16 megapixels there
+                            * that would need more than 24 megapixels there
                             * is refused (MG_ERR_UNREADABLE) */
     int color_grad;        /* 1: fill values by the sign and size of their grad */
     int edge_grads;        /* 1: label operand -> op edges with the contribution
