@@ -95,6 +95,7 @@ static const char font[] = "Helvetica,Arial,sans-serif";
 typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *g_labelloc;
+    const char *neuron_labelloc; /* where an inner cluster's title goes */
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
     Agsym_t *e_label, *e_fontsize, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
@@ -114,6 +115,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     y->g_fontsize = agattr(g, AGRAPH, "fontsize", "18");
     y->g_label = agattr(g, AGRAPH, "label", "");
     y->g_labelloc = agattr(g, AGRAPH, "labelloc", "t");
+    y->neuron_labelloc = o->rankdir == MG_VIZ_RANKDIR_TB ? "t" : "b";
     y->g_labeljust = agattr(g, AGRAPH, "labeljust", "c");
     y->g_style = agattr(g, AGRAPH, "style", "");
     y->g_fill = agattr(g, AGRAPH, "fillcolor", "");
@@ -421,12 +423,14 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     agxset(c, y->g_color, (char *)p->cluster_line);
     /* the outer boxes (layers) titled larger than the inner ones (neurons) */
     agxset(c, y->g_fontsize, parent == agroot(parent) ? "16" : "13");
-    /* titled at the bottom, where no edge passes: edges into a layer come
-     * down past its top left corner, and from the inputs below it up past
-     * its bottom left one; they leave it at the right beside its neurons,
-     * above the layer's own title */
-    agxset(c, y->g_labeljust, parent == agroot(parent) ? "r" : "l");
-    agxset(c, y->g_labelloc, "b");
+    /* titled where no edge passes. A layer: at its bottom right (its edges
+     * enter at the left or top and leave beside its neurons, inside it). A
+     * neuron: in LR at its bottom left (edges into a layer come down past
+     * its top left corner), in TB at its top left (its output leaves at the
+     * bottom). */
+    int outer = parent == agroot(parent);
+    agxset(c, y->g_labeljust, outer ? "r" : "l");
+    agxset(c, y->g_labelloc, (char *)(outer ? "b" : y->neuron_labelloc));
     return c;
 }
 

@@ -160,7 +160,7 @@ def label_crossings(svg):
 def no_edge_crosses_a_cluster_title():
     # an edge used to strike through "neuron 1" of layer 3 and "layer 2"
     for sizes, x in NETS + [('2,2,1', '1,2'), ('1,3,3,1', '1'), ('4,8,8,1', '1,2,3,4')]:
-        for view in ([], ['--view', 'neurons']):
+        for view in ([], ['--view', 'neurons'], ['--rankdir', 'TB']):
             r = run(['draw', '--mlp', sizes, '--input', x] + view + ['-T', 'svg'])
             expect(r.status, 0, 'exit')
             titles = [t for t, _ in cluster_labels(ET.fromstring(r.out))]
