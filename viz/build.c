@@ -94,6 +94,8 @@ static const char font[] = "Helvetica,Arial,sans-serif";
  * undeclared one silently does nothing). */
 typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
+    Agsym_t *g_labelloc;
+    const char *neuron_labelloc; /* where an inner cluster's title goes */
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
     Agsym_t *e_label, *e_fontsize, *e_color, *e_fontcolor, *e_minlen, *e_headport, *e_weight, *e_style;
@@ -112,7 +114,8 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     y->g_fontcolor = agattr(g, AGRAPH, "fontcolor", (char *)p->text);
     y->g_fontsize = agattr(g, AGRAPH, "fontsize", "18");
     y->g_label = agattr(g, AGRAPH, "label", "");
-    agattr(g, AGRAPH, "labelloc", "t");
+    y->g_labelloc = agattr(g, AGRAPH, "labelloc", "t");
+    y->neuron_labelloc = o->rankdir == MG_VIZ_RANKDIR_TB ? "t" : "b";
     y->g_labeljust = agattr(g, AGRAPH, "labeljust", "c");
     y->g_style = agattr(g, AGRAPH, "style", "");
     y->g_fill = agattr(g, AGRAPH, "fillcolor", "");
@@ -420,7 +423,14 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     agxset(c, y->g_color, (char *)p->cluster_line);
     /* the outer boxes (layers) titled larger than the inner ones (neurons) */
     agxset(c, y->g_fontsize, parent == agroot(parent) ? "16" : "13");
-    agxset(c, y->g_labeljust, "l");
+    /* titled where no edge passes. A layer: at its bottom right (its edges
+     * enter at the left or top and leave beside its neurons, inside it). A
+     * neuron: in LR at its bottom left (edges into a layer come down past
+     * its top left corner), in TB at its top left (its output leaves at the
+     * bottom). */
+    int outer = parent == agroot(parent);
+    agxset(c, y->g_labeljust, outer ? "r" : "l");
+    agxset(c, y->g_labelloc, (char *)(outer ? "b" : y->neuron_labelloc));
     return c;
 }
 
@@ -828,7 +838,10 @@ static void align_layers(build_ctx *c)
     Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
     /* heavy: an edge into a layer stays short */
     c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
-    if (!rank || !c->y.e_weight || !agattr(c->g, AGRAPH, "newrank", "true")) {
+    /* no final mincross over the whole graph: it reorders a neuron's
+     * products against their chain (w2 * x2 above w1 * x1) */
+    if (!rank || !c->y.e_weight || !agattr(c->g, AGRAPH, "newrank", "true") ||
+        !agattr(c->g, AGRAPH, "remincross", "false")) {
         c->nomem = 1;
         return;
     }

@@ -91,6 +91,10 @@ def neurons_are_in_order_down_each_layer():
         for l, layer in enumerate(layers):
             ys = [min(pic.nodes[p][1] for p in prods) for prods in layer]
             expect(ys, sorted(ys), f'MLP {sizes} layer {l + 1}: the neurons\' top y, in order')
+            for j, prods in enumerate(layer):  # w1 * x1 above w2 * x2 above ...
+                ys = [pic.center(p)[1] for p in prods]
+                expect_true(all(a < b for a, b in zip(ys, ys[1:])),
+                            f'MLP {sizes} layer {l + 1} neuron {j + 1}: its products\' y {ys}')
             for j in range(len(layer) - 1):  # every product of j above every one of j+1
                 expect_true(max(pic.nodes[p][3] for p in layer[j]) <
                             min(pic.nodes[p][1] for p in layer[j + 1]),
@@ -125,6 +129,43 @@ def the_inputs_stand_together_in_one_column():
         others = [n for n, b in pic.nodes.items() if n not in inputs and b[0] <= col <= b[2]
                   and b[3] > top and b[1] < bottom]
         expect(others, [], f'MLP {sizes}: nodes between the inputs')
+
+
+def cluster_labels(root):
+    """Each cluster title's text box (x0, y0, x1, y1): its font size high,
+    0.6 of it wide per character (wider than Helvetica's average glyph)."""
+    out = []
+    for g in root.iter(NS + 'g'):
+        if g.get('class') != 'cluster':
+            continue
+        for t in g.iter(NS + 'text'):
+            x, y, size = float(t.get('x')), float(t.get('y')), float(t.get('font-size'))
+            w = len(t.text) * size * 0.6
+            x0 = {'start': x, 'middle': x - w / 2, 'end': x - w}[t.get('text-anchor', 'start')]
+            out.append((t.text, (x0, y - 0.8 * size, x0 + w, y + 0.25 * size)))
+    return out
+
+
+def label_crossings(svg):
+    """(edge, cluster title) for every edge whose path passes over a title."""
+    labels, out = cluster_labels(ET.fromstring(svg)), set()
+    for edge, pts, _ in edge_parts(svg):
+        for text, (x0, y0, x1, y1) in labels:
+            if any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in pts):
+                out.add((edge, text))
+    return sorted(out)
+
+
+@test
+def no_edge_crosses_a_cluster_title():
+    # an edge used to strike through "neuron 1" of layer 3 and "layer 2"
+    for sizes, x in NETS + [('2,2,1', '1,2'), ('1,3,3,1', '1'), ('4,8,8,1', '1,2,3,4')]:
+        for view in ([], ['--view', 'neurons'], ['--rankdir', 'TB']):
+            r = run(['draw', '--mlp', sizes, '--input', x] + view + ['-T', 'svg'])
+            expect(r.status, 0, 'exit')
+            titles = [t for t, _ in cluster_labels(ET.fromstring(r.out))]
+            expect_true(len(titles) >= len(sizes.split(',')) - 1, f'MLP {sizes} {view}: {titles}')
+            expect(label_crossings(r.out), [], f'MLP {sizes} {view}: edges over titles')
 
 
 def png_size(data):
