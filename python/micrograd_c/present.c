@@ -19,16 +19,18 @@ void mgpy_raise_status(mg_status status, const char *message)
     PyErr_SetString(type, message && *message ? message : mg_status_str(status));
 }
 
-/* A library failure of a picture or a lesson: too many values says how to
- * make it anyway. */
+/* A library failure of a picture or a lesson: too many values, or a PNG too
+ * large to read, says how to make it anyway. */
 static void raise_viz(const mg_error *err)
 {
-    if (err->status != MG_ERR_LIMIT) {
+    if (err->status == MG_ERR_LIMIT)
+        PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)",
+                     err->message);
+    else if (err->status == MG_ERR_UNREADABLE)
+        PyErr_Format(PyExc_ValueError, "%s; draw it as SVG or PDF (format='svg'), or choose "
+                     "the resolution with dpi=N", err->message);
+    else
         mgpy_raise_status(err->status, err->message);
-        return;
-    }
-    PyErr_Format(PyExc_ValueError, "%s; pass max_nodes=N to draw it anyway (0: no limit)",
-                 err->message);
 }
 
 /* The bytes of a render as a new bytes object (freeing the render), or NULL

@@ -99,6 +99,13 @@ def test_drawing_errors_have_the_librarys_messages(L):
         draw_dot(root, max_nodes=3)
     with pytest.raises(TypeError):
         draw_dot(root, colour=True)
+    chain = Value(0.5)
+    for i in range(1, 400):  # 1,200 values: readable only at 370,000 x 22,000 pixels
+        chain = (chain * 0.9 + i).tanh()
+    with pytest.raises(ValueError, match=r"^a PNG of this graph with readable text .* px high; "
+                                         r"draw it as SVG or PDF \(format='svg'\), or choose "
+                                         r"the resolution with dpi=N$"):
+        draw_dot(chain, format='png', max_nodes=0).pipe('png')
     bad = Value(1.0, label='\udc80')  # a lone surrogate cannot be UTF-8
     with pytest.raises(UnicodeEncodeError):
         draw_dot(bad)
