@@ -345,35 +345,35 @@ static PyObject *lesson_frame(PyObject *self, PyObject *args, PyObject *kwds)
     return rendered(s, &err, out, len);
 }
 
-/* page(title=None) -> bytes: the page `micrograd steps -o x.html` writes
- * (title None: the root's name). */
-static PyObject *lesson_page(PyObject *self, PyObject *args, PyObject *kwds)
+/* The page or the handout of the lesson (title None: the root's name), made
+ * by `make` (mg_viz_lesson_page or mg_viz_lesson_handout, one signature). */
+typedef mg_status lesson_document(mg_viz *, mg_lesson *, const mg_viz_options *, const char *,
+                                  char **, size_t *, mg_error *);
+static PyObject *lesson_document_of(PyObject *self, PyObject *args, PyObject *kwds,
+                                    const char *parse, lesson_document *make)
 {
     static char *keywords[] = {"title", NULL};
     mgpy_lesson *l = (mgpy_lesson *)self;
     const char *title = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|z:page", keywords, &title))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, parse, keywords, &title))
         return NULL;
     char *out = NULL;
     size_t len = 0;
     mg_error err;
-    mg_status s = mg_viz_lesson_page(l->viz, l->lesson, &l->options, title, &out, &len, &err);
+    mg_status s = make(l->viz, l->lesson, &l->options, title, &out, &len, &err);
     return rendered(s, &err, out, len);
+}
+
+/* page(title=None) -> bytes: the page `micrograd steps -o x.html` writes. */
+static PyObject *lesson_page(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    return lesson_document_of(self, args, kwds, "|z:page", mg_viz_lesson_page);
 }
 
 /* handout(title=None) -> bytes: the PDF `micrograd steps -o x.pdf` writes. */
 static PyObject *lesson_handout(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"title", NULL};
-    mgpy_lesson *l = (mgpy_lesson *)self;
-    const char *title = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|z:handout", keywords, &title))
-        return NULL;
-    char *out = NULL;
-    size_t len = 0;
-    mg_error err;
-    mg_status s = mg_viz_lesson_handout(l->viz, l->lesson, &l->options, title, &out, &len, &err);
-    return rendered(s, &err, out, len);
+    return lesson_document_of(self, args, kwds, "|z:handout", mg_viz_lesson_handout);
 }
 
 static PyMethodDef lesson_methods[] = {
