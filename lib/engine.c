@@ -51,8 +51,11 @@ static_assert(MG_OP_COUNT <= UINT8_MAX, "ops fit the op byte");
 #define POOL_CHUNKS 24
 
 struct mg_graph {
+    /* What every op reads, on one cache line: the records, their count and
+     * room, and the tag its handles carry. */
     mg_node *nodes;
     uint32_t count, capacity;
+    uint32_t tag;
     uint32_t *groups;   /* per value, like label, where grouped; NULL until the first */
     double *exponents;  /* pow exponents, indexed by mg_node.b */
     uint32_t exponent_count, exponent_capacity;
@@ -62,7 +65,6 @@ struct mg_graph {
     uint32_t last_group; /* the most recent group entry, reused when equal */
     uint32_t resets;    /* resets so far: tells one reset from the next */
     mg_mark undo_from, undo_end; /* the last reset: from undo_end back to undo_from */
-    uint32_t tag;
     mg_status status;
     char message[256];
 };
@@ -260,9 +262,14 @@ int mg_graph_unreset(mg_graph *g, mg_mark end)
 
 /* ---- handles ------------------------------------------------------------- */
 
+/* (The word form below: a handle built field by field came out through
+ * vector registers, on the hot path of every leaf.) */
+static inline uint64_t handle_word(mg_value v);
+static inline mg_value word_handle(uint64_t w);
+
 static mg_value handle(const mg_graph *g, uint32_t index)
 {
-    return (mg_value){index, g->tag};
+    return word_handle((uint64_t)g->tag << 32 | index);
 }
 
 /* A handle as one 64-bit word, index in the low half, tag in the high half
@@ -419,11 +426,12 @@ static inline mg_value unary(mg_graph *g, mg_op op, mg_value a)
 {
     if (UNLIKELY(!g))
         return MG_NONE;
+    const uint64_t base = (uint64_t)g->tag << 32, ia = handle_word(a) - base;
     const uint32_t n = g->count;
-    if (UNLIKELY((a.tag != g->tag) | (a.index >= n) | (n >= g->capacity)))
+    if (UNLIKELY((ia >= n) | (n >= g->capacity)))
         return unary_slow(g, op, a);
-    double x = op_forward(op, g->nodes[a.index].data, 0.0);
-    return handle(g, push(g, op, a.index, NO_OPERAND, x, MG_ROLE_RESULT));
+    double x = op_forward(op, g->nodes[ia].data, 0.0);
+    return word_handle(base | push(g, op, (uint32_t)ia, NO_OPERAND, x, MG_ROLE_RESULT));
 }
 
 /* binary's rare cases: records why a or b is unusable (the first bad one, as
@@ -440,15 +448,18 @@ static inline mg_value binary(mg_graph *g, mg_op op, mg_value a, mg_value b)
 {
     if (UNLIKELY(!g))
         return MG_NONE;
-    /* Both handles and the room at once: one branch on the hot path. MG_NONE
-     * fails the index test, since count never exceeds MAX_VALUES < UINT32_MAX. */
-    const uint64_t tag = (uint64_t)g->tag << 32, wa = handle_word(a), wb = handle_word(b);
-    const uint32_t n = g->count, ia = (uint32_t)wa, ib = (uint32_t)wb;
-    if (UNLIKELY((((wa ^ tag) | (wb ^ tag)) >> 32 != 0) | (ia >= n) | (ib >= n) |
-                 (n >= g->capacity)))
+    /* A handle minus the graph's tag in the high half is its index when the
+     * tag is the graph's, and at least 2^32 when not: so one comparison with
+     * the count checks tag and index at once, and the larger of the two
+     * operands' answers both (MG_NONE fails too: count < MAX_VALUES). With
+     * the room, one branch on the hot path. */
+    const uint64_t base = (uint64_t)g->tag << 32;
+    const uint64_t ia = handle_word(a) - base, ib = handle_word(b) - base;
+    const uint32_t n = g->count;
+    if (UNLIKELY(((ia > ib ? ia : ib) >= n) | (n >= g->capacity)))
         return binary_slow(g, op, a, b);
     double x = op_forward(op, g->nodes[ia].data, g->nodes[ib].data);
-    return word_handle(tag | push(g, op, ia, ib, x, MG_ROLE_RESULT));
+    return word_handle(base | push(g, op, (uint32_t)ia, (uint32_t)ib, x, MG_ROLE_RESULT));
 }
 
 mg_value mg_unary(mg_graph *g, mg_op op, mg_value a)
