@@ -86,6 +86,8 @@ typedef struct bench_render {
     double png_megapixels;  /* size of that PNG */
     int dot_found;          /* 0: no dot program, spawn_svg_ms is NaN */
     double spawn_svg_ms;    /* median of dot -Tsvg spawned on the DOT text */
+    double draw_spawn_svg_ms; /* neuron only: `micrograd draw - -T svg` spawned on its
+                                 text (this process's program), else NaN */
 } bench_render;
 
 /* The video's neuron (examples/neuron.mg, after backward). Must run before

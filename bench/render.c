@@ -103,12 +103,13 @@ static long read_all(int fd, char **out)
     return (long)len;
 }
 
-/* Runs `dot -Tsvg` with the DOT text on its standard input and reads all its
- * output (dot reads the whole graph before writing, so writing everything
- * first cannot deadlock). Returns the CPU ns of this thread plus the child's,
- * or -1 with err set. *svg receives the output (free it). */
-static double spawn_dot(const char *dot, const char *text, size_t len, char **svg, long *svg_len,
-                        char *err)
+/* Runs program argv with text on its standard input and reads all its output
+ * (`dot -Tsvg` and `micrograd draw -` read their whole input before writing,
+ * so writing everything first cannot deadlock). Returns the CPU ns of this
+ * thread plus the child's, or -1 with err set. *svg receives the output (free
+ * it). */
+static double spawn(const char *program, char *const argv[], const char *text, size_t len,
+                    char **svg, long *svg_len, char *err)
 {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0)
@@ -120,10 +121,9 @@ static double spawn_dot(const char *dot, const char *text, size_t len, char **sv
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addclose(&fa, in[1]);
     posix_spawn_file_actions_addclose(&fa, out[0]);
-    char *argv[] = {"dot", "-Tsvg", NULL};
     pid_t pid;
     double t0 = bench_now_ns();
-    int rc = posix_spawn(&pid, dot, &fa, NULL, argv, environ);
+    int rc = posix_spawn(&pid, program, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
     close(out[1]);
@@ -144,13 +144,33 @@ static double spawn_dot(const char *dot, const char *text, size_t len, char **sv
         }
     double ns = bench_now_ns() - t0 + timeval_ns(child.ru_utime) + timeval_ns(child.ru_stime);
     if (rc != 0)
-        return bench_fail(err, "cannot run %s: %s", dot, strerror(rc));
+        return bench_fail(err, "cannot run %s: %s", program, strerror(rc));
     if (bad || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (*svg_len >= 0)
             free(*svg);
-        return bench_fail(err, "%s -Tsvg failed", dot);
+        return bench_fail(err, "%s %s failed", program, argv[1]);
     }
     return ns;
+}
+
+/* Median ms of runs spawns of program argv on text (after one uncounted run
+ * when warm); -1 with err set on failure. */
+static int median_spawn(const char *program, char *const argv[], const char *text, size_t len,
+                        int runs, int warm, double *ms, char *err)
+{
+    double t[MAX_RUNS];
+    for (int r = warm ? -1 : 0; r < runs; r++) {
+        char *out = NULL;
+        long out_len = -1;
+        double ns = spawn(program, argv, text, len, &out, &out_len, err);
+        if (ns < 0)
+            return -1;
+        if (r >= 0)
+            t[r] = ns / 1e6;
+        free(out);
+    }
+    *ms = bench_median(t, (size_t)runs);
+    return 0;
 }
 
 /* ---- in-process renders --------------------------------------------------------- */
@@ -234,22 +254,8 @@ static int measure_graph(mg_viz *viz, const mg_graph *g, mg_value root, int runs
         return 0;
     if (render_once(viz, g, root, "dot", 0, &dot_text, &dot_len, err) < 0)
         return -1;
-    int status = 0;
-    double t[MAX_RUNS];
-    for (int r = warm ? -1 : 0; r < runs && status == 0; r++) {
-        char *spawned = NULL;
-        long spawned_len = -1;
-        double ns = spawn_dot(dot, dot_text, dot_len, &spawned, &spawned_len, err);
-        if (ns < 0) {
-            status = -1;
-            break;
-        }
-        if (r >= 0)
-            t[r] = ns / 1e6;
-        free(spawned);
-    }
-    if (status == 0)
-        out->spawn_svg_ms = bench_median(t, (size_t)runs);
+    char *const argv[] = {"dot", "-Tsvg", NULL};
+    int status = median_spawn(dot, argv, dot_text, dot_len, runs, warm, &out->spawn_svg_ms, err);
     mg_viz_free_output(dot_text);
     return status;
 }
@@ -288,6 +294,15 @@ int bench_render_neuron(int runs, bench_render *out, double *context_ms, double 
     *first_ms = (t1 - t0 + ns) / 1e6;
     if (status == 0)
         status = measure_graph(viz, g, root, runs, runs, 0, 1, out, err);
+    /* The whole `micrograd draw` process on the neuron's text, as dot's spawn
+     * above: start-up, fonts and plugins included. */
+    out->draw_spawn_svg_ms = (double)NAN;
+    if (status == 0 && (text = bench_join_lines(bench_neuron_mg, &len)) != NULL) {
+        char *const argv[] = {"micrograd", "draw", "-", "-T", "svg", "-o", "-", NULL};
+        status = median_spawn("/proc/self/exe", argv, text, len, runs, 1,
+                              &out->draw_spawn_svg_ms, err);
+        free(text);
+    }
     mg_viz_free(viz);
     mg_program_free(p);
     mg_graph_free(g);

@@ -157,6 +157,8 @@ static size_t figures(const results *r, int quick, figure *f)
         {"render_png_megapixels", r->neuron.png_megapixels, FIG_FIXED, "Mpixels", "at the default dpi"},
         {"dot_spawn_svg_ms", r->neuron.spawn_svg_ms, FIG_FIXED, "ms", "dot -Tsvg spawned on the same DOT text"},
         {"dot_spawn_ratio", ratio(r->neuron.spawn_svg_ms, r->neuron.svg_ms), FIG_FIXED, "x", "spawned / in-process"},
+        {"draw_spawn_svg_ms", r->neuron.draw_spawn_svg_ms, FIG_FIXED, "ms", "the whole micrograd draw process, SVG"},
+        {"dot_spawn_draw_ratio", ratio(r->neuron.draw_spawn_svg_ms, r->neuron.spawn_svg_ms), FIG_FIXED, "x", "micrograd draw / dot -Tsvg, processes (target < 1)"},
         {"render400_values", (double)r->mlp.values, FIG_COUNT, "values", "MLP(3,[4,4,1]) loss over 4 examples, clustered"},
         {"render400_svg_ms", r->mlp.svg_ms, FIG_FIXED, "ms", "layout + render to SVG, context reused"},
         {"render400_png_ms", r->mlp.png_ms, FIG_FIXED, "ms", "layout + render to PNG, context reused"},

@@ -86,7 +86,7 @@ void viz_theme_css(viz_buf *b, mg_viz_theme theme)
                    p->neg, p->current_pen, p->changed_pen, p->changed_style);
 }
 
-static const char font[] = "Helvetica,Arial,sans-serif";
+static const char font[] = VIZ_FONT;
 
 /* ---- attribute symbols ------------------------------------------------------ */
 

@@ -173,6 +173,8 @@ mg_status mg_viz_new(mg_viz **out, mg_error *err)
     if (!gv_context) {
         viz_gv_begin();
         gv_context = gvContext();
+        if (gv_context)
+            viz_textlayout_install(gv_context);
         viz_gv_end();
     }
     viz->gvc = gv_context;
@@ -320,6 +322,7 @@ mg_status viz_render_graph(mg_viz *viz, Agraph_t *g, const viz_spec *spec, doubl
     const mg_viz_options *o = spec->o;
     if (strcmp(format, "dot") == 0)
         return write_dot(g, out, len, err);
+    viz_textlayout_for_cairo(strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0);
     if (gvLayout(viz->gvc, g, "dot") != 0)
         return mg_error_set(err, MG_ERR_RENDER, 0, 0, "layout of %zu values failed",
                             spec->drawn);

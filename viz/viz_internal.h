@@ -29,6 +29,22 @@ struct mg_viz {
     GVC_t *gvc;
 };
 
+/* The pictures' one font (drawn with Liberation Sans, metric-compatible with
+ * both names). */
+#define VIZ_FONT "Helvetica,Arial,sans-serif"
+
+/* Text measured as Graphviz's pango plugin measures it, without starting
+ * fontconfig (textlayout.c). viz_text_measure sets span's size and offsets as
+ * the plugin would and returns 1, or returns 0 (span untouched) when the table
+ * does not cover it (another font, bold or italic, a character outside it). */
+int viz_text_measure(textspan_t *span);
+/* Makes the table the context's text measure (pango measuring the rest);
+ * nothing when the pango plugin or the hook is missing. */
+void viz_textlayout_install(GVC_t *gvc);
+/* Whether the next layouts will be drawn by cairo (PNG, PDF), which needs
+ * pango's own layout of every text. Under the Graphviz lock. */
+void viz_textlayout_for_cairo(int cairo);
+
 #include "text.h"
 
 /* Appends label bytes escaped for a record field (GRAPHVIZ.md): `{}|<>\` get a

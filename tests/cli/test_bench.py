@@ -19,9 +19,10 @@ TIMINGS = ['chain_ns_per_value', 'chain_yardstick_ns_per_value', 'chain_ratio',
 CHECKS = ['yardstick_agrees', 'moons_loss_ok', 'moons_yardstick_agrees', 'moons_bytes_flat']
 RENDER_TIMINGS = ['render_context_ms', 'render_first_svg_ms', 'render_svg_ms', 'render_png_ms',
                   'render_png_megapixels', 'render400_svg_ms', 'render400_png_ms',
-                  'render400_png_megapixels', 'lesson400_ms']
+                  'render400_png_megapixels', 'lesson400_ms', 'draw_spawn_svg_ms']
 # Present only when a dot program can be spawned.
-SPAWN_TIMINGS = ['dot_spawn_svg_ms', 'dot_spawn_ratio', 'dot_spawn400_svg_ms', 'dot_spawn400_ratio']
+SPAWN_TIMINGS = ['dot_spawn_svg_ms', 'dot_spawn_ratio', 'dot_spawn_draw_ratio',
+                 'dot_spawn400_svg_ms', 'dot_spawn400_ratio']
 HAVE_DOT = (os.access('/usr/bin/dot', os.X_OK) or shutil.which('dot') is not None) \
     if os.environ.get('MICROGRAD_DOT') is None else os.access(os.environ['MICROGRAD_DOT'], os.X_OK)
 

@@ -390,3 +390,33 @@ def help_has_examples():
 
 
 clitest.main()
+
+
+@test
+def boxes_do_not_depend_on_the_installed_helvetica():
+    # Box sizes come from Liberation Sans' table (viz/textlayout.c) whatever
+    # font the machine gives Helvetica: here Liberation Serif, much narrower.
+    # The SVG is the same bytes and the PNG the same pixel size; with pango
+    # measuring, every box would shrink.
+    d = tempdir()
+    conf = os.path.join(d, 'serif.conf')
+    with open(conf, 'w') as f:
+        f.write('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+                '<fontconfig><dir>/usr/share/fonts/truetype/liberation2</dir>'
+                '<cachedir>' + os.path.join(d, 'cache') + '</cachedir>'
+                '<match target="pattern"><edit name="family" mode="assign" binding="same">'
+                '<string>Liberation Serif</string></edit></match></fontconfig>\n')
+    serif = {'FONTCONFIG_FILE': conf}
+    for name, args in (('L', [L_MG]), ('neuron TB', [NEURON_MG, '--rankdir', 'TB'])):
+        sizes = []
+        for env in (None, serif):
+            svg = run(['draw'] + args, env=env)
+            png = run(['draw'] + args + ['-T', 'png', '--dpi', '72'], env=env)
+            expect((svg.status, png.status), (0, 0), svg.err + png.err)
+            sizes.append((svg.out, png.out[16:24]))
+        expect(sizes[1][0], sizes[0][0], f'{name}: the same SVG')
+        expect(sizes[1][1], sizes[0][1], f'{name}: the same PNG size')
+    # pango really draws with the other font: the PNGs' pixels differ
+    a = run(['draw', L_MG, '-T', 'png', '--dpi', '72']).out
+    b = run(['draw', L_MG, '-T', 'png', '--dpi', '72'], env=serif).out
+    expect_true(a != b, 'the serif PNG is drawn in the serif font')
