@@ -203,15 +203,16 @@ class Lesson:
 
 
 def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_nodes=500,
-           quiz=False):
+           quiz=False, theme='light'):
     """The step-by-step lesson of root's backward pass, with `micrograd
     steps`'s options: title the page's heading (None: root's label),
     precision digits in pictures and captions, rankdir 'LR' or 'TB',
     max_nodes refuses larger graphs (0: no limit), quiz makes the page ask
-    for each step's grads (--quiz). The Values are not touched: the lesson
-    steps grads of a copy."""
+    for each step's grads (--quiz), theme 'light', 'dark' or 'print' (the
+    page, its frames and the handout). The Values are not touched: the
+    lesson steps grads of a copy."""
     return Lesson(_core.Lesson(root, precision=precision, rankdir=rankdir,
-                               max_nodes=max_nodes, quiz=quiz), title)
+                               max_nodes=max_nodes, quiz=quiz, theme=theme), title)
 
 
 # ---- the gradient check -------------------------------------------------------

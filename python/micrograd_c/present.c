@@ -253,20 +253,20 @@ typedef struct mgpy_lesson {
  * `micrograd steps` (quiz: its --quiz page). */
 static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", "quiz", NULL};
+    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", "quiz", "theme", NULL};
     PyObject *root;
-    const char *rankdir = "LR";
+    const char *rankdir = "LR", *theme = "light";
     mg_viz_options o = mg_viz_options_default();
     Py_ssize_t max_nodes = 500;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isnp:Lesson", keywords, &root, &o.precision,
-                                     &rankdir, &max_nodes, &o.quiz))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isnps:Lesson", keywords, &root, &o.precision,
+                                     &rankdir, &max_nodes, &o.quiz, &theme))
         return NULL;
     if (!mgpy_is_value(root)) {
         PyErr_Format(PyExc_TypeError, "a lesson needs a Value, not '%.200s'",
                      Py_TYPE(root)->tp_name);
         return NULL;
     }
-    if (parse_words(rankdir, "light", &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0)
+    if (parse_words(rankdir, theme, &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0)
         return NULL;
     mgpy_lesson *l = (mgpy_lesson *)type->tp_alloc(type, 0);
     if (!l || mgpy_copy_make(root, 0, &l->copy) < 0) {

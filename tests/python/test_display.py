@@ -88,6 +88,8 @@ def test_drawing_errors_have_the_librarys_messages(L):
         draw_dot(root, rankdir='XY')
     with pytest.raises(ValueError, match="^theme must be 'light', 'dark' or 'print', not 'neon'$"):
         draw_dot(root, theme='neon')
+    with pytest.raises(ValueError, match="^theme must be 'light', 'dark' or 'print', not 'neon'$"):
+        lesson(root, theme='neon')
     with pytest.raises(ValueError, match="precision 18 is not in 0..17"):
         draw_dot(root, precision=18)
     with pytest.raises(ValueError, match="dpi"):

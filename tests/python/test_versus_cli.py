@@ -113,6 +113,8 @@ def test_lesson_captions_are_micrograd_steps():
      ['--title', 'the L example', '--precision', '2', '--rankdir', 'TB', '--max-nodes', '10']),
     ('neuron', 'neuron', dict(precision=6), ['--precision', '6']),
     ('L', 'L', dict(quiz=True), ['--quiz']),
+    ('neuron', 'neuron', dict(theme='dark'), ['--theme', 'dark']),
+    ('L', 'L', dict(theme='print', rankdir='TB'), ['--theme', 'print', '--rankdir', 'TB']),
 ])
 def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, options, flags):
     values, last = python_program(open(source('examples', f'{example}.mg')).read())
