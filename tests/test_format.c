@@ -30,10 +30,10 @@ static void repr_is_pythons(void **state)
     assert_string_equal(repr(-0.0), "-0.0");
     assert_string_equal(repr(5e-324), "5e-324");
     assert_string_equal(repr(1.7976931348623157e308), "1.7976931348623157e+308");
-    assert_string_equal(repr(NAN), "nan");
-    assert_string_equal(repr(-NAN), "nan");
-    assert_string_equal(repr(INFINITY), "inf");
-    assert_string_equal(repr(-INFINITY), "-inf");
+    assert_string_equal(repr((double)NAN), "nan");
+    assert_string_equal(repr(-(double)NAN), "nan");
+    assert_string_equal(repr((double)INFINITY), "inf");
+    assert_string_equal(repr(-(double)INFINITY), "-inf");
 }
 
 static void repr_reads_back(void **state)
@@ -57,9 +57,9 @@ static void fixed_is_the_pictures(void **state)
     assert_string_equal(mg_format_fixed(buf, sizeof buf, 2.5, 0), "2");
     assert_string_equal(mg_format_fixed(buf, sizeof buf, 1e15, 2), "1.00e+15");
     assert_string_equal(mg_format_fixed(buf, sizeof buf, -3e20, 1), "-3.0e+20");
-    assert_string_equal(mg_format_fixed(buf, sizeof buf, NAN, 4), "nan");
-    assert_string_equal(mg_format_fixed(buf, sizeof buf, -NAN, 4), "nan");
-    assert_string_equal(mg_format_fixed(buf, sizeof buf, -INFINITY, 4), "-inf");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, (double)NAN, 4), "nan");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -(double)NAN, 4), "nan");
+    assert_string_equal(mg_format_fixed(buf, sizeof buf, -(double)INFINITY, 4), "-inf");
     /* the precision is clamped to 0..MG_PRECISION_MAX */
     assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.1, 99), "0.10000000000000001");
     assert_string_equal(mg_format_fixed(buf, sizeof buf, 0.1, -3), "1.0e-01");

@@ -69,16 +69,16 @@ static void hand_derived(void **state)
         {MG_OP_SUB, 2.0, -3.0, 5.0, 1.0, -1.0},
         {MG_OP_MUL, 2.0, -3.0, -6.0, -3.0, 2.0},
         {MG_OP_DIV, 6.0, 3.0, 2.0, 1.0 / 3.0, -2.0 / 3.0},
-        {MG_OP_NEG, 2.0, 0.0, -2.0, -1.0, NAN},
-        {MG_OP_POW, 3.0, 2.0, 9.0, 6.0, NAN},
-        {MG_OP_EXP, 0.0, 0.0, 1.0, 1.0, NAN},
-        {MG_OP_LOG, 4.0, 0.0, log(4.0), 0.25, NAN},
-        {MG_OP_TANH, 0.0, 0.0, 0.0, 1.0, NAN},
-        {MG_OP_RELU, -1.0, 0.0, 0.0, 0.0, NAN},
-        {MG_OP_RELU, 2.0, 0.0, 2.0, 1.0, NAN},
-        {MG_OP_SIGMOID, 0.0, 0.0, 0.5, 0.25, NAN},
+        {MG_OP_NEG, 2.0, 0.0, -2.0, -1.0, (double)NAN},
+        {MG_OP_POW, 3.0, 2.0, 9.0, 6.0, (double)NAN},
+        {MG_OP_EXP, 0.0, 0.0, 1.0, 1.0, (double)NAN},
+        {MG_OP_LOG, 4.0, 0.0, log(4.0), 0.25, (double)NAN},
+        {MG_OP_TANH, 0.0, 0.0, 0.0, 1.0, (double)NAN},
+        {MG_OP_RELU, -1.0, 0.0, 0.0, 0.0, (double)NAN},
+        {MG_OP_RELU, 2.0, 0.0, 2.0, 1.0, (double)NAN},
+        {MG_OP_SIGMOID, 0.0, 0.0, 0.5, 0.25, (double)NAN},
         {MG_OP_POWV, 2.0, 3.0, 8.0, 12.0, 8.0 * log(2.0)},
-        {MG_OP_TANH_MICROGRAD, 0.0, 0.0, 0.0, 1.0, NAN},
+        {MG_OP_TANH_MICROGRAD, 0.0, 0.0, 0.0, 1.0, (double)NAN},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         double out = mg_op_forward(cases[i].op, cases[i].a, cases[i].b);
@@ -161,7 +161,7 @@ static void powv_at_and_below_zero(void **state)
     assert_same_double(mg_op_local_grad(MG_OP_POWV, 1, 0.0, 0.0, 1.0), 0.0);
     /* 0 ** -1 = inf: no derivative in b */
     assert_true(isinf(mg_op_forward(MG_OP_POWV, 0.0, -1.0)));
-    assert_true(isnan(mg_op_local_grad(MG_OP_POWV, 1, 0.0, -1.0, INFINITY)));
+    assert_true(isnan(mg_op_local_grad(MG_OP_POWV, 1, 0.0, -1.0, (double)INFINITY)));
     /* (-2) ** 2 = 4: d/da = 2·(-2) = -4; ln(-2) is not real, so d/db is NaN */
     assert_same_double(mg_op_forward(MG_OP_POWV, -2.0, 2.0), 4.0);
     assert_same_double(mg_op_local_grad(MG_OP_POWV, 0, -2.0, 2.0, 4.0), -4.0);
@@ -180,7 +180,7 @@ static void tanh_micrograd_is_the_lectures(void **state)
     assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, x, 0.0), (e - 1.0) / (e + 1.0));
     assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, 400.0, 0.0), 1.0);
     assert_same_double(mg_op_forward(MG_OP_TANH_MICROGRAD, -400.0, 0.0), -1.0);
-    assert_true(isnan(mg_op_forward(MG_OP_TANH_MICROGRAD, NAN, 0.0)));
+    assert_true(isnan(mg_op_forward(MG_OP_TANH_MICROGRAD, (double)NAN, 0.0)));
     assert_string_equal(mg_op_symbol(MG_OP_TANH_MICROGRAD), "tanh");
 }
 

@@ -381,7 +381,7 @@ static void test_options(void **state)
     mg_viz_free_output(dot);
 
     /* numeric derivatives beside the grads, where given (NaN: none) */
-    const double numeric[7] = {6.000000000000227, NAN, NAN, NAN, -2.5, NAN, NAN};
+    const double numeric[7] = {6.000000000000227, (double)NAN, (double)NAN, (double)NAN, -2.5, (double)NAN, (double)NAN};
     o = mg_viz_options_default();
     o.numeric = numeric;
     dot = render(g, &L, 1, &o, "dot", NULL);

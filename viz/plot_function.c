@@ -249,8 +249,8 @@ static mg_status sample(fn_picture *p, mg_graph *g, mg_value root, mg_value x, m
     if (s != MG_OK)
         return s;
     mg_plot_function_report *r = &p->report;
-    *r = (mg_plot_function_report){.samples = MG_PLOT_SAMPLES, .nonfinite_lo = NAN,
-                                   .nonfinite_hi = NAN};
+    *r = (mg_plot_function_report){.samples = MG_PLOT_SAMPLES, .nonfinite_lo = (double)NAN,
+                                   .nonfinite_hi = (double)NAN};
     for (size_t i = 0; i < MG_PLOT_SAMPLES; i++) {
         if (isfinite(p->ys[i]))
             continue;
