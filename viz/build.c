@@ -95,6 +95,7 @@ static const char font[] = VIZ_FONT;
 typedef struct syms {
     Agsym_t *g_label, *g_style, *g_fill, *g_color, *g_fontcolor, *g_fontsize, *g_labeljust;
     Agsym_t *g_labelloc;
+    const char *layer_labelloc;  /* where an outer cluster's title goes */
     const char *neuron_labelloc; /* where an inner cluster's title goes */
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_color, *n_fontcolor, *n_penwidth;
     Agsym_t *n_id, *n_class, *n_tooltip, *n_width, *n_height, *n_fixed, *n_fontsize, *n_margin;
@@ -115,6 +116,7 @@ static void declare(Agraph_t *g, const viz_spec *s, const palette *p, syms *y)
     y->g_fontsize = agattr(g, AGRAPH, "fontsize", "18");
     y->g_label = agattr(g, AGRAPH, "label", "");
     y->g_labelloc = agattr(g, AGRAPH, "labelloc", "t");
+    y->layer_labelloc = o->rankdir == MG_VIZ_RANKDIR_TB ? "b" : "t";
     y->neuron_labelloc = o->rankdir == MG_VIZ_RANKDIR_TB ? "t" : "b";
     y->g_labeljust = agattr(g, AGRAPH, "labeljust", "c");
     y->g_style = agattr(g, AGRAPH, "style", "");
@@ -359,6 +361,7 @@ static void value_style(node_style *st, const viz_spec *s, const palette *p, uin
 typedef struct cluster_map {
     char **path;
     Agraph_t **sub;
+    uint32_t *last_value; /* per cluster: the value made in it last, or UINT32_MAX */
     size_t count, cap, last;
 } cluster_map;
 
@@ -368,6 +371,7 @@ static void clusters_free(cluster_map *m)
         free(m->path[i]);
     free(m->path);
     free(m->sub);
+    free(m->last_value);
 }
 
 static Agraph_t *cluster_find(cluster_map *m, const char *path, size_t len)
@@ -392,11 +396,14 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
         if (np)
             m->path = np;
         Agraph_t **ns = np ? realloc(m->sub, cap * sizeof *ns) : NULL;
-        if (!ns) {
+        if (ns)
+            m->sub = ns;
+        uint32_t *nl = ns ? realloc(m->last_value, cap * sizeof *nl) : NULL;
+        if (!nl) {
             *nomem = 1;
             return NULL;
         }
-        m->sub = ns;
+        m->last_value = nl;
         m->cap = cap;
     }
     char id[32];
@@ -412,6 +419,7 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     copy[len] = '\0';
     m->path[m->count] = copy;
     m->sub[m->count] = c;
+    m->last_value[m->count] = UINT32_MAX;
     m->last = m->count++;
     viz_buf label = {0};
     viz_escape_plain(&label, name, name_len);
@@ -423,14 +431,18 @@ static Agraph_t *cluster_add(cluster_map *m, Agraph_t *parent, const char *path,
     agxset(c, y->g_color, (char *)p->cluster_line);
     /* the outer boxes (layers) titled larger than the inner ones (neurons) */
     agxset(c, y->g_fontsize, parent == agroot(parent) ? "16" : "13");
-    /* titled where no edge passes. A layer: at its bottom right (its edges
-     * enter at the left or top and leave beside its neurons, inside it). A
-     * neuron: in LR at its bottom left (edges into a layer come down past
-     * its top left corner), in TB at its top left (its output leaves at the
+    /* titled where no edge passes. A layer: in LR at its top right (its
+     * first neuron's output leaves it straight below the title, the others
+     * lower; the layers' tops are aligned, so the next layer's edges pass
+     * under it too), in TB at its bottom right (its edges enter at the top
+     * and leave beside its neurons, inside it). A neuron: in LR at its
+     * bottom left (edges into a layer come down past its top left corner),
+     * in TB at its top right, above its last weight (its inputs come down
+     * into its products, left of their weights; its output leaves at the
      * bottom). */
     int outer = parent == agroot(parent);
-    agxset(c, y->g_labeljust, outer ? "r" : "l");
-    agxset(c, y->g_labelloc, (char *)(outer ? "b" : y->neuron_labelloc));
+    agxset(c, y->g_labeljust, outer || y->neuron_labelloc[0] == 't' ? "r" : "l");
+    agxset(c, y->g_labelloc, (char *)(outer ? y->layer_labelloc : y->neuron_labelloc));
     return c;
 }
 
@@ -717,6 +729,8 @@ static void add_value(build_ctx *c, uint32_t i)
         return;
     }
     c->node[i] = n;
+    if (home != c->g) /* cluster_of left the innermost cluster last */
+        c->clusters.last_value[c->clusters.last] = i;
     node_style st;
     value_style(&st, s, c->p, i, c->max_grad, fill);
     agxset(n, c->y.n_label, label.s);
@@ -738,8 +752,9 @@ static void add_value(build_ctx *c, uint32_t i)
 /* An invisible edge between a and b, both on one rank: dot then keeps a
  * before b (above in LR, left in TB) without moving either to another rank.
  * dot orders a flat edge's tail first, and LR turns its first to the
- * bottom: there the edge runs from b to a. */
-static void keep_before(build_ctx *c, Agnode_t *a, Agnode_t *b)
+ * bottom: there the edge runs from b to a. Returns the edge (NULL, with
+ * nomem, if it could not be made). */
+static Agedge_t *keep_before(build_ctx *c, Agnode_t *a, Agnode_t *b)
 {
     if (!c->y.e_style)
         c->y.e_style = agattr(c->g, AGEDGE, "style", "");
@@ -747,9 +762,10 @@ static void keep_before(build_ctx *c, Agnode_t *a, Agnode_t *b)
     Agedge_t *e = c->y.e_style ? agedge(c->g, lr ? b : a, lr ? a : b, NULL, 1) : NULL;
     if (!e) {
         c->nomem = 1;
-        return;
+        return NULL;
     }
     agxset(e, c->y.e_style, "invis");
+    return e;
 }
 
 /* With clusters (a network's neurons), the ungrouped input leaves go to the
@@ -824,12 +840,197 @@ static int one_pass(build_ctx *c)
     return one;
 }
 
+/* Sets n's label to the HTML-like text html, on a node of this shape with
+ * no margin (the table is the box's inside). 0, with nomem, if it could not. */
+static int set_html_label(build_ctx *c, Agnode_t *n, const viz_buf *html, const char *shape)
+{
+    char *label = n && !html->failed ? agstrdup_html(c->g, html->s) : NULL;
+    if (!label) {
+        c->nomem = 1;
+        return 0;
+    }
+    agxset(n, c->y.n_label, label);
+    agstrfree(c->g, label);
+    agxset(n, c->y.n_shape, (char *)shape);
+    agxset(n, c->y.n_margin, "0");
+    return 1;
+}
+
+/* The box as an HTML-like table of one row, on a plain box node: the
+ * record's fields side by side, each after the first behind a line of the
+ * box's colour. For a value sharing a rank with the op it feeds: dot 2.42
+ * drops a flat edge between neighbours on a rank when either is a record
+ * ("lost edge"). The node keeps its style (fill, pen, dashes, diagonals). */
+static void table_label(build_ctx *c, Agnode_t *n, uint32_t i)
+{
+    viz_box box;
+    viz_box_of(c->s, i, &box);
+    const char *line = agxget(n, c->y.n_color);
+    long border = lround(strtod(agxget(n, c->y.n_penwidth), NULL));
+    viz_buf b = {0}, text = {0};
+    viz_buf_puts(&b, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"8\"><TR>");
+    for (int k = box.label ? -1 : 0; k < box.count; k++) {
+        text.len = 0;
+        if (k < 0)
+            viz_shown_text(&text, box.label, box.label_len);
+        else
+            viz_buf_puts(&text, box.field[k]);
+        if (k == (box.label ? -1 : 0)) /* a record's least height, 0.5 in */
+            viz_buf_puts(&b, "<TD HEIGHT=\"36\">");
+        else
+            viz_buf_printf(&b, "<TD SIDES=\"L\" BORDER=\"%ld\" COLOR=\"%s\">", border < 1 ? 1 : border,
+                           line);
+        viz_escape_html(&b, text.failed ? "" : text.s, text.failed ? 0 : text.len);
+        viz_buf_puts(&b, "</TD>");
+    }
+    viz_buf_puts(&b, "</TR></TABLE>");
+    b.failed |= text.failed;
+    set_html_label(c, n, &b, "box");
+    viz_buf_free(&b);
+    viz_buf_free(&text);
+}
+
+/* The leaf inside its layer that entry e's op reads (a neuron's weight in
+ * w * x), moved onto the layer's opening rank beside the op, or NULL. */
+static Agnode_t *entry_weight(build_ctx *c, const entry_op *e)
+{
+    const mg_graph *g = c->s->g;
+    mg_value v = mg_value_at(g, e->value);
+    for (int k = 0; k < mg_op_arity(mg_value_op(g, v)); k++) {
+        mg_value a = mg_operand(g, v, k);
+        if (mg_value_op(g, a) == MG_OP_LEAF && !enters_cluster(g, a, v) && c->node[a.index]) {
+            table_label(c, c->node[a.index], a.index);
+            return c->node[a.index];
+        }
+    }
+    return NULL;
+}
+
+/* Sets e's weight to a heavy one: dot keeps e straight (short) before
+ * anything lighter. */
+static void make_heavy(build_ctx *c, Agedge_t *e)
+{
+    if (e)
+        agxset(e, c->y.e_weight, "1000");
+}
+
+/* An invisible node of the spine in cluster home, on the rank of at, and
+ * before it if before (held there by a heavy edge: right beside it). */
+static Agnode_t *spine_node(build_ctx *c, Agraph_t *home, Agnode_t *at, int before)
+{
+    char name[64];
+    snprintf(name, sizeof name, "spine_%s", agnameof(at));
+    Agnode_t *n = agnode(home, name, 1);
+    Agraph_t *same = n ? agsubg(home, name, 1) : NULL; /* not a cluster */
+    if (!same || !agsubnode(same, n, 1) || !agsubnode(same, at, 1)) {
+        c->nomem = 1;
+        return NULL;
+    }
+    agxset(same, agattr(c->g, AGRAPH, "rank", NULL), "same");
+    agxset(n, c->y.n_shape, "point");
+    agxset(n, c->y.n_style, "invis");
+    if (before)
+        make_heavy(c, keep_before(c, n, at));
+    return n;
+}
+
+/* The invisible heavy edge a -> b of a spine (nomem if a or b is NULL). */
+static void spine_edge(build_ctx *c, Agnode_t *a, Agnode_t *b)
+{
+    Agedge_t *e = a && b ? agedge(c->g, a, b, NULL, 1) : NULL;
+    if (!e) {
+        c->nomem = 1;
+        return;
+    }
+    agxset(e, c->y.e_style, "invis");
+    make_heavy(c, e);
+}
+
+/* The op node of value i, or NULL. */
+static Agnode_t *op_node(build_ctx *c, uint32_t i)
+{
+    char name[40];
+    snprintf(name, sizeof name, "v%u_op", i);
+    return agnode(c->g, name, 0);
+}
+
+/* The first operand of value i computed in its own cluster (group): the
+ * chain of a neuron's sums, back from its activation, goes through it (not
+ * through the bias). UINT32_MAX if none. */
+static uint32_t chain_operand(build_ctx *c, uint32_t i, const char *group)
+{
+    const mg_graph *g = c->s->g;
+    mg_value v = mg_value_at(g, i);
+    for (int k = 0; k < mg_op_arity(mg_value_op(g, v)); k++) {
+        mg_value a = mg_operand(g, v, k);
+        const char *ga = mg_group(g, a);
+        if (mg_value_op(g, a) != MG_OP_LEAF && a.index < i && c->node[a.index] && ga &&
+            strcmp(ga, group) == 0)
+            return a.index;
+    }
+    return UINT32_MAX;
+}
+
+/* The top (LR) or left side (TB) of a layer: its first neuron (e's
+ * cluster) from e, the layer's first product, to its output (the value made
+ * in it last) along its chain of sums, and before it on every rank an
+ * invisible line, the spine. The chain's edges are heavy, so it runs
+ * straight; align_layers makes the edge from one layer's chain to the next
+ * layer's first product heavy too, so the chains of all layers make one
+ * line, and the spines (each as straight, at the same distance from it)
+ * another: every layer's box then starts at the same place, where without
+ * them dot sets each layer where the edges from the previous one pull it.
+ * The spine is held before the ops of the chain (every other rank; between
+ * them it passes before the values, where it crosses nothing); ops, not
+ * values, as dot drops a flat edge beside a record. Returns the spine's
+ * node on e's rank, not yet held before anything there; NULL if the cluster
+ * made no value (the layer gets no spine). */
+static Agnode_t *add_spine(build_ctx *c, const entry_op *e)
+{
+    Agraph_t *home = c->clusters.sub[e->inner];
+    uint32_t i = c->clusters.last_value[e->inner];
+    if (i == UINT32_MAX)
+        return NULL;
+    const char *group = mg_group(c->s->g, mg_value_at(c->s->g, i));
+    Agnode_t *next = spine_node(c, home, c->node[i], 0);
+    while (next && i != e->value) {
+        Agnode_t *op = op_node(c, i);
+        uint32_t from = op ? chain_operand(c, i, group) : UINT32_MAX;
+        if (from == UINT32_MAX) /* no chain back to e: on to its rank from here */
+            break;
+        Agnode_t *at = spine_node(c, home, op, 1);
+        make_heavy(c, agedge(c->g, op, c->node[i], NULL, 0));
+        make_heavy(c, agedge(c->g, c->node[from], op, NULL, 0));
+        spine_edge(c, at, next);
+        next = at;
+        i = from;
+    }
+    if (i == e->value)
+        make_heavy(c, agedge(c->g, e->op, c->node[i], NULL, 0));
+    Agnode_t *start = next ? spine_node(c, home, e->op, 0) : NULL;
+    spine_edge(c, start, next);
+    return c->nomem ? NULL : start;
+}
+
+/* 1 if the edge in comes from a value drawn in a cluster (the previous
+ * layer, not the network's inputs). */
+static int from_cluster(build_ctx *c, Agedge_t *in)
+{
+    const char *name = agnameof(agtail(in)); /* "v12" */
+    unsigned long i = strtoul(name + 1, NULL, 10);
+    return i < c->s->size && mg_group(c->s->g, mg_value_at(c->s->g, (uint32_t)i)) != NULL;
+}
+
 /* Layers as columns, neurons in order: the ops that open a layer (its
  * neurons' products) share one rank, so every neuron of a layer starts at
  * the same place, and are chained in neuron order, so the neurons read 1, 2,
  * 3 down the column (left to right in TB) whatever dot's crossing
  * minimisation would prefer (every order crosses as much in a fully
- * connected layer). newrank lets one rank constraint span the neuron
+ * connected layer). Each product's weight shares that rank, below the
+ * product (LR; at its right in TB): left of it, the weights' rank would lie
+ * where the edges from the previous layer pass, and dot keeps those out of a
+ * layer's box, pushing the layer down (a staircase). A spine (add_spine)
+ * aligns the layers. newrank lets one rank constraint span the neuron
  * clusters. */
 static void align_layers(build_ctx *c)
 {
@@ -838,29 +1039,49 @@ static void align_layers(build_ctx *c)
     Agsym_t *rank = agattr(c->g, AGRAPH, "rank", "");
     /* heavy: an edge into a layer stays short */
     c->y.e_weight = agattr(c->g, AGEDGE, "weight", "1");
+    if (!c->y.e_style)
+        c->y.e_style = agattr(c->g, AGEDGE, "style", "");
     /* no final mincross over the whole graph: it reorders a neuron's
      * products against their chain (w2 * x2 above w1 * x1) */
-    if (!rank || !c->y.e_weight || !agattr(c->g, AGRAPH, "newrank", "true") ||
+    if (!rank || !c->y.e_weight || !c->y.e_style || !agattr(c->g, AGRAPH, "newrank", "true") ||
         !agattr(c->g, AGRAPH, "remincross", "false")) {
         c->nomem = 1;
         return;
     }
+    int tb = c->s->o->rankdir == MG_VIZ_RANKDIR_TB;
     qsort(c->entries, c->nentries, sizeof *c->entries, entry_order);
     Agraph_t *top = NULL, *same = NULL;
+    Agnode_t *last = NULL; /* the last node on the rank so far */
     for (size_t i = 0; i < c->nentries && !c->nomem; i++) {
         entry_op *e = &c->entries[i];
-        if (e->top != top) { /* layers are contiguous: the clusters nest */
+        int opens = e->top != top; /* the layer's first product */
+        if (opens) { /* layers are contiguous: the clusters nest */
             top = e->top;
             if (!(same = opening_rank(c, top, rank)))
                 return;
-        } else {
-            keep_before(c, c->entries[i - 1].op, e->op);
+            last = add_spine(c, e);
         }
-        if (!agsubnode(same, e->op, 1))
+        Agnode_t *w = entry_weight(c, e);
+        if (last) {
+            Agedge_t *k = keep_before(c, last, e->op);
+            if (opens)
+                make_heavy(c, k);
+        }
+        /* The weight after its product. In LR the flat edge w -> op does
+         * it (dot puts a flat edge's tail first, and LR turns first to the
+         * bottom); in TB an invisible op -> w, whose cycle with w -> op dot
+         * breaks by turning w -> op around. */
+        if (w && tb)
+            keep_before(c, e->op, w);
+        last = w ? w : e->op;
+        if (!agsubnode(same, e->op, 1) || (w && !agsubnode(same, w, 1)))
             c->nomem = 1;
         for (Agedge_t *in = agfstin(c->g, e->op); in; in = agnxtin(c->g, in))
-            if (agxget(in, c->y.e_minlen)[0] == '2')
+            if (agxget(in, c->y.e_minlen)[0] == '2') {
                 agxset(in, c->y.e_weight, "10");
+                if (opens && from_cluster(c, in)) /* from the previous layer's chain */
+                    make_heavy(c, in);
+            }
     }
 }
 
@@ -868,16 +1089,9 @@ static void align_layers(build_ctx *c)
  * on a plaintext node with id and class "legend". */
 static void set_key(build_ctx *c, Agnode_t *n, const char *id, viz_buf *html)
 {
-    char *label = n && !html->failed ? agstrdup_html(c->g, html->s) : NULL;
-    if (!label) {
-        c->nomem = 1;
+    if (!set_html_label(c, n, html, "plaintext"))
         return;
-    }
-    agxset(n, c->y.n_label, label);
-    agstrfree(c->g, label);
-    agxset(n, c->y.n_shape, "plaintext");
     agxset(n, c->y.n_style, "");
-    agxset(n, c->y.n_margin, "0");
     agxset(n, c->y.n_id, (char *)id);
     agxset(n, c->y.n_class, "legend");
 }

@@ -91,10 +91,13 @@ def mlp_parameters_inputs_and_output_are_styled():
 
 
 def dot_values(dot_text):
-    """{label: (data, grad)} of the labelled records of a DOT text."""
+    """{label: (data, grad)} of the labelled boxes of a DOT text."""
     out = {}
-    for m in re.finditer(r'label="\{ (\w+) \| data (\S+)(?: \| grad (\S+))? \}"', dot_text):
-        out[m.group(1)] = (float(m.group(2)), float(m.group(3)) if m.group(3) else None)
+    for fields in dot_records(dot_text).values():
+        if len(fields) < 2 or not re.fullmatch(r'\w+', fields[0]) or not fields[1].startswith('data '):
+            continue
+        numbers = dict(f.split(' ', 1) for f in fields[1:])
+        out[fields[0]] = (float(numbers['data']), float(numbers['grad']) if 'grad' in numbers else None)
     return out
 
 
@@ -293,10 +296,14 @@ def train_draws_one_node_per_neuron_past_the_node_limit():
 
 
 def dot_records(dot_text):
-    """{node name: [fields]} of a DOT text's record labels."""
+    """{node name: [fields]} of a DOT text's value boxes: record labels, and
+    the one-row tables of the weights beside their products (HTML-like
+    labels, for the flat edge record shapes lose)."""
     out = {}
     for m in re.finditer(r'^\t+(v\d+)\t\[[^]]*?label="\{ ([^"]*) \}"', dot_text, re.M | re.S):
         out[m.group(1)] = m.group(2).split(' | ')
+    for m in re.finditer(r'^\t+(v\d+)\t\[[^]]*?label=<<TABLE[^>]*><TR>(.*?)</TR>', dot_text, re.M | re.S):
+        out[m.group(1)] = re.findall(r'<TD[^>]*>([^<]*)</TD>', m.group(2))
     return out
 
 

@@ -1,7 +1,7 @@
 """Picture tests of networks, read from the geometry of the SVG Graphviz
 writes (each node's polygon or ellipse and its texts): neurons in order down
-each layer, every neuron of a layer starting at the same x, the inputs side by
-side in one column, the same node positions with and without --edge-grads, and
+each layer, every neuron of a layer starting at the same x, the layers' boxes
+starting at the same top (LR), the inputs side by side in one column, the same node positions with and without --edge-grads, and
 what PNGs may be.
 """
 import os
@@ -166,6 +166,48 @@ def no_edge_crosses_a_cluster_title():
             titles = [t for t, _ in cluster_labels(ET.fromstring(r.out))]
             expect_true(len(titles) >= len(sizes.split(',')) - 1, f'MLP {sizes} {view}: {titles}')
             expect(label_crossings(r.out), [], f'MLP {sizes} {view}: edges over titles')
+
+
+def cluster_boxes(svg):
+    """(title, (x0, y0, x1, y1)) of every cluster's outline, in SVG order."""
+    out = []
+    for g in ET.fromstring(svg).iter(NS + 'g'):
+        if g.get('class') == 'cluster':
+            outline = next(e for e in g.iter() if e.tag in (NS + 'path', NS + 'polygon'))
+            out.append((next(g.iter(NS + 'text')).text, box_of(outline)))
+    return out
+
+
+@test
+def layers_start_at_the_same_top_in_lr():
+    # every layer's box used to sit lower than the one before (a staircase:
+    # 3,4,4,1 at y -1727, -1038, -478). Each layer's first neuron now runs
+    # straight along the top of its box, and those lines are one line, so
+    # the boxes share their top edge. (Bounded layouts, past 2,000 layout
+    # nodes, are not exact: 4,8,8,1 is left out.)
+    for sizes, x in NETS + [('2,2,1', '1,2'), ('1,3,3,1', '1')]:
+        y = ','.join(['1'] * int(sizes.split(',')[-1]))
+        for extra in ([], ['--target', y], ['--edge-grads', '--target', y]):
+            r = run(['draw', '--mlp', sizes, '--input', x] + extra + ['-T', 'svg'])
+            expect(r.status, 0, 'exit')
+            tops = [round(b[1], 2) for t, b in cluster_boxes(r.out) if t.startswith('layer ')]
+            expect(len(tops), len(sizes.split(',')) - 1, f'MLP {sizes} {extra}: layers')
+            expect_true(max(tops) - min(tops) <= 1, f'MLP {sizes} {extra}: the layers\' tops {tops}')
+
+
+@test
+def layers_nearly_start_at_the_same_left_in_tb():
+    # TB: the staircase was 514 to 1,194 pt a layer (3,4,4,1 at x 8, 1202,
+    # 2441); the first neurons' lines align there too, but the boxes' left
+    # sides still step by up to 17 pt a layer (the chain's value boxes are
+    # wider than its ops, and dot sets the line before the widest), 128 pt in
+    # MLP(1, [3, 3, 1])
+    for sizes, x in NETS + [('2,2,1', '1,2')]:
+        r = run(['draw', '--mlp', sizes, '--input', x, '--rankdir', 'TB', '-T', 'svg'])
+        expect(r.status, 0, 'exit')
+        lefts = [b[0] for t, b in cluster_boxes(r.out) if t.startswith('layer ')]
+        steps = [b - a for a, b in zip(lefts, lefts[1:])]
+        expect_true(all(abs(d) <= 20 for d in steps), f'MLP {sizes} TB: the layers\' left sides {lefts}')
 
 
 def png_size(data):
