@@ -343,9 +343,15 @@ static void page_holds_every_frame_caption_and_control(void **state)
     assert_int_equal(mg_lesson_at(r.lesson), 2); /* left where it was */
     assert_same_double(mg_grad(r.g, mg_value_at(r.g, 8)), grad_n);
     assert_true(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
-    /* one picture; a caption per frame, the first shown */
-    assert_int_equal(count_of(page, "<svg"), 1);
-    assert_int_equal(count_of(page, "</svg>"), 1);
+    /* the picture left to right, and top to bottom for a phone held upright
+     * (its ids prefixed); a caption per frame, the first shown */
+    assert_int_equal(count_of(page, "<svg"), 2);
+    assert_int_equal(count_of(page, "</svg>"), 2);
+    assert_int_equal(count_of(page, "<svg class=\"wide\" width="), 1);
+    assert_int_equal(count_of(page, "<svg class=\"tall\" width="), 1);
+    assert_int_equal(count_of(page, "<g id=\"v8\" class=\"node"), 1);
+    assert_int_equal(count_of(page, "<g id=\"tv8\" class=\"node"), 1);
+    assert_true(strstr(page, "<svg class=\"wide\"") < strstr(page, "<svg class=\"tall\""));
     assert_int_equal(count_of(page, "<figcaption class=\"caption"), frames);
     assert_int_equal(count_of(page, "<figcaption class=\"caption shown\" id=\"caption-1\">"), 1);
     for (size_t i = 0; i < frames; i++) {

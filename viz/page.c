@@ -1,5 +1,6 @@
 /* The lesson page (mg_viz_lesson_page): one self-contained HTML document
- * holding one picture of the lesson's graph (the scene's master layout), the
+ * holding one picture of the lesson's graph (the scene's master layout; for
+ * a left-to-right one, a top-to-bottom one too, for phones held upright), the
  * captions, and per frame only what changes in the picture from the frame
  * before (each box's texts and highlight state), which the page's script
  * applies. Style and script inline; nothing fetched. Made to be read from a
@@ -34,6 +35,9 @@ static const char page_style[] =
     "main{flex:1;display:flex;flex-direction:column;min-height:0;padding:.4rem 1rem 0}\n"
     "#picture{flex:1;min-height:0;overflow:hidden;position:relative}\n"
     "#picture svg{display:block;width:100%;height:100%}\n"
+    /* two pictures when the graph runs left to right: that one, and on a
+     * phone held upright the same graph top to bottom */
+    "#picture svg.tall{display:none}\n"
     ".follow #picture{overflow:auto}\n"
     ".follow #picture svg{max-width:none}\n"
     /* every caption in one grid cell: the area is as tall as the tallest,
@@ -104,6 +108,8 @@ static const char page_style_media[] =
     "border-left-width:.3rem}.caption .term{padding-left:.6em}"
     "nav{padding:.4rem .5rem .6rem;gap:.4rem .5rem}nav button{padding:.35rem .7rem;font-size:1rem}"
     "#slider{order:9;flex-basis:100%}}\n"
+    "@media (max-width:700px) and (orientation:portrait){#picture svg.wide{display:none}"
+    "#picture svg.tall{display:block}}\n"
     /* paper: one frame and its caption per sheet (the script fills #print) */
     "@media print{@page{size:landscape;margin:12mm}"
     "html,body{height:auto;overflow:visible;display:block}"
@@ -141,6 +147,9 @@ static void page_begin(viz_buf *b, const char *title, size_t nframes, mg_viz_the
 
 /* ---- the picture --------------------------------------------------------- */
 
+/* The ids of the second (top to bottom) picture: "t" + the first's ("tv12"). */
+#define PAGE_TALL_PREFIX "t"
+
 /* Where the comment or namespace declaration at p ends (p if there is none
  * there): HTML needs neither. */
 static const char *skip_dropped(const char *p, const char *end)
@@ -167,13 +176,23 @@ static const char *skip_dropped(const char *p, const char *end)
 }
 
 /* Copies Graphviz's SVG for inline use: from "<svg" on, without comments and
- * namespace declarations. */
-static void put_svg(viz_buf *b, const char *svg, size_t len)
+ * namespace declarations, the root element given class cls (NULL: none) and
+ * every id prefixed by prefix (a second picture of the same graph). */
+static void put_svg(viz_buf *b, const char *svg, size_t len, const char *cls, const char *prefix)
 {
     const char *p = svg, *end = svg + len;
     while (p < end && !(end - p >= 4 && memcmp(p, "<svg", 4) == 0))
         p++;
+    if (p < end && cls) {
+        viz_buf_printf(b, "<svg class=\"%s\"", cls);
+        p += 4;
+    }
     while (p < end) {
+        if (prefix && end - p >= 5 && memcmp(p, " id=\"", 5) == 0) {
+            viz_buf_printf(b, " id=\"%s", prefix);
+            p += 5;
+            continue;
+        }
         const char *next = skip_dropped(p, end);
         if (next != p) {
             p = next;
@@ -495,15 +514,21 @@ static void page_end(viz_buf *b, size_t nframes)
 
 /* ---- the page ------------------------------------------------------------ */
 
-static mg_status put_page(viz_buf *page, mg_viz_scene *scene, const mg_lesson *lesson,
-                          const char *title, const mg_viz_options *o)
+/* tall: the same lesson laid out top to bottom, for portrait screens (NULL
+ * when the picture is top to bottom already). */
+static mg_status put_page(viz_buf *page, mg_viz_scene *scene, mg_viz_scene *tall,
+                          const mg_lesson *lesson, const char *title, const mg_viz_options *o)
 {
     size_t nframes = mg_lesson_frame_count(lesson);
     page_begin(page, title, nframes, o ? o->theme : MG_VIZ_THEME_LIGHT);
     size_t svg_len;
     const char *svg = viz_scene_svg(scene, &svg_len);
     viz_buf_puts(page, "<div id=\"picture\">\n");
-    put_svg(page, svg, svg_len);
+    put_svg(page, svg, svg_len, tall ? "wide" : NULL, NULL);
+    if (tall) {
+        svg = viz_scene_svg(tall, &svg_len);
+        put_svg(page, svg, svg_len, "tall", PAGE_TALL_PREFIX);
+    }
     viz_buf_puts(page, "</div>\n<div id=\"captions\">\n");
     for (size_t i = 0; i < nframes; i++)
         put_caption(page, i + 1, mg_lesson_caption(lesson, i));
@@ -524,17 +549,31 @@ mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_option
     if (status != MG_OK)
         return status;
     size_t at = mg_lesson_at(lesson);
-    mg_viz_scene *scene;
+    mg_viz_scene *scene, *tall = NULL;
     status = mg_viz_scene_new(viz, lesson, o, &scene, err);
     if (status != MG_OK)
         return status;
+    /* A left-to-right picture is a thin band on a phone held upright, where
+     * the step's operands fall off its sides: the page also carries the
+     * lesson laid out top to bottom, which the style shows there instead. */
+    mg_viz_options down = o ? *o : mg_viz_options_default();
+    if (down.rankdir == MG_VIZ_RANKDIR_LR) {
+        down.rankdir = MG_VIZ_RANKDIR_TB;
+        status = mg_viz_scene_new(viz, lesson, &down, &tall, err);
+        if (status != MG_OK) {
+            mg_viz_scene_free(scene);
+            mg_lesson_goto(lesson, at);
+            return status;
+        }
+    }
     char name[128];
     if (!title)
         title = mg_lesson_value_name(mg_lesson_graph(lesson), mg_lesson_root(lesson), name,
                                      sizeof name);
     viz_buf page = {0};
-    status = put_page(&page, scene, lesson, title, o);
+    status = put_page(&page, scene, tall, lesson, title, o);
     mg_viz_scene_free(scene);
+    mg_viz_scene_free(tall);
     mg_lesson_goto(lesson, at);
     if (status == MG_OK && page.failed)
         status = MG_ERR_NOMEM;

@@ -3,7 +3,11 @@ function mgLesson() {
   var data = JSON.parse(document.getElementById('mg-frames').textContent);
   var frames = data.frames, n = frames.length, at = -1, step = 0;
   var body = document.body, pic = document.getElementById('picture');
-  var svg = pic.querySelector('svg');
+  /* the picture, or two of one graph: left to right ("wide") and top to
+     bottom ("tall", ids prefixed "t"), the style showing one; svg is the one
+     shown, each box's state is set in both */
+  var pictures = pic.querySelectorAll('svg'), svg = pictures[0];
+  var prefixes = pictures.length > 1 ? ['', 't'] : [''];
   var caps = document.querySelectorAll('#captions .caption');
   var counter = document.getElementById('counter'), slider = document.getElementById('slider');
   var prev = document.getElementById('prev'), next = document.getElementById('next');
@@ -14,24 +18,37 @@ function mgLesson() {
   var mode = null, z = 0.87, chosen = false;
 
   /* ---- one frame's state, applied to the one picture ---- */
-  function node(i) { return document.getElementById('v' + i); }
+  function shownPicture() {
+    for (var k = 0; k < pictures.length; k++)
+      if (getComputedStyle(pictures[k]).display !== 'none') return pictures[k];
+    return pictures[0];
+  }
+  /* id's element in the picture shown, and in every picture */
+  function node(i) { return document.getElementById((svg === pictures[0] ? '' : 't') + 'v' + i); }
+  function every(id) {
+    var found = [];
+    prefixes.forEach(function (p) { var e = document.getElementById(p + id); if (e) found.push(e); });
+    return found;
+  }
   function save(i) {
     if (saved[i]) return;
-    var g = node(i), a = g.querySelector('a'), t = g.querySelectorAll('text'), s = [];
+    var g = every('v' + i)[0], a = g.querySelector('a'), t = g.querySelectorAll('text'), s = [];
     for (var k = 0; k < t.length; k++) s.push(t[k].textContent);
     saved[i] = {t: s, tip: tipOf(a) ? tipOf(a).value : null};
   }
   function setFlags(i, f) {
-    var g = node(i), op = document.getElementById('v' + i + '_op');
-    var e = document.getElementById('v' + i + '_out');
-    g.classList.toggle('current', (f & 1) !== 0);
-    g.classList.toggle('changed', (f & 2) !== 0);
-    g.classList.toggle('dim', (f & 4) !== 0);
-    g.classList.toggle('unknown', (f & 8) !== 0);
-    g.classList.toggle('wrong', (f & 16) !== 0);
-    /* an op not run yet is greyed as its result */
-    if (op) { op.classList.toggle('current', (f & 1) !== 0); op.classList.toggle('dim', (f & 12) !== 0); }
-    if (e) e.classList.toggle('current', (f & 1) !== 0);
+    prefixes.forEach(function (p) {
+      var g = document.getElementById(p + 'v' + i), op = document.getElementById(p + 'v' + i + '_op');
+      var e = document.getElementById(p + 'v' + i + '_out');
+      g.classList.toggle('current', (f & 1) !== 0);
+      g.classList.toggle('changed', (f & 2) !== 0);
+      g.classList.toggle('dim', (f & 4) !== 0);
+      g.classList.toggle('unknown', (f & 8) !== 0);
+      g.classList.toggle('wrong', (f & 16) !== 0);
+      /* an op not run yet is greyed as its result */
+      if (op) { op.classList.toggle('current', (f & 1) !== 0); op.classList.toggle('dim', (f & 12) !== 0); }
+      if (e) e.classList.toggle('current', (f & 1) !== 0);
+    });
     flags[i] = f;
   }
   /* Graphviz's tooltip: the link's xlink:title (found by name: the page
@@ -46,22 +63,26 @@ function mgLesson() {
     if (t && tip !== null) t.value = tip;
   }
   function apply(changes) {
-    for (var j = 0; j < changes.length; j++) {
-      var d = changes[j], i = d[0], g = node(i);
+    changes.forEach(function (d) {
+      var i = d[0];
       save(i);
       if (d[1] >= 0) setFlags(i, d[1]);
-      setTip(g, d[2]);
-      var t = g.querySelectorAll('text');
-      for (var k = 3; k + 1 < d.length; k += 2) t[d[k]].textContent = d[k + 1];
-    }
+      every('v' + i).forEach(function (g) {
+        setTip(g, d[2]);
+        var t = g.querySelectorAll('text');
+        for (var k = 3; k + 1 < d.length; k += 2) t[d[k]].textContent = d[k + 1];
+      });
+    });
   }
   function reset() {
-    for (var i in saved) {
-      var g = node(i), t = g.querySelectorAll('text');
-      for (var k = 0; k < t.length; k++) t[k].textContent = saved[i].t[k];
-      setTip(g, saved[i].tip);
+    Object.keys(saved).forEach(function (i) {
+      every('v' + i).forEach(function (g) {
+        var t = g.querySelectorAll('text');
+        for (var k = 0; k < t.length; k++) t[k].textContent = saved[i].t[k];
+        setTip(g, saved[i].tip);
+      });
       setFlags(i, 0);
-    }
+    });
   }
   function goTo(k) {
     if (k < at) { reset(); at = -1; }
@@ -73,7 +94,9 @@ function mgLesson() {
   var hid = false; /* texts hidden by the quiz: the next step redraws */
   function hideAnswers(k) {
     hid = true;
-    data.ask[k].forEach(function (q) { node(q[0]).querySelectorAll('text')[q[2]].textContent = 'grad ?'; });
+    data.ask[k].forEach(function (q) {
+      every('v' + q[0]).forEach(function (g) { g.querySelectorAll('text')[q[2]].textContent = 'grad ?'; });
+    });
   }
   function matches(typed, answer) {
     var v = typed.trim().replace(/\u2212/g, '-');
@@ -166,7 +189,12 @@ function mgLesson() {
     z = Math.round(Math.min(8, Math.max(0.25, level)) * 100) / 100; /* as the address keeps it */
     refresh();
   }
-  function refresh() { setZoom(); follow(); address(); }
+  function refresh() {
+    var was = svg;
+    svg = shownPicture();
+    if (was !== svg) was.style.width = was.style.height = '';
+    setZoom(); follow(); address();
+  }
 
   /* ---- steps ---- */
   function address() {
@@ -198,7 +226,7 @@ function mgLesson() {
     for (var k = 0; k < n; k++) {
       goTo(k);
       var sheet = document.createElement('section'), h = document.createElement('h2');
-      var graph = document.createElement('div'), copy = svg.cloneNode(true);
+      var graph = document.createElement('div'), copy = pictures[0].cloneNode(true);
       copy.removeAttribute('style');
       copy.querySelectorAll('[id]').forEach(function (e) { e.removeAttribute('id'); });
       var cap = caps[k].cloneNode(true);
@@ -249,9 +277,9 @@ function mgLesson() {
     panel.hidden = false;
     panel.dataset.value = String(i);
   }
-  svg.addEventListener('click', function (e) {
+  pic.addEventListener('click', function (e) {
     var g = e.target.closest && e.target.closest('g.node.value');
-    if (g) { e.preventDefault(); showPaths(Number(g.id.slice(1))); }
+    if (g) { e.preventDefault(); showPaths(Number(g.id.replace(/^t?v/, ''))); }
   });
 
   /* ---- controls ---- */

@@ -76,8 +76,16 @@ function state(page) {
     const shown = [...document.querySelectorAll('.caption')].filter((c) =>
       getComputedStyle(c).visibility === 'visible');
     const pic = document.getElementById('picture').getBoundingClientRect();
-    const svg = document.querySelector('#picture svg').getBoundingClientRect();
-    const current = document.querySelector('#picture g.node.value.current');
+    // a left-to-right lesson carries a second picture, top to bottom, for
+    // phones held upright: the one the style shows is measured
+    const pictures = [...document.querySelectorAll('#picture svg')];
+    const shownSvg = pictures.find((e) => getComputedStyle(e).display !== 'none');
+    const svg = shownSvg.getBoundingClientRect();
+    const current = shownSvg.querySelector('g.node.value.current');
+    // what every box of a picture shows, and how: its texts and its state
+    const boxes = (e) => [...e.querySelectorAll('g.node')].map((g) =>
+      g.id.replace(/^t/, '') + ' ' + [...g.classList].sort().join('.') + ' ' +
+      [...g.querySelectorAll('text')].map((t) => t.textContent).join('|')).sort().join('\n');
     const texts = current ? [...current.querySelectorAll('text')].map((t) => t.getBoundingClientRect()) : [];
     return {
       shown: shown.length,
@@ -91,6 +99,9 @@ function state(page) {
       textVisible: texts.every((r) => r.left >= pic.left - 1 && r.right <= pic.right + 1 &&
         r.top >= pic.top - 1 && r.bottom <= pic.bottom + 1),
       hash: location.hash,
+      pictures: pictures.length,
+      tall: shownSvg.classList.contains('tall'),
+      agree: pictures.every((e) => boxes(e) === boxes(pictures[0])),
     };
   });
 }
@@ -118,6 +129,7 @@ async function newContext(work, viewport) {
 async function walk(page, name, vp, captions) {
   const n = captions.length, where = `${name} at ${vp.width}x${vp.height}`;
   const places = new Set(), svgs = new Set(), small = [], hidden = [], wrong = [], off = new Set();
+  const shape = new Set(), disagree = [];
   await page.keyboard.press('Home');
   for (let k = 0; k < n; k++) {
     const s = await state(page);
@@ -128,6 +140,8 @@ async function walk(page, name, vp, captions) {
     if (k >= 2 && !(s.textHeight >= 12)) small.push(`${k + 1}: ${s.textHeight}`);
     if (k >= 2 && !s.textVisible) hidden.push(k + 1);
     (await offscreen(page)).forEach((c) => off.add(c));
+    shape.add(`${s.pictures} ${s.tall}`);
+    if (!s.agree) disagree.push(k + 1);
     await page.keyboard.press('ArrowRight');
   }
   check(wrong.length === 0, `${where}: each step shows its one caption and counter (${wrong.join(' | ')})`);
@@ -135,6 +149,10 @@ async function walk(page, name, vp, captions) {
   check(places.size === 1 && svgs.size <= 1, `${where}: the picture stays put at every step (${[...places].join(' | ')})`);
   check(small.length === 0, `${where}: the current step's text is at least 12 px tall (${small.join(', ')})`);
   check(hidden.length === 0, `${where}: the current step is in view (${hidden.join(', ')})`);
+  const upright = vp.height > vp.width && vp.width <= 700;
+  check(shape.size === 1 && shape.has(`2 ${upright}`),
+    `${where}: ${upright ? 'the top-to-bottom picture' : 'the left-to-right picture'} is shown (${[...shape]})`);
+  check(disagree.length === 0, `${where}: both pictures show every box alike (${disagree.join(', ')})`);
 }
 
 // Formulas break only between terms: every unbreakable piece on one line.
@@ -342,7 +360,7 @@ async function controls(page, file, captions) {
   v = await state(page);
   check(v.counter === `step 4 of ${n}` && v.caption === captions[3], `the slider jumps (${v.counter})`);
   // Back and forth give the same picture as going straight there.
-  const texts = () => page.evaluate(() => [...document.querySelectorAll('#picture text')].map((t) => t.textContent).join('|'));
+  const texts = () => page.evaluate(() => [...document.querySelectorAll('#picture svg text')].map((t) => t.textContent).join('|'));
   const direct = await texts();
   await page.keyboard.press('End');
   await page.keyboard.press('Home');

@@ -67,7 +67,8 @@ def test_notebook_shows_the_picture_and_the_lesson(tmp_path, monkeypatch):
     assert inline.startswith('<iframe srcdoc="')  # the page, on its own in an iframe
     doc = html.unescape(inline.split('"')[1])  # the library's page, whole
     assert doc.startswith('<!DOCTYPE html>') and doc.endswith('</html>\n')
-    assert doc.count('<figcaption class="caption') == 5 and doc.count('<svg') == 1  # 5 frames, 1 picture
+    # 5 frames; the picture, and top to bottom for a phone held upright
+    assert doc.count('<figcaption class="caption') == 5 and doc.count('<svg') == 2
     assert '<span id="counter" aria-live="polite">step 1 of 5</span>' in doc
     for control in ('<button id="prev" type="button" disabled>← Previous</button>',
                     '<input id="slider" type="range" min="0" max="4" value="0"',
