@@ -17,7 +17,7 @@ function mgLesson() {
      own size); auto until the reader chooses */
   var mode = null, z = 0.87, chosen = false;
 
-  /* ---- one frame's state, applied to the one picture ---- */
+  /* ---- one frame's state, applied to the picture (to both, when there are two) ---- */
   function shownPicture() {
     for (var k = 0; k < pictures.length; k++)
       if (getComputedStyle(pictures[k]).display !== 'none') return pictures[k];

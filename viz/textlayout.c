@@ -150,7 +150,8 @@ int viz_text_measure(textspan_t *span)
     const textfont_t *f = span->font;
     double width;
     /* Empty text: pango declines it, and Graphviz estimates it itself. */
-    if (!f || !f->name || strcmp(f->name, VIZ_FONT) != 0 || f->flags || f->size <= 0 ||
+    if (!f || !f->name || strcmp(f->name, VIZ_FONT) != 0 || f->flags || !(f->size > 0) ||
+        f->size > 1000 || /* the pictures' sizes are 10-18 pt; the arithmetic stays in range */
         !span->str || !*span->str || !text_width(span->str, f->size, &width))
         return 0;
     double pixel = f->size * FONT_DPI / 72.0;
