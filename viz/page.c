@@ -555,16 +555,22 @@ mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz_option
         return status;
     /* A left-to-right picture is a thin band on a phone held upright, where
      * the step's operands fall off its sides: the page also carries the
-     * lesson laid out top to bottom, which the style shows there instead. */
+     * lesson laid out top to bottom, which the style shows there instead.
+     * Only for graphs whose layout dot solves exactly (VIZ_UNITS_EXACT),
+     * quick to lay out twice; a larger one cannot show a step readably on a
+     * phone either way, and keeps one layout's time and size. */
     mg_viz_options down = o ? *o : mg_viz_options_default();
-    if (down.rankdir == MG_VIZ_RANKDIR_LR) {
+    size_t units = 0;
+    if (viz_scene_cost_units(scene, &units) != MG_OK)
+        status = mg_error_set(err, MG_ERR_NOMEM, 0, 0, "out of memory for the page");
+    else if (down.rankdir == MG_VIZ_RANKDIR_LR && units <= VIZ_UNITS_EXACT) {
         down.rankdir = MG_VIZ_RANKDIR_TB;
         status = mg_viz_scene_new(viz, lesson, &down, &tall, err);
-        if (status != MG_OK) {
-            mg_viz_scene_free(scene);
-            mg_lesson_goto(lesson, at);
-            return status;
-        }
+    }
+    if (status != MG_OK) {
+        mg_viz_scene_free(scene);
+        mg_lesson_goto(lesson, at);
+        return status;
     }
     char name[128];
     if (!title)

@@ -238,6 +238,15 @@ size_t viz_scene_values(const mg_viz_scene *s, const uint8_t **mask)
     return s->size;
 }
 
+mg_status viz_scene_cost_units(const mg_viz_scene *s, size_t *units)
+{
+    viz_spec spec = frame_spec(s, NULL);
+    viz_cost cost;
+    mg_status status = viz_estimate_cost(&spec, &cost);
+    *units = status == MG_OK ? viz_cost_units(&cost) : 0;
+    return status;
+}
+
 void viz_scene_master_boxes(const mg_viz_scene *s, viz_box *boxes)
 {
     viz_spec spec = frame_spec(s, NULL);

@@ -258,6 +258,8 @@ size_t viz_scene_values(const mg_viz_scene *s, const uint8_t **mask);
 int viz_scene_precision(const mg_viz_scene *s);
 mg_lesson *viz_scene_lesson(const mg_viz_scene *s);
 void viz_scene_master_boxes(const mg_viz_scene *s, viz_box *boxes);
+/* The size of the scene's layout (viz_cost_units): MG_OK or MG_ERR_NOMEM. */
+mg_status viz_scene_cost_units(const mg_viz_scene *s, size_t *units);
 mg_status viz_scene_boxes(mg_viz_scene *s, size_t frame, viz_box *boxes);
 
 /* Sets *out = NULL and *len = 0 (when given) and checks what every render

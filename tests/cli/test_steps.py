@@ -645,7 +645,9 @@ def the_lesson_of_the_400_value_graph():
     expect(r.status, 0, r.err)
     page = read(page_path)
     expect(page.count(b'<figcaption class="caption'), 305)
-    expect(page.count(b'<svg'), 2)
+    # too large a layout (past what dot solves exactly) for a second picture
+    # for phones: one layout's time and size
+    expect(page.count(b'<svg'), 1)
     expect_true(len(page) < 3_000_000, f'{len(page)} bytes')
     expect_true(seconds < 30, f'{seconds:.1f} s')
     grad = run(['grad', source('examples', 'mlp_loss.mg'), '--json'])

@@ -222,9 +222,10 @@ MG_API void mg_viz_scene_free(mg_viz_scene *scene);
  * that any front-end can write to a file or show, the same bytes for the same
  * lesson and options. It holds one picture, the SVG of the scene's layout
  * (mg_viz_scene_new: every box sized for its widest text, so nothing moves
- * between steps; when o->rankdir is LR, also the same lesson laid out top to
- * bottom, <svg class="tall"> with its ids prefixed "t", which the page shows
- * instead on a screen held upright up to 700 px wide), a caption per frame (<figcaption class="caption"
+ * between steps; when o->rankdir is LR and the layout is small (up to the
+ * 2,000 layout nodes dot solves exactly), also the same lesson laid out top
+ * to bottom, <svg class="tall"> with its ids prefixed "t", which the page
+ * shows instead on a screen held upright up to 700 px wide), a caption per frame (<figcaption class="caption"
  * id="caption-N">, N = frame + 1; mg_lesson_caption, the headline in bold,
  * each "x.grad += ..." term on a line of its own, lines broken only between
  * terms), and per frame only what changes in the picture from the frame
