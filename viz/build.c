@@ -3,6 +3,7 @@
  * group paths, and the styling (themes, roles, highlight flags, grad colours). */
 #include "viz_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1016,9 +1017,11 @@ static Agnode_t *add_spine(build_ctx *c, const entry_op *e)
  * layer, not the network's inputs). */
 static int from_cluster(build_ctx *c, Agedge_t *in)
 {
-    const char *name = agnameof(agtail(in)); /* "v12" */
-    unsigned long i = strtoul(name + 1, NULL, 10);
-    return i < c->s->size && mg_group(c->s->g, mg_value_at(c->s->g, (uint32_t)i)) != NULL;
+    const char *name = agnameof(agtail(in)); /* a value's: "v12" */
+    char *end = NULL;
+    unsigned long i = name[0] == 'v' ? strtoul(name + 1, &end, 10) : ULONG_MAX;
+    return i < c->s->size && end && end != name + 1 && !*end &&
+           mg_group(c->s->g, mg_value_at(c->s->g, (uint32_t)i)) != NULL;
 }
 
 /* Layers as columns, neurons in order: the ops that open a layer (its
