@@ -32,7 +32,7 @@ typedef struct mg_node {
     uint32_t a, b;  /* operand indices; for POW, b indexes g->exponents */
     uint8_t op;     /* mg_op */
     uint8_t role;   /* mg_role */
-    uint8_t seen;   /* scratch for mg_backward/mg_trace: reachable from root */
+    uint8_t seen;   /* mg_backward/mg_trace: reached from the root when the sweep's mark */
     uint8_t grouped; /* 1: groups[index] holds the value's group */
     uint32_t label; /* 1 + pool offset of the label (see pool_put), 0 when none */
 } mg_node;
@@ -64,6 +64,10 @@ struct mg_graph {
     size_t pool_bytes;  /* bytes of the chunks allocated */
     uint32_t last_group; /* the most recent group entry, reused when equal */
     uint32_t resets;    /* resets so far: tells one reset from the next */
+    uint8_t sweep;      /* the last sweep's mark (see new_sweep) */
+    /* A root whose backward found every op value before it reached (as a
+     * loss's are): index + 1, 0 when none; good while resets is dense_resets. */
+    uint32_t dense_root, dense_resets;
     mg_mark undo_from, undo_end; /* the last reset: from undo_end back to undo_from */
     mg_status status;
     char message[256];
@@ -257,6 +261,8 @@ int mg_graph_unreset(mg_graph *g, mg_mark end)
     g->count = end.values;
     g->exponent_count = end.exponents;
     g->pool_len = end.label_bytes;
+    if (g->dense_resets == end.resets) /* what held at end holds again */
+        g->dense_resets = g->resets;
     return 1;
 }
 
@@ -330,40 +336,46 @@ static inline double second(const mg_graph *g, const mg_node *v)
     return op_is_binary(v->op) ? g->nodes[v->b].data : 0.0;
 }
 
-/* backward_one's rarer ops, through the op table's formulas; * and + never
- * come here. */
-static void backward_other(const mg_graph *g, mg_node *n, const mg_node *v)
+/* backward_one's rarer ops, through the op table's formulas; *, + and relu
+ * never come here. */
+static void backward_other(const mg_graph *g, mg_node *n, const mg_node *v, uint8_t mark)
 {
     const double a = n[v->a].data, b = second(g, v);
     n[v->a].grad += op_chain((mg_op)v->op, 0, a, b, v->data, v->grad);
-    n[v->a].seen = 1;
+    n[v->a].seen = mark;
     if (op_is_binary(v->op)) {
         n[v->b].grad += op_chain((mg_op)v->op, 1, a, b, v->data, v->grad);
-        n[v->b].seen = 1;
+        n[v->b].seen = mark;
     }
 }
 
 /* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
- * Marks the operands as reached (the `seen` byte) for mg_backward's sweep.
- * * and + first, by compare and branch: nearly every value of a neuron is one
- * of them, and the switch's indirect jump costs more than two tests. */
-static inline void backward_one(const mg_graph *g, mg_node *n, const mg_node *v)
+ * Marks the operands as reached (their `seen` byte set to the sweep's mark).
+ * *, + and relu first, by compare and branch: nearly every value of a network
+ * is one of them, and the switch's indirect jump costs more than three tests. */
+static inline void backward_one(const mg_graph *g, mg_node *n, const mg_node *v, uint8_t mark,
+                                int flag)
 {
     const double grad = v->grad;
     if (v->op == MG_OP_MUL) {
         mg_node *a = &n[v->a], *b = &n[v->b];
         a->grad += b->data * grad; /* op_chain's MUL and ADD, inlined by hand */
         b->grad += a->data * grad;
-        a->seen = 1;
-        b->seen = 1;
+        if (flag)
+            a->seen = b->seen = mark;
     } else if (v->op == MG_OP_ADD) {
         mg_node *a = &n[v->a], *b = &n[v->b];
         a->grad += grad;
         b->grad += grad;
-        a->seen = 1;
-        b->seen = 1;
+        if (flag)
+            a->seen = b->seen = mark;
+    } else if (v->op == MG_OP_RELU) {
+        mg_node *a = &n[v->a];
+        a->grad += op_chain(MG_OP_RELU, 0, a->data, 0.0, v->data, grad);
+        if (flag)
+            a->seen = mark;
     } else if (v->op != MG_OP_LEAF) {
-        backward_other(g, n, v);
+        backward_other(g, n, v, mark);
     }
 }
 
@@ -814,6 +826,23 @@ const char *mg_group(const mg_graph *g, mg_value v)
 
 /* ---- autograd ------------------------------------------------------------ */
 
+/* A mark for a sweep that flags what a root reaches: a `seen` byte equal to
+ * it means reached in this sweep, whatever earlier sweeps left, so no sweep
+ * clears its flags (a store a value saved). When the 255 marks come round
+ * again, every record that can be a value again (up to what mg_graph_unreset
+ * may bring back) is cleared first; push() starts each record at 0, which is
+ * never a mark. */
+static uint8_t new_sweep(mg_graph *g)
+{
+    if (++g->sweep == 0) {
+        size_t end = g->undo_end.values > g->count ? g->undo_end.values : g->count;
+        for (size_t i = 0; i < end; i++)
+            g->nodes[i].seen = 0;
+        g->sweep = 1;
+    }
+    return g->sweep;
+}
+
 mg_status mg_backward(mg_graph *g, mg_value root)
 {
     if (!g)
@@ -822,15 +851,28 @@ mg_status mg_backward(mg_graph *g, mg_value root)
         return bad_handle(g, root, NULL);
     mg_node *n = g->nodes;
     n[root.index].grad = 1.0;
-    n[root.index].seen = 1;
-    /* Operands precede results, so one reverse sweep is a topological order;
-     * `seen` limits it to what root depends on and is cleared on the way. */
+    /* Operands precede results, so one reverse sweep is a topological order. */
+    if (g->dense_root == root.index + 1 && g->dense_resets == g->resets) {
+        /* Every op value up to root is reached, as the last sweep from root
+         * found, and the records are the same: no flags to set or test. */
+        for (uint32_t i = root.index + 1; i-- > 0;)
+            backward_one(g, n, &n[i], 0, 0);
+        return MG_OK;
+    }
+    /* The mark limits the sweep to what root depends on. */
+    const uint8_t mark = new_sweep(g);
+    n[root.index].seen = mark;
+    uint32_t missed = 0; /* op values root does not reach */
     for (uint32_t i = root.index + 1; i-- > 0;) {
-        mg_node *v = &n[i];
-        if (v->seen) {
-            v->seen = 0;
-            backward_one(g, n, v);
-        }
+        const mg_node *v = &n[i];
+        if (v->seen == mark)
+            backward_one(g, n, v, mark, 1);
+        else
+            missed += v->op != MG_OP_LEAF;
+    }
+    if (missed == 0) {
+        g->dense_root = root.index + 1;
+        g->dense_resets = g->resets;
     }
     return MG_OK;
 }
@@ -842,12 +884,7 @@ mg_status mg_backward_local(mg_graph *g, mg_value v)
     if (!valid(g, v))
         return bad_handle(g, v, NULL);
     mg_node *n = g->nodes;
-    backward_one(g, n, &n[v.index]);
-    if (n[v.index].op != MG_OP_LEAF) {
-        n[n[v.index].a].seen = 0;
-        if (op_is_binary(n[v.index].op))
-            n[n[v.index].b].seen = 0;
-    }
+    backward_one(g, n, &n[v.index], 0, 0);
     return MG_OK;
 }
 
@@ -860,20 +897,22 @@ void mg_zero_grad(mg_graph *g)
 }
 
 /* Recomputes values [from, count) and, when zero_grads, clears their grads.
- * * and + first, as in backward_one: they are nearly every value of a neuron. */
+ * + and * first, each its own test: they are nearly every value of a neuron. */
 static void forward_from(mg_graph *g, uint32_t from, int zero_grads)
 {
     mg_node *n = g->nodes;
-    for (uint32_t i = from; i < g->count; i++) {
+    const uint32_t end = g->count;
+    for (uint32_t i = from; i < end; i++) {
         mg_node *v = &n[i];
+        const uint8_t op = v->op;
         if (zero_grads)
             v->grad = 0.0;
-        if (v->op == MG_OP_MUL)
-            v->data = op_forward(MG_OP_MUL, n[v->a].data, n[v->b].data);
-        else if (v->op == MG_OP_ADD)
+        if (op == MG_OP_ADD)
             v->data = op_forward(MG_OP_ADD, n[v->a].data, n[v->b].data);
-        else if (v->op != MG_OP_LEAF)
-            v->data = op_forward((mg_op)v->op, n[v->a].data, second(g, v));
+        else if (op == MG_OP_MUL)
+            v->data = op_forward(MG_OP_MUL, n[v->a].data, n[v->b].data);
+        else if (op != MG_OP_LEAF)
+            v->data = op_forward((mg_op)op, n[v->a].data, second(g, v));
     }
 }
 
@@ -894,21 +933,21 @@ size_t mg_trace(mg_graph *g, mg_value root, mg_value *out, size_t cap)
     if (!g || !usable(g, root))
         return 0;
     mg_node *n = g->nodes;
+    const uint8_t mark = new_sweep(g);
     /* Mark what root reaches, sweeping down; then collect upwards in order. */
-    n[root.index].seen = 1;
+    n[root.index].seen = mark;
     for (uint32_t i = root.index + 1; i-- > 0;) {
-        mg_node *v = &n[i];
-        if (!v->seen || v->op == MG_OP_LEAF)
+        const mg_node *v = &n[i];
+        if (v->seen != mark || v->op == MG_OP_LEAF)
             continue;
-        n[v->a].seen = 1;
+        n[v->a].seen = mark;
         if (op_is_binary(v->op))
-            n[v->b].seen = 1;
+            n[v->b].seen = mark;
     }
     size_t found = 0;
     for (uint32_t i = 0; i <= root.index; i++) {
-        if (!n[i].seen)
+        if (n[i].seen != mark)
             continue;
-        n[i].seen = 0;
         if (found < cap)
             out[found] = handle(g, i);
         found++;

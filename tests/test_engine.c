@@ -299,6 +299,73 @@ static void backward_touches_only_what_root_depends_on(void **state)
     mg_graph_free(g);
 }
 
+/* Backward sweeps only what its root reaches, however many sweeps came
+ * before (their marks come round every 255) and whichever root a sweep
+ * before remembered as reaching everything below it. */
+static void backward_reach_stays_exact_over_many_sweeps(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 3.0, "x"), y = mg_leaf(g, 5.0, "y");
+    mg_value u = mg_mul(g, x, y); /* reached from top, not from w */
+    mg_value w = mg_add(g, x, y);
+    mg_value top = mg_add(g, u, w);
+    mg_value out[8];
+    for (int i = 0; i < 600; i++) {
+        mg_zero_grad(g);
+        if (i % 200 == 0) {
+            assert_int_equal(mg_backward(g, top), MG_OK); /* d/dx (xy + x + y) = y + 1 */
+            assert_same_double(mg_grad(g, x), 6.0);
+            assert_same_double(mg_grad(g, y), 4.0);
+            mg_zero_grad(g);
+        }
+        /* a grad left on u: a sweep from w that wrongly took u in would add
+         * 2 * y to x's grad */
+        assert_int_equal(mg_set_grad(g, u, 2.0), MG_OK);
+        assert_int_equal(mg_backward(g, w), MG_OK);
+        assert_same_double(mg_grad(g, x), 1.0);
+        assert_same_double(mg_grad(g, y), 1.0);
+        assert_same_double(mg_grad(g, u), 2.0);
+        if (i % 7 == 0) {
+            assert_int_equal(mg_trace(g, w, out, 8), 3);
+            assert_int_equal(out[2].index, w.index);
+        }
+    }
+    mg_graph_free(g);
+}
+
+/* A root remembered as reaching everything below it is forgotten when a
+ * reset lets a different graph take its place, and holds again when
+ * mg_graph_unreset brings the same records back. */
+static void backward_after_reset_sweeps_the_new_graph(void **state)
+{
+    (void)state;
+    mg_graph *g = mg_graph_new();
+    mg_value x = mg_leaf(g, 3.0, "x"), y = mg_leaf(g, 5.0, "y");
+    mg_mark from = mg_graph_mark(g);
+    mg_value root = mg_add(g, mg_mul(g, x, y), x); /* reaches both ops */
+    assert_int_equal(mg_backward(g, root), MG_OK);
+    assert_same_double(mg_grad(g, x), 6.0);
+    mg_mark end = mg_graph_mark(g);
+    mg_graph_reset(g, from);
+    assert_int_equal(mg_graph_unreset(g, end), 1);
+    mg_zero_grad(g);
+    assert_int_equal(mg_backward(g, root), MG_OK);
+    assert_same_double(mg_grad(g, x), 6.0);
+    assert_same_double(mg_grad(g, y), 3.0);
+    /* the same root index, now with an op it does not reach below it */
+    mg_graph_reset(g, from);
+    mg_value b = mg_add(g, x, y);
+    mg_value root2 = mg_mul(g, x, y);
+    assert_int_equal(root2.index, root.index);
+    mg_zero_grad(g);
+    assert_int_equal(mg_set_grad(g, b, 7.0), MG_OK);
+    assert_int_equal(mg_backward(g, root2), MG_OK);
+    assert_same_double(mg_grad(g, x), 5.0);
+    assert_same_double(mg_grad(g, y), 3.0);
+    mg_graph_free(g);
+}
+
 static void backward_accumulates_and_zero_grad_resets(void **state)
 {
     (void)state;
@@ -697,6 +764,8 @@ int main(void)
         cmocka_unit_test(every_mixed_form),
         cmocka_unit_test(value_used_twice_gets_both_contributions),
         cmocka_unit_test(backward_touches_only_what_root_depends_on),
+        cmocka_unit_test(backward_reach_stays_exact_over_many_sweeps),
+        cmocka_unit_test(backward_after_reset_sweeps_the_new_graph),
         cmocka_unit_test(backward_accumulates_and_zero_grad_resets),
         cmocka_unit_test(backward_local_steps_equal_backward),
         cmocka_unit_test(trace_lists_dependencies_in_creation_order),
