@@ -592,6 +592,23 @@ static void test_lesson_handout(void **state)
     assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_OK);
     assert_int_equal(count_in(a, n1, "/MediaBox [ 0 0 595 842 ]"), 5); /* portrait */
     mg_viz_free_output(a);
+    o.paper = MG_VIZ_PAPER_LETTER;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_OK);
+    assert_int_equal(count_in(a, n1, "/MediaBox [ 0 0 612 792 ]"), 5); /* US Letter */
+    mg_viz_free_output(a);
+    o.rankdir = MG_VIZ_RANKDIR_LR;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_OK);
+    assert_int_equal(count_in(a, n1, "/MediaBox [ 0 0 792 612 ]"), 5);
+    mg_viz_free_output(a);
+    o.paper = (mg_viz_paper)2;
+    assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_ERR_INVALID);
+    assert_string_equal(err.message, "unknown paper 2");
+    assert_null(a);
+    o = mg_viz_options_default();
+    o.rankdir = MG_VIZ_RANKDIR_TB;
+    assert_string_equal(mg_viz_paper_names[MG_VIZ_PAPER_A4], "a4");
+    assert_string_equal(mg_viz_paper_names[MG_VIZ_PAPER_LETTER], "letter");
+    assert_null(mg_viz_paper_names[MG_VIZ_PAPER_LETTER + 1]);
     o.max_nodes = 3;
     assert_int_equal(mg_viz_lesson_handout(viz, lesson, &o, "L", &a, &n1, &err), MG_ERR_LIMIT);
     assert_null(a);

@@ -21,7 +21,8 @@ static const char steps_help[] =
     "                       | --text [--format text|md|tex]) [--forward] [--path NAME]\n"
     "                       [--nudge STEP] [--bug assign] [--quiz] [--root NAME]\n"
     "                       [--precision N] [--rankdir LR|TB] [--theme light|dark|print]\n"
-    "                       [--title T] [--max-nodes N] [--as-micrograd] [--strict]\n"
+    "                       [--title T] [--paper a4|letter] [--max-nodes N]\n"
+    "                       [--as-micrograd] [--strict]\n"
     "\n"
     "Backpropagation one step at a time. Step 1 is the forward pass with every grad\n"
     "0, step 2 sets the root's grad to 1, then one step per value made by an op, in\n"
@@ -39,9 +40,10 @@ static const char steps_options_help[] =
     "                   one picture, each step only what changes in it; a graph too\n"
     "                   large to read whole follows the step (Z: the whole graph,\n"
     "                   + and - zoom); printing gives one step per sheet\n"
-    "  -o FILE.pdf      a handout to print: one A4 page per step, its picture and\n"
+    "  -o FILE.pdf      a handout to print: one page per step, its picture and\n"
     "                   its caption; drawn top to bottom on portrait pages unless\n"
     "                   --rankdir LR asks for left to right (landscape pages)\n"
+    "  --paper a4|letter  the handout's sheets: A4 (default) or US Letter\n"
     "  --quiz           the page asks for the grads each step changes before it\n"
     "                   shows them, and checks the answers\n"
     "  -o DIR           DIR/step-001.svg, step-002.svg, ... and DIR/captions.txt\n"
@@ -97,6 +99,7 @@ typedef struct steps_options {
     int text;
     int rankdir_given;
     int max_nodes_given; /* 1: --max-nodes was given */
+    int paper_given;     /* 1: --paper was given */
     int forward;
     const char *caption_format; /* --format as given, or NULL */
     mg_lesson_format text_format;
@@ -111,7 +114,7 @@ typedef struct steps_options {
 enum {
     OPT_ROOT = 256, OPT_TEXT, OPT_PRECISION, OPT_RANKDIR, OPT_TITLE, OPT_MAX_NODES,
     OPT_AS_MICROGRAD, OPT_STRICT, OPT_THEME, OPT_FORMAT, OPT_FORWARD, OPT_PATH, OPT_NUDGE, OPT_BUG,
-    OPT_QUIZ
+    OPT_QUIZ, OPT_PAPER
 };
 
 _Static_assert(MG_VIZ_THEME_LIGHT == 0 && MG_VIZ_THEME_DARK == 1 && MG_VIZ_THEME_PRINT == 2,
@@ -161,6 +164,8 @@ static int check_options(const char *command, steps_options *o)
                                         "for the frames, not '%s'", o->out);
     if (o->viz.quiz && (o->text || !is_page(o->out)))
         return cli_usage_error(command, "--quiz is for a page (-o LESSON.html)");
+    if (o->paper_given && (o->text || !is_handout(o->out)))
+        return cli_usage_error(command, "--paper is for a handout (-o HANDOUT.pdf)");
     if (!o->max_nodes_given && !o->text && !is_page(o->out))
         o->viz.max_nodes = STEPS_FRAMES_MAX_NODES_DEFAULT;
     if (o->format && (o->text || is_page(o->out) || is_handout(o->out)))
@@ -192,6 +197,7 @@ static int parse_options(int argc, char **argv, steps_options *o)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"theme", required_argument, NULL, OPT_THEME},
         {"quiz", no_argument, NULL, OPT_QUIZ},
+        {"paper", required_argument, NULL, OPT_PAPER},
         {"forward", no_argument, NULL, OPT_FORWARD},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"path", required_argument, NULL, OPT_PATH},
@@ -220,6 +226,14 @@ static int parse_options(int argc, char **argv, steps_options *o)
             if (!cli_parse_choice(command, "--theme", optarg, cli_themes, &theme))
                 return CLI_USAGE;
             o->viz.theme = (mg_viz_theme)theme;
+            break;
+        }
+        case OPT_PAPER: {
+            int paper;
+            if (!cli_parse_choice(command, "--paper", optarg, mg_viz_paper_names, &paper))
+                return CLI_USAGE;
+            o->viz.paper = (mg_viz_paper)paper;
+            o->paper_given = 1;
             break;
         }
         case OPT_FORWARD: o->forward = 1; break;

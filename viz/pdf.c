@@ -142,10 +142,14 @@ mg_status viz_pdf_render(mg_viz *viz, Agraph_t *g, char **out, size_t *len, mg_e
 
 /* ---- the lesson handout ------------------------------------------------------- */
 
-/* A4, landscape for left-to-right graphs (they are wide), portrait for top
- * to bottom; the margin leaves room for any printer. */
-#define SHEET_LONG 842.0
-#define SHEET_SHORT 595.0
+/* The sheets' sides in points, long then short, in mg_viz_paper's order (A4's
+ * rounded as cairo's own examples and most PDF writers do); landscape for
+ * left-to-right graphs (they are wide), portrait for top to bottom. The
+ * margin leaves room for any printer. */
+static const double sheet_sides[][2] = {
+    [MG_VIZ_PAPER_A4] = {842.0, 595.0},
+    [MG_VIZ_PAPER_LETTER] = {792.0, 612.0},
+};
 #define SHEET_MARGIN 32.0
 #define HEADER_SIZE 15.0
 #define CAPTION_SIZE 13.0
@@ -365,7 +369,8 @@ mg_status mg_viz_lesson_handout(mg_viz *viz, mg_lesson *lesson, const mg_viz_opt
                                      sizeof name);
     viz_utf8_clean(&clean, title, strlen(title));
     int tb = o && o->rankdir == MG_VIZ_RANKDIR_TB;
-    sheet sh = {.w = tb ? SHEET_SHORT : SHEET_LONG, .h = tb ? SHEET_LONG : SHEET_SHORT};
+    const double *sides = sheet_sides[o ? o->paper : MG_VIZ_PAPER_A4];
+    sheet sh = {.w = sides[tb], .h = sides[!tb]};
     viz_buf sink = {0};
     cairo_surface_t *pdf = viz_pdf_surface(buf_write, &sink, sh.w, sh.h);
     sh.cr = cairo_create(pdf);

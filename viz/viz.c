@@ -58,6 +58,8 @@ const char *viz_gv_end(void)
 
 /* ---- options and marking ----------------------------------------------------------- */
 
+const char *const mg_viz_paper_names[] = {"a4", "letter", NULL};
+
 mg_viz_options mg_viz_options_default(void)
 {
     return (mg_viz_options){
@@ -66,6 +68,7 @@ mg_viz_options mg_viz_options_default(void)
         .theme = MG_VIZ_THEME_LIGHT,
         .clusters = 1,
         .max_nodes = MG_VIZ_MAX_NODES_DEFAULT,
+        .paper = MG_VIZ_PAPER_A4,
     };
 }
 
@@ -76,6 +79,8 @@ mg_status viz_check_options(const mg_viz_options *o, mg_error *err)
     if (o->theme != MG_VIZ_THEME_LIGHT && o->theme != MG_VIZ_THEME_DARK &&
         o->theme != MG_VIZ_THEME_PRINT)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "unknown theme %d", (int)o->theme);
+    if (o->paper != MG_VIZ_PAPER_A4 && o->paper != MG_VIZ_PAPER_LETTER)
+        return mg_error_set(err, MG_ERR_INVALID, 0, 0, "unknown paper %d", (int)o->paper);
     if (o->precision < 0 || o->precision > MG_PRECISION_MAX)
         return mg_error_set(err, MG_ERR_INVALID, 0, 0, "precision %d is not in 0..%d",
                             o->precision, MG_PRECISION_MAX);

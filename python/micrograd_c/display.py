@@ -187,8 +187,9 @@ class Lesson:
                 'style="width: 100%; height: 640px; border: none"></iframe>')
 
     def handout(self):
-        """The handout `micrograd steps -o x.pdf` writes (PDF bytes): one A4
-        page per frame, its picture and its caption."""
+        """The handout `micrograd steps -o x.pdf` writes (PDF bytes): one
+        page per frame (A4, or the lesson's paper), its picture and its
+        caption."""
         return self._core.handout(self.title)
 
     def save(self, path):
@@ -203,16 +204,18 @@ class Lesson:
 
 
 def lesson(root, *, title='backpropagation', precision=4, rankdir='LR', max_nodes=500,
-           quiz=False, theme='light'):
+           quiz=False, theme='light', paper='a4'):
     """The step-by-step lesson of root's backward pass, with `micrograd
     steps`'s options: title the page's heading (None: root's label),
     precision digits in pictures and captions, rankdir 'LR' or 'TB',
     max_nodes refuses larger graphs (0: no limit), quiz makes the page ask
     for each step's grads (--quiz), theme 'light', 'dark' or 'print' (the
-    page, its frames and the handout). The Values are not touched: the
-    lesson steps grads of a copy."""
+    page, its frames and the handout), paper 'a4' or 'letter' (the
+    handout's sheets, --paper). The Values are not touched: the lesson
+    steps grads of a copy."""
     return Lesson(_core.Lesson(root, precision=precision, rankdir=rankdir,
-                               max_nodes=max_nodes, quiz=quiz, theme=theme), title)
+                               max_nodes=max_nodes, quiz=quiz, theme=theme, paper=paper),
+                  title)
 
 
 # ---- the gradient check -------------------------------------------------------

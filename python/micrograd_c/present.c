@@ -249,25 +249,30 @@ typedef struct mgpy_lesson {
     mg_viz_scene *scene;
 } mgpy_lesson;
 
-/* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500, quiz=False):
- * `micrograd steps` (quiz: its --quiz page). */
+/* Lesson(root, *, precision=4, rankdir='LR', max_nodes=500, quiz=False,
+ * theme='light', paper='a4'): `micrograd steps` (quiz: its --quiz page;
+ * paper: the handout's --paper). */
 static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"root", "precision", "rankdir", "max_nodes", "quiz", "theme", NULL};
+    static char *keywords[] = {"root",  "precision", "rankdir", "max_nodes",
+                               "quiz",  "theme",     "paper",   NULL};
     PyObject *root;
-    const char *rankdir = "LR", *theme = "light";
+    const char *rankdir = "LR", *theme = "light", *paper = "a4";
     mg_viz_options o = mg_viz_options_default();
     Py_ssize_t max_nodes = 500;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isnps:Lesson", keywords, &root, &o.precision,
-                                     &rankdir, &max_nodes, &o.quiz, &theme))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$isnpss:Lesson", keywords, &root,
+                                     &o.precision, &rankdir, &max_nodes, &o.quiz, &theme, &paper))
         return NULL;
     if (!mgpy_is_value(root)) {
         PyErr_Format(PyExc_TypeError, "a lesson needs a Value, not '%.200s'",
                      Py_TYPE(root)->tp_name);
         return NULL;
     }
-    if (parse_words(rankdir, theme, &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0)
+    int p = pick_word("paper", paper, mg_viz_paper_names, MG_VIZ_PAPER_LETTER + 1);
+    if (p < 0 || parse_words(rankdir, theme, &o) < 0 ||
+        parse_max_nodes(max_nodes, &o.max_nodes) < 0)
         return NULL;
+    o.paper = (mg_viz_paper)p;
     mgpy_lesson *l = (mgpy_lesson *)type->tp_alloc(type, 0);
     if (!l || mgpy_copy_make(root, 0, &l->copy) < 0) {
         Py_XDECREF(l);

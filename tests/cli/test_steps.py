@@ -113,6 +113,11 @@ def usage_errors():
         ([src, '-o', os.path.join(d, 'o.pdf'), '-T', 'svg'],
          '-T is for the frames of -o DIR (a page is always SVG, a handout PDF)'),
         ([src, '--text', '--theme', 'grey'], "--theme must be light, dark or print, not 'grey'"),
+        ([src, '-o', os.path.join(d, 'o.pdf'), '--paper', 'legal'],
+         "--paper must be a4 or letter, not 'legal'"),
+        ([src, '-o', os.path.join(d, 'o.html'), '--paper', 'letter'],
+         '--paper is for a handout (-o HANDOUT.pdf)'),
+        ([src, '--text', '--paper', 'a4'], '--paper is for a handout (-o HANDOUT.pdf)'),
         ([src, '-o', os.path.join(d, 'frames'), '-T', 'gif'], "unknown format 'gif' (svg or png)"),
         ([src, '-o', os.path.join(d, 'one.svg')],
          f"-o takes a page (.html), a handout (.pdf) or a folder for the frames, not '{d}/one.svg'"),
@@ -405,6 +410,19 @@ def handout_pdf_one_page_per_step_with_its_caption():
     expect(info['Page size'].split()[:3], ['842', 'x', '595'], 'landscape for LR')
     expect(info['CreationDate'].strip(), 'Tue Nov 14 22:13:20 2023 UTC')
     expect_true(pdf_text(c, 1).startswith('Backprop by hand step 1 of 5'), 'title')
+    # US Letter: the same pages on the other sheet, the picture fitted to it
+    for rankdir, size in (('TB', ['612', 'x', '792', 'pts', '(letter)']),
+                          ('LR', ['792', 'x', '612', 'pts', '(letter)'])):
+        e = os.path.join(d, f'letter-{rankdir}.pdf')
+        r = run(['steps', src, '-o', e, '--paper', 'letter', '--rankdir', rankdir], env=env)
+        expect((r.status, r.err), (0, ''), f'letter {rankdir}')
+        info = pdf_info(e)
+        expect((info['Pages'].strip(), info['Page size'].split()), ('5', size), f'letter {rankdir}')
+        for page in range(1, 6):
+            expect(pdf_text(e, page), pdf_text(c if rankdir == 'LR' else a, page).replace(
+                'Backprop by hand', 'L'), f'letter {rankdir} page {page}: the same words')
+    r = run(['steps', src, '-o', os.path.join(d, 'a4.pdf'), '--paper', 'a4'], env=env)
+    expect(read(os.path.join(d, 'a4.pdf')), read(a), '--paper a4 is the default')
 
 
 @test

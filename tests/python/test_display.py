@@ -90,6 +90,8 @@ def test_drawing_errors_have_the_librarys_messages(L):
         draw_dot(root, theme='neon')
     with pytest.raises(ValueError, match="^theme must be 'light', 'dark' or 'print', not 'neon'$"):
         lesson(root, theme='neon')
+    with pytest.raises(ValueError, match="^paper must be 'a4' or 'letter', not 'legal'$"):
+        lesson(root, paper='legal')
     with pytest.raises(ValueError, match="precision 18 is not in 0..17"):
         draw_dot(root, precision=18)
     with pytest.raises(ValueError, match="dpi"):

@@ -136,6 +136,19 @@ def test_lesson_page_is_micrograd_steps_byte_for_byte(tmp_path, example, title, 
     assert got.handout() == pdf.read_bytes()
 
 
+@pytest.mark.parametrize('paper,rankdir', [('letter', 'TB'), ('letter', 'LR'), ('a4', 'LR')])
+def test_lesson_handout_paper_is_micrograd_steps_paper(tmp_path, paper, rankdir):
+    values, last = python_program(open(source('examples', 'L.mg')).read())
+    pdf = tmp_path / 'cli.pdf'
+    r = run_cli('steps', source('examples', 'L.mg'), '-o', str(pdf), '--paper', paper,
+                '--rankdir', rankdir)
+    assert r.returncode == 0, r.stderr
+    got = lesson(values[last], title='L', paper=paper, rankdir=rankdir).handout()
+    assert got == pdf.read_bytes()
+    sheet = {('letter', 'TB'): b'612 792', ('letter', 'LR'): b'792 612', ('a4', 'LR'): b'842 595'}
+    assert got.count(b'/MediaBox [ 0 0 ' + sheet[paper, rankdir] + b' ]') == 5  # a page a frame
+
+
 @pytest.mark.parametrize('program,flags,options', [
     ('examples/L.mg', [], {}),
     ('examples/L.mg', ['--values', 'all', '--scheme', 'forward', '--h', '0.001'],

@@ -85,6 +85,16 @@ typedef enum mg_viz_rankdir {
     MG_VIZ_RANKDIR_TB = 1  /* top to bottom */
 } mg_viz_rankdir;
 
+/* The handout's sheet. */
+typedef enum mg_viz_paper {
+    MG_VIZ_PAPER_A4 = 0,    /* 210 x 297 mm */
+    MG_VIZ_PAPER_LETTER = 1 /* US Letter, 8.5 x 11 in */
+} mg_viz_paper;
+
+/* The papers' names in mg_viz_paper's order, then NULL: "a4", "letter" (the
+ * words of `micrograd steps --paper` and the Python module's paper=). */
+MG_API extern const char *const mg_viz_paper_names[];
+
 /* The highest PNG resolution mg_viz_options.dpi takes. */
 #define MG_VIZ_DPI_MAX 1200
 
@@ -117,10 +127,11 @@ typedef struct mg_viz_options {
     int quiz;              /* lesson page only: 1 to ask for the grads each step
                             * changes before showing them (see
                             * mg_viz_lesson_page); pictures ignore it */
+    mg_viz_paper paper;    /* handout only: its sheet (default A4) */
 } mg_viz_options;
 
 /* The defaults: LR, precision 4, grads shown, light theme, automatic dpi,
- * clusters on, no title, max_nodes MG_VIZ_MAX_NODES_DEFAULT, no flags. */
+ * clusters on, no title, max_nodes MG_VIZ_MAX_NODES_DEFAULT, no flags, A4. */
 MG_API mg_viz_options mg_viz_options_default(void);
 
 /* ---- the renderer --------------------------------------------------------- */
@@ -291,8 +302,8 @@ MG_API mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz
 
 /* ---- the handout ------------------------------------------------------------ */
 
-/* The lesson as a printable PDF: one A4 page per frame (landscape for LR
- * pictures, portrait for TB), each with the title and "step N of M" at the
+/* The lesson as a printable PDF: one page per frame on o->paper (A4 unless
+ * said; landscape for LR pictures, portrait for TB), each with the title and "step N of M" at the
  * top, the frame's picture (a scene of the lesson, so no node moves between
  * pages), fitted into one box the same on every page, and below it the
  * caption laid out for reading (the headline in bold, the explanation, each
