@@ -268,9 +268,9 @@ static PyObject *lesson_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
                      Py_TYPE(root)->tp_name);
         return NULL;
     }
-    int p = pick_word("paper", paper, mg_viz_paper_names, MG_VIZ_PAPER_LETTER + 1);
-    if (p < 0 || parse_words(rankdir, theme, &o) < 0 ||
-        parse_max_nodes(max_nodes, &o.max_nodes) < 0)
+    int p = -1;
+    if (parse_words(rankdir, theme, &o) < 0 || parse_max_nodes(max_nodes, &o.max_nodes) < 0 ||
+        (p = pick_word("paper", paper, mg_viz_paper_names, MG_VIZ_PAPER_LETTER + 1)) < 0)
         return NULL;
     o.paper = (mg_viz_paper)p;
     mgpy_lesson *l = (mgpy_lesson *)type->tp_alloc(type, 0);

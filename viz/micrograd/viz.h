@@ -303,19 +303,19 @@ MG_API mg_status mg_viz_lesson_page(mg_viz *viz, mg_lesson *lesson, const mg_viz
 /* ---- the handout ------------------------------------------------------------ */
 
 /* The lesson as a printable PDF: one page per frame on o->paper (A4 unless
- * said; landscape for LR pictures, portrait for TB), each with the title and "step N of M" at the
- * top, the frame's picture (a scene of the lesson, so no node moves between
- * pages), fitted into one box the same on every page, and below it the
- * caption laid out for reading (the headline in bold, the explanation, each
- * "x.grad += ..." on a line of its own, long ones wrapped between terms, at
- * one font size for the whole handout). Pictures and text are vectors, and
- * the same lesson and options give the same bytes (the PDF's date is
- * SOURCE_DATE_EPOCH's, else 1970-01-01). o and title as mg_viz_lesson_page
- * (title NULL: the root's name). The lesson is stepped through every frame
- * and left at the frame it was at. On success returns MG_OK and sets *out
- * (malloc'd, with a NUL after the *len bytes; free with mg_viz_free_output)
- * and *len; on failure the errors of mg_viz_lesson_page, with *out NULL, *len
- * 0 and the reason in err (may be NULL). */
+ * said; landscape for LR pictures, portrait for TB), each with the title and
+ * "step N of M" at the top, the frame's picture (a scene of the lesson, so no
+ * node moves between pages), fitted into one box the same on every page, and
+ * below it the caption laid out for reading (the headline in bold, the
+ * explanation, each "x.grad += ..." on a line of its own, long ones wrapped
+ * between terms, at one font size for the whole handout). Pictures and text
+ * are vectors, and the same lesson and options give the same bytes (the PDF's
+ * date is SOURCE_DATE_EPOCH's, else 1970-01-01). o and title as
+ * mg_viz_lesson_page (title NULL: the root's name). The lesson is stepped
+ * through every frame and left at the frame it was at. On success returns
+ * MG_OK and sets *out (malloc'd, with a NUL after the *len bytes; free with
+ * mg_viz_free_output) and *len; on failure the errors of mg_viz_lesson_page,
+ * with *out NULL, *len 0 and the reason in err (may be NULL). */
 MG_API mg_status mg_viz_lesson_handout(mg_viz *viz, mg_lesson *lesson, const mg_viz_options *o,
                                        const char *title, char **out, size_t *len,
                                        mg_error *err);
