@@ -350,7 +350,9 @@ static void backward_other(const mg_graph *g, mg_node *n, const mg_node *v, uint
 }
 
 /* Adds v's contribution to its operands' grads: d v / d operand * v.grad.
- * Marks the operands as reached (their `seen` byte set to the sweep's mark).
+ * With flag, marks the operands as reached (their `seen` byte set to the
+ * sweep's mark); without, mark is 0 and the rare ops' path stores that, which
+ * no sweep takes for its own.
  * *, + and relu first, by compare and branch: nearly every value of a network
  * is one of them, and the switch's indirect jump costs more than three tests. */
 static inline void backward_one(const mg_graph *g, mg_node *n, const mg_node *v, uint8_t mark,
